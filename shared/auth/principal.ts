@@ -1,0 +1,59 @@
+import { type Role, roles } from './roles';
+
+/** Who is calling, as the JWT authorizer vouched for them. */
+export interface Principal {
+  /** The person this caller is in the directory (Cognito `custom:personId`, else `sub`). */
+  personId: string;
+  roles: ReadonlySet<Role>;
+  /** For `department` machine clients: which department they act for. */
+  departmentId?: string;
+}
+
+type Claims = Record<string, string | number | boolean | string[] | undefined>;
+
+/**
+ * API Gateway hands array claims to the function flattened into a string such as
+ * `[admin mentor]`; locally minted tokens may carry a real array. Accept both.
+ */
+const parseGroups = (value: Claims[string]): string[] => {
+  if (Array.isArray(value)) return value;
+  if (typeof value !== 'string') return [];
+  const trimmed = value.trim();
+  if (trimmed.startsWith('[') && trimmed.endsWith(']')) {
+    const inner = trimmed.slice(1, -1).trim();
+    if (inner.startsWith('"')) {
+      try {
+        const parsed: unknown = JSON.parse(trimmed);
+        if (Array.isArray(parsed)) return parsed.map(String);
+      } catch {
+        // fall through to the space/comma form
+      }
+    }
+    return inner.split(/[\s,]+/).filter(Boolean);
+  }
+  return trimmed.split(/[\s,]+/).filter(Boolean);
+};
+
+const isRole = (value: string): value is Role => (roles as readonly string[]).includes(value);
+
+export const principalFromClaims = (claims: Claims | undefined): Principal | undefined => {
+  if (!claims) return undefined;
+  const personIdClaim = claims['custom:personId'] ?? claims.sub;
+  if (typeof personIdClaim !== 'string' || personIdClaim.length === 0) return undefined;
+  const departmentId = claims['custom:departmentId'];
+  return {
+    personId: personIdClaim,
+    roles: new Set(parseGroups(claims['cognito:groups']).filter(isRole)),
+    ...(typeof departmentId === 'string' && departmentId ? { departmentId } : {}),
+  };
+};
+
+export const hasAnyRole = (principal: Principal, allowed: readonly Role[]): boolean =>
+  allowed.some((role) => principal.roles.has(role));
+
+/** Programme staff may see everyone's directory record. */
+export const isProgrammeStaff = (principal: Principal): boolean => hasAnyRole(principal, ['admin', 'life-coach']);
+
+/** A person may read their own record; programme staff may read anyone's. */
+export const canReadPerson = (principal: Principal, personId: string): boolean =>
+  principal.personId === personId || isProgrammeStaff(principal);

@@ -1,0 +1,6 @@
+import type { EventContract } from '../events/envelope';
+import { hrDirectoryEvents } from './hr-directory-events';
+import { matchingEvents } from './matching-events';
+
+/** Every event contract on the bus, produced by the platform or sent in by other departments. */
+export const eventCatalog: readonly EventContract[] = [...matchingEvents, ...hrDirectoryEvents];

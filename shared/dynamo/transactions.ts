@@ -1,0 +1,47 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** DynamoDB's limit on items in one TransactWriteItems call. */
+export const MAX_TRANSACTION_ITEMS = 100;
+
+/** A transaction was cancelled; `reasons[i]` is the cancellation code of item i (`None` if it was fine). */
+export class TransactionCancelledError extends Error {
+  override readonly name = 'TransactionCancelledError';
+  constructor(
+    readonly reasons: readonly string[],
+    options?: ErrorOptions,
+  ) {
+    super(`Transaction cancelled: ${reasons.join(', ')}`, options);
+  }
+
+  /** True when item `index` failed its condition (e.g. a version check or an idempotency marker). */
+  conditionFailedAt(index: number): boolean {
+    return this.reasons[index] === 'ConditionalCheckFailed';
+  }
+
+  get onlyConditionsFailed(): boolean {
+    return this.reasons.every((reason) => reason === 'None' || reason === 'ConditionalCheckFailed');
+  }
+}
+
+/**
+ * Writes all items or none. Cancellations surface as TransactionCancelledError with one
+ * reason per item, so callers can tell a lost race from a throttle.
+ */
+export const transactWrite = async (db: DynamoDBDocumentClient, items: readonly TransactItem[]): Promise<void> => {
+  if (items.length === 0) return;
+  if (items.length > MAX_TRANSACTION_ITEMS) {
+    throw new Error(`A transaction holds at most ${MAX_TRANSACTION_ITEMS} items, got ${items.length}`);
+  }
+  try {
+    await db.send(new TransactWriteCommand({ TransactItems: [...items] }));
+  } catch (error) {
+    if (error instanceof TransactionCanceledException) {
+      const reasons = (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
+      throw new TransactionCancelledError(reasons, { cause: error });
+    }
+    throw error;
+  }
+};

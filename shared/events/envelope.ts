@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import type { EventPattern } from '../declaration';
+
+/** Every event on the bus carries this envelope in `detail`: `{ metadata, data }`. */
+export const EventMetadataSchema = z.strictObject({
+  /** Unique per event; consumers deduplicate on it. */
+  id: z.string().min(1).max(128),
+  /** Schema version of `data`; a breaking change is a new version, the old one stays. */
+  version: z.int().min(1),
+  occurredAt: z.iso.datetime({ offset: true }),
+  /** Carried from the request (or triggering event) that caused this event. */
+  correlationId: z.string().min(1).max(128),
+  /** The producing service (or external system, e.g. `hr.directory`). */
+  service: z.string().min(1).max(64),
+});
+export type EventMetadata = z.infer<typeof EventMetadataSchema>;
+
+export interface EventContract<TData extends z.ZodType = z.ZodType> {
+  source: string;
+  detailType: string;
+  version: number;
+  description: string;
+  data: TData;
+}
+
+export const defineEvent = <TData extends z.ZodType>(contract: EventContract<TData>): EventContract<TData> => contract;
+
+export const detailSchemaOf = <TData extends z.ZodType>(contract: EventContract<TData>) =>
+  z.strictObject({
+    metadata: EventMetadataSchema.extend({ version: z.literal(contract.version) }),
+    data: contract.data,
+  });
+
+export type EventDetail<TContract extends EventContract> = {
+  metadata: EventMetadata;
+  data: z.infer<TContract['data']>;
+};
+
+/** The rule pattern that selects exactly the events of these contracts (and their versions). */
+export const patternFor = (...contracts: readonly EventContract[]): EventPattern => {
+  const sources = [...new Set(contracts.map((contract) => contract.source))];
+  const detailTypes = [...new Set(contracts.map((contract) => contract.detailType))];
+  const versions = [...new Set(contracts.map((contract) => contract.version))];
+  return {
+    source: sources,
+    'detail-type': detailTypes,
+    detail: { metadata: { version: versions } },
+  };
+};
+
+/** An event as EventBridge delivers it to a Lambda target. */
+export interface BusEvent<TDetail = unknown> {
+  version: string;
+  id: string;
+  'detail-type': string;
+  source: string;
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: TDetail;
+}

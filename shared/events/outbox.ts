@@ -1,0 +1,68 @@
+import type { Clock, IdGenerator } from '../ports';
+import type { TransactItem } from '../dynamo/transactions';
+import { detailSchemaOf, type EventContract, type EventDetail } from './envelope';
+import type { z } from 'zod';
+
+/** Outbox records live this long; the relay reads them from the stream within seconds. */
+const OUTBOX_RETENTION_SECONDS = 7 * 24 * 3600;
+
+export const OUTBOX_KEY_PREFIX = 'OUTBOX#';
+
+/** The item the outbox relay turns into one PutEvents entry. */
+export interface OutboxRecord {
+  pk: string;
+  sk: string;
+  source: string;
+  detailType: string;
+  /** The JSON `detail`: `{ metadata, data }`. */
+  detail: string;
+  expiresAt: number;
+}
+
+export interface PendingEvent<TContract extends EventContract = EventContract> {
+  contract: TContract;
+  data: z.infer<TContract['data']>;
+}
+
+/** Pairs a contract with its data, type-checked against that contract. */
+export const pendingEvent = <TContract extends EventContract>(
+  contract: TContract,
+  data: z.infer<TContract['data']>,
+): PendingEvent<TContract> => ({ contract, data });
+
+export interface OutboxContext {
+  tableName: string;
+  service: string;
+  correlationId: string;
+  clock: Clock;
+  newId: IdGenerator;
+}
+
+/**
+ * The Put that records an event in the same transaction as the state change it describes.
+ * The event is validated against its contract here, so a producer cannot publish what its
+ * consumers would reject.
+ */
+export const outboxPut = (event: PendingEvent, context: OutboxContext): TransactItem => {
+  const now = context.clock();
+  const detail: EventDetail<EventContract> = {
+    metadata: {
+      id: context.newId(),
+      version: event.contract.version,
+      occurredAt: now.toISOString(),
+      correlationId: context.correlationId,
+      service: context.service,
+    },
+    data: event.data,
+  };
+  detailSchemaOf(event.contract).parse(detail);
+  const record: OutboxRecord = {
+    pk: `${OUTBOX_KEY_PREFIX}${detail.metadata.id}`,
+    sk: 'EVENT',
+    source: event.contract.source,
+    detailType: event.contract.detailType,
+    detail: JSON.stringify(detail),
+    expiresAt: Math.floor(now.getTime() / 1000) + OUTBOX_RETENTION_SECONDS,
+  };
+  return { Put: { TableName: context.tableName, Item: record } };
+};

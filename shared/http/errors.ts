@@ -1,0 +1,47 @@
+import type { Problem } from './problem';
+
+export interface FieldError {
+  /** Where the wrong value is: `body.email`, `path.personId`, `query.limit`, `line 4`. */
+  location: string;
+  message: string;
+}
+
+/**
+ * An error that is meant for the caller: it becomes an RFC 9457 problem response.
+ * Anything else that escapes a handler becomes a generic 500 with no detail.
+ */
+export class HttpProblem extends Error {
+  override readonly name = 'HttpProblem';
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail?: string,
+    readonly errors?: readonly FieldError[],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail ?? title);
+  }
+
+  toProblem(instance?: string): Problem {
+    return {
+      type: `https://mentoring.example/problems/${this.status}`,
+      title: this.title,
+      status: this.status,
+      ...(this.detail ? { detail: this.detail } : {}),
+      ...(instance ? { instance } : {}),
+      ...(this.errors?.length ? { errors: [...this.errors] } : {}),
+    };
+  }
+}
+
+export const badRequest = (detail: string, errors?: readonly FieldError[]) =>
+  new HttpProblem(400, 'Bad Request', detail, errors);
+export const unauthorized = (detail = 'A valid bearer token is required.') =>
+  new HttpProblem(401, 'Unauthorized', detail, undefined, { 'www-authenticate': 'Bearer' });
+export const forbidden = (detail = 'Your roles do not allow this.') => new HttpProblem(403, 'Forbidden', detail);
+export const notFound = (detail = 'No such resource.') => new HttpProblem(404, 'Not Found', detail);
+export const conflict = (detail: string) => new HttpProblem(409, 'Conflict', detail);
+export const payloadTooLarge = (limitBytes: number) =>
+  new HttpProblem(413, 'Payload Too Large', `The request body is larger than ${limitBytes} bytes.`);
+export const unsupportedMediaType = (expected: string) =>
+  new HttpProblem(415, 'Unsupported Media Type', `The request body must be ${expected}.`);
