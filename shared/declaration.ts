@@ -105,7 +105,8 @@ export const standardTable: TableDeclaration = {
 export const eventSourceOf = (service: Pick<ServiceDeclaration, 'name'>): string => `mentoring.${service.name}`;
 
 /** Physical-name-free identity of a function, used by CDK ids and the local runtime. */
-export const functionKey = (service: ServiceDeclaration, fn: FunctionDeclaration): string => `${service.name}-${fn.name}`;
+export const functionKey = (service: ServiceDeclaration, fn: FunctionDeclaration): string =>
+  `${service.name}-${fn.name}`;
 
 /** The environment every function gets; CDK sets it in AWS, the local runtime sets it in a worker. */
 export interface FunctionEnvironmentInput {

@@ -1,6 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 
 /**
  * One logger, metrics and tracer per function instance. Service name and namespace come
@@ -9,3 +12,10 @@ import { Tracer } from '@aws-lambda-powertools/tracer';
 export const logger = new Logger();
 export const metrics = new Metrics();
 export const tracer = new Tracer();
+
+/** The function-level middlewares every Lambda entry uses: traces, structured logs, metrics. */
+export const observability = [
+  captureLambdaHandler(tracer),
+  injectLambdaContext(logger, { resetKeys: true }),
+  logMetrics(metrics),
+];

@@ -23,7 +23,9 @@ export const parseBusEvent = <const TContracts extends readonly EventContract[]>
   const version = (event.detail as { metadata?: { version?: unknown } } | undefined)?.metadata?.version;
   const contract = contracts.find(
     (candidate) =>
-      candidate.source === event.source && candidate.detailType === event['detail-type'] && candidate.version === version,
+      candidate.source === event.source &&
+      candidate.detailType === event['detail-type'] &&
+      candidate.version === version,
   );
   if (!contract) {
     throw new UnacceptableEventError(
@@ -33,7 +35,9 @@ export const parseBusEvent = <const TContracts extends readonly EventContract[]>
   const parsed = detailSchemaOf(contract).safeParse(event.detail);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
-    throw new UnacceptableEventError(`Invalid ${contract.detailType} v${contract.version} (event ${event.id}): ${issues}`);
+    throw new UnacceptableEventError(
+      `Invalid ${contract.detailType} v${contract.version} (event ${event.id}): ${issues}`,
+    );
   }
   return { contract, detail: parsed.data } as ParsedEvent<TContracts>;
 };

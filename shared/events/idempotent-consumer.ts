@@ -1,11 +1,11 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { Clock } from '../ports';
 import {
   MAX_TRANSACTION_ITEMS,
-  TransactionCancelledError,
   type TransactItem,
+  TransactionCancelledError,
   transactWrite,
 } from '../dynamo/transactions';
+import type { Clock } from '../ports';
 
 /** How long a consumer remembers an event id; longer than any retry or replay window we use. */
 const MARKER_RETENTION_SECONDS = 35 * 24 * 3600;

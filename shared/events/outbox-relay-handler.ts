@@ -1,10 +1,9 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { readConfig } from '../config';
-import { logger } from '../observability';
+import { logger, observability } from '../observability';
 import { relayOutbox } from './outbox-relay';
 import { publishEntries } from './publisher';
 
@@ -13,7 +12,7 @@ const eventBridge = new EventBridgeClient({});
 
 /** One relay per service table: its stream's new outbox records go to the platform bus. */
 export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>()
-  .use(injectLambdaContext(logger))
+  .use(observability)
   .handler(async (event) => {
     const result = await relayOutbox(event, (entries) => publishEntries(eventBridge, config.EVENT_BUS_NAME, entries));
     if (result.batchItemFailures.length > 0) {

@@ -1,7 +1,7 @@
-import type { Clock, IdGenerator } from '../ports';
-import type { TransactItem } from '../dynamo/transactions';
-import { detailSchemaOf, type EventContract, type EventDetail } from './envelope';
 import type { z } from 'zod';
+import type { TransactItem } from '../dynamo/transactions';
+import type { Clock, IdGenerator } from '../ports';
+import { detailSchemaOf, type EventContract, type EventDetail } from './envelope';
 
 /** Outbox records live this long; the relay reads them from the stream within seconds. */
 const OUTBOX_RETENTION_SECONDS = 7 * 24 * 3600;

@@ -20,14 +20,7 @@ import type { z } from 'zod';
 import { hasAnyRole, type Principal, principalFromClaims } from '../auth/principal';
 import type { RouteDeclaration } from '../declaration';
 import { logger } from '../observability';
-import {
-  badRequest,
-  forbidden,
-  HttpProblem,
-  payloadTooLarge,
-  unauthorized,
-  unsupportedMediaType,
-} from './errors';
+import { badRequest, forbidden, HttpProblem, payloadTooLarge, unauthorized, unsupportedMediaType } from './errors';
 import type { HttpResult } from './responses';
 import { fieldErrorsOf } from './validation';
 

@@ -4,7 +4,15 @@ import { notFound } from './errors';
 import type { HttpEvent } from './middleware';
 import type { HttpResult } from './responses';
 
-export type RouteHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
+interface HandlerOptions {
+  signal: AbortSignal;
+}
+
+/**
+ * A route's own middy chain. Its event type is the validated one its middlewares produce
+ * (hence `never` here: the dispatcher hands it the raw API Gateway event).
+ */
+export type RouteHandler = (event: never, context: Context, options: HandlerOptions) => Promise<HttpResult>;
 
 /** The declared route with this key (`PUT /people/{personId}`); a typo fails at cold start. */
 export const declaredRoute = (service: ServiceDeclaration, routeKey: string) => {
@@ -19,7 +27,7 @@ export const declaredRoute = (service: ServiceDeclaration, routeKey: string) => 
  */
 export const dispatchByRouteKey =
   (routes: Record<string, RouteHandler>) =>
-  async (event: HttpEvent, context: Context): Promise<HttpResult> => {
+  async (event: HttpEvent, context: Context, options: HandlerOptions): Promise<HttpResult> => {
     const route = routes[event.routeKey];
     if (!route) {
       const problem = notFound(`No route ${event.routeKey}.`);
@@ -29,5 +37,5 @@ export const dispatchByRouteKey =
         body: JSON.stringify(problem.toProblem(event.rawPath)),
       };
     }
-    return route(event, context);
+    return route(event as never, context, options);
   };

@@ -1,0 +1,170 @@
+import { InvalidRosterError } from './errors';
+import { PersonIdSchema, type PersonInput, PersonInputSchema } from './person';
+
+/** The roster's columns; list cells separate their values with `;`. */
+export const rosterColumns = [
+  'personId',
+  'name',
+  'email',
+  'timezone',
+  'domain',
+  'level',
+  'projectIds',
+  'managerId',
+  'skills',
+  'growthGoals',
+  'languages',
+  'roles',
+  'mentorCapacity',
+  'workingHoursStart',
+  'workingHoursEnd',
+  'yearsOfExperience',
+  'acceptingMentees',
+] as const;
+type RosterColumn = (typeof rosterColumns)[number];
+const requiredColumns: readonly RosterColumn[] = ['personId', 'name', 'email', 'timezone', 'domain', 'level'];
+const listColumns = new Set<RosterColumn>(['projectIds', 'skills', 'growthGoals', 'languages', 'roles']);
+
+/** Rows per import; a larger roster is split into several requests. */
+export const MAX_ROSTER_ROWS = 5000;
+
+export interface CsvRecord {
+  /** 1-based line of the file where the record starts (the header is line 1). */
+  line: number;
+  cells: string[];
+}
+
+/** RFC 4180: quoted cells may hold commas, doubled quotes and line breaks. */
+export const parseCsv = (text: string): CsvRecord[] => {
+  const records: CsvRecord[] = [];
+  let cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  let line = 1;
+  let recordLine = 1;
+  const input = text.startsWith('\uFEFF') ? text.slice(1) : text;
+
+  const endCell = () => {
+    cells.push(cell);
+    cell = '';
+  };
+  const endRecord = () => {
+    endCell();
+    if (!(cells.length === 1 && cells[0]?.trim() === '')) records.push({ line: recordLine, cells });
+    cells = [];
+  };
+
+  for (let index = 0; index < input.length; index++) {
+    const char = input[index];
+    if (quoted) {
+      if (char === '"' && input[index + 1] === '"') {
+        cell += '"';
+        index++;
+      } else if (char === '"') {
+        quoted = false;
+      } else {
+        if (char === '\n') line++;
+        cell += char;
+      }
+    } else if (char === '"' && cell.trim() === '') {
+      quoted = true;
+      cell = '';
+    } else if (char === ',') {
+      endCell();
+    } else if (char === '\n' || char === '\r') {
+      if (char === '\r' && input[index + 1] === '\n') index++;
+      endRecord();
+      line++;
+      recordLine = line;
+    } else {
+      cell += char;
+    }
+  }
+  if (quoted) throw new InvalidRosterError(`Unterminated quoted cell starting on line ${recordLine}`);
+  if (cell !== '' || cells.length > 0) endRecord();
+  return records;
+};
+
+export type RosterRow =
+  | { line: number; personId: string; input: PersonInput; ok: true }
+  | { line: number; personId?: string; errors: string[]; ok: false };
+
+const toList = (value: string): string[] =>
+  value
+    .split(';')
+    .map((item) => item.trim())
+    .filter(Boolean);
+
+const toNumberOrText = (value: string): number | string => (/^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value);
+
+const toBooleanOrText = (value: string): boolean | string => {
+  const lowered = value.toLowerCase();
+  if (['true', 'yes', '1'].includes(lowered)) return true;
+  if (['false', 'no', '0'].includes(lowered)) return false;
+  return value;
+};
+
+/** A row's cells as the people API's input object; empty cells take the API's defaults. */
+const rowToInput = (row: Partial<Record<RosterColumn, string>>): Record<string, unknown> => {
+  const input: Record<string, unknown> = {};
+  for (const [column, raw] of Object.entries(row) as [RosterColumn, string][]) {
+    const value = raw.trim();
+    if (value === '' || column === 'personId' || column === 'workingHoursStart' || column === 'workingHoursEnd') {
+      continue;
+    }
+    if (listColumns.has(column)) input[column] = toList(value);
+    else if (column === 'level' || column === 'mentorCapacity' || column === 'yearsOfExperience') {
+      input[column] = toNumberOrText(value);
+    } else if (column === 'acceptingMentees') input[column] = toBooleanOrText(value);
+    else input[column] = value;
+  }
+  const start = row.workingHoursStart?.trim();
+  const end = row.workingHoursEnd?.trim();
+  if (start || end) input.workingHours = { start: start ?? '', end: end ?? '' };
+  return input;
+};
+
+/**
+ * Reads a roster: every data row comes back valid (with its PersonInput) or rejected (with
+ * its line and every reason). Only an unreadable file (no header, unknown or missing
+ * columns, too many rows) is an error for the whole request.
+ */
+export const readRoster = (text: string): RosterRow[] => {
+  const [header, ...records] = parseCsv(text);
+  if (!header) throw new InvalidRosterError('The roster is empty: a header row is required');
+  const columns = header.cells.map((name) => name.trim());
+  const unknown = columns.filter((name) => !(rosterColumns as readonly string[]).includes(name));
+  if (unknown.length > 0) throw new InvalidRosterError(`Unknown columns: ${unknown.join(', ')}`);
+  const missing = requiredColumns.filter((name) => !columns.includes(name));
+  if (missing.length > 0) throw new InvalidRosterError(`Missing required columns: ${missing.join(', ')}`);
+  if (records.length > MAX_ROSTER_ROWS) {
+    throw new InvalidRosterError(`At most ${MAX_ROSTER_ROWS} rows per import, got ${records.length}`);
+  }
+
+  const firstLineOf = new Map<string, number>();
+  return records.map((record): RosterRow => {
+    if (record.cells.length !== columns.length) {
+      return {
+        line: record.line,
+        ok: false,
+        errors: [`has ${record.cells.length} cells, the header has ${columns.length}`],
+      };
+    }
+    const row = Object.fromEntries(columns.map((column, index) => [column, record.cells[index] ?? '']));
+    const personId = PersonIdSchema.safeParse(row.personId?.trim());
+    const input = PersonInputSchema.safeParse(rowToInput(row));
+    const errors = [
+      ...(personId.success ? [] : personId.error.issues.map((issue) => `personId: ${issue.message}`)),
+      ...(input.success ? [] : input.error.issues.map((issue) => `${issue.path.join('.') || 'row'}: ${issue.message}`)),
+    ];
+    if (personId.success) {
+      const earlier = firstLineOf.get(personId.data);
+      if (earlier !== undefined) errors.push(`personId ${personId.data} already appears on line ${earlier}`);
+      else firstLineOf.set(personId.data, record.line);
+    }
+    if (errors.length > 0 || !personId.success || !input.success) {
+      return { line: record.line, ok: false, errors, ...(personId.success ? { personId: personId.data } : {}) };
+    }
+    return { line: record.line, ok: true, personId: personId.data, input: input.data };
+  });
+};

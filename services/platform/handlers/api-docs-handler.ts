@@ -1,0 +1,36 @@
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import type { ServiceDeclaration } from '../../../shared/declaration';
+import {
+  authorizeRoute,
+  type HttpEvent,
+  httpCors,
+  httpSecurityHeaders,
+  problemResponses,
+} from '../../../shared/http/middleware';
+import { buildOpenApiDocument } from '../../../shared/http/openapi';
+import { type HttpResult, json } from '../../../shared/http/responses';
+import { declaredRoute, dispatchByRouteKey } from '../../../shared/http/router';
+import type { Clock } from '../../../shared/ports';
+import { platformService } from '../declaration';
+
+export const createApiDocsHandler = (services: readonly ServiceDeclaration[], clock: Clock) => {
+  // Generated once per instance: the declarations do not change while it runs.
+  let document: ReturnType<typeof buildOpenApiDocument> | undefined;
+  const chain = <TEvent extends HttpEvent>(routeKey: string) =>
+    middy<TEvent, HttpResult, Error, Context>()
+      .use(httpCors)
+      .use(httpSecurityHeaders)
+      .use(problemResponses())
+      .use(authorizeRoute(declaredRoute(platformService, routeKey)));
+
+  // Chains are built before being handed to the dispatcher so their own event types are inferred.
+  const health = chain<HttpEvent>('GET /health').handler(async () =>
+    json(200, { status: 'ok', time: clock().toISOString() }),
+  );
+  const openApi = chain<HttpEvent>('GET /openapi.json').handler(async (event) => {
+    document ??= buildOpenApiDocument(services, `https://${event.requestContext.domainName}`);
+    return json(200, document, { 'cache-control': 'max-age=300' });
+  });
+  return dispatchByRouteKey({ 'GET /health': health, 'GET /openapi.json': openApi });
+};
