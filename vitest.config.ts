@@ -6,6 +6,8 @@ export default defineConfig({
     exclude: ['node_modules/**', 'cdk.out/**', '.data/**'],
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 30_000,
+    // Handlers log through Powertools; tests assert behaviour, not log lines.
+    env: { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_TRACE_ENABLED: 'false' },
     hookTimeout: 60_000,
   },
 });

@@ -50,7 +50,7 @@ export type ValidatedEvent<TSchemas extends RequestSchemas> = HttpEvent & {
 };
 
 export const httpCors = cors({
-  origins: ['*'],
+  origin: '*',
   headers: 'authorization,content-type,x-correlation-id',
   exposeHeaders: 'x-correlation-id',
 });

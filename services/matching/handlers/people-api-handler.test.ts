@@ -1,0 +1,312 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { fixedClock } from '../../../shared/ports';
+import {
+  admin,
+  employee,
+  type HttpEventInput,
+  httpEvent,
+  lambdaContext,
+  lifeCoach,
+} from '../../../test/builders/http-event';
+import { personBody, rosterHeader } from '../../../test/builders/people';
+import { createInMemoryPeopleRepository } from '../adapters/in-memory-people-repository';
+import type { PeopleRepository } from '../domain/people-directory';
+import { createPeopleApiHandler } from './people-api-handler';
+
+const setup = (overrides: Partial<PeopleRepository> = {}) => {
+  const store = createInMemoryPeopleRepository();
+  const handler = createPeopleApiHandler({
+    people: { ...store.repository, ...overrides },
+    clock: fixedClock('2026-11-24T10:00:00Z'),
+  });
+  const call = async (input: HttpEventInput) => {
+    const response = await handler(httpEvent(input), lambdaContext(), { signal: new AbortController().signal });
+    const contentType = String(response.headers?.['content-type'] ?? '');
+    return {
+      ...response,
+      json: response.body && contentType.includes('json') ? JSON.parse(response.body) : undefined,
+    };
+  };
+  return { store, call };
+};
+
+const putAda = (call: ReturnType<typeof setup>['call'], body: object = personBody()) =>
+  call({ routeKey: 'PUT /people/{personId}', pathParameters: { personId: 'ada' }, body, caller: admin });
+
+describe('PUT /people/{personId}', () => {
+  let ctx: ReturnType<typeof setup>;
+  beforeEach(() => {
+    ctx = setup();
+  });
+
+  it('creates a person (201), applying defaults, and records Person.Registered in the outbox', async () => {
+    const response = await putAda(ctx.call);
+    expect(response.statusCode).toBe(201);
+    expect(response.json).toMatchObject({
+      personId: 'ada',
+      status: 'active',
+      version: 1,
+      workingHours: { start: '09:00', end: '17:00' },
+      mentorCapacity: 5,
+    });
+    expect(ctx.store.published.map((recorded) => recorded.event.contract.detailType)).toEqual(['Person.Registered']);
+  });
+
+  it('answers 200 with no event when nothing changed, and Person.Updated naming the changed fields otherwise', async () => {
+    await putAda(ctx.call);
+    const same = await putAda(ctx.call);
+    expect(same.statusCode).toBe(200);
+    expect(same.json.version).toBe(1);
+    expect(ctx.store.published).toHaveLength(1);
+
+    const moved = await putAda(ctx.call, personBody({ level: 6, domain: 'data' }));
+    expect(moved.statusCode).toBe(200);
+    expect(moved.json.version).toBe(2);
+    const updated = ctx.store.published[1]?.event;
+    expect(updated?.contract.detailType).toBe('Person.Updated');
+    expect((updated?.data as { changedFields: string[] }).changedFields.sort()).toEqual(['domain', 'level']);
+  });
+
+  it('carries the caller’s correlation id into the events it records', async () => {
+    await ctx.call({
+      routeKey: 'PUT /people/{personId}',
+      pathParameters: { personId: 'ada' },
+      body: personBody(),
+      caller: admin,
+      headers: { 'x-correlation-id': 'corr-42' },
+    });
+    expect(ctx.store.published[0]?.correlationId).toBe('corr-42');
+  });
+
+  it('names every wrong field in one problem+json 400', async () => {
+    const response = await ctx.call({
+      routeKey: 'PUT /people/{personId}',
+      pathParameters: { personId: 'bad id!' },
+      body: personBody({ email: 'not-an-email', level: 'senior', timezone: 'Mars/Olympus', nickname: 'x' }),
+      caller: admin,
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.headers?.['content-type']).toBe('application/problem+json');
+    const locations = response.json.errors.map((error: { location: string }) => error.location).sort();
+    expect(locations).toEqual(['body.email', 'body.level', 'body.nickname', 'body.timezone', 'path.personId']);
+    expect(ctx.store.people.size).toBe(0);
+  });
+
+  it('rejects malformed JSON (400), a non-JSON media type (415) and an oversized body (413)', async () => {
+    const malformed = await ctx.call({
+      routeKey: 'PUT /people/{personId}',
+      pathParameters: { personId: 'ada' },
+      body: '{"name": ',
+      caller: admin,
+    });
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json.detail).toMatch(/not valid JSON/);
+
+    const wrongType = await ctx.call({
+      routeKey: 'PUT /people/{personId}',
+      pathParameters: { personId: 'ada' },
+      body: 'name=ada',
+      contentType: 'application/x-www-form-urlencoded',
+      caller: admin,
+    });
+    expect(wrongType.statusCode).toBe(415);
+
+    const huge = await putAda(ctx.call, personBody({ name: 'x'.repeat(70 * 1024) }));
+    expect(huge.statusCode).toBe(413);
+    expect(huge.headers?.['content-type']).toBe('application/problem+json');
+  });
+
+  it('forbids an employee (403) and a caller without claims (401)', async () => {
+    const asEmployee = await ctx.call({
+      routeKey: 'PUT /people/{personId}',
+      pathParameters: { personId: 'ada' },
+      body: personBody(),
+      caller: employee('ada'),
+    });
+    expect(asEmployee.statusCode).toBe(403);
+    const anonymous = await ctx.call({
+      routeKey: 'PUT /people/{personId}',
+      pathParameters: { personId: 'ada' },
+      body: personBody(),
+    });
+    expect(anonymous.statusCode).toBe(401);
+    expect(ctx.store.people.size).toBe(0);
+  });
+
+  it('answers an unexpected failure with a bare 500 problem, no stack trace', async () => {
+    const failing = setup({
+      get: async () => {
+        throw new Error('connection reset at /var/task/index.js:12');
+      },
+    });
+    const response = await putAda(failing.call);
+    expect(response.statusCode).toBe(500);
+    expect(response.body).not.toMatch(/var\/task|connection reset|at /);
+    expect(response.json.title).toBe('Internal Server Error');
+  });
+
+  it('sets CORS, security and correlation headers on success and on errors', async () => {
+    for (const response of [await putAda(ctx.call), await putAda(ctx.call, { name: 1 })]) {
+      const headers = Object.fromEntries(
+        Object.entries(response.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
+      );
+      expect(headers['access-control-allow-origin']).toBe('*');
+      expect(headers['x-content-type-options']).toBe('nosniff');
+      expect(headers['x-correlation-id']).toBeTruthy();
+    }
+  });
+});
+
+describe('GET /people/{personId}', () => {
+  it('lets a person read themselves and staff read anyone', async () => {
+    const ctx = setup();
+    await putAda(ctx.call);
+    for (const caller of [employee('ada'), admin, lifeCoach]) {
+      const response = await ctx.call({
+        routeKey: 'GET /people/{personId}',
+        pathParameters: { personId: 'ada' },
+        caller,
+      });
+      expect(response.statusCode).toBe(200);
+      expect(response.json.email).toBe('ada@example.com');
+    }
+  });
+
+  it('answers another person’s record exactly like a missing one (no existence leak)', async () => {
+    const ctx = setup();
+    await putAda(ctx.call);
+    const someoneElses = await ctx.call({
+      routeKey: 'GET /people/{personId}',
+      pathParameters: { personId: 'ada' },
+      caller: employee('bob'),
+    });
+    const missing = await ctx.call({
+      routeKey: 'GET /people/{personId}',
+      pathParameters: { personId: 'nobody' },
+      caller: employee('bob'),
+    });
+    expect(someoneElses.statusCode).toBe(404);
+    expect(missing.statusCode).toBe(404);
+    expect(someoneElses.json.title).toBe(missing.json.title);
+    expect(someoneElses.body).not.toContain('ada@example.com');
+  });
+});
+
+describe('GET /people', () => {
+  it('pages through everyone with a cursor and filters by domain', async () => {
+    const ctx = setup();
+    for (const [personId, domain] of [
+      ['a1', 'backend'],
+      ['a2', 'backend'],
+      ['b1', 'data'],
+      ['a3', 'backend'],
+    ]) {
+      await ctx.call({
+        routeKey: 'PUT /people/{personId}',
+        pathParameters: { personId: personId as string },
+        body: personBody({ domain, email: `${personId}@example.com` }),
+        caller: admin,
+      });
+    }
+    const first = await ctx.call({ routeKey: 'GET /people', query: { limit: '2' }, caller: lifeCoach });
+    expect(first.json.items).toHaveLength(2);
+    const second = await ctx.call({
+      routeKey: 'GET /people',
+      query: { limit: '2', cursor: first.json.nextCursor },
+      caller: lifeCoach,
+    });
+    const seen = [...first.json.items, ...second.json.items].map((person: { personId: string }) => person.personId);
+    expect(seen.sort()).toEqual(['a1', 'a2', 'a3', 'b1']);
+    expect(second.json.nextCursor).toBeUndefined();
+
+    const data = await ctx.call({ routeKey: 'GET /people', query: { domain: 'data' }, caller: admin });
+    expect(data.json.items.map((person: { personId: string }) => person.personId)).toEqual(['b1']);
+  });
+
+  it('rejects a bad limit and an employee caller', async () => {
+    const ctx = setup();
+    const badLimit = await ctx.call({ routeKey: 'GET /people', query: { limit: '1000' }, caller: admin });
+    expect(badLimit.statusCode).toBe(400);
+    expect(badLimit.json.errors[0].location).toBe('query.limit');
+    const asEmployee = await ctx.call({ routeKey: 'GET /people', caller: employee('ada') });
+    expect(asEmployee.statusCode).toBe(403);
+  });
+});
+
+describe('DELETE /people/{personId}', () => {
+  it('offboards once (204, Person.Offboarded) and is idempotent; unknown people are 404', async () => {
+    const ctx = setup();
+    await putAda(ctx.call);
+    const first = await ctx.call({
+      routeKey: 'DELETE /people/{personId}',
+      pathParameters: { personId: 'ada' },
+      caller: admin,
+    });
+    const again = await ctx.call({
+      routeKey: 'DELETE /people/{personId}',
+      pathParameters: { personId: 'ada' },
+      caller: admin,
+    });
+    expect([first.statusCode, again.statusCode]).toEqual([204, 204]);
+    expect(ctx.store.people.get('ada')?.status).toBe('offboarded');
+    expect(ctx.store.published.map((recorded) => recorded.event.contract.detailType)).toEqual([
+      'Person.Registered',
+      'Person.Offboarded',
+    ]);
+    const unknown = await ctx.call({
+      routeKey: 'DELETE /people/{personId}',
+      pathParameters: { personId: 'zed' },
+      caller: admin,
+    });
+    expect(unknown.statusCode).toBe(404);
+  });
+});
+
+describe('POST /people/import', () => {
+  const roster = [
+    rosterHeader,
+    'p1,Ana Silva,ana@example.com,Europe/Lisbon,backend,3,apollo,p3,java;sql,cloud,pt;en,employee,,,,,',
+    'p2,Bo Chen,not-an-email,Asia/Shanghai,data,12,,,,,,,,,,,',
+    'p3,"Ng, Carla",carla@example.com,America/New_York,backend,7,zeus,,"aws;go",mentoring,en,employee;mentor,4,08:00,16:00,12,true',
+    'p1,Ana Again,ana2@example.com,Europe/Lisbon,backend,3,,,,,,,,,,,',
+  ].join('\n');
+
+  const importCsv = (call: ReturnType<typeof setup>['call'], csv: string) =>
+    call({ routeKey: 'POST /people/import', body: csv, contentType: 'text/csv', caller: admin });
+
+  it('lands the valid rows and reports each invalid row by line with every reason', async () => {
+    const ctx = setup();
+    const response = await importCsv(ctx.call, roster);
+    expect(response.statusCode).toBe(200);
+    expect(response.json).toMatchObject({ created: 2, updated: 0, unchanged: 0, rejected: 2 });
+    const rejected = response.json.rows.filter((row: { outcome: string }) => row.outcome === 'rejected');
+    expect(rejected.map((row: { line: number }) => row.line)).toEqual([3, 5]);
+    expect(rejected[0].errors.join(' ')).toMatch(/email/);
+    expect(rejected[0].errors.join(' ')).toMatch(/level/);
+    expect(rejected[1].errors.join(' ')).toMatch(/already appears on line 2/);
+    expect(ctx.store.people.get('p3')).toMatchObject({
+      name: 'Ng, Carla',
+      mentorCapacity: 4,
+      roles: ['employee', 'mentor'],
+    });
+    expect(ctx.store.people.has('p2')).toBe(false);
+  });
+
+  it('changes and publishes nothing when the same file is imported again', async () => {
+    const ctx = setup();
+    await importCsv(ctx.call, roster);
+    const eventsAfterFirst = ctx.store.published.length;
+    const again = await importCsv(ctx.call, roster);
+    expect(again.json).toMatchObject({ created: 0, updated: 0, unchanged: 2, rejected: 2 });
+    expect(ctx.store.published).toHaveLength(eventsAfterFirst);
+  });
+
+  it('rejects a file with unknown or missing columns as a whole (400), and a non-CSV body (415)', async () => {
+    const ctx = setup();
+    const unknown = await importCsv(ctx.call, 'personId,name,shoeSize\np1,Ana,42');
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json.detail).toMatch(/Unknown columns: shoeSize/);
+    const json = await ctx.call({ routeKey: 'POST /people/import', body: { rows: [] }, caller: admin });
+    expect(json.statusCode).toBe(415);
+  });
+});

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { canReadPerson, principalFromClaims } from './principal';
+
+describe('principalFromClaims', () => {
+  it('reads groups in API Gateway’s flattened form, as an array, or as JSON, ignoring unknown groups', () => {
+    for (const groups of ['[mentor employee]', ['mentor', 'employee', 'superuser'], '["mentor","employee"]']) {
+      const principal = principalFromClaims({ sub: 'u1', 'custom:personId': 'p1', 'cognito:groups': groups });
+      expect(principal?.personId).toBe('p1');
+      expect([...(principal?.roles ?? [])].sort()).toEqual(['employee', 'mentor']);
+    }
+  });
+
+  it('falls back to sub, carries the department, and has no principal without a subject', () => {
+    expect(principalFromClaims({ sub: 'u1', 'custom:departmentId': 'it' })).toMatchObject({
+      personId: 'u1',
+      departmentId: 'it',
+    });
+    expect(principalFromClaims({ 'cognito:groups': '[admin]' })).toBeUndefined();
+    expect(principalFromClaims(undefined)).toBeUndefined();
+  });
+});
+
+describe('canReadPerson', () => {
+  it('allows yourself and programme staff only', () => {
+    const employee = principalFromClaims({ sub: 'p1', 'cognito:groups': '[employee mentor]' });
+    const coach = principalFromClaims({ sub: 'c1', 'cognito:groups': '[life-coach]' });
+    if (!employee || !coach) throw new Error('principals expected');
+    expect(canReadPerson(employee, 'p1')).toBe(true);
+    expect(canReadPerson(employee, 'p2')).toBe(false);
+    expect(canReadPerson(coach, 'p2')).toBe(true);
+  });
+});

@@ -1,0 +1,30 @@
+import type { z } from 'zod';
+import type { BusEvent, EventContract } from '../../shared/events/envelope';
+
+let sequence = 0;
+
+/** An EventBridge event carrying a contract's envelope, as a rule target receives it. */
+export const busEvent = <TContract extends EventContract>(
+  contract: TContract,
+  data: z.infer<TContract['data']>,
+  metadata: { id?: string; correlationId?: string } = {},
+): BusEvent => ({
+  version: '0',
+  id: `eb-${++sequence}`,
+  'detail-type': contract.detailType,
+  source: contract.source,
+  account: '000000000000',
+  time: '2026-11-24T10:00:00Z',
+  region: 'eu-west-1',
+  resources: [],
+  detail: {
+    metadata: {
+      id: metadata.id ?? `evt-${sequence}`,
+      version: contract.version,
+      occurredAt: '2026-11-24T10:00:00Z',
+      correlationId: metadata.correlationId ?? `corr-${sequence}`,
+      service: contract.source,
+    },
+    data,
+  },
+});
