@@ -65,7 +65,7 @@ describe('PUT /people/{personId}', () => {
     const updated = ctx.store.published[1]?.event;
     expect(updated?.contract.detailType).toBe('Person.Updated');
     expect(updated?.data).toMatchObject({ changedFields: expect.arrayContaining(['domain', 'level']) });
-    expect((updated?.data as { changedFields: string[] }).changedFields).toHaveLength(2);
+    expect((updated?.data as { changedFields?: string[] } | undefined)?.changedFields).toHaveLength(2);
   });
 
   it('carries the caller’s correlation id into the events it records', async () => {
