@@ -18,7 +18,9 @@ const consumersOf = (contract: EventContract): string[] =>
 /** The files of docs/events/: path relative to that folder, and content. */
 export const renderEventCatalogue = (): [string, string][] => {
   const rows = eventCatalog.map((contract) => {
-    const producer = contract.source.startsWith('mentoring.') ? contract.source.slice('mentoring.'.length) : contract.source;
+    const producer = contract.source.startsWith('mentoring.')
+      ? contract.source.slice('mentoring.'.length)
+      : contract.source;
     const consumers = [...new Set(consumersOf(contract))].join(', ') || 'other departments';
     return `| \`${contract.detailType}\` | \`${contract.source}\` | ${producer} | ${consumers} | ${contract.version} | [schema](${schemaFileName(contract)}) | ${contract.description} |`;
   });
@@ -40,8 +42,9 @@ export const renderEventCatalogue = (): [string, string][] => {
   ].join('\n');
   return [
     ['README.md', readme],
-    ...eventCatalog.map(
-      (contract): [string, string] => [schemaFileName(contract), `${JSON.stringify(eventJsonSchema(contract), null, 2)}\n`],
-    ),
+    ...eventCatalog.map((contract): [string, string] => [
+      schemaFileName(contract),
+      `${JSON.stringify(eventJsonSchema(contract), null, 2)}\n`,
+    ]),
   ];
 };
