@@ -1,0 +1,406 @@
+import { join } from 'node:path';
+import { CfnOutput, Duration, RemovalPolicy, TimeZone, Validations } from 'aws-cdk-lib';
+import {
+  HttpMethod,
+  HttpNoneAuthorizer,
+  HttpRoute,
+  HttpRouteKey,
+  type IHttpApi,
+  type IHttpRouteAuthorizer,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import {
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  StreamViewType,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
+import { type EventPattern, type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { FilterCriteria, FilterRule, type IFunction, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import { ScheduleTargetBase, type ScheduleTargetBaseProps } from 'aws-cdk-lib/aws-scheduler-targets';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import {
+  type EventPattern as DeclaredEventPattern,
+  type FunctionDeclaration,
+  functionEnvironment,
+  type ServiceDeclaration,
+} from '../shared/declaration';
+import { OUTBOX_KEY_PREFIX } from '../shared/events/outbox';
+import { DeadLetterQueue } from './dead-letter-queue';
+import { PlatformFunction } from './platform-function';
+
+/** How the functions send email: the sender identity and the configuration set every send uses. */
+export interface EmailSettings {
+  senderEmail: string;
+  senderIdentityArn: string;
+  configurationSetName: string;
+  configurationSetArn: string;
+}
+
+/** What every service is given by the platform stack; everything else a service builds itself. */
+export interface SharedPlatformResources {
+  repositoryRoot: string;
+  eventBus: IEventBus;
+  httpApi: IHttpApi;
+  /** The JWT authorizer of every non-public route. */
+  authorizer: IHttpRouteAuthorizer;
+  email: EmailSettings;
+  alarmTopic: ITopic;
+}
+
+export interface ServiceConstructProps {
+  service: ServiceDeclaration;
+  shared: SharedPlatformResources;
+}
+
+/** Reads only: no Scan, which the architecture rules out on every path. */
+export const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'] as const;
+/** TransactWriteItems has no IAM action of its own: it is authorized per item action, ConditionCheckItem included. */
+export const TABLE_WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+] as const;
+export const SEND_EMAIL_ACTIONS = ['ses:SendEmail', 'ses:SendRawEmail'] as const;
+
+/** EventBridge rules and Scheduler retry a failed delivery (throttling, a missing permission) this long. */
+const DELIVERY_RETRY_ATTEMPTS = 8;
+const DELIVERY_MAX_EVENT_AGE = Duration.hours(24);
+/** Lambda's own retries once an asynchronous invocation has started and the function threw. */
+const ASYNC_INVOKE_RETRY_ATTEMPTS = 2;
+const ASYNC_INVOKE_MAX_EVENT_AGE = Duration.hours(6);
+/** The stream keeps records 24 h; a batch that still fails after this goes to the DLQ (as a pointer). */
+const OUTBOX_STREAM_RETRY_ATTEMPTS = 10;
+const OUTBOX_STREAM_MAX_RECORD_AGE = Duration.hours(24);
+
+const XRAY_WILDCARD_REASON =
+  'X-Ray PutTraceSegments/PutTelemetryRecords (added by Lambda active tracing) support no resource-level permissions, so they must name Resource "*".';
+const STREAM_WILDCARD_REASON =
+  'Besides X-Ray (no resource-level permissions), dynamodb:ListStreams — granted by the stream event source — supports no resource-level permissions either; the stream reads themselves are scoped to this table stream.';
+
+/** `people-api` → `PeopleApi`: construct ids that read like the declaration. */
+export const pascalCase = (kebab: string): string =>
+  kebab
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((word) => word[0]?.toUpperCase() + word.slice(1))
+    .join('');
+
+/**
+ * A declared pattern is written as EventBridge reads it (`detail-type`); the CDK's type spells
+ * that key `detailType` and renames it back when rendering, so the template holds exactly the
+ * declared pattern.
+ */
+export const toCdkEventPattern = (pattern: DeclaredEventPattern): EventPattern => {
+  const { 'detail-type': detailType, ...rest } = pattern;
+  return { ...rest, ...(detailType === undefined ? {} : { detailType }) } as EventPattern;
+};
+
+/**
+ * Invokes the unqualified function (the grant names its ARN and `$LATEST`, the same code).
+ * The stock `LambdaInvoke` target grants `lambda:InvokeFunction` on `<arn>:*` (every version
+ * and alias), a wildcard nothing here needs.
+ */
+class InvokeLatestVersion extends ScheduleTargetBase {
+  private readonly target: IFunction;
+
+  constructor(target: IFunction, props: ScheduleTargetBaseProps) {
+    super(props, target.functionArn);
+    this.target = target;
+  }
+
+  protected addTargetActionToRole(role: IRole): void {
+    this.target.grantInvokeLatestVersion(role);
+  }
+}
+
+/**
+ * One service, built from its declaration only: its table, its functions with exactly the
+ * access they declare, its routes on the shared HTTP API, its rules on the shared bus, its
+ * schedules, its outbox relay, and the dead-letter queues and alarms of all of them.
+ */
+export class ServiceConstruct extends Construct {
+  readonly service: ServiceDeclaration;
+  readonly table?: Table;
+  readonly functions = new Map<string, PlatformFunction>();
+  /** One per function that is started asynchronously (rules, schedules, the table stream). */
+  readonly deadLetterQueues = new Map<string, DeadLetterQueue>();
+
+  private readonly shared: SharedPlatformResources;
+  private readonly integrations = new Map<string, HttpLambdaIntegration>();
+  private readonly asyncInvokeConfigured = new Set<string>();
+
+  constructor(scope: Construct, id: string, props: ServiceConstructProps) {
+    super(scope, id);
+    this.service = props.service;
+    this.shared = props.shared;
+
+    if (this.service.table) this.table = this.createTable();
+    for (const declaration of this.service.functions) this.createFunction(declaration);
+    for (const route of this.service.routes) this.createRoute(route);
+    for (const subscription of this.service.subscriptions) this.createSubscription(subscription);
+    for (const schedule of this.service.schedules) this.createSchedule(schedule);
+  }
+
+  /** The function a route, rule or schedule names; a typo fails the synth, not a deployment. */
+  functionNamed(name: string, usedBy: string): PlatformFunction {
+    const fn = this.functions.get(name);
+    if (!fn) throw new Error(`${this.service.name}: ${usedBy} names the undeclared function "${name}"`);
+    return fn;
+  }
+
+  private createTable(): Table {
+    const declaration = this.service.table;
+    if (!declaration) throw new Error(`${this.service.name} declares no table`);
+    const hasOutboxRelay = this.service.functions.some((fn) => fn.trigger?.kind === 'outbox-stream');
+    const table = new Table(this, 'Table', {
+      partitionKey: { name: declaration.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: declaration.sortKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: declaration.timeToLiveAttribute,
+      encryption: TableEncryption.AWS_MANAGED,
+      deletionProtection: true,
+      // The data outlives the stack: deleting the stack must never delete the directory.
+      removalPolicy: RemovalPolicy.RETAIN,
+      // The relay needs only what was written (the outbox record), not what it replaced.
+      ...(hasOutboxRelay ? { stream: StreamViewType.NEW_IMAGE } : {}),
+    });
+    for (const index of declaration.globalIndexes) {
+      table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: AttributeType.STRING },
+        projectionType: ProjectionType.ALL,
+      });
+    }
+    const output = new CfnOutput(this, 'TableName', {
+      value: table.tableName,
+      description: `DynamoDB table of the ${this.service.name} service`,
+    });
+    // A readable output name (`MatchingTableName`) instead of one with a hash suffix.
+    output.overrideLogicalId(`${pascalCase(this.service.name)}TableName`);
+    return table;
+  }
+
+  private createFunction(declaration: FunctionDeclaration): void {
+    if (this.functions.has(declaration.name)) {
+      throw new Error(`${this.service.name} declares the function "${declaration.name}" twice`);
+    }
+    if (declaration.access.table && !this.table) {
+      throw new Error(`${this.service.name}/${declaration.name} declares table access but the service has no table`);
+    }
+    const email = this.shared.email;
+    const fn = new PlatformFunction(this, pascalCase(declaration.name), {
+      entry: join(this.shared.repositoryRoot, declaration.entry),
+      repositoryRoot: this.shared.repositoryRoot,
+      description: `${this.service.name}/${declaration.name}: ${declaration.description}`,
+      memoryMb: declaration.memoryMb,
+      timeoutSeconds: declaration.timeoutSeconds,
+      // The same mapping as the local runtime: the table only to functions that use it, the
+      // sender only to functions that send.
+      environment: functionEnvironment({
+        serviceName: this.service.name,
+        eventBusName: this.shared.eventBus.eventBusName,
+        ...(declaration.access.table && this.table ? { tableName: this.table.tableName } : {}),
+        ...(declaration.access.sendEmail
+          ? { senderEmail: email.senderEmail, sesConfigurationSet: email.configurationSetName }
+          : {}),
+      }),
+    });
+    this.functions.set(declaration.name, fn);
+    this.grantDeclaredAccess(fn, declaration);
+    this.alarmOnFunction(fn, declaration);
+    if (declaration.trigger?.kind === 'outbox-stream') this.relayOutboxFromStream(fn, declaration);
+
+    if (fn.role) {
+      Validations.of(fn.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: declaration.trigger?.kind === 'outbox-stream' ? STREAM_WILDCARD_REASON : XRAY_WILDCARD_REASON,
+      });
+    }
+  }
+
+  /** Least privilege, from the declaration alone. */
+  private grantDeclaredAccess(fn: PlatformFunction, declaration: FunctionDeclaration): void {
+    const { access } = declaration;
+    if (access.table && this.table) {
+      const table = this.table;
+      // Named indexes rather than `index/*`: a wildcard would also cover indexes added later.
+      const resources = [
+        table.tableArn,
+        ...(this.service.table?.globalIndexes ?? []).map((index) => `${table.tableArn}/index/${index.name}`),
+      ];
+      const actions =
+        access.table === 'read-write' ? [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS] : TABLE_READ_ACTIONS;
+      fn.addToRolePolicy(new PolicyStatement({ actions: [...actions], resources }));
+    }
+    if (access.publishEvents) {
+      this.shared.eventBus.grantPutEventsTo(fn);
+    }
+    if (access.sendEmail) {
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: [...SEND_EMAIL_ACTIONS],
+          resources: [this.shared.email.senderIdentityArn, this.shared.email.configurationSetArn],
+        }),
+      );
+    }
+  }
+
+  private alarmOnFunction(fn: PlatformFunction, declaration: FunctionDeclaration): void {
+    const label = `${this.service.name}/${declaration.name}`;
+    const period = Duration.minutes(5);
+    const alarms = [
+      new Alarm(fn, 'ErrorsAlarm', {
+        alarmDescription: `${label}: invocations failed.`,
+        metric: fn.metricErrors({ period, statistic: 'Sum' }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+      new Alarm(fn, 'ThrottlesAlarm', {
+        alarmDescription: `${label}: invocations throttled (account concurrency exhausted).`,
+        metric: fn.metricThrottles({ period, statistic: 'Sum' }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    ];
+    for (const alarm of alarms) alarm.addAlarmAction(new SnsAction(this.shared.alarmTopic));
+  }
+
+  private deadLetterQueueOf(functionName: string): DeadLetterQueue {
+    let deadLetterQueue = this.deadLetterQueues.get(functionName);
+    if (!deadLetterQueue) {
+      deadLetterQueue = new DeadLetterQueue(this, `${pascalCase(functionName)}DeadLetters`, {
+        purpose: `${this.service.name}/${functionName}`,
+        alarmTopic: this.shared.alarmTopic,
+      });
+      this.deadLetterQueues.set(functionName, deadLetterQueue);
+    }
+    return deadLetterQueue;
+  }
+
+  /**
+   * EventBridge and Scheduler invoke Lambda asynchronously: their retry policy and DLQ cover
+   * only the delivery. Once delivered, a throwing handler is retried by Lambda itself, and
+   * what still fails must land somewhere too: the same dead-letter queue.
+   */
+  private configureAsyncFailures(fn: PlatformFunction, functionName: string): void {
+    if (this.asyncInvokeConfigured.has(functionName)) return;
+    this.asyncInvokeConfigured.add(functionName);
+    fn.configureAsyncInvoke({
+      retryAttempts: ASYNC_INVOKE_RETRY_ATTEMPTS,
+      maxEventAge: ASYNC_INVOKE_MAX_EVENT_AGE,
+      onFailure: new SqsDestination(this.deadLetterQueueOf(functionName).queue),
+    });
+  }
+
+  private relayOutboxFromStream(fn: PlatformFunction, declaration: FunctionDeclaration): void {
+    if (!this.table) throw new Error(`${this.service.name}/${declaration.name} relays an outbox but has no table`);
+    fn.addEventSource(
+      new DynamoEventSource(this.table, {
+        // From the oldest record: records written before the mapping existed are relayed too.
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: 100,
+        // Only new outbox records; state items and TTL deletions never wake the relay.
+        filters: [
+          FilterCriteria.filter({
+            eventName: FilterRule.isEqual('INSERT'),
+            dynamodb: { NewImage: { pk: { S: FilterRule.beginsWith(OUTBOX_KEY_PREFIX) } } },
+          }),
+        ],
+        reportBatchItemFailures: true,
+        bisectBatchOnError: true,
+        retryAttempts: OUTBOX_STREAM_RETRY_ATTEMPTS,
+        maxRecordAge: OUTBOX_STREAM_MAX_RECORD_AGE,
+        // The DLQ receives the failed batch's shard and sequence numbers; the outbox items
+        // themselves stay in the table until their TTL, so they can be replayed from there.
+        onFailure: new SqsDlq(this.deadLetterQueueOf(declaration.name).queue),
+      }),
+    );
+  }
+
+  private integrationOf(functionName: string): HttpLambdaIntegration {
+    let integration = this.integrations.get(functionName);
+    if (!integration) {
+      const fn = this.functionNamed(functionName, 'a route');
+      // One integration per function, shared by its routes; the invoke permission is per route.
+      integration = new HttpLambdaIntegration(`${pascalCase(functionName)}Integration`, fn);
+      this.integrations.set(functionName, integration);
+    }
+    return integration;
+  }
+
+  private createRoute(route: ServiceDeclaration['routes'][number]): void {
+    this.functionNamed(route.function, `the route ${route.method} ${route.path}`);
+    const isPublic = route.auth === 'public';
+    const httpRoute = new HttpRoute(this, `${route.method}${pascalCase(route.path) || 'Root'}Route`, {
+      httpApi: this.shared.httpApi,
+      routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
+      integration: this.integrationOf(route.function),
+      // Every route names its authorizer: a route can only be public by declaring it so.
+      authorizer: isPublic ? new HttpNoneAuthorizer() : this.shared.authorizer,
+    });
+    if (isPublic) {
+      Validations.of(httpRoute).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason: `${route.method} ${route.path} is declared public (auth: 'public'): ${route.docs.summary}.`,
+      });
+    }
+  }
+
+  private createSubscription(subscription: ServiceDeclaration['subscriptions'][number]): void {
+    const fn = this.functionNamed(subscription.function, `the subscription ${subscription.name}`);
+    this.configureAsyncFailures(fn, subscription.function);
+    new Rule(this, `${pascalCase(subscription.name)}Rule`, {
+      eventBus: this.shared.eventBus,
+      description: `${this.service.name}/${subscription.name}: ${subscription.description}`.slice(0, 512),
+      eventPattern: toCdkEventPattern(subscription.pattern),
+      targets: [
+        new LambdaFunction(fn, {
+          retryAttempts: DELIVERY_RETRY_ATTEMPTS,
+          maxEventAge: DELIVERY_MAX_EVENT_AGE,
+          deadLetterQueue: this.deadLetterQueueOf(subscription.function).queue,
+        }),
+      ],
+    });
+  }
+
+  private createSchedule(schedule: ServiceDeclaration['schedules'][number]): void {
+    const fn = this.functionNamed(schedule.function, `the schedule ${schedule.name}`);
+    this.configureAsyncFailures(fn, schedule.function);
+    new Schedule(this, `${pascalCase(schedule.name)}Schedule`, {
+      description: `${this.service.name}/${schedule.name}: ${schedule.description}`.slice(0, 512),
+      schedule: ScheduleExpression.expression(
+        schedule.expression,
+        schedule.timezone ? TimeZone.of(schedule.timezone) : undefined,
+      ),
+      target: new InvokeLatestVersion(fn, {
+        retryAttempts: DELIVERY_RETRY_ATTEMPTS,
+        maxEventAge: DELIVERY_MAX_EVENT_AGE,
+        deadLetterQueue: this.deadLetterQueueOf(schedule.function).queue,
+        // The handler learns which schedule fired and for which instant (not when it ran).
+        input: ScheduleTargetInput.fromObject({
+          schedule: schedule.name,
+          scheduledTime: ContextAttribute.scheduledTime,
+        }),
+      }),
+    });
+  }
+}
