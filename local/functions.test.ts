@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixtureServices } from '../test/support/fixtures/declarations';
+import { localFunctionsOf, runtimeEnvironmentOf } from './environment';
+import { type LocalFunctions, startLocalFunctions } from './functions';
+
+const endpoints = { dynamodb: 'http://127.0.0.1:9', eventbridge: 'http://127.0.0.1:9', ses: 'http://127.0.0.1:9' };
+
+describe('local functions (one worker thread per function)', () => {
+  let functions: LocalFunctions;
+
+  beforeAll(() => {
+    functions = startLocalFunctions({
+      functions: localFunctionsOf(fixtureServices),
+      repoRoot: process.cwd(),
+      environmentOf: (fn) => runtimeEnvironmentOf(fn, endpoints, 'fixture'),
+      logs: 'silent',
+    });
+  });
+  afterAll(() => functions.stop());
+
+  it('gives each function its own environment and module state, even from the same file', async () => {
+    const first = await functions.invoke('alpha-probe', { setEnv: { PROBE: 'set-by-alpha' } });
+    const second = await functions.invoke('alpha-probe', {});
+    const other = await functions.invoke('beta-probe', {});
+
+    expect(first).toMatchObject({ ok: true, coldStart: true });
+    expect(second).toMatchObject({ ok: true, coldStart: false });
+    expect(first.ok && second.ok && other.ok).toBe(true);
+    if (!first.ok || !second.ok || !other.ok) return;
+    expect(second.result).toMatchObject({
+      invocations: 2,
+      serviceName: 'alpha',
+      tableName: 'fixture-alpha',
+      probe: 'set-by-alpha',
+    });
+    // Loaded once: the second invocation reuses the cold start's module instance.
+    expect((second.result as { loadedAt: number }).loadedAt).toBe((first.result as { loadedAt: number }).loadedAt);
+    // beta-probe runs the same file in another worker: nothing of alpha's leaks into it.
+    expect(other.result).toMatchObject({ invocations: 1, serviceName: 'beta', tableName: null, probe: null });
+  });
+
+  it('passes a Lambda-like context and the SDK endpoint variables', async () => {
+    const outcome = await functions.invoke('alpha-echo', { rawPath: '/x' });
+    expect(outcome.ok).toBe(true);
+    if (!outcome.ok) return;
+    const body = JSON.parse((outcome.result as { body: string }).body);
+    expect(body.context).toMatchObject({
+      functionName: 'alpha-echo',
+      awsRequestId: outcome.requestId,
+      memoryLimitInMB: '256',
+      invokedFunctionArn: 'arn:aws:lambda:eu-west-1:000000000000:function:alpha-echo',
+    });
+    expect(body.context.remainingTimeInMillis).toBeGreaterThan(4_000);
+    expect(body.context.remainingTimeInMillis).toBeLessThanOrEqual(5_000);
+    expect(body.env).toMatchObject({
+      AWS_REGION: 'eu-west-1',
+      AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.eventbridge,
+      AWS_ENDPOINT_URL_SES: endpoints.ses,
+      LEAKED: null,
+    });
+  });
+
+  it('runs several invocations of one function at once', async () => {
+    await functions.invoke('beta-probe', {});
+    const started = performance.now();
+    const outcomes = await Promise.all([1, 2, 3].map(() => functions.invoke('beta-probe', { sleepMs: 400 })));
+    expect(performance.now() - started).toBeLessThan(1_100);
+    expect(outcomes.every((outcome) => outcome.ok && !outcome.coldStart)).toBe(true);
+  });
+
+  it('enforces the declared timeout, even on a handler stuck in synchronous work, then starts cold', async () => {
+    const before = await functions.invoke('alpha-probe', {});
+    const slow = await functions.invoke('alpha-probe', { sleepMs: 2_000 });
+    expect(slow).toMatchObject({ ok: false, error: { errorType: 'Sandbox.Timedout' } });
+    if (!slow.ok) expect(slow.error.errorMessage).toMatch(/Task timed out after 1\.00 seconds/);
+    expect(slow.durationMs).toBeLessThan(1_500);
+
+    const after = await functions.invoke('alpha-probe', {});
+    expect(after).toMatchObject({ ok: true, coldStart: true, result: { invocations: 1, probe: null } });
+    expect(before.ok && after.ok && (after.result as { loadedAt: number }).loadedAt).not.toBe(
+      before.ok && (before.result as { loadedAt: number }).loadedAt,
+    );
+
+    const stuck = await functions.invoke('alpha-probe', { busyMs: 2_000 });
+    expect(stuck).toMatchObject({ ok: false, error: { errorType: 'Sandbox.Timedout' } });
+    expect(await functions.invoke('alpha-probe', {})).toMatchObject({ ok: true, coldStart: true });
+  });
+
+  it('reports errors the way Lambda does: errorType and errorMessage', async () => {
+    const crash = await functions.invoke('alpha-echo', { queryStringParameters: { mode: 'crash' } });
+    expect(crash).toMatchObject({
+      ok: false,
+      error: { errorType: 'TypeError', errorMessage: 'the fixture was asked to crash' },
+    });
+
+    // Configuration is read at cold start and fails fast; every invocation retries the init.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      expect(await functions.invoke('beta-needs-table', {})).toMatchObject({
+        ok: false,
+        coldStart: true,
+        error: { errorType: 'ConfigurationError', errorMessage: expect.stringContaining('TABLE_NAME') },
+      });
+    }
+
+    expect(await functions.invoke('nope-nothing', {})).toMatchObject({
+      ok: false,
+      error: { errorType: 'ResourceNotFoundException' },
+    });
+  });
+
+  it('keeps a log of recent invocations for the developer view', () => {
+    const recent = functions.recentInvocations();
+    expect(recent.length).toBeGreaterThan(5);
+    expect(recent.some((entry) => entry.errorType === 'Sandbox.Timedout')).toBe(true);
+  });
+});

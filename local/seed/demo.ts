@@ -1,0 +1,197 @@
+/**
+ * `--seed demo`: a sample organisation of 62 people, loaded through the API like an HR
+ * roster import (`POST /people/import`, text/csv, an admin token from the local issuer).
+ * Deterministic (a fixed-seed generator), so seeding twice imports the same file and the
+ * import, being idempotent, changes nothing the second time.
+ *
+ * Shape: 4 domains (backend, frontend, data, design) of 15 people each: a head of domain
+ * (level 9), two leads (level 8) reporting to the head, five senior engineers (levels 6-8,
+ * four or five of them mentors with capacities 3-5) and seven others (levels 1-5) reporting
+ * to the leads; projects cut across domains; timezones span Europe, the Americas and Asia;
+ * plus the life coach and a programme admin.
+ */
+import { rosterColumns } from '../../services/matching/domain/roster-csv';
+
+type RosterColumn = (typeof rosterColumns)[number];
+type RosterRow = Record<RosterColumn, string>;
+
+/** mulberry32: tiny, fast, and the same sequence on every machine. */
+const generator = (seed: number) => {
+  let state = seed >>> 0;
+  const next = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
+    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T,
+    some: <T>(items: readonly T[], count: number): T[] => {
+      const pool = [...items];
+      const chosen: T[] = [];
+      while (chosen.length < count && pool.length > 0)
+        chosen.push(pool.splice(Math.floor(next() * pool.length), 1)[0] as T);
+      return chosen;
+    },
+  };
+};
+
+const FIRST_NAMES = (
+  'Ada,Grace,Alan,Katherine,Linus,Margaret,Dennis,Barbara,Ken,Frances,Edsger,Radia,Tim,Hedy,John,' +
+  'Annie,Donald,Shafi,Niklaus,Sophie,Bjarne,Lynn,Guido,Adele,James,Jean,Yukihiro,Carol,Anders,Mary,' +
+  'Rasmus,Evelyn,Brendan,Elena,Hiro,Priya,Mateo,Lucia,Kenji,Aiko,Ravi,Ananya,Thiago,Camila,Wei,Mei,' +
+  'Omar,Leila,Lars,Ingrid,Pablo,Sofia,Arjun,Divya,Tomasz,Zofia,Kwame,Amara,Joao,Beatriz,Noah,Maya'
+).split(',');
+const LAST_NAMES = (
+  'Lovelace,Hopper,Turing,Johnson,Torvalds,Hamilton,Ritchie,Liskov,Thompson,Allen,Dijkstra,Perlman,' +
+  'Berners-Lee,Lamarr,McCarthy,Easley,Knuth,Goldwasser,Wirth,Wilson,Stroustrup,Conway,van Rossum,' +
+  'Goldberg,Gosling,Sammet,Matsumoto,Shaw,Hejlsberg,Keller,Lerdorf,Berezin,Eich,Garcia,Tanaka,' +
+  'Sharma,Silva,Rossi,Sato,Suzuki,Iyer,Rao,Costa,Fernandes,Zhang,Chen,Haddad,Nasser,Nilsson,Berg,' +
+  'Moreno,Romero,Patel,Menon,Nowak,Kowalska,Mensah,Okafor,Pereira,Santos,Cohen,Levi'
+).split(',');
+
+/** Timezones across regions, each with the languages people there tend to add to English. */
+const LOCATIONS = [
+  { timezone: 'Europe/London', languages: [] },
+  { timezone: 'Europe/Berlin', languages: ['de'] },
+  { timezone: 'Europe/Madrid', languages: ['es'] },
+  { timezone: 'Europe/Warsaw', languages: ['pl'] },
+  { timezone: 'America/New_York', languages: [] },
+  { timezone: 'America/Sao_Paulo', languages: ['pt'] },
+  { timezone: 'America/Mexico_City', languages: ['es'] },
+  { timezone: 'Asia/Kolkata', languages: ['hi'] },
+  { timezone: 'Asia/Singapore', languages: ['zh'] },
+  { timezone: 'Asia/Tokyo', languages: ['ja'] },
+] as const;
+
+const DOMAINS = {
+  backend: {
+    skills: ['typescript', 'node', 'aws', 'dynamodb', 'event-driven', 'api-design', 'testing', 'go', 'sql'],
+    goals: ['architecture', 'distributed-systems', 'performance', 'security', 'leadership', 'public-speaking'],
+  },
+  frontend: {
+    skills: ['typescript', 'react', 'css', 'accessibility', 'testing', 'design-systems', 'performance', 'graphql'],
+    goals: ['architecture', 'accessibility', 'design-systems', 'leadership', 'mentoring', 'web-performance'],
+  },
+  data: {
+    skills: ['python', 'sql', 'spark', 'statistics', 'machine-learning', 'dbt', 'airflow', 'visualisation'],
+    goals: ['machine-learning', 'data-modelling', 'mlops', 'leadership', 'storytelling', 'experimentation'],
+  },
+  design: {
+    skills: ['figma', 'user-research', 'prototyping', 'accessibility', 'interaction-design', 'copywriting'],
+    goals: ['design-leadership', 'service-design', 'research-ops', 'facilitation', 'accessibility', 'systems-thinking'],
+  },
+} as const;
+type Domain = keyof typeof DOMAINS;
+
+const PROJECTS = ['apollo', 'borealis', 'cobalt', 'delta', 'ember', 'fjord'] as const;
+const HOURS = [
+  ['08:00', '16:00'],
+  ['09:00', '17:00'],
+  ['09:00', '17:00'],
+  ['10:00', '18:00'],
+] as const;
+
+const emailHandle = (first: string, last: string) => `${first}.${last}`.toLowerCase().replaceAll(' ', '');
+
+/** RFC 4180: quote a cell holding a comma, a quote or a line break (quotes doubled). */
+const csvCell = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
+
+/** The demo roster, one row per person, in the import's CSV format. */
+export const demoRoster = (): RosterRow[] => {
+  const random = generator(20_261_124);
+  const rows: RosterRow[] = [];
+  let sequence = 0;
+  const person = (
+    domain: Domain | 'programme',
+    level: number,
+    overrides: Partial<RosterRow> & { roles: string; managerId: string },
+  ): RosterRow => {
+    sequence++;
+    const first = FIRST_NAMES[(sequence - 1) % FIRST_NAMES.length] as string;
+    const last = LAST_NAMES[(sequence * 7) % LAST_NAMES.length] as string;
+    const location = random.pick(LOCATIONS);
+    const hours = random.pick(HOURS);
+    const catalogue = domain === 'programme' ? DOMAINS.design : DOMAINS[domain];
+    const languages = [
+      'en',
+      ...location.languages,
+      ...(random.int(0, 4) === 0 ? [random.pick(['fr', 'es', 'de'])] : []),
+    ];
+    return {
+      personId: `p-${String(sequence).padStart(3, '0')}`,
+      name: `${first} ${last}`,
+      email: `${emailHandle(first, last)}.${sequence}@example.com`,
+      timezone: location.timezone,
+      domain: domain === 'programme' ? 'people' : domain,
+      level: String(level),
+      projectIds: random.some(PROJECTS, level >= 8 ? 1 : random.int(1, 2)).join(';'),
+      skills: random.some(catalogue.skills, random.int(2, 4)).join(';'),
+      growthGoals: random.some(catalogue.goals, random.int(1, 2)).join(';'),
+      languages: [...new Set(languages)].join(';'),
+      mentorCapacity: '',
+      workingHoursStart: hours[0],
+      workingHoursEnd: hours[1],
+      yearsOfExperience: String(Math.max(0, level * 2 + random.int(-1, 2))),
+      acceptingMentees: '',
+      ...overrides,
+    };
+  };
+
+  rows.push(person('programme', 9, { roles: 'employee;life-coach', managerId: '' }));
+  rows.push(person('programme', 6, { roles: 'employee;admin', managerId: 'p-001' }));
+
+  for (const domain of Object.keys(DOMAINS) as Domain[]) {
+    const head = person(domain, 9, { roles: 'employee', managerId: '' });
+    const leads = [1, 2].map(() => person(domain, 8, { roles: 'employee', managerId: head.personId }));
+    rows.push(head, ...leads);
+    const mentorCount = random.int(4, 5);
+    for (let index = 0; index < 5; index++) {
+      const mentor = index < mentorCount;
+      rows.push(
+        person(domain, random.int(6, 8), {
+          roles: mentor ? 'employee;mentor' : 'employee',
+          managerId: (leads[index % 2] as RosterRow).personId,
+          mentorCapacity: mentor ? String(random.int(3, 5)) : '',
+          acceptingMentees: mentor ? 'true' : '',
+        }),
+      );
+    }
+    for (let index = 0; index < 7; index++) {
+      rows.push(
+        person(domain, random.int(1, 5), { roles: 'employee', managerId: (leads[index % 2] as RosterRow).personId }),
+      );
+    }
+  }
+  return rows;
+};
+
+export const demoRosterCsv = (rows: readonly RosterRow[] = demoRoster()): string => {
+  const lines = [
+    rosterColumns.join(','),
+    ...rows.map((row) => rosterColumns.map((column) => csvCell(row[column])).join(',')),
+  ];
+  return `${lines.join('\r\n')}\r\n`;
+};
+
+export interface ImportSummary {
+  created: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  rows: { line: number; personId?: string; outcome: string; errors?: string[] }[];
+}
+
+/** Loads the demo roster through the HTTP API, as an HR tool would. */
+export const seedDemo = async (apiUrl: string, adminToken: string): Promise<ImportSummary> => {
+  const response = await fetch(`${apiUrl}/people/import`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'text/csv' },
+    body: demoRosterCsv(),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`Seeding failed: POST /people/import answered ${response.status}: ${text}`);
+  return JSON.parse(text) as ImportSummary;
+};
