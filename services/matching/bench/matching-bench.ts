@@ -1,0 +1,169 @@
+/**
+ * Matching engine benchmark: `npx tsx services/matching/bench/matching-bench.ts` (npm run bench:matching).
+ *
+ * Each case runs in its own child process (so its peak RSS is its own) on one core: the engine is
+ * single-threaded. A case generates a seeded synthetic organisation, then times `matchPods` (the first,
+ * cold run and the best of the repeats) and reports the process's peak RSS and heap, and whether
+ * optimality was proven (column generation converged and branch-and-bound closed in every domain).
+ *
+ *   --case <name>   run one case in this process and print its JSON line (used by the parent)
+ *   --quick         smaller repeat counts
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { matchPods } from '../domain/engine/match-pods';
+import type { MatchResult } from '../domain/engine/types';
+import { type SyntheticOrg, syntheticDomain, syntheticOrg } from './synthetic-org';
+
+interface BenchCase {
+  name: string;
+  describe: string;
+  repeats: number;
+  build: () => SyntheticOrg;
+}
+
+const cases: BenchCase[] = [
+  {
+    name: 'domain-1k-4k',
+    describe: 'one domain: 1,000 mentors x 4,000 mentees',
+    repeats: 5,
+    build: () => syntheticDomain({ seed: 1, mentors: 1_000, mentees: 4_000 }),
+  },
+  {
+    name: 'org-10k',
+    describe: 'organisation of 10,000 people',
+    repeats: 3,
+    build: () => syntheticOrg({ seed: 2, people: 10_000 }),
+  },
+  {
+    name: 'org-50k',
+    describe: 'organisation of 50,000 people',
+    repeats: 2,
+    build: () => syntheticOrg({ seed: 3, people: 50_000 }),
+  },
+];
+
+interface CaseReport {
+  name: string;
+  describe: string;
+  people: number;
+  domains: number;
+  mentors: number;
+  menteesToPlace: number;
+  locked: number;
+  matched: number;
+  unmatched: number;
+  pods: number;
+  allowedPairs: number;
+  initialArcs: number;
+  pricedArcs: number;
+  pricingRounds: number;
+  rootViolations: number;
+  branchNodes: number;
+  proven: boolean;
+  generateMs: number;
+  coldMs: number;
+  bestMs: number;
+  runs: number;
+  rssAfterGenerateMb: number;
+  peakRssMb: number;
+  peakHeapMb: number;
+}
+
+const mb = (bytes: number) => Math.round(bytes / (1024 * 1024));
+
+const runCase = (benchCase: BenchCase, repeats: number): CaseReport => {
+  let peakHeap = 0;
+  const sampleHeap = () => {
+    peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+  };
+  const generateStart = performance.now();
+  const org = benchCase.build();
+  const generateMs = performance.now() - generateStart;
+  sampleHeap();
+  const rssAfterGenerate = process.memoryUsage().rss;
+
+  const times: number[] = [];
+  let result: MatchResult | undefined;
+  for (let run = 0; run < repeats; run++) {
+    const start = performance.now();
+    result = matchPods(org);
+    times.push(performance.now() - start);
+    sampleHeap(); // the result is still alive here, so this is close to the run's peak
+  }
+  if (!result) throw new Error('no run');
+  const domains = result.optimality.domains;
+  const sum = (pick: (stats: (typeof domains)[number]) => number) =>
+    domains.reduce((total, stats) => total + pick(stats), 0);
+  return {
+    name: benchCase.name,
+    describe: benchCase.describe,
+    people: org.people.length,
+    domains: domains.length,
+    mentors: sum((stats) => stats.mentors),
+    menteesToPlace: sum((stats) => stats.mentees),
+    locked: sum((stats) => stats.lockedMentees),
+    matched: result.objective.matched,
+    unmatched: result.unmatched.length,
+    pods: result.pods.length,
+    allowedPairs: sum((stats) => stats.allowedPairs),
+    initialArcs: sum((stats) => stats.initialArcs),
+    pricedArcs: sum((stats) => stats.pricedArcs),
+    pricingRounds: sum((stats) => stats.pricingRounds),
+    rootViolations: sum((stats) => stats.rootViolations),
+    branchNodes: sum((stats) => stats.branchNodes),
+    proven: result.optimality.proven,
+    generateMs: Math.round(generateMs),
+    coldMs: Math.round(times[0] ?? 0),
+    bestMs: Math.round(Math.min(...times)),
+    runs: times.length,
+    rssAfterGenerateMb: mb(rssAfterGenerate),
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    peakHeapMb: mb(peakHeap),
+  };
+};
+
+const table = (reports: CaseReport[]): string => {
+  const header =
+    '| case | people | mentors | mentees to place (+locked) | matched | pods | allowed pairs | arcs: initial + priced | pricing rounds | root violations / B&B nodes | optimal proven | matchPods cold | best of runs | peak RSS | peak heap |';
+  const rule = `|${header
+    .split('|')
+    .slice(1, -1)
+    .map(() => '---')
+    .join('|')}|`;
+  const rows = reports.map(
+    (r) =>
+      `| ${r.describe} | ${r.people.toLocaleString('en')} | ${r.mentors.toLocaleString('en')} | ${r.menteesToPlace.toLocaleString('en')} (+${r.locked.toLocaleString('en')}) | ${r.matched.toLocaleString('en')} | ${r.pods.toLocaleString('en')} | ${r.allowedPairs.toLocaleString('en')} | ${r.initialArcs.toLocaleString('en')} + ${r.pricedArcs.toLocaleString('en')} | ${r.pricingRounds} | ${r.rootViolations} / ${r.branchNodes} | ${r.proven ? 'yes' : 'NO'} | ${r.coldMs.toLocaleString('en')} ms | ${r.bestMs.toLocaleString('en')} ms (${r.runs}) | ${r.peakRssMb} MB | ${r.peakHeapMb} MB |`,
+  );
+  return [header, rule, ...rows].join('\n');
+};
+
+const main = (): void => {
+  const args = process.argv.slice(2);
+  const quick = args.includes('--quick');
+  const caseIndex = args.indexOf('--case');
+  if (caseIndex >= 0) {
+    const benchCase = cases.find((candidate) => candidate.name === args[caseIndex + 1]);
+    if (!benchCase) throw new Error(`unknown case ${args[caseIndex + 1]}`);
+    process.stdout.write(`${JSON.stringify(runCase(benchCase, quick ? 1 : benchCase.repeats))}\n`);
+    return;
+  }
+  const self = fileURLToPath(import.meta.url);
+  const reports: CaseReport[] = [];
+  for (const benchCase of cases) {
+    process.stderr.write(`running ${benchCase.describe}...\n`);
+    const child = spawnSync(
+      process.execPath,
+      [...process.execArgv, self, '--case', benchCase.name, ...(quick ? ['--quick'] : [])],
+      { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
+    );
+    if (child.status !== 0) throw new Error(`case ${benchCase.name} failed:\n${child.stderr}`);
+    const line = child.stdout.trim().split('\n').at(-1) ?? '{}';
+    reports.push(JSON.parse(line) as CaseReport);
+  }
+  process.stdout.write(
+    `Matching engine benchmark (node ${process.version}, one core; times exclude generating the organisation)\n\n${table(reports)}\n`,
+  );
+};
+
+main();

@@ -1,0 +1,446 @@
+import type { MatchingContext } from './context';
+import { type DomainIndex, forbidden, noPair } from './domain-index';
+import { PodFlow } from './min-cost-flow';
+
+/**
+ * Exact solver for one domain.
+ *
+ * The problem: choose for each mentee at most one allowed mentor, so that every mentor's number of new
+ * mentees n_j lies in {0} ∪ [r_j, u_j] (r_j: what the minimum pod still needs above their locks, u_j:
+ * capacity left), maximising  B * matches + sum of pair scores - sum of convex load costs.
+ *
+ * 1. Relaxation: drop the "0 or at least r_j" condition and it is a min-cost flow (`PodFlow`), with
+ *    arc cost -(B + score) and the mentor's convex load cost on its sink arc.
+ * 2. Column generation: the flow starts with each mentee's best `candidatesPerMentee` mentors only.
+ *    After each solve every left-out allowed pair is priced with the flow's potentials; the most
+ *    negative one per mentee is added and the flow re-solved, until none is left. No negative reduced
+ *    cost anywhere proves the restricted optimum is the optimum over all pairs. Pricing is cheap:
+ *    a mentee's left-out pairs score at most `bestLeftOut`, mentors are visited in potential order
+ *    down to the threshold that bound implies, and a certificate per mentee lets the next round look
+ *    only at the mentors whose potential rose.
+ * 3. Branch and bound over mentors with 0 < n_j < r_j in the relaxation: either closed (capacity 0)
+ *    or opened (their first r_j slots get a bonus F = 2B, larger than anything filling them could cost,
+ *    so the flow fills them whenever it can: forcing without lower bounds; if it cannot, the node is
+ *    infeasible). Undecided mentors carry the convex envelope of their true cost over {0} ∪ [r_j, u_j]
+ *    (the first r_j slots share f(r_j) evenly), a tighter relaxation that equals the true cost at
+ *    every feasible load. Every node is re-solved warm from the previous flow and priced to
+ *    convergence, so its bound is exact; a node is pruned when its bound cannot beat the incumbent.
+ *    When no violating mentor is left the relaxation is feasible, so its value is exact.
+ * 4. Near the root, nodes are also bounded by a Lagrangian relaxation (see `lagrangian`), which knows
+ *    the minimum pod, and undecided mentors it proves cannot go one way are fixed the other way.
+ *
+ * The search stops after `maxBranchNodes` nodes; the result is then the best found, not proven, with
+ * a proven bound on the gap (the root's bound minus the value found).
+ */
+
+/**
+ * The Lagrangian costs a full pass over the allowed pairs: it pays off near the root, where it fixes
+ * most, and where several mentors violate the minimum at once (a few are settled faster by branching).
+ */
+const strengtheningNodes = 200;
+const manyViolations = 4;
+
+const free = 0;
+const undecided = 1;
+const opened = 2;
+const closed = 3;
+
+export interface DomainSolution {
+  /** Domain mentee index -> domain mentor index, or -1. */
+  assignment: Int32Array;
+  /** B * new matches + their pair scores - the load cost of the new mentees (locked part excluded). */
+  value: number;
+  /** Proven upper bound on the domain's value (equal to `value` when proven optimal). */
+  upperBound: number;
+  pricingRounds: number;
+  initialArcs: number;
+  pricedArcs: number;
+  allowedPairs: number;
+  rootViolations: number;
+  branchNodes: number;
+  proven: boolean;
+}
+
+export const solveDomain = (context: MatchingContext, index: DomainIndex): DomainSolution => {
+  const { params } = context;
+  const bonus = context.coverageBonus;
+  const forcing = 2 * bonus;
+  const loadStep = params.centipoints.balancedLoad;
+  const mentorCount = index.mentors.length;
+  const menteeCount = index.mentees.length;
+
+  const never = new Uint8Array(mentorCount);
+  for (let j = 0; j < mentorCount; j++) {
+    if ((index.openSlots[j] ?? 0) === 0 || (index.openSlots[j] ?? 0) < (index.required[j] ?? 0)) never[j] = 1;
+  }
+  const scan = index.scanAll(params.solver.candidatesPerMentee, never);
+  for (let j = 0; j < mentorCount; j++) {
+    if ((index.compatible[j] ?? 0) < Math.max(1, index.required[j] ?? 0)) never[j] = 1;
+  }
+
+  // Mentees with at least one allowed mentor take part in the flow.
+  const flowMentees: number[] = [];
+  for (let i = 0; i < menteeCount; i++) {
+    if ((scan.candidates[i]?.length ?? 0) > 0) flowMentees.push(i);
+  }
+  const flowCount = flowMentees.length;
+  const flow = new PodFlow(flowCount, mentorCount, Math.max(1, ...Array.from(index.openSlots)));
+  const arcBits = new Uint32Array(Math.ceil((flowCount * mentorCount) / 32) + 1);
+  const hasArc = (f: number, j: number): boolean => {
+    const bit = f * mentorCount + j;
+    return ((arcBits[bit >>> 5] ?? 0) & (1 << (bit & 31))) !== 0;
+  };
+  const addArc = (f: number, j: number, score: number): void => {
+    const bit = f * mentorCount + j;
+    arcBits[bit >>> 5] = (arcBits[bit >>> 5] ?? 0) | (1 << (bit & 31));
+    flow.addArc(f, j, -(bonus + score));
+  };
+
+  const state = new Uint8Array(mentorCount);
+  const trueMarginal = (j: number, k: number): number => loadStep * ((index.lockedCount[j] ?? 0) + k - 1);
+  const marginalsFor = (j: number): number[] => {
+    const slots = index.openSlots[j] ?? 0;
+    const required = index.required[j] ?? 0;
+    const s = state[j];
+    if (never[j] || s === closed) return [];
+    const marginals = Array.from({ length: slots }, (_, k) => trueMarginal(j, k + 1));
+    if (s === opened) {
+      for (let k = 0; k < required; k++) marginals[k] = (marginals[k] ?? 0) - forcing;
+    } else if (s === undecided) {
+      let total = 0;
+      for (let k = 0; k < required; k++) total += marginals[k] ?? 0;
+      const even = Math.floor(total / required);
+      const remainder = total - even * required;
+      for (let k = 0; k < required; k++) marginals[k] = even + (k >= required - remainder ? 1 : 0);
+    }
+    return marginals;
+  };
+  for (let j = 0; j < mentorCount; j++) {
+    state[j] = (index.required[j] ?? 0) > 0 ? undecided : free;
+    flow.setMarginals(j, marginalsFor(j));
+  }
+  let initialArcs = 0;
+  flowMentees.forEach((i, f) => {
+    const candidates = scan.candidates[i] ?? new Int32Array(0);
+    const scores = scan.candidateScores[i] ?? new Float64Array(0);
+    for (let c = 0; c < candidates.length; c++) {
+      const j = candidates[c] ?? 0;
+      if (never[j]) continue;
+      addArc(f, j, scores[c] ?? 0);
+      initialArcs += 1;
+    }
+  });
+
+  let pricingRounds = 0;
+  let pricedArcs = 0;
+  const openPotentials = new Float64Array(mentorCount);
+  // Pricing certificates: certified[f] bounds s_fj + pi_j over f's left-out pairs under the current
+  // potentials. Between two rounds only mentors whose potential rose can break it, so when few rose a
+  // mentee is re-certified by looking at those mentors alone; while certified[f] <= pi_f - B no
+  // left-out pair of f has a negative reduced cost.
+  const certified = new Float64Array(flowCount).fill(Number.POSITIVE_INFINITY);
+  const lastPotential = new Float64Array(mentorCount);
+  const wasOpen = new Uint8Array(mentorCount);
+  /**
+   * Adds, for each mentee, the left-out allowed pair with the most negative reduced cost (if any);
+   * returns how many. rc(f, j) = -(B + s) + pi_f - pi_j < 0 needs pi_j > pi_f - B - s >= threshold, so
+   * a full scan visits mentors in decreasing potential and stops at the threshold.
+   */
+  const price = (): number => {
+    pricingRounds += 1;
+    const pi = flow.potential;
+    const openMentors: number[] = [];
+    const risen: number[] = [];
+    for (let j = 0; j < mentorCount; j++) {
+      const potential = pi[flowCount + j] ?? 0;
+      if (flow.mentorCapacity(j) > 0) {
+        openMentors.push(j);
+        // A mentor closed at the last round is in no certificate yet: treat it like a risen one.
+        if (!wasOpen[j] || potential > (lastPotential[j] ?? 0)) risen.push(j);
+        wasOpen[j] = 1;
+      } else {
+        wasOpen[j] = 0;
+      }
+      lastPotential[j] = potential;
+    }
+    const incremental = risen.length * 4 <= openMentors.length;
+    openMentors.sort((a, b) => (pi[flowCount + b] ?? 0) - (pi[flowCount + a] ?? 0));
+    const open = openMentors.length;
+    for (let t = 0; t < open; t++) openPotentials[t] = pi[flowCount + (openMentors[t] ?? 0)] ?? 0;
+    const matrix = index.scoreMatrix;
+    const scoreOf = (i: number, j: number): number => {
+      const score = matrix ? (matrix[i * mentorCount + j] ?? noPair) : index.pairScore(i, j);
+      return score === noPair ? forbidden : score;
+    };
+    let added = 0;
+    for (let f = 0; f < flowCount; f++) {
+      const i = flowMentees[f] ?? 0;
+      const bound = scan.bestLeftOut[i] ?? forbidden;
+      if (bound === forbidden || open === 0) continue;
+      const base = (pi[f] ?? 0) - bonus;
+      if (incremental && (certified[f] ?? 0) !== Number.POSITIVE_INFINITY) {
+        let highest = certified[f] ?? 0;
+        for (const j of risen) {
+          const score = scoreOf(i, j);
+          if (score === forbidden) continue;
+          const value = score + (pi[flowCount + j] ?? 0);
+          if (value > highest && !hasArc(f, j)) highest = value;
+        }
+        certified[f] = highest;
+        if (highest <= base) continue;
+      }
+      const threshold = base - bound;
+      if ((openPotentials[0] ?? 0) <= threshold) {
+        certified[f] = bound + (openPotentials[0] ?? 0);
+        continue;
+      }
+      // The two largest s + pi_j among f's left-out pairs: the first is added if it beats f's value,
+      // the second (or the first, if nothing is added) is the new certificate.
+      let bestMentor = -1;
+      let bestScore = 0;
+      let bestValue = forbidden;
+      let secondValue = forbidden;
+      let t = 0;
+      for (; t < open; t++) {
+        const potential = openPotentials[t] ?? 0;
+        if (potential <= threshold) break;
+        const j = openMentors[t] ?? 0;
+        const score = scoreOf(i, j);
+        if (score === forbidden) continue;
+        const value = score + potential;
+        if (value <= secondValue || hasArc(f, j)) continue;
+        if (value > bestValue) {
+          secondValue = bestValue;
+          bestValue = value;
+          bestMentor = j;
+          bestScore = score;
+        } else {
+          secondValue = value;
+        }
+      }
+      // Mentors past the threshold add at most bound + their potential, which is <= base.
+      const tail = t < open ? bound + (openPotentials[t] ?? 0) : forbidden;
+      const improves = bestMentor >= 0 && bestValue > base;
+      certified[f] = Math.max(improves ? secondValue : bestValue, tail);
+      if (improves) {
+        addArc(f, bestMentor, bestScore);
+        added += 1;
+      }
+    }
+    pricedArcs += added;
+    return added;
+  };
+
+  const solveExactly = (): void => {
+    flow.solve();
+    while (price() > 0) flow.solve();
+  };
+
+  let forcedSlots = 0;
+  const setState = (j: number, next: number): void => {
+    if (state[j] === opened) forcedSlots -= index.required[j] ?? 0;
+    state[j] = next;
+    if (next === opened) forcedSlots += index.required[j] ?? 0;
+    flow.setMarginals(j, marginalsFor(j));
+  };
+  const relaxedValue = (): number => -flow.cost() - forcing * forcedSlots;
+  const forcedFilled = (): boolean => {
+    for (let j = 0; j < mentorCount; j++) {
+      if (state[j] === opened && flow.mentorLoad(j) < (index.required[j] ?? 0)) return false;
+    }
+    return true;
+  };
+  const violator = (): number => {
+    let best = -1;
+    let bestLoad = 0;
+    for (let j = 0; j < mentorCount; j++) {
+      if (state[j] !== undecided) continue;
+      const load = flow.mentorLoad(j);
+      if (load > 0 && load < (index.required[j] ?? 0) && load > bestLoad) {
+        best = j;
+        bestLoad = load;
+      }
+    }
+    return best;
+  };
+  const countViolations = (): number => {
+    let count = 0;
+    for (let j = 0; j < mentorCount; j++) {
+      const load = flow.mentorLoad(j);
+      if (state[j] === undecided && load > 0 && load < (index.required[j] ?? 0)) count += 1;
+    }
+    return count;
+  };
+
+  // Lagrangian bound. Dualise "each mentee at most once" with prices p_f = pi_f - pi_sink >= 0 (the
+  // flow's duals); what is left splits by mentor: each picks its best pod of an allowed size from ALL
+  // its allowed mentees, valued B + s - p. Summed with sum(p) it bounds every assignment of the node,
+  // and it sees the minimum pod (the flow does not), so it is far tighter where mentees are scarce.
+  // Per mentor, its value when open and when closed also show which mentors the incumbent already
+  // decides (reduced-cost fixing).
+  const matrix = index.scoreMatrix;
+  const slotStride = Math.max(1, ...Array.from(index.openSlots));
+  const topValues = new Float64Array(mentorCount * slotStride);
+  const topCount = new Int32Array(mentorCount);
+  const openValue = new Float64Array(mentorCount);
+  const bestValue = new Float64Array(mentorCount);
+  const lagrangian = (): number => {
+    const pi = flow.potential;
+    const sinkPotential = pi[flowCount + mentorCount] ?? 0;
+    topCount.fill(0);
+    let total = 0;
+    for (let f = 0; f < flowCount; f++) {
+      const price = Math.max(0, (pi[f] ?? 0) - sinkPotential);
+      total += price;
+      const i = flowMentees[f] ?? 0;
+      const row = i * mentorCount;
+      for (let j = 0; j < mentorCount; j++) {
+        const slots = flow.mentorCapacity(j);
+        if (slots === 0) continue;
+        const score = matrix ? (matrix[row + j] ?? noPair) : index.pairScore(i, j);
+        if (score === noPair || score === forbidden) continue;
+        const value = bonus + score - price;
+        const base = j * slotStride;
+        let count = topCount[j] ?? 0;
+        if (count === slots && value <= (topValues[base + count - 1] ?? 0)) continue;
+        let position = count < slots ? count++ : slots - 1;
+        while (position > 0 && (topValues[base + position - 1] ?? 0) < value) {
+          topValues[base + position] = topValues[base + position - 1] ?? 0;
+          position -= 1;
+        }
+        topValues[base + position] = value;
+        topCount[j] = count;
+      }
+    }
+    for (let j = 0; j < mentorCount; j++) {
+      const slots = flow.mentorCapacity(j);
+      const required = state[j] === free ? 0 : (index.required[j] ?? 0);
+      let gain = 0;
+      let bestOpen = Number.NEGATIVE_INFINITY;
+      let bestAny = state[j] === opened ? Number.NEGATIVE_INFINITY : 0;
+      const count = Math.min(topCount[j] ?? 0, slots);
+      for (let k = 1; k <= count; k++) {
+        gain += (topValues[j * slotStride + k - 1] ?? 0) - trueMarginal(j, k);
+        if (k >= Math.max(1, required)) {
+          bestOpen = Math.max(bestOpen, gain);
+          bestAny = Math.max(bestAny, gain);
+        }
+      }
+      openValue[j] = bestOpen;
+      bestValue[j] = bestAny;
+      total += bestAny;
+    }
+    return total;
+  };
+
+  solveExactly();
+  const rootViolations = countViolations();
+  const rootFlowBound = relaxedValue();
+  // Only worth a pass over all pairs where the search may not close (it bounds the reported gap).
+  const rootBound = rootViolations >= manyViolations && matrix ? Math.min(rootFlowBound, lagrangian()) : rootFlowBound;
+  // Held in an object: TypeScript does not see assignments made inside the recursive closure.
+  const best: { assignment: Int32Array | null; value: number } = { assignment: null, value: Number.NEGATIVE_INFINITY };
+  let branchNodes = 0;
+  let exhausted = false;
+
+  /** Tightens the node with the Lagrangian bound; false when it cannot beat the incumbent. */
+  const strengthen = (fixed: number[]): boolean => {
+    if (!matrix || !best.assignment) return true;
+    for (;;) {
+      const bound = lagrangian();
+      if (bound <= best.value) return false;
+      let changed = false;
+      for (let j = 0; j < mentorCount; j++) {
+        if (state[j] !== undecided) continue;
+        const withoutJ = bound - (bestValue[j] ?? 0);
+        if (withoutJ + (openValue[j] ?? 0) <= best.value) {
+          setState(j, closed); // opening j cannot beat the incumbent
+        } else if (withoutJ <= best.value) {
+          setState(j, opened); // closing j cannot beat the incumbent
+        } else {
+          continue;
+        }
+        fixed.push(j);
+        changed = true;
+      }
+      if (!changed) return true;
+      solveExactly();
+      if (!forcedFilled() || relaxedValue() <= best.value) return false;
+    }
+  };
+
+  const search = (): void => {
+    branchNodes += 1;
+    if (best.assignment && branchNodes > params.solver.maxBranchNodes) {
+      exhausted = true;
+      return;
+    }
+    solveExactly();
+    if (!forcedFilled()) return;
+    const bound = relaxedValue();
+    if (bound <= best.value) return;
+    const fixed: number[] = [];
+    const undo = () => {
+      for (const j of fixed) setState(j, undecided);
+    };
+    if (branchNodes <= strengtheningNodes && countViolations() >= manyViolations && !strengthen(fixed)) {
+      undo();
+      return;
+    }
+    const j = violator();
+    if (j < 0) {
+      best.assignment = flow.assignment();
+      best.value = relaxedValue();
+      undo();
+      return;
+    }
+    // A mentor one short of the minimum is more often worth opening; a lone mentee is more often moved.
+    const openFirst = 2 * flow.mentorLoad(j) >= (index.required[j] ?? 0);
+    for (const choice of openFirst ? [opened, closed] : [closed, opened]) {
+      setState(j, choice);
+      search();
+      if (exhausted) break;
+    }
+    setState(j, undecided);
+    undo();
+  };
+  search();
+  const chosen = best.assignment;
+  // Unreachable: the first dive closes mentors until the relaxation is feasible, and all closed is feasible.
+  if (!chosen) throw new Error(`domain ${index.domain}: no feasible assignment found`);
+
+  const assignment = new Int32Array(menteeCount).fill(-1);
+  flowMentees.forEach((i, f) => {
+    assignment[i] = chosen[f] ?? -1;
+  });
+  return {
+    assignment,
+    value: best.value,
+    upperBound: exhausted ? Math.max(best.value, rootBound) : best.value,
+    pricingRounds,
+    initialArcs,
+    pricedArcs,
+    allowedPairs: scan.allowedPairs,
+    rootViolations,
+    branchNodes,
+    proven: !exhausted,
+  };
+};
+
+/** The objective part of a domain's new pairs, recomputed from scratch (for the engine's self-check). */
+export const domainValue = (context: MatchingContext, index: DomainIndex, assignment: Int32Array): number => {
+  const loads = new Int32Array(index.mentors.length);
+  let value = 0;
+  assignment.forEach((j, i) => {
+    if (j < 0) return;
+    const score = index.pairScore(i, j);
+    if (score === forbidden) throw new Error(`domain ${index.domain}: forbidden pair chosen`);
+    value += context.coverageBonus + score;
+    loads[j] = (loads[j] ?? 0) + 1;
+  });
+  loads.forEach((added, j) => {
+    const locked = index.lockedCount[j] ?? 0;
+    value -= context.loadCost(locked + added) - context.loadCost(locked);
+  });
+  return value;
+};

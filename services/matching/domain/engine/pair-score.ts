@@ -1,0 +1,84 @@
+import type { Centipoints } from './parameters';
+import type { Factor, FactorName, ScoringShape } from './types';
+
+/**
+ * The pair terms of the objective. Every term is an integer number of centipoints computed by one of
+ * these helpers, and a pair's score is their plain sum; the engine's indexed hot loop and the
+ * object-level `scorePair` both call these helpers, so they cannot drift apart.
+ *
+ *   overlap   = W_overlap   * min(overlapMinutes, fullOverlapMinutes) / fullOverlapMinutes
+ *   language  = W_language  * [the two share a language]
+ *   skills    = W_skills    * |mentor.skills ∩ mentee.growthGoals| / |mentee.growthGoals|   (0 without goals)
+ *   seniority = W_seniority * max(0, tolerance - |gap - preferredGap|) / tolerance
+ *   repeat    = -W_repeatPast   when the pair existed in an earlier cycle (and is not the current pairing)
+ *   move      = -W_move         when the mentee's current, unlocked mentor is someone else they could stay with
+ *
+ * each rounded to the nearest centipoint.
+ */
+
+export interface PairFeatures {
+  overlapMinutes: number;
+  sharedLanguage: boolean;
+  goalsCovered: number;
+  goalsTotal: number;
+  levelGap: number;
+  repeatsPast: boolean;
+  movesMentee: boolean;
+}
+
+export const overlapPoints = (cp: Centipoints, shape: ScoringShape, minutes: number): number =>
+  Math.round((cp.overlap * Math.min(Math.max(minutes, 0), shape.fullOverlapMinutes)) / shape.fullOverlapMinutes);
+
+export const languagePoints = (cp: Centipoints, shared: boolean): number => (shared ? cp.language : 0);
+
+export const skillsPoints = (cp: Centipoints, covered: number, total: number): number =>
+  total > 0 ? Math.round((cp.skills * covered) / total) : 0;
+
+export const seniorityPoints = (cp: Centipoints, shape: ScoringShape, gap: number): number =>
+  Math.round(
+    (cp.seniority * Math.max(0, shape.levelGapTolerance - Math.abs(gap - shape.preferredLevelGap))) /
+      shape.levelGapTolerance,
+  );
+
+export const repeatPoints = (cp: Centipoints, repeats: boolean): number => (repeats ? -cp.repeatPast : 0);
+
+export const movePoints = (cp: Centipoints, moves: boolean): number => (moves ? -cp.move : 0);
+
+/** The pair's score in centipoints: the sum of its terms. */
+export const scoreFeatures = (cp: Centipoints, shape: ScoringShape, features: PairFeatures): number =>
+  overlapPoints(cp, shape, features.overlapMinutes) +
+  languagePoints(cp, features.sharedLanguage) +
+  skillsPoints(cp, features.goalsCovered, features.goalsTotal) +
+  seniorityPoints(cp, shape, features.levelGap) +
+  repeatPoints(cp, features.repeatsPast) +
+  movePoints(cp, features.movesMentee);
+
+const hours = (minutes: number): string => `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}`;
+
+/** The score's named contributions, largest magnitude first (zero terms left out). */
+export const explainFeatures = (cp: Centipoints, shape: ScoringShape, features: PairFeatures): Factor[] => {
+  const terms: Array<[FactorName, number, string]> = [
+    [
+      'overlap',
+      overlapPoints(cp, shape, features.overlapMinutes),
+      `${hours(features.overlapMinutes)} shared working time`,
+    ],
+    ['language', languagePoints(cp, features.sharedLanguage), 'share a language'],
+    [
+      'skills',
+      skillsPoints(cp, features.goalsCovered, features.goalsTotal),
+      `mentor's skills cover ${features.goalsCovered} of ${features.goalsTotal} growth goals`,
+    ],
+    [
+      'seniority',
+      seniorityPoints(cp, shape, features.levelGap),
+      `level gap ${features.levelGap} (preferred ${shape.preferredLevelGap})`,
+    ],
+    ['repeatPast', repeatPoints(cp, features.repeatsPast), 'they were paired in an earlier cycle'],
+    ['move', movePoints(cp, features.movesMentee), 'mentee leaves their current pod'],
+  ];
+  return terms
+    .filter(([, points]) => points !== 0)
+    .map(([name, points, detail]) => ({ name, points: points / 100, detail }))
+    .sort((a, b) => Math.abs(b.points) - Math.abs(a.points) || (a.name < b.name ? -1 : 1));
+};

@@ -1,0 +1,281 @@
+import type { Person } from '../person';
+
+/** The fields of a directory `Person` the engine reads; a full `Person` fits. */
+export type MatchingPerson = Pick<
+  Person,
+  | 'personId'
+  | 'status'
+  | 'roles'
+  | 'domain'
+  | 'level'
+  | 'timezone'
+  | 'workingHours'
+  | 'projectIds'
+  | 'managerId'
+  | 'skills'
+  | 'growthGoals'
+  | 'languages'
+  | 'mentorCapacity'
+  | 'acceptingMentees'
+>;
+
+/** A pairing in force before this run. It is locked while `lockedUntil` is after the run date. */
+export interface ExistingPairing {
+  mentorId: string;
+  menteeId: string;
+  /** ISO 8601 date or date-time. */
+  lockedUntil: string;
+}
+
+/** A pairing that existed in an earlier cycle; repeating it costs the `repeatPast` penalty. */
+export interface PastPairing {
+  mentorId: string;
+  menteeId: string;
+}
+
+/** Hard rules. A pair or pod that breaks one is never produced. */
+export interface HardRules {
+  /** mentor.level - mentee.level must be at least this. */
+  minLevelGap: number;
+  /** Shortest acceptable shared working time on one working day of the reference week, in minutes. */
+  minOverlapMinutes: number;
+  /** A mentor holds 0 mentees or at least this many. */
+  minPodSize: number;
+  /** No mentor holds more than this, whatever their own `mentorCapacity`. */
+  maxPodSize: number;
+  /** Lock period given to every pairing this run produces (existing locks keep their own date). */
+  lockMonths: number;
+}
+
+/**
+ * Weights of the objective's terms, in points. A pair term's weight is what a perfect pair earns on it;
+ * `balancedLoad` is the marginal cost step per extra mentee in a pod; the last two are penalties.
+ * Setting a weight to 0 removes its term.
+ */
+export interface ObjectiveWeights {
+  overlap: number;
+  language: number;
+  skills: number;
+  seniority: number;
+  balancedLoad: number;
+  repeatPast: number;
+  move: number;
+}
+
+/** Shape of the pair terms (not weights). */
+export interface ScoringShape {
+  /** Overlap earns its full weight from this many minutes on (linear below). */
+  fullOverlapMinutes: number;
+  /** The level gap that earns the full seniority weight. */
+  preferredLevelGap: number;
+  /** The seniority term falls linearly to 0 at this distance from the preferred gap. */
+  levelGapTolerance: number;
+}
+
+export interface SolverOptions {
+  /** Arcs each mentee starts with (its best mentors by pair score); pricing adds any others that matter. */
+  candidatesPerMentee: number;
+  /** Branch-and-bound node limit per domain; when reached the result is the best found and not proven optimal. */
+  maxBranchNodes: number;
+}
+
+export interface MatchingInput {
+  people: readonly MatchingPerson[];
+  existingPairings?: readonly ExistingPairing[];
+  pastPairings?: readonly PastPairing[];
+  /** The run's reference instant: locks, working-hours overlap (its ISO week) and new lock dates derive from it. */
+  runDate: Date;
+  rules?: Partial<HardRules>;
+  weights?: Partial<ObjectiveWeights>;
+  scoring?: Partial<ScoringShape>;
+  solver?: Partial<SolverOptions>;
+}
+
+/** Pair-level hard rules, in the order they are checked. */
+export type PairRule =
+  | 'mentor-not-eligible'
+  | 'mentee-not-eligible'
+  | 'different-domain'
+  | 'not-senior-enough'
+  | 'same-project'
+  | 'reporting-chain'
+  | 'working-hours-overlap'
+  | 'mentor-not-accepting';
+
+export type FactorName = 'overlap' | 'language' | 'skills' | 'seniority' | 'repeatPast' | 'move';
+
+/** One named contribution to a pair's score. */
+export interface Factor {
+  name: FactorName;
+  /** Points (centipoints / 100); negative for penalties. */
+  points: number;
+  detail: string;
+}
+
+export interface PairScore {
+  /** null when the pair passes every pair-level hard rule. */
+  blockedBy: PairRule | null;
+  /** The pair's score in points (what the objective adds for this pair). */
+  points: number;
+  /** Same score as an exact integer in centipoints. */
+  centipoints: number;
+  overlapMinutes: number;
+  /** Non-zero contributions, largest magnitude first. */
+  factors: Factor[];
+}
+
+/** The objective: coverage first, then the pair scores minus the load cost, all in integer centipoints. */
+export interface ObjectiveValue {
+  /** coverageBonus * matched + pairScore - loadCost. */
+  value: number;
+  /** Mentees in a pod (locked ones included). */
+  matched: number;
+  /** Sum of the pairs' scores. */
+  pairScore: number;
+  /** Sum over mentors of balancedLoad * n(n-1)/2 for a pod of n. */
+  loadCost: number;
+  /** What each match is worth: more than any possible difference in pairScore - loadCost. */
+  coverageBonus: number;
+}
+
+export type AssignmentPod = { mentorId: string; menteeIds: readonly string[] };
+
+export type AssignmentRule =
+  | PairRule
+  | 'unknown-mentor'
+  | 'unknown-mentee'
+  | 'mentee-in-two-pods'
+  | 'locked-pairing-dropped'
+  | 'pod-below-minimum'
+  | 'pod-above-capacity';
+
+export interface RuleViolation {
+  rule: AssignmentRule;
+  mentorId?: string;
+  menteeId?: string;
+  detail: string;
+}
+
+export interface Evaluation {
+  objective: ObjectiveValue;
+  /** True when no hard rule is broken. */
+  feasible: boolean;
+  violations: RuleViolation[];
+  /** Situations the lock policy accepts but that are reported (locked pod under minimum, over capacity, ...). */
+  warnings: LockWarning[];
+}
+
+export type MemberChange = 'locked' | 'kept' | 'moved' | 'new';
+
+export interface PodMember {
+  menteeId: string;
+  points: number;
+  centipoints: number;
+  /** Largest contributions first. */
+  topFactors: Factor[];
+  change: MemberChange;
+  locked: boolean;
+  /** Existing locks keep their date; every other pairing is locked from the run date for `lockMonths`. */
+  lockedUntil: string;
+}
+
+export interface Pod {
+  mentorId: string;
+  domain: string;
+  capacity: number;
+  menteeIds: string[];
+  mentees: PodMember[];
+  /** balancedLoad * n(n-1)/2, centipoints. */
+  loadCost: number;
+}
+
+export type UnmatchedReason =
+  | 'no-mentor-in-domain'
+  | 'no-mentor-senior-enough'
+  | 'only-conflicted-mentors'
+  | 'working-hours-overlap-too-small'
+  | 'compatible-mentors-not-accepting'
+  | 'all-compatible-mentors-full'
+  | 'minimum-pod-unreachable';
+
+export interface UnmatchedMentee {
+  menteeId: string;
+  domain: string;
+  reason: UnmatchedReason;
+  detail: string;
+}
+
+export type MentorShortfallReason =
+  | 'not-accepting'
+  | 'no-compatible-mentees'
+  | 'too-few-compatible-mentees'
+  | 'locked-under-minimum'
+  | 'minimum-pod-unreachable';
+
+/** A mentor left with fewer than `minPodSize` mentees (0 included). */
+export interface MentorShortfall {
+  mentorId: string;
+  domain: string;
+  load: number;
+  locked: number;
+  reason: MentorShortfallReason;
+  detail: string;
+}
+
+export type ReleaseReason =
+  | 'unknown-person'
+  | 'mentor-not-in-programme'
+  | 'mentee-not-in-programme'
+  | 'mentee-has-another-locked-mentor'
+  | 'duplicate';
+
+/** A locked pairing the engine could not keep because a person left the programme (or the data repeats it). */
+export interface ReleasedLock {
+  mentorId: string;
+  menteeId: string;
+  lockedUntil: string;
+  reason: ReleaseReason;
+}
+
+export type LockWarningKind = 'locked-pair-breaks-rule' | 'locked-pod-under-minimum' | 'locked-pod-over-capacity';
+
+export interface LockWarning {
+  kind: LockWarningKind;
+  mentorId: string;
+  menteeId?: string;
+  detail: string;
+}
+
+export interface DomainStats {
+  domain: string;
+  mentors: number;
+  /** Mentees to place (unlocked). */
+  mentees: number;
+  lockedMentees: number;
+  matched: number;
+  /** Arcs the flow started with (top-k per mentee). */
+  initialArcs: number;
+  /** Arcs that pricing proved necessary and added. */
+  pricedArcs: number;
+  allowedPairs: number;
+  pricingRounds: number;
+  /** Mentors whose relaxed load was 1..minPodSize-1 at the root. */
+  rootViolations: number;
+  branchNodes: number;
+  /** Column generation converged and branch-and-bound closed. */
+  proven: boolean;
+  /** Proven bound on how far the result can be from the optimum, in centipoints (0 when proven). */
+  gap: number;
+}
+
+export interface MatchResult {
+  runDate: string;
+  pods: Pod[];
+  objective: ObjectiveValue;
+  unmatched: UnmatchedMentee[];
+  /** Every mentor below the minimum pod size, idle ones included, with the reason. */
+  mentorShortfalls: MentorShortfall[];
+  releasedLocks: ReleasedLock[];
+  warnings: LockWarning[];
+  optimality: { proven: boolean; gap: number; domains: DomainStats[] };
+}
