@@ -80,6 +80,8 @@ export const runtimeEnvironmentOf = (
   AWS_ENDPOINT_URL_DYNAMODB_STREAMS: endpoints.dynamodb,
   AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.eventbridge,
   AWS_ENDPOINT_URL_SES: endpoints.ses,
+  // There is no CloudWatch here: the metrics' EMF lines would only clutter the console.
+  POWERTOOLS_METRICS_DISABLED: 'true',
 });
 
 export const functionArnOf = (key: string): string =>

@@ -13,9 +13,12 @@ export const logger = new Logger();
 export const metrics = new Metrics();
 export const tracer = new Tracer();
 
-/** The function-level middlewares every Lambda entry uses: traces, structured logs, metrics. */
-export const observability = [
-  captureLambdaHandler(tracer),
-  injectLambdaContext(logger, { resetKeys: true }),
-  logMetrics(metrics),
-];
+/** The function-level middlewares every Lambda entry uses: traces and structured logs. */
+export const observability = [captureLambdaHandler(tracer), injectLambdaContext(logger, { resetKeys: true })];
+
+/**
+ * For functions that emit their own metrics: `observability` plus publishing them (EMF) after
+ * each invocation. Kept apart because Powertools warns on every invocation that publishes no
+ * metric, and HTTP functions have API Gateway's metrics already.
+ */
+export const observabilityWithMetrics = [...observability, logMetrics(metrics)];

@@ -39,4 +39,17 @@ describe('platform API docs', () => {
       'domain',
     ]);
   });
+
+  it('names the server with the scheme the client used (API Gateway says it in x-forwarded-proto)', async () => {
+    const serverOf = async (headers: Record<string, string>) => {
+      const fresh = createApiDocsHandler(allServices, fixedClock('2026-11-24T10:00:00Z'));
+      const response = await fresh(httpEvent({ routeKey: 'GET /openapi.json', headers }), lambdaContext(), {
+        signal: new AbortController().signal,
+      });
+      return JSON.parse(response.body ?? '').servers;
+    };
+    expect(await serverOf({ 'x-forwarded-proto': 'https' })).toEqual([{ url: 'https://localhost' }]);
+    expect(await serverOf({ 'x-forwarded-proto': 'http' })).toEqual([{ url: 'http://localhost' }]);
+    expect(await serverOf({})).toEqual([{ url: 'https://localhost' }]);
+  });
 });

@@ -29,7 +29,9 @@ export const createApiDocsHandler = (services: readonly ServiceDeclaration[], cl
     json(200, { status: 'ok', time: clock().toISOString() }),
   );
   const openApi = chain<HttpEvent>('GET /openapi.json').handler(async (event) => {
-    document ??= buildOpenApiDocument(services, `https://${event.requestContext.domainName}`);
+    // API Gateway (and the local gateway) say which scheme the client used.
+    const scheme = event.headers['x-forwarded-proto'] === 'http' ? 'http' : 'https';
+    document ??= buildOpenApiDocument(services, `${scheme}://${event.requestContext.domainName}`);
     return json(200, document, { 'cache-control': 'max-age=300' });
   });
   return dispatchByRouteKey({ 'GET /health': health, 'GET /openapi.json': openApi });
