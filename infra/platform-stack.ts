@@ -50,10 +50,10 @@ import {
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { type Role, roles } from '../shared/auth/roles';
+import { eventJsonSchema, registrySchemaNameOf } from '../shared/contracts/json-schema';
 import type { ServiceDeclaration } from '../shared/declaration';
 import type { EventContract } from '../shared/events/envelope';
 import { DeadLetterQueue } from './dead-letter-queue';
-import { registrySchemaNameOf, registrySchemaOf } from './event-schemas';
 import { type EmailSettings, pascalCase, ServiceConstruct } from './service-construct';
 
 export interface MentoringPlatformStackProps extends StackProps {
@@ -228,7 +228,7 @@ export class MentoringPlatformStack extends Stack {
         schemaName,
         type: 'JSONSchemaDraft4',
         description: contract.description.slice(0, 256),
-        content: JSON.stringify(registrySchemaOf(contract)),
+        content: JSON.stringify(eventJsonSchema(contract, 'draft-04')),
       });
     }
     new CfnOutput(this, 'EventSchemaRegistryName', { value: registry.attrRegistryName });

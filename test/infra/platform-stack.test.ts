@@ -4,11 +4,11 @@
  */
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { registrySchemaNameOf } from '../../infra/event-schemas';
 import { TABLE_WRITE_ACTIONS } from '../../infra/service-construct';
 import { allServices } from '../../services/index';
 import { roles } from '../../shared/auth/roles';
 import { eventCatalog } from '../../shared/contracts/catalog';
+import { registrySchemaNameOf } from '../../shared/contracts/json-schema';
 import { OUTBOX_KEY_PREFIX } from '../../shared/events/outbox';
 import {
   actionsOf,
