@@ -53,6 +53,7 @@ import { type Role, roles } from '../shared/auth/roles';
 import { eventJsonSchema, registrySchemaNameOf } from '../shared/contracts/json-schema';
 import type { ServiceDeclaration } from '../shared/declaration';
 import type { EventContract } from '../shared/events/envelope';
+import { apiCorsPolicy } from '../shared/http/cors';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { type EmailSettings, pascalCase, ServiceConstruct } from './service-construct';
 
@@ -137,7 +138,7 @@ export class MentoringPlatformStack extends Stack {
       // ID tokens carry `aud` = this client, the groups and the custom attributes.
       jwtAudience: [client.userPoolClientId],
     });
-    this.httpApi = this.createHttpApi(authorizer, props.corsAllowOrigins ?? ['*']);
+    this.httpApi = this.createHttpApi(authorizer, props.corsAllowOrigins ?? apiCorsPolicy.allowOrigins);
     const email = this.createEmailSending();
 
     const names = new Set<string>();
@@ -309,18 +310,11 @@ export class MentoringPlatformStack extends Stack {
       createDefaultStage: false,
       corsPreflight: {
         allowOrigins: [...corsAllowOrigins],
-        allowMethods: [
-          CorsHttpMethod.GET,
-          CorsHttpMethod.PUT,
-          CorsHttpMethod.POST,
-          CorsHttpMethod.DELETE,
-          CorsHttpMethod.PATCH,
-          CorsHttpMethod.OPTIONS,
-        ],
-        // The same headers the handlers' CORS middleware names (API Gateway's answer wins).
-        allowHeaders: ['authorization', 'content-type', 'x-correlation-id'],
-        exposeHeaders: ['x-correlation-id'],
-        maxAge: Duration.hours(1),
+        allowMethods: apiCorsPolicy.allowMethods.map((method) => CorsHttpMethod[method]),
+        // The same policy the handlers' CORS middleware and the local gateway use (API Gateway's answer wins).
+        allowHeaders: [...apiCorsPolicy.allowHeaders],
+        exposeHeaders: [...apiCorsPolicy.exposeHeaders],
+        maxAge: Duration.seconds(apiCorsPolicy.maxAgeSeconds),
       },
     });
 

@@ -2,6 +2,7 @@
  * The local API Gateway HTTP API: the declared routes, payload format 2.0 events, the JWT
  * authorizer's checks, and API Gateway's own answers (404, 401, 413, 500) in its own words.
  */
+
 import { randomBytes } from 'node:crypto';
 import {
   createServer,
@@ -14,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { HttpMethod, ServiceDeclaration } from '../shared/declaration';
 import { functionKey } from '../shared/declaration';
+import { apiCorsPolicy } from '../shared/http/cors';
 import { LOCAL_ACCOUNT_ID } from './environment';
 import type { InvocationOutcome } from './functions';
 import type { AuthorizerDecision, JwtAuthorizerContext } from './jwt-authorizer';
@@ -124,14 +126,8 @@ export interface CorsConfig {
   maxAgeSeconds: number;
 }
 
-/** The HTTP API's `corsPreflight` in infra/platform-stack.ts (origins are a deploy-time parameter there). */
-export const LOCAL_CORS: CorsConfig = {
-  allowOrigins: ['*'],
-  allowMethods: ['GET', 'PUT', 'POST', 'DELETE', 'PATCH', 'OPTIONS'],
-  allowHeaders: ['authorization', 'content-type', 'x-correlation-id'],
-  exposeHeaders: ['x-correlation-id'],
-  maxAgeSeconds: 3600,
-};
+/** The HTTP API's `corsPreflight`, as infra/platform-stack.ts configures it from the same policy. */
+export const LOCAL_CORS: CorsConfig = apiCorsPolicy;
 
 /** A request to a non-API path on the gateway's server (the issuer, the developer view). */
 export interface LocalHttpRequest {

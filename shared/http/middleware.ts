@@ -20,6 +20,7 @@ import type { z } from 'zod';
 import { hasAnyRole, type Principal, principalFromClaims } from '../auth/principal';
 import type { RouteDeclaration } from '../declaration';
 import { logger } from '../observability';
+import { apiCorsPolicy } from './cors';
 import { badRequest, forbidden, HttpProblem, payloadTooLarge, unauthorized, unsupportedMediaType } from './errors';
 import type { HttpResult } from './responses';
 import { fieldErrorsOf } from './validation';
@@ -51,8 +52,8 @@ export type ValidatedEvent<TSchemas extends RequestSchemas> = HttpEvent & {
 
 export const httpCors = cors({
   origin: '*',
-  headers: 'authorization,content-type,x-correlation-id',
-  exposeHeaders: 'x-correlation-id',
+  headers: apiCorsPolicy.allowHeaders.join(','),
+  exposeHeaders: apiCorsPolicy.exposeHeaders.join(','),
 });
 export const httpSecurityHeaders = securityHeaders();
 
