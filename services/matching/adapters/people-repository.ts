@@ -26,7 +26,7 @@ const personFromItem = (item: Record<string, unknown>): Person => PersonSchema.p
 
 /** Cursors are the index position, opaque to clients and checked when they come back. */
 const encodeCursor = (key: Record<string, unknown>): string => Buffer.from(JSON.stringify(key)).toString('base64url');
-const decodeCursor = (cursor: string): Record<string, unknown> => {
+const decodeCursor = (cursor: string, domain: string | undefined): Record<string, unknown> => {
   try {
     const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     const valid =
@@ -34,13 +34,19 @@ const decodeCursor = (cursor: string): Record<string, unknown> => {
       key !== null &&
       Object.keys(key).sort().join(',') === 'gsi1pk,gsi1sk,pk,sk' &&
       Object.values(key).every((value) => typeof value === 'string') &&
-      (key as Record<string, string>).gsi1pk === DIRECTORY_PARTITION;
+      (key as Record<string, string>).gsi1pk === DIRECTORY_PARTITION &&
+      // A cursor from another domain's listing is outside this query: DynamoDB would refuse it.
+      (!domain || String((key as Record<string, string>).gsi1sk).startsWith(directoryDomainPrefix(domain)));
     if (!valid) throw new InvalidCursorError();
     return key as Record<string, unknown>;
   } catch {
     throw new InvalidCursorError();
   }
 };
+
+/** Where a listing stands after an item: the index key of that item. */
+const indexPositionOf = (item: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(keyAttributes.map((name) => [name, item[name]]));
 
 export const createDynamoPeopleRepository = (options: DynamoPeopleRepositoryOptions): PeopleRepository => {
   const { db, tableName } = options;
@@ -82,13 +88,20 @@ export const createDynamoPeopleRepository = (options: DynamoPeopleRepositoryOpti
             ':partition': DIRECTORY_PARTITION,
             ...(domain ? { ':prefix': directoryDomainPrefix(domain) } : {}),
           },
-          Limit: limit,
-          ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor) } : {}),
+          // One more than asked: a cursor is given only when another item really follows, so a
+          // client never fetches an empty last page.
+          Limit: limit + 1,
+          ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor, domain) } : {}),
         }),
       );
+      const found = result.Items ?? [];
+      const items = found.slice(0, limit);
+      const last = items.at(-1);
+      // Otherwise a LastEvaluatedKey means DynamoDB stopped at its 1 MB page size before `limit`.
+      const next = found.length > limit && last ? indexPositionOf(last) : result.LastEvaluatedKey;
       return {
-        items: (result.Items ?? []).map(personFromItem),
-        ...(result.LastEvaluatedKey ? { nextCursor: encodeCursor(result.LastEvaluatedKey) } : {}),
+        items: items.map(personFromItem),
+        ...(next ? { nextCursor: encodeCursor(next) } : {}),
       };
     },
 
