@@ -209,15 +209,11 @@ export class ServiceConstruct extends Construct {
       description: `${this.service.name}/${declaration.name}: ${declaration.description}`,
       memoryMb: declaration.memoryMb,
       timeoutSeconds: declaration.timeoutSeconds,
-      // The same mapping as the local runtime: the table only to functions that use it, the
-      // sender only to functions that send.
-      environment: functionEnvironment({
-        serviceName: this.service.name,
+      environment: functionEnvironment(this.service, declaration, {
         eventBusName: this.shared.eventBus.eventBusName,
-        ...(declaration.access.table && this.table ? { tableName: this.table.tableName } : {}),
-        ...(declaration.access.sendEmail
-          ? { senderEmail: email.senderEmail, sesConfigurationSet: email.configurationSetName }
-          : {}),
+        ...(this.table ? { tableName: this.table.tableName } : {}),
+        senderEmail: email.senderEmail,
+        sesConfigurationSet: email.configurationSetName,
       }),
     });
     this.functions.set(declaration.name, fn);

@@ -42,19 +42,13 @@ export const localFunctionsOf = (services: readonly ServiceDeclaration[]): Local
     service.functions.map((declaration) => ({ key: functionKey(service, declaration), service, declaration })),
   );
 
-/**
- * What one function's environment holds, from its declaration (the same mapping the CDK stack
- * makes): the table name only for functions with table access, the sender identity only for
- * functions that send email.
- */
+/** What one function's environment holds, from its declaration (the mapping the CDK stack uses too). */
 export const declaredEnvironmentOf = (fn: LocalFunction, tablePrefix = 'mentoring'): Record<string, string> =>
-  functionEnvironment({
-    serviceName: fn.service.name,
+  functionEnvironment(fn.service, fn.declaration, {
     eventBusName: LOCAL_EVENT_BUS_NAME,
-    ...(fn.service.table && fn.declaration.access.table ? { tableName: tableNameOf(fn.service, tablePrefix) } : {}),
-    ...(fn.declaration.access.sendEmail
-      ? { senderEmail: LOCAL_SENDER_EMAIL, sesConfigurationSet: LOCAL_SES_CONFIGURATION_SET }
-      : {}),
+    ...(fn.service.table ? { tableName: tableNameOf(fn.service, tablePrefix) } : {}),
+    senderEmail: LOCAL_SENDER_EMAIL,
+    sesConfigurationSet: LOCAL_SES_CONFIGURATION_SET,
   });
 
 /**

@@ -108,25 +108,36 @@ export const eventSourceOf = (service: Pick<ServiceDeclaration, 'name'>): string
 export const functionKey = (service: ServiceDeclaration, fn: FunctionDeclaration): string =>
   `${service.name}-${fn.name}`;
 
-/** The environment every function gets; CDK sets it in AWS, the local runtime sets it in a worker. */
-export interface FunctionEnvironmentInput {
-  tableName?: string;
+/** Where a deployment (CDK) or the local runtime put the shared resources a function may use. */
+export interface PlatformResources {
   eventBusName: string;
-  serviceName: string;
-  sesConfigurationSet?: string;
-  senderEmail?: string;
+  /** The service's table, when it has one. */
+  tableName?: string;
+  senderEmail: string;
+  sesConfigurationSet: string;
 }
 
-export const functionEnvironment = (input: FunctionEnvironmentInput): Record<string, string> => {
+/**
+ * The environment of one declared function: CDK sets it in AWS, the local runtime in a worker.
+ * Least privilege starts here: the table name only for functions with table access, the sender
+ * identity only for functions that send email.
+ */
+export const functionEnvironment = (
+  service: Pick<ServiceDeclaration, 'name'>,
+  fn: Pick<FunctionDeclaration, 'access'>,
+  resources: PlatformResources,
+): Record<string, string> => {
   const env: Record<string, string> = {
-    SERVICE_NAME: input.serviceName,
-    EVENT_BUS_NAME: input.eventBusName,
-    POWERTOOLS_SERVICE_NAME: input.serviceName,
+    SERVICE_NAME: service.name,
+    EVENT_BUS_NAME: resources.eventBusName,
+    POWERTOOLS_SERVICE_NAME: service.name,
     POWERTOOLS_METRICS_NAMESPACE: 'MentoringPlatform',
     POWERTOOLS_LOG_LEVEL: 'INFO',
   };
-  if (input.tableName) env.TABLE_NAME = input.tableName;
-  if (input.sesConfigurationSet) env.SES_CONFIGURATION_SET = input.sesConfigurationSet;
-  if (input.senderEmail) env.SENDER_EMAIL = input.senderEmail;
+  if (fn.access.table && resources.tableName) env.TABLE_NAME = resources.tableName;
+  if (fn.access.sendEmail) {
+    env.SENDER_EMAIL = resources.senderEmail;
+    env.SES_CONFIGURATION_SET = resources.sesConfigurationSet;
+  }
   return env;
 };
