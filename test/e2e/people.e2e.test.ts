@@ -1,0 +1,507 @@
+/**
+ * The people directory end to end, through the HTTP API of the local platform: the JWT
+ * authorizer, the people-api function in its worker, DynamoDB Local, the outbox relayed to
+ * the local bus. Bad input and faults included: problem+json for every refusal, 401s from
+ * the authorizer, and the outbox guarantee when publishing fails or the platform crashes.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { UnsecuredJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { BusEventView } from '../../local/dev-view';
+import { LOCAL_CLIENT_ID } from '../../local/issuer';
+import { ProblemSchema } from '../../shared/http/problem';
+import { personBody } from '../builders/people';
+import { uniqueName } from '../support/dynamodb';
+import { type ApiRequest, startTestPlatform, type TestPlatform } from '../support/platform';
+import { envelopeOf, eventually, personEvents } from './dev-view';
+
+const admin = { sub: 'admin-1', groups: ['admin', 'employee'] };
+const coach = { sub: 'coach-1', groups: ['life-coach', 'employee'] };
+const employee = (sub: string) => ({ sub, groups: ['employee'] });
+const mentor = (sub: string) => ({ sub, groups: ['employee', 'mentor'] });
+const PEOPLE_API = 'matching-people-api';
+
+interface PersonView {
+  personId: string;
+  version: number;
+  status: string;
+  updatedAt: string;
+  [field: string]: unknown;
+}
+
+describe('people directory through the HTTP API', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'people-e2e-'));
+  const tablePrefix = uniqueName('people-e2e');
+  // Relay retries far outlast the outages below, so the tests decide when publishing recovers.
+  const relay = { maxAttempts: 100, baseBackoffMs: 20, maxBackoffMs: 100 };
+  let platform: TestPlatform;
+
+  beforeAll(async () => {
+    platform = await startTestPlatform({ dataDir, tablePrefix, relay });
+  });
+  afterAll(async () => {
+    await platform?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const api = (path: string, request?: ApiRequest) => platform.api(path, request);
+  const put = (personId: string, body: unknown, as = admin, headers: Record<string, string> = {}) =>
+    api(`/people/${personId}`, { method: 'PUT', as, json: body, headers });
+  const importCsv = (csv: string, as = admin) =>
+    api('/people/import', { method: 'POST', as, body: csv, headers: { 'content-type': 'text/csv' } });
+
+  /** A refusal as problem+json: status, RFC 9457 fields, the wrong fields named, no internals. */
+  const expectProblem = async (response: Response, status: number, locations?: string[]) => {
+    expect(response.status).toBe(status);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    const text = await response.text();
+    expect(text).not.toMatch(/node_modules|\.ts:\d+|\bat \S+ \(/);
+    const problem = ProblemSchema.parse(JSON.parse(text));
+    expect(problem.status).toBe(status);
+    if (locations) {
+      expect(problem.errors?.map((error) => error.location).sort()).toEqual([...locations].sort());
+    }
+    return problem;
+  };
+
+  describe('writing and reading people', () => {
+    it('PUT creates (201), changes (200, next version), and an unchanged re-PUT is 200 with no event', async () => {
+      const created = await put('ada', personBody(), admin, { 'x-correlation-id': 'e2e-corr-ada' });
+      expect(created.status).toBe(201);
+      expect(created.headers.get('x-correlation-id')).toBe('e2e-corr-ada');
+      const first = (await created.json()) as PersonView;
+      expect(first).toMatchObject({
+        personId: 'ada',
+        status: 'active',
+        version: 1,
+        workingHours: { start: '09:00', end: '17:00' },
+        mentorCapacity: 5,
+      });
+
+      const changed = await put('ada', personBody({ level: 6 }));
+      expect(changed.status).toBe(200);
+      const second = (await changed.json()) as PersonView;
+      expect(second).toMatchObject({ version: 2, level: 6, createdAt: first.createdAt });
+
+      const same = await put('ada', personBody({ level: 6 }));
+      expect(same.status).toBe(200);
+      expect(await same.json()).toEqual(second);
+
+      const events = await eventually(platform, async () => {
+        const found = await personEvents(platform, 'ada');
+        expect(found.map((event) => event.detailType)).toEqual(['Person.Registered', 'Person.Updated']);
+        return found;
+      });
+      expect(envelopeOf(events[0] as BusEventView).metadata.correlationId).toBe('e2e-corr-ada');
+      expect(envelopeOf(events[1] as BusEventView).data.changedFields).toEqual(['level']);
+      await platform.whenIdle();
+      expect(await personEvents(platform, 'ada')).toHaveLength(2);
+    });
+
+    it('lets a person read themselves, and admins and life coaches read anyone', async () => {
+      await put('lin', personBody({ name: 'Lin Wei', email: 'lin@example.com' }));
+      for (const as of [employee('lin'), admin, coach]) {
+        const response = await api('/people/lin', { as });
+        expect(response.status).toBe(200);
+        expect(await response.json()).toMatchObject({ personId: 'lin', email: 'lin@example.com' });
+      }
+    });
+
+    it('answers another person’s record exactly as a missing one, leaking nothing', async () => {
+      await put('kai', personBody({ name: 'Kai Berg', email: 'kai@example.com' }));
+      const seen = async (response: Response, personId: string) => ({
+        status: response.status,
+        contentType: response.headers.get('content-type'),
+        body: (await response.text()).replaceAll(personId, '<id>'),
+      });
+      for (const as of [employee('bob'), mentor('bob')]) {
+        const existing = await api('/people/kai', { as });
+        const missing = await api('/people/zed', { as });
+        const existingSeen = await seen(existing, 'kai');
+        expect(existingSeen).toEqual(await seen(missing, 'zed'));
+        expect(existingSeen.status).toBe(404);
+        expect(existingSeen.contentType).toBe('application/problem+json');
+        expect(existingSeen.body).not.toMatch(/Kai Berg|kai@example\.com/);
+      }
+      await expectProblem(await api('/people/zed', { as: admin }), 404);
+    });
+
+    it('imports a roster: good rows land, broken rows are reported by line, a re-import changes nothing', async () => {
+      const roster = [
+        'personId,name,email,timezone,domain,level,roles',
+        'imp-1,Ana Silva,ana@example.com,Europe/Lisbon,guild,3,employee',
+        'imp-2,Bo Chen,not-an-email,Asia/Shanghai,guild,12,employee',
+        'imp-3,"Ng, Carla",carla@example.com,America/New_York,guild,7,employee;mentor',
+        'imp-1,Ana Again,ana2@example.com,Europe/Lisbon,guild,3,employee',
+        'bad id,Dan,dan@example.com,Europe/Paris,guild,2,employee',
+        'imp-4,Eve Stone,eve@example.com,Mars/Olympus,guild,4,wizard',
+        'imp-5,Fay Ode,fay@example.com,Africa/Lagos,guild,5,',
+      ].join('\r\n');
+      const response = await importCsv(roster);
+      expect(response.status).toBe(200);
+      const report = (await response.json()) as {
+        created: number;
+        unchanged: number;
+        rejected: number;
+        rows: { line: number; personId?: string; outcome: string; errors?: string[] }[];
+      };
+      expect(report).toMatchObject({ created: 3, updated: 0, unchanged: 0, rejected: 4 });
+      expect(report.rows.map((row) => [row.line, row.outcome])).toEqual([
+        [2, 'created'],
+        [3, 'rejected'],
+        [4, 'created'],
+        [5, 'rejected'],
+        [6, 'rejected'],
+        [7, 'rejected'],
+        [8, 'created'],
+      ]);
+      const errorsOn = (line: number) => report.rows.find((row) => row.line === line)?.errors?.join(' | ') ?? '';
+      expect(errorsOn(3)).toMatch(/email/);
+      expect(errorsOn(3)).toMatch(/level/);
+      expect(errorsOn(5)).toMatch(/already appears on line 2/);
+      expect(errorsOn(6)).toMatch(/personId/);
+      expect(errorsOn(7)).toMatch(/timezone/);
+      expect(errorsOn(7)).toMatch(/roles/);
+
+      expect(await (await api('/people/imp-3', { as: admin })).json()).toMatchObject({
+        name: 'Ng, Carla',
+        roles: ['employee', 'mentor'],
+      });
+      expect((await api('/people/imp-5', { as: admin })).status).toBe(200);
+      for (const rejected of ['imp-2', 'imp-4'])
+        expect((await api(`/people/${rejected}`, { as: admin })).status).toBe(404);
+
+      const importedEvents = async () =>
+        (await Promise.all(['imp-1', 'imp-3', 'imp-5'].map((id) => personEvents(platform, id)))).flat();
+      await eventually(platform, async () => expect(await importedEvents()).toHaveLength(3));
+
+      const again = await importCsv(roster);
+      expect(await again.json()).toMatchObject({ created: 0, updated: 0, unchanged: 3, rejected: 4 });
+      await platform.whenIdle();
+      expect((await importedEvents()).map((event) => event.detailType)).toEqual([
+        'Person.Registered',
+        'Person.Registered',
+        'Person.Registered',
+      ]);
+    });
+
+    it('lists people a page at a time for staff, and refuses employees and bad cursors', async () => {
+      const csv = [
+        'personId,name,email,timezone,domain,level',
+        ...['l5', 'l2', 'l4', 'l1', 'l3'].map((id) => `${id},Person ${id},${id}@example.com,Europe/Oslo,listing,4`),
+        ...['lx1', 'lx2'].map((id) => `${id},Person ${id},${id}@example.com,Europe/Oslo,listing-other,4`),
+      ].join('\n');
+      expect(await (await importCsv(csv)).json()).toMatchObject({ created: 7, rejected: 0 });
+
+      const pages: string[][] = [];
+      let cursor: string | undefined;
+      do {
+        const query = new URLSearchParams({ domain: 'listing', limit: '2', ...(cursor ? { cursor } : {}) });
+        const response = await api(`/people?${query}`, { as: pages.length % 2 === 0 ? admin : coach });
+        expect(response.status).toBe(200);
+        const page = (await response.json()) as { items: PersonView[]; nextCursor?: string };
+        pages.push(page.items.map((person) => person.personId));
+        cursor = page.nextCursor;
+      } while (cursor && pages.length < 10);
+      expect(pages).toEqual([['l1', 'l2'], ['l3', 'l4'], ['l5']]);
+
+      const everyone = (await (await api('/people?limit=100', { as: admin })).json()) as { items: PersonView[] };
+      expect(everyone.items.map((person) => person.personId)).toEqual(expect.arrayContaining(['l1', 'l5', 'lx1']));
+
+      await expectProblem(await api('/people', { as: employee('ada') }), 403);
+      await expectProblem(await api('/people', { as: mentor('ada') }), 403);
+      await expectProblem(await api('/people?cursor=not-ours', { as: admin }), 400, ['query.cursor']);
+      // A cursor from another domain's listing (whose name merely starts the same).
+      const other = (await (await api('/people?domain=listing-other&limit=1', { as: admin })).json()) as {
+        nextCursor: string;
+      };
+      await expectProblem(await api(`/people?domain=listing&cursor=${other.nextCursor}`, { as: admin }), 400, [
+        'query.cursor',
+      ]);
+      await expectProblem(await api('/people?limit=0&sort=name', { as: admin }), 400, ['query.limit', 'query.sort']);
+    });
+
+    it('offboards with DELETE (204): the record stays, marked, with one Person.Offboarded; unknown is 404', async () => {
+      await put('max', personBody({ name: 'Max Roe', email: 'max@example.com' }));
+      const deleted = await api('/people/max', { method: 'DELETE', as: admin });
+      expect(deleted.status).toBe(204);
+      expect(await deleted.text()).toBe('');
+      expect(await (await api('/people/max', { as: coach })).json()).toMatchObject({
+        status: 'offboarded',
+        version: 2,
+      });
+      expect((await api('/people/max', { method: 'DELETE', as: coach })).status).toBe(204);
+      await expectProblem(await api('/people/nobody-here', { method: 'DELETE', as: admin }), 404);
+
+      const events = await eventually(platform, async () => {
+        const found = await personEvents(platform, 'max');
+        expect(found.map((event) => event.detailType)).toEqual(['Person.Registered', 'Person.Offboarded']);
+        return found;
+      });
+      expect(envelopeOf(events[1] as BusEventView).data).toEqual({ personId: 'max', reason: 'offboarded' });
+      await platform.whenIdle();
+      expect(await personEvents(platform, 'max')).toHaveLength(2);
+    });
+  });
+
+  describe('bad input: problem+json naming what is wrong, nothing written', () => {
+    it('malformed JSON', async () => {
+      const response = await api('/people/bad-json', {
+        method: 'PUT',
+        as: admin,
+        body: '{"name": "Ada", ',
+        headers: { 'content-type': 'application/json' },
+      });
+      const problem = await expectProblem(response, 400, ['body']);
+      expect(problem.detail).toMatch(/not valid JSON/);
+    });
+
+    it('wrong types, every field at once', async () => {
+      const response = await put(
+        'bad-types',
+        personBody({
+          level: 'senior',
+          skills: 'aws',
+          acceptingMentees: 'yes',
+          workingHours: { start: 9, end: '17:00' },
+        }),
+      );
+      await expectProblem(response, 400, [
+        'body.acceptingMentees',
+        'body.level',
+        'body.skills',
+        'body.workingHours.start',
+      ]);
+    });
+
+    it('unknown fields', async () => {
+      const response = await put('bad-fields', personBody({ nickname: 'Ada', salary: 1 }));
+      const problem = await expectProblem(response, 400, ['body.nickname', 'body.salary']);
+      expect(problem.errors?.every((error) => error.message === 'is not a known field')).toBe(true);
+    });
+
+    it('a body that is not an object, a missing body, and a body of another media type (415)', async () => {
+      await expectProblem(await put('bad-array', [personBody()]), 400, ['body']);
+      await expectProblem(await api('/people/bad-empty', { method: 'PUT', as: admin }), 400, ['body']);
+      const form = await api('/people/bad-form', {
+        method: 'PUT',
+        as: admin,
+        body: 'name=Ada',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      expect((await expectProblem(form, 415)).detail).toMatch(/application\/json/);
+    });
+
+    it('oversized bodies: 413 for a person over 64 KB and a roster over 5 MB', async () => {
+      const person = await expectProblem(await put('bad-huge', personBody({ name: 'x'.repeat(70 * 1024) })), 413);
+      expect(person.detail).toMatch(/body is larger than 65536 bytes/);
+      const roster = `personId,name,email,timezone,domain,level\n${'x'.repeat(5 * 1024 * 1024)}`;
+      expect((await expectProblem(await importCsv(roster), 413)).detail).toMatch(/body is larger than 5242880/);
+    });
+
+    it('bad path ids on every route that takes one', async () => {
+      for (const badId of [encodeURIComponent('bad id!'), 'x'.repeat(65), encodeURIComponent('PERSON#1'), '-dash']) {
+        await expectProblem(await put(badId, personBody()), 400, ['path.personId']);
+        await expectProblem(await api(`/people/${badId}`, { as: admin }), 400, ['path.personId']);
+        await expectProblem(await api(`/people/${badId}`, { method: 'DELETE', as: admin }), 400, ['path.personId']);
+      }
+    });
+
+    it('a roster that is not a roster (400) or not CSV (415)', async () => {
+      const unknownColumns = await importCsv('personId,name,shoeSize\np1,Ana,42');
+      expect((await expectProblem(unknownColumns, 400, ['body'])).detail).toMatch(/Unknown columns: shoeSize/);
+      const json = await api('/people/import', { method: 'POST', as: admin, json: { rows: [] } });
+      await expectProblem(json, 415);
+    });
+
+    it('wrote none of it', async () => {
+      for (const personId of [
+        'bad-json',
+        'bad-types',
+        'bad-fields',
+        'bad-array',
+        'bad-empty',
+        'bad-form',
+        'bad-huge',
+      ]) {
+        await expectProblem(await api(`/people/${personId}`, { as: admin }), 404);
+      }
+    });
+  });
+
+  describe('authentication (the JWT authorizer) and roles', () => {
+    const now = () => Math.floor(Date.now() / 1000);
+    const tamper = (token: string) => {
+      const [header, payload, signature] = token.split('.') as [string, string, string];
+      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+      claims['cognito:groups'] = ['admin'];
+      return `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${signature}`;
+    };
+    const invalidTokens: [string, () => Promise<string | null>, RegExp][] = [
+      ['no token', async () => null, /^Bearer$/],
+      ['an expired token', () => platform.mintToken({ ...admin, now: now() - 7200 }), /has expired/],
+      ['a tampered signature', async () => tamper(await platform.mintToken(employee('ada'))), /invalid signature/],
+      [
+        'alg: none',
+        async () =>
+          new UnsecuredJWT({ ...admin, iss: platform.issuer.issuerUrl, aud: LOCAL_CLIENT_ID, exp: now() + 600 })
+            .setIssuedAt()
+            .encode(),
+        /algorithm none is not supported/,
+      ],
+      [
+        'a wrong issuer',
+        () => platform.mintToken({ ...admin, extraClaims: { iss: 'https://cognito-idp.example/other' } }),
+        /valid issuer/,
+      ],
+      [
+        'a wrong audience',
+        () => platform.mintToken({ ...admin, extraClaims: { aud: 'another-app-client' } }),
+        /valid audience/,
+      ],
+      ['not a JWT', async () => 'definitely.not.a-jwt', /not a valid JWT/],
+    ];
+
+    it.each(invalidTokens)('401 for %s, before the function runs', async (_name, token, challenge) => {
+      const invocations = () =>
+        new Set(
+          platform.functions
+            .recentInvocations()
+            .filter((invocation) => invocation.functionKey === PEOPLE_API)
+            .map((invocation) => invocation.requestId),
+        );
+      const before = invocations();
+      const bearer = await token();
+      for (const [path, method] of [
+        ['/people/ada', 'GET'],
+        ['/people', 'GET'],
+        ['/people/ada', 'DELETE'],
+      ] as const) {
+        const response = await api(path, { method, token: bearer });
+        expect(response.status).toBe(401);
+        expect(await response.json()).toEqual({ message: 'Unauthorized' });
+        expect(response.headers.get('www-authenticate')).toMatch(challenge);
+      }
+      expect([...invocations()].filter((requestId) => !before.has(requestId))).toEqual([]);
+    });
+
+    it('403 problem+json for a valid token whose roles lack the right, and nothing changes', async () => {
+      expect((await put('rolf', personBody({ email: 'rolf@example.com' }))).status).toBe(201);
+      const refusals: [string, ApiRequest][] = [
+        ['/people/rolf', { method: 'PUT', as: employee('rolf'), json: personBody({ level: 10 }) }],
+        ['/people/rolf', { method: 'PUT', as: mentor('rolf'), json: personBody({ level: 10 }) }],
+        ['/people/rolf', { method: 'DELETE', as: mentor('m-1') }],
+        ['/people', { as: { sub: 'hr-system', groups: ['department'] } }],
+        [
+          '/people/import',
+          { method: 'POST', as: employee('ada'), body: 'personId\n', headers: { 'content-type': 'text/csv' } },
+        ],
+        // A valid token without any group cannot even read itself.
+        ['/people/rolf', { as: { sub: 'rolf' } }],
+      ];
+      for (const [path, request] of refusals) {
+        const problem = await expectProblem(await api(path, request), 403);
+        expect(problem.detail).toMatch(/roles/);
+      }
+      expect(await (await api('/people/rolf', { as: admin })).json()).toMatchObject({ level: 5, version: 1 });
+    });
+  });
+
+  describe('platform endpoints', () => {
+    it('GET /health answers without a token', async () => {
+      const response = await api('/health', { token: null });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ status: 'ok', time: expect.any(String) });
+    });
+
+    it('GET /openapi.json lists the people routes with their security and problem responses', async () => {
+      const response = await api('/openapi.json', { token: null });
+      expect(response.status).toBe(200);
+      const document = (await response.json()) as {
+        openapi: string;
+        paths: Record<string, Record<string, { security: unknown[]; responses: Record<string, unknown> }>>;
+      };
+      expect(document.openapi).toBe('3.1.0');
+      expect(Object.keys(document.paths['/people/{personId}'] ?? {}).sort()).toEqual(['delete', 'get', 'put']);
+      expect(Object.keys(document.paths['/people'] ?? {})).toEqual(['get']);
+      expect(Object.keys(document.paths['/people/import'] ?? {})).toEqual(['post']);
+      expect(document.paths['/people/{personId}']?.put?.security).toEqual([{ bearerAuth: [] }]);
+      expect(document.paths['/people/{personId}']?.put?.responses['400']).toMatchObject({
+        content: { 'application/problem+json': expect.anything() },
+      });
+      expect(document.paths['/health']?.get?.security).toEqual([]);
+    });
+  });
+
+  describe('the outbox: a state change committed is an event published, exactly once', () => {
+    /** Makes the bus fail PutEvents entries of this person's events; counts the attempts. */
+    const failPublishingOf = (personId: string) => {
+      const attempts = { count: 0 };
+      platform.bus.setPutEventsFaultInjector((entry) => {
+        const detail = JSON.parse(entry.Detail ?? '{}') as { data?: { person?: { personId?: string } } };
+        if (entry.Source !== 'mentoring.matching' || detail.data?.person?.personId !== personId) return undefined;
+        attempts.count++;
+        return { ErrorCode: 'InternalFailure', ErrorMessage: 'Injected: the bus is failing' };
+      });
+      return attempts;
+    };
+
+    it('keeps retrying while the bus refuses the event, and publishes it once when it recovers', async () => {
+      const attempts = failPublishingOf('outage-1');
+      const created = await put('outage-1', personBody({ email: 'outage-1@example.com' }));
+      expect(created.status).toBe(201);
+
+      // More than one relay invocation (the publisher makes 4 PutEvents attempts in each).
+      await vi.waitFor(() => expect(attempts.count).toBeGreaterThanOrEqual(6), { timeout: 20_000, interval: 50 });
+      expect(await personEvents(platform, 'outage-1')).toEqual([]);
+      platform.bus.setPutEventsFaultInjector(undefined);
+
+      await eventually(platform, async () =>
+        expect((await personEvents(platform, 'outage-1')).map((event) => event.detailType)).toEqual([
+          'Person.Registered',
+        ]),
+      );
+      await platform.whenIdle();
+      expect(await personEvents(platform, 'outage-1')).toHaveLength(1);
+      expect(platform.deadLetters()).toEqual([]);
+    });
+
+    it('loses no event when the platform crashes between the state write and the publish', async () => {
+      expect((await put('steady', personBody({ email: 'steady@example.com' }))).status).toBe(201);
+      const relayedBefore = await eventually(platform, async () => {
+        const ids = (await personEvents(platform, 'steady')).map((event) => event.id);
+        expect(ids).toHaveLength(1);
+        return ids;
+      });
+
+      const attempts = failPublishingOf('outage-2');
+      expect((await put('outage-2', personBody({ email: 'outage-2@example.com' }))).status).toBe(201);
+      await vi.waitFor(() => expect(attempts.count).toBeGreaterThanOrEqual(1), { timeout: 20_000, interval: 50 });
+      // The crash: the person is stored, its event is only in the outbox.
+      await platform.stop();
+
+      platform = await startTestPlatform({ dataDir, tablePrefix, relay });
+      const stored = await platform.dynamodb.send(
+        new GetItemCommand({
+          TableName: platform.tables.matching,
+          Key: { pk: { S: 'PERSON#outage-2' }, sk: { S: 'PROFILE' } },
+        }),
+      );
+      expect(stored.Item?.status?.S).toBe('active');
+
+      await eventually(platform, async () =>
+        expect((await personEvents(platform, 'outage-2')).map((event) => event.detailType)).toEqual([
+          'Person.Registered',
+        ]),
+      );
+      await platform.whenIdle();
+      expect(await personEvents(platform, 'outage-2')).toHaveLength(1);
+      // What was relayed before the crash is not relayed again.
+      expect((await personEvents(platform, 'steady')).map((event) => event.id)).toEqual(relayedBefore);
+      expect(platform.deadLetters()).toEqual([]);
+    });
+  });
+});
