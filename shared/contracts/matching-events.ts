@@ -46,4 +46,111 @@ export const PersonOffboardedV1 = defineEvent({
   data: z.object({ personId: z.string(), reason: z.enum(['offboarded', 'left-company']) }),
 });
 
-export const matchingEvents = [PersonRegisteredV1, PersonUpdatedV1, PersonOffboardedV1] as const;
+const PodIdV1 = z.string().describe('Stable id of a pod (one mentor and their mentees).');
+const EndReasonV1 = z
+  .enum(['offboarded', 'reassigned', 'rematched', 'left-programme'])
+  .describe(
+    '`offboarded`: the mentor or mentee left; `reassigned`: the life coach approved a reassignment request; `rematched`: a committed matching run moved or unmatched the mentee after the lock ended; `left-programme`: one of them no longer takes part (role or status changed).',
+  );
+
+export const PodFormedV1 = defineEvent({
+  source,
+  detailType: 'Pod.Formed',
+  version: 1,
+  description: 'A mentor’s pod was formed: the mentor took their first mentees (in a committed matching run).',
+  data: z.object({
+    podId: PodIdV1,
+    mentorId: z.string(),
+    domain: z.string(),
+    menteeIds: z.array(z.string()),
+    formedAt: z.iso.datetime(),
+    runId: z.string().nullable(),
+  }),
+});
+
+export const PodDissolvedV1 = defineEvent({
+  source,
+  detailType: 'Pod.Dissolved',
+  version: 1,
+  description: 'A pod ended: its mentor left the programme, or a committed run left the mentor with no mentees.',
+  data: z.object({
+    podId: PodIdV1,
+    mentorId: z.string(),
+    domain: z.string(),
+    reason: z.enum(['mentor-offboarded', 'mentor-left-programme', 'no-mentees']),
+    dissolvedAt: z.iso.datetime(),
+  }),
+});
+
+export const MentorshipStartedV1 = defineEvent({
+  source,
+  detailType: 'Mentorship.Started',
+  version: 1,
+  description: 'A mentee joined a mentor’s pod; the pairing is locked (not changed by runs) until `lockedUntil`.',
+  data: z.object({
+    mentorshipId: z.string(),
+    podId: PodIdV1,
+    mentorId: z.string(),
+    menteeId: z.string(),
+    domain: z.string(),
+    startedAt: z.iso.datetime(),
+    lockedUntil: z.iso.datetime(),
+    cause: z.enum(['matching-run', 'reassignment', 'rematch']),
+    runId: z.string().nullable(),
+  }),
+});
+
+export const MentorshipEndedV1 = defineEvent({
+  source,
+  detailType: 'Mentorship.Ended',
+  version: 1,
+  description: 'A mentor-mentee pairing ended, with the reason.',
+  data: z.object({
+    mentorshipId: z.string(),
+    podId: PodIdV1,
+    mentorId: z.string(),
+    menteeId: z.string(),
+    startedAt: z.iso.datetime(),
+    endedAt: z.iso.datetime(),
+    reason: EndReasonV1,
+  }),
+});
+
+export const MatchingRunCompletedV1 = defineEvent({
+  source,
+  detailType: 'MatchingRun.Completed',
+  version: 1,
+  description:
+    'A matching run finished: a dry run was computed and stored, or a run was committed (its pairings are in force).',
+  data: z.object({
+    runId: z.string(),
+    mode: z.enum(['dry-run', 'commit']),
+    /** null: every domain. */
+    domains: z.array(z.string()).nullable(),
+    runDate: z.iso.datetime(),
+    counts: z.object({
+      pods: z.int(),
+      matched: z.int(),
+      unmatched: z.int(),
+      newPairings: z.int(),
+      movedPairings: z.int(),
+      keptPairings: z.int(),
+      lockedPairings: z.int(),
+      endedPairings: z.int(),
+      mentorShortfalls: z.int(),
+    }),
+    objective: z.object({ value: z.number(), matched: z.int(), pairScore: z.number(), loadCost: z.number() }),
+    proven: z.boolean(),
+    gap: z.number(),
+  }),
+});
+
+export const pairingEvents = [
+  PodFormedV1,
+  PodDissolvedV1,
+  MentorshipStartedV1,
+  MentorshipEndedV1,
+  MatchingRunCompletedV1,
+] as const;
+
+export const matchingEvents = [PersonRegisteredV1, PersonUpdatedV1, PersonOffboardedV1, ...pairingEvents] as const;

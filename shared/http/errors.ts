@@ -45,3 +45,7 @@ export const payloadTooLarge = (limitBytes: number) =>
   new HttpProblem(413, 'Payload Too Large', `The request body is larger than ${limitBytes} bytes.`);
 export const unsupportedMediaType = (expected: string) =>
   new HttpProblem(415, 'Unsupported Media Type', `The request body must be ${expected}.`);
+export const unprocessable = (detail: string, errors?: readonly FieldError[]) =>
+  new HttpProblem(422, 'Unprocessable Content', detail, errors);
+export const serviceUnavailable = (detail: string, retryAfterSeconds = 2) =>
+  new HttpProblem(503, 'Service Unavailable', detail, undefined, { 'retry-after': String(retryAfterSeconds) });

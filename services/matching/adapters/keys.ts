@@ -10,3 +10,64 @@ export const directoryIndexKey = (domain: string, personId: string) => ({
 export const directoryDomainPrefix = (domain: string) => `${domain}#`;
 
 export const keyAttributes = ['pk', 'sk', 'gsi1pk', 'gsi1sk'] as const;
+
+/** Pairings. The single generation/commit-slot item every pairing change goes through. */
+export const matchingStateKey = () => ({ pk: 'MATCHING', sk: 'STATE' });
+
+/** A pod's partition: its header and one item per active member. */
+export const podKey = (podId: string) => ({ pk: `POD#${podId}`, sk: 'POD' });
+export const podMemberKey = (podId: string, menteeId: string) => ({ pk: `POD#${podId}`, sk: `MEMBER#${menteeId}` });
+export const podMemberPrefix = 'MEMBER#';
+/** Active pods, sorted by domain then id (a sparse index: dissolved pods leave it). */
+export const PODS_PARTITION = 'PODS';
+export const podsIndexKey = (domain: string, podId: string) => ({
+  gsi1pk: PODS_PARTITION,
+  gsi1sk: `${domain}#${podId}`,
+});
+export const podsDomainPrefix = (domain: string) => `${domain}#`;
+/** Every active mentorship, for matching runs. */
+export const MENTORSHIPS_PARTITION = 'MENTORSHIPS';
+export const mentorshipsIndexKey = (domain: string, mentorId: string, menteeId: string) => ({
+  gsi1pk: MENTORSHIPS_PARTITION,
+  gsi1sk: `${domain}#${mentorId}#${menteeId}`,
+});
+
+/** One active pod per mentor: this item exists while the mentor has one. */
+export const mentorPodKey = (mentorId: string) => ({ pk: `MENTOR#${mentorId}`, sk: 'POD' });
+/** At most one mentor per mentee: this item exists while the mentee is in a pod. */
+export const menteeMentorshipKey = (menteeId: string) => ({ pk: `MENTEE#${menteeId}`, sk: 'MENTORSHIP' });
+export const menteeOpenRequestKey = (menteeId: string) => ({ pk: `MENTEE#${menteeId}`, sk: 'OPEN_REQUEST' });
+export const pastPairingKey = (menteeId: string, mentorId: string) => ({
+  pk: `MENTEE#${menteeId}`,
+  sk: `PAST#${mentorId}`,
+});
+export const pastPairingPrefix = 'PAST#';
+export const PAST_PAIRINGS_PARTITION = 'PAST_PAIRINGS';
+export const pastPairingsIndexKey = (mentorId: string, menteeId: string) => ({
+  gsi1pk: PAST_PAIRINGS_PARTITION,
+  gsi1sk: `${mentorId}#${menteeId}`,
+});
+
+/** A run's partition: header, result chunks, commit steps. */
+export const runKey = (runId: string) => ({ pk: `RUN#${runId}`, sk: 'RUN' });
+export const runChunkKey = (runId: string, index: number) => ({
+  pk: `RUN#${runId}`,
+  sk: `RESULT#${String(index).padStart(4, '0')}`,
+});
+export const runChunkPrefix = 'RESULT#';
+export const runStepKey = (runId: string, index: number) => ({
+  pk: `RUN#${runId}`,
+  sk: `STEP#${String(index).padStart(6, '0')}`,
+});
+export const runStepPrefix = 'STEP#';
+
+export const requestKey = (requestId: string) => ({ pk: `REQUEST#${requestId}`, sk: 'REQUEST' });
+export const requestsIndexKey = (status: string, createdAt: string, requestId: string) => ({
+  gsi1pk: `REQUESTS#${status}`,
+  gsi1sk: `${createdAt}#${requestId}`,
+});
+
+export const pendingRematchKey = (triggerId: string, menteeId: string) => ({
+  pk: `REMATCH#${triggerId}`,
+  sk: `MENTEE#${menteeId}`,
+});

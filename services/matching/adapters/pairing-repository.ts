@@ -1,0 +1,544 @@
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type TransactItem, TransactionCancelledError, transactWrite } from '../../../shared/dynamo/transactions';
+import { applyOnce } from '../../../shared/events/idempotent-consumer';
+import { type OutboxContext, outboxPut, type PendingEvent } from '../../../shared/events/outbox';
+import type { Clock, IdGenerator } from '../../../shared/ports';
+import { InvalidCursorError } from '../domain/errors';
+import type { WriteContext } from '../domain/people-directory';
+import { type Person, PersonSchema } from '../domain/person';
+import { CommitInProgressError, PairingConflictError, ReassignmentStateError } from '../domain/pods/errors';
+import type {
+  Mentorship,
+  PastPairing,
+  PendingRematch,
+  PodRecord,
+  PodWithMembers,
+  ReassignmentRequest,
+} from '../domain/pods/model';
+import type { PairingChange } from '../domain/pods/pairing-change';
+import type { PairingRepository } from '../domain/pods/ports';
+import { batchGet, decodeCursor, encodeCursor, queryAll, recordOf, retryTransactionConflicts } from './dynamo-reads';
+import {
+  MENTORSHIPS_PARTITION,
+  matchingStateKey,
+  menteeMentorshipKey,
+  menteeOpenRequestKey,
+  mentorPodKey,
+  mentorshipsIndexKey,
+  PAST_PAIRINGS_PARTITION,
+  PODS_PARTITION,
+  pastPairingKey,
+  pastPairingPrefix,
+  pastPairingsIndexKey,
+  pendingRematchKey,
+  personKey,
+  podKey,
+  podMemberKey,
+  podMemberPrefix,
+  podsDomainPrefix,
+  podsIndexKey,
+  requestKey,
+  requestsIndexKey,
+  runStepKey,
+} from './keys';
+
+export interface DynamoPairingRepositoryOptions {
+  db: DynamoDBDocumentClient;
+  tableName: string;
+  service: string;
+  clock: Clock;
+  newId: IdGenerator;
+}
+
+/** No pod ever holds more, whatever a mentor's capacity says (the product's 3-5 rule). */
+const MAX_POD_SIZE = 5;
+
+/** What each item of a change's transaction is, to explain a cancellation. */
+type ItemRole = 'member' | 'mentee' | 'history' | 'pod' | 'mentor' | 'pending' | 'request' | 'state' | 'step' | 'event';
+
+export const podItem = (pod: PodRecord) => ({
+  ...podKey(pod.podId),
+  ...(pod.status === 'active' ? podsIndexKey(pod.domain, pod.podId) : {}),
+  ...pod,
+});
+const memberItem = (m: Mentorship) => ({
+  ...podMemberKey(m.podId, m.menteeId),
+  ...mentorshipsIndexKey(m.domain, m.mentorId, m.menteeId),
+  ...m,
+});
+const requestItem = (request: ReassignmentRequest) => ({
+  ...requestKey(request.requestId),
+  ...requestsIndexKey(request.status, request.createdAt, request.requestId),
+  ...request,
+});
+
+/** The attributes `status` and `load` are DynamoDB reserved words. */
+const names = { '#status': 'status', '#load': 'load' };
+
+export const readMatchingState = async (db: DynamoDBDocumentClient, tableName: string) => {
+  const found = await db.send(new GetCommand({ TableName: tableName, Key: matchingStateKey(), ConsistentRead: true }));
+  return {
+    generation: Number(found.Item?.generation ?? 0),
+    committingRunId: (found.Item?.committingRunId as string | undefined) ?? null,
+  };
+};
+
+export const createDynamoPairingRepository = (options: DynamoPairingRepositoryOptions): PairingRepository => {
+  const { db, tableName } = options;
+  const outboxContext = (correlationId: string): OutboxContext => ({
+    tableName,
+    service: options.service,
+    correlationId,
+    clock: options.clock,
+    newId: options.newId,
+  });
+
+  const podsOf = async (podIds: readonly string[]): Promise<PodWithMembers[]> =>
+    (
+      await Promise.all(
+        podIds.map(async (podId) => {
+          const items = await queryAll(db, {
+            TableName: tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': podKey(podId).pk },
+            ConsistentRead: true,
+          });
+          const header = items.find((item) => item.sk === 'POD');
+          if (!header) return undefined;
+          const members = items
+            .filter((item) => String(item.sk).startsWith(podMemberPrefix))
+            .map((item) => recordOf<Mentorship>(item));
+          return { pod: recordOf<PodRecord>(header), members };
+        }),
+      )
+    ).filter((found): found is PodWithMembers => found !== undefined);
+
+  const changeItems = (change: PairingChange, correlationId: string) => {
+    const items: TransactItem[] = [];
+    const roles: ItemRole[] = [];
+    const push = (role: ItemRole, item: TransactItem) => {
+      items.push(item);
+      roles.push(role);
+    };
+    const restarted = new Map(change.starts.map((start) => [start.menteeId, start]));
+    const ended = new Set(change.ends.map((end) => end.mentorship.menteeId));
+    const now = options.clock().toISOString();
+
+    for (const { mentorship, reason, endedAt } of change.ends) {
+      push('member', {
+        Delete: {
+          TableName: tableName,
+          Key: podMemberKey(mentorship.podId, mentorship.menteeId),
+          ConditionExpression: 'attribute_exists(pk)',
+        },
+      });
+      const restart = restarted.get(mentorship.menteeId);
+      const guardCondition = {
+        ConditionExpression: 'mentorshipId = :ended',
+        ExpressionAttributeValues: { ':ended': mentorship.mentorshipId },
+      };
+      push(
+        'mentee',
+        restart
+          ? {
+              Put: {
+                TableName: tableName,
+                Item: { ...menteeMentorshipKey(restart.menteeId), ...restart },
+                ...guardCondition,
+              },
+            }
+          : { Delete: { TableName: tableName, Key: menteeMentorshipKey(mentorship.menteeId), ...guardCondition } },
+      );
+      const past: PastPairing = { mentorId: mentorship.mentorId, menteeId: mentorship.menteeId, endedAt, reason };
+      push('history', {
+        Put: {
+          TableName: tableName,
+          Item: {
+            ...pastPairingKey(mentorship.menteeId, mentorship.mentorId),
+            ...pastPairingsIndexKey(mentorship.mentorId, mentorship.menteeId),
+            ...past,
+          },
+        },
+      });
+    }
+    for (const start of change.starts) {
+      if (!ended.has(start.menteeId)) {
+        push('mentee', {
+          Put: {
+            TableName: tableName,
+            Item: { ...menteeMentorshipKey(start.menteeId), ...start },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        });
+      }
+      push('member', {
+        Put: { TableName: tableName, Item: memberItem(start), ConditionExpression: 'attribute_not_exists(pk)' },
+      });
+    }
+    for (const { mentorship, lockedUntil } of change.renewals) {
+      push('mentee', {
+        Update: {
+          TableName: tableName,
+          Key: menteeMentorshipKey(mentorship.menteeId),
+          UpdateExpression: 'SET lockedUntil = :until',
+          ConditionExpression: 'mentorshipId = :id',
+          ExpressionAttributeValues: { ':until': lockedUntil, ':id': mentorship.mentorshipId },
+        },
+      });
+      push('member', {
+        Update: {
+          TableName: tableName,
+          Key: podMemberKey(mentorship.podId, mentorship.menteeId),
+          UpdateExpression: 'SET lockedUntil = :until',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':until': lockedUntil },
+        },
+      });
+    }
+    for (const pod of change.pods) {
+      if (pod.kind === 'form') {
+        if (pod.pod.load > Math.min(pod.pod.capacity, MAX_POD_SIZE)) {
+          throw new PairingConflictError(`pod ${pod.pod.podId} would start above its capacity`);
+        }
+        push('pod', {
+          Put: { TableName: tableName, Item: podItem(pod.pod), ConditionExpression: 'attribute_not_exists(pk)' },
+        });
+        push('mentor', {
+          Put: {
+            TableName: tableName,
+            Item: { ...mentorPodKey(pod.pod.mentorId), podId: pod.pod.podId },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        });
+      } else if (pod.kind === 'adjust') {
+        const joining = pod.delta > 0;
+        push('pod', {
+          Update: {
+            TableName: tableName,
+            Key: podKey(pod.podId),
+            UpdateExpression: `ADD #load :delta${joining ? ' SET capacity = :capacity' : ''}`,
+            // Capacity is enforced here, by the database, whatever the application believed.
+            ConditionExpression: `#status = :active AND ${joining ? '#load <= :bound' : '#load >= :bound'}`,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: {
+              ':delta': pod.delta,
+              ':active': 'active',
+              ':bound': joining ? Math.min(pod.capacity ?? 0, MAX_POD_SIZE) - pod.delta : -pod.delta,
+              ...(joining ? { ':capacity': pod.capacity } : {}),
+            },
+          },
+        });
+      } else {
+        push('pod', {
+          Update: {
+            TableName: tableName,
+            Key: podKey(pod.podId),
+            UpdateExpression:
+              'SET #status = :dissolved, dissolvedAt = :at, dissolvedReason = :reason ADD #load :delta REMOVE gsi1pk, gsi1sk',
+            ConditionExpression: '#status = :active AND #load = :members',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: {
+              ':dissolved': 'dissolved',
+              ':active': 'active',
+              ':at': pod.at,
+              ':reason': pod.reason,
+              ':delta': pod.delta,
+              ':members': -pod.delta,
+            },
+          },
+        });
+        push('mentor', {
+          Delete: {
+            TableName: tableName,
+            Key: mentorPodKey(pod.mentorId),
+            ConditionExpression: 'podId = :podId',
+            ExpressionAttributeValues: { ':podId': pod.podId },
+          },
+        });
+      }
+    }
+    for (const pending of change.pendingRematches?.add ?? []) {
+      push('pending', {
+        Put: { TableName: tableName, Item: { ...pendingRematchKey(pending.triggerId, pending.menteeId), ...pending } },
+      });
+    }
+    for (const pending of change.pendingRematches?.remove ?? []) {
+      push('pending', {
+        Delete: { TableName: tableName, Key: pendingRematchKey(pending.triggerId, pending.menteeId) },
+      });
+    }
+    if (change.decidedRequest) {
+      const request = change.decidedRequest;
+      push('request', {
+        Put: {
+          TableName: tableName,
+          Item: requestItem(request),
+          ConditionExpression: '#status = :open',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':open': 'open' },
+        },
+      });
+      push('request', {
+        Delete: {
+          TableName: tableName,
+          Key: menteeOpenRequestKey(request.menteeId),
+          ConditionExpression: 'requestId = :id',
+          ExpressionAttributeValues: { ':id': request.requestId },
+        },
+      });
+    }
+    if (change.guard.kind === 'outside-commit') {
+      push('state', {
+        Update: {
+          TableName: tableName,
+          Key: matchingStateKey(),
+          UpdateExpression: 'ADD generation :one',
+          ConditionExpression: 'attribute_not_exists(committingRunId)',
+          ExpressionAttributeValues: { ':one': 1 },
+        },
+      });
+    } else if (change.guard.kind === 'run-step') {
+      push('step', {
+        Update: {
+          TableName: tableName,
+          Key: runStepKey(change.guard.runId, change.guard.index),
+          UpdateExpression: 'SET appliedAt = :now',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(appliedAt)',
+          ExpressionAttributeValues: { ':now': now },
+        },
+      });
+    }
+    for (const event of change.events) push('event', outboxPut(event, outboxContext(correlationId)));
+    return { items, roles };
+  };
+
+  const explainCancellation = async (error: TransactionCancelledError, roles: readonly ItemRole[]) => {
+    const failed = new Set(roles.filter((_, index) => error.conditionFailedAt(index)));
+    if (failed.has('step')) return 'already-applied' as const;
+    if (failed.has('state')) {
+      throw new CommitInProgressError((await readMatchingState(db, tableName)).committingRunId);
+    }
+    const what: Record<ItemRole, string> = {
+      member: 'a pod member',
+      mentee: 'a mentee’s current mentorship',
+      history: 'a past pairing',
+      pod: 'a pod (its status, or its load against its capacity)',
+      mentor: 'a mentor’s active pod',
+      pending: 'a pending re-match',
+      request: 'the reassignment request',
+      state: 'the commit slot',
+      step: 'the run step',
+      event: 'an event',
+    };
+    throw new PairingConflictError(`the stored state changed: ${[...failed].map((role) => what[role]).join(', ')}`);
+  };
+
+  return {
+    matchingState: () => readMatchingState(db, tableName),
+
+    async snapshot() {
+      const state = await readMatchingState(db, tableName);
+      const index = (partition: string) =>
+        queryAll(db, {
+          TableName: tableName,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :partition',
+          ExpressionAttributeValues: { ':partition': partition },
+        });
+      const [pods, mentorships, past] = await Promise.all([
+        index(PODS_PARTITION),
+        index(MENTORSHIPS_PARTITION),
+        index(PAST_PAIRINGS_PARTITION),
+      ]);
+      return {
+        ...state,
+        pods: pods.map((item) => recordOf<PodRecord>(item)),
+        mentorships: mentorships.map((item) => recordOf<Mentorship>(item)),
+        pastPairings: past.map((item) => recordOf<PastPairing>(item)),
+      };
+    },
+
+    async podWithMembers(podId) {
+      return (await podsOf([podId]))[0];
+    },
+
+    async activePodOfMentor(mentorId) {
+      const found = await db.send(
+        new GetCommand({ TableName: tableName, Key: mentorPodKey(mentorId), ConsistentRead: true }),
+      );
+      const podId = found.Item?.podId as string | undefined;
+      return podId ? (await podsOf([podId]))[0] : undefined;
+    },
+
+    async mentorshipOf(menteeId) {
+      const found = await db.send(
+        new GetCommand({ TableName: tableName, Key: menteeMentorshipKey(menteeId), ConsistentRead: true }),
+      );
+      return found.Item ? recordOf<Mentorship>(found.Item) : undefined;
+    },
+
+    async currentMentorships(menteeIds) {
+      const items = await batchGet(db, tableName, menteeIds.map(menteeMentorshipKey), true);
+      return new Map(items.map((item) => [String(item.menteeId), recordOf<Mentorship>(item)]));
+    },
+
+    async currentPods(podIds) {
+      const items = await batchGet(db, tableName, podIds.map(podKey), true);
+      return new Map(items.map((item) => [String(item.podId), recordOf<PodRecord>(item)]));
+    },
+
+    async currentMentorPods(mentorIds) {
+      const items = await batchGet(db, tableName, mentorIds.map(mentorPodKey), true);
+      return new Map(items.map((item) => [String(item.pk).slice('MENTOR#'.length), String(item.podId)]));
+    },
+
+    async activePodsInDomain(domain) {
+      const items = await queryAll(db, {
+        TableName: tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :partition AND begins_with(gsi1sk, :prefix)',
+        ExpressionAttributeValues: { ':partition': PODS_PARTITION, ':prefix': podsDomainPrefix(domain) },
+      });
+      return items.map((item) => recordOf<PodRecord>(item)).filter((pod) => pod.domain === domain);
+    },
+
+    async pastPairingsOf(menteeId) {
+      const items = await queryAll(db, {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pastPairingKey(menteeId, '').pk, ':prefix': pastPairingPrefix },
+      });
+      return items.map((item) => recordOf<PastPairing>(item));
+    },
+
+    async listPods({ limit, cursor, domain }) {
+      const page = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'gsi1',
+          KeyConditionExpression: domain
+            ? 'gsi1pk = :partition AND begins_with(gsi1sk, :prefix)'
+            : 'gsi1pk = :partition',
+          ExpressionAttributeValues: {
+            ':partition': PODS_PARTITION,
+            ...(domain ? { ':prefix': podsDomainPrefix(domain) } : {}),
+          },
+          Limit: limit,
+          ...(cursor
+            ? { ExclusiveStartKey: decodeCursor(cursor, PODS_PARTITION, () => new InvalidCursorError()) }
+            : {}),
+        }),
+      );
+      const podIds = (page.Items ?? []).map((item) => String(item.podId));
+      const found = new Map((await podsOf(podIds)).map((pod) => [pod.pod.podId, pod]));
+      return {
+        items: podIds.flatMap((podId) => {
+          const pod = found.get(podId);
+          return pod && pod.pod.status === 'active' ? [pod] : [];
+        }),
+        ...(page.LastEvaluatedKey ? { nextCursor: encodeCursor(page.LastEvaluatedKey) } : {}),
+      };
+    },
+
+    async peopleByIds(personIds) {
+      const items = await batchGet(db, tableName, personIds.map(personKey), false);
+      const people = new Map<string, Person>();
+      for (const item of items) {
+        const person = PersonSchema.parse(recordOf(item));
+        people.set(person.personId, person);
+      }
+      return people;
+    },
+
+    async pendingRematches(triggerId) {
+      const items = await queryAll(db, {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pendingRematchKey(triggerId, '').pk },
+        ConsistentRead: true,
+      });
+      return items.map((item) => recordOf<PendingRematch>(item));
+    },
+
+    async apply(change, context: WriteContext) {
+      const { items, roles } = changeItems(change, context.correlationId);
+      try {
+        return await retryTransactionConflicts(async () => {
+          if (context.consumedEvent) {
+            return applyOnce(
+              { db, tableName, consumer: context.consumedEvent.consumer, clock: options.clock },
+              context.consumedEvent.eventId,
+              items,
+            );
+          }
+          await transactWrite(db, items);
+          return 'applied' as const;
+        });
+      } catch (error) {
+        if (error instanceof TransactionCancelledError && error.onlyConditionsFailed) {
+          return explainCancellation(error, roles);
+        }
+        throw error;
+      }
+    },
+
+    async createRequest(request, events: PendingEvent[], context) {
+      try {
+        await retryTransactionConflicts(() =>
+          transactWrite(db, [
+            {
+              Put: {
+                TableName: tableName,
+                Item: { ...menteeOpenRequestKey(request.menteeId), requestId: request.requestId },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Put: {
+                TableName: tableName,
+                Item: requestItem(request),
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            ...events.map((event) => outboxPut(event, outboxContext(context.correlationId))),
+          ]),
+        );
+      } catch (error) {
+        if (error instanceof TransactionCancelledError && error.conditionFailedAt(0)) {
+          const open = await db.send(
+            new GetCommand({ TableName: tableName, Key: menteeOpenRequestKey(request.menteeId), ConsistentRead: true }),
+          );
+          throw new ReassignmentStateError(
+            `${request.menteeId} already has an open reassignment request (${String(open.Item?.requestId ?? 'unknown')}).`,
+          );
+        }
+        throw error;
+      }
+    },
+
+    async getRequest(requestId) {
+      const found = await db.send(
+        new GetCommand({ TableName: tableName, Key: requestKey(requestId), ConsistentRead: true }),
+      );
+      return found.Item ? recordOf<ReassignmentRequest>(found.Item) : undefined;
+    },
+
+    async listRequests({ status, limit, cursor }) {
+      const partition = requestsIndexKey(status, '', '').gsi1pk;
+      const page = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :partition',
+          ExpressionAttributeValues: { ':partition': partition },
+          Limit: limit,
+          ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor, partition, () => new InvalidCursorError()) } : {}),
+        }),
+      );
+      return {
+        items: (page.Items ?? []).map((item) => recordOf<ReassignmentRequest>(item)),
+        ...(page.LastEvaluatedKey ? { nextCursor: encodeCursor(page.LastEvaluatedKey) } : {}),
+      };
+    },
+  };
+};

@@ -1,0 +1,160 @@
+import type { Factor, MatchResult } from '../engine/index';
+import { PersonIdSchema } from '../person';
+
+/** Pod, run, mentorship and request ids share the person id alphabet: URL- and key-safe. */
+export const ResourceIdSchema = PersonIdSchema;
+
+export type EndReason = 'offboarded' | 'reassigned' | 'rematched' | 'left-programme';
+export type StartCause = 'matching-run' | 'reassignment' | 'rematch';
+export type DissolveReason = 'mentor-offboarded' | 'mentor-left-programme' | 'no-mentees';
+
+/** A mentor's pod. `load` counts its active mentorships and is what capacity conditions are checked on. */
+export interface PodRecord {
+  podId: string;
+  mentorId: string;
+  domain: string;
+  /** The mentor's capacity as of the last write to the pod (never above the pod maximum). */
+  capacity: number;
+  load: number;
+  status: 'active' | 'dissolved';
+  formedAt: string;
+  formedByRunId: string | null;
+  dissolvedAt?: string;
+  dissolvedReason?: DissolveReason;
+}
+
+/** Why this pairing was chosen, as scored when it started (programme staff only). */
+export interface MatchExplanation {
+  points: number;
+  topFactors: Factor[];
+}
+
+/** An active mentor-mentee pairing. A mentee has at most one. */
+export interface Mentorship {
+  mentorshipId: string;
+  podId: string;
+  mentorId: string;
+  menteeId: string;
+  domain: string;
+  startedAt: string;
+  lockedUntil: string;
+  cause: StartCause;
+  runId: string | null;
+  explanation: MatchExplanation | null;
+}
+
+export interface PastPairing {
+  mentorId: string;
+  menteeId: string;
+  endedAt: string;
+  reason: EndReason;
+}
+
+export interface PodWithMembers {
+  pod: PodRecord;
+  members: Mentorship[];
+}
+
+/** The pairing state a matching run starts from. */
+export interface PairingSnapshot {
+  /** Incremented by every change of pairings; a dry run may be committed only on the generation it saw. */
+  generation: number;
+  committingRunId: string | null;
+  pods: PodRecord[];
+  mentorships: Mentorship[];
+  pastPairings: PastPairing[];
+}
+
+export type RequestStatus = 'open' | 'approved' | 'rejected';
+
+export interface ReassignmentRequest {
+  requestId: string;
+  podId: string;
+  mentorId: string;
+  menteeId: string;
+  mentorshipId: string;
+  requestedBy: string;
+  requesterRole: 'mentee' | 'mentor';
+  reason: string;
+  status: RequestStatus;
+  createdAt: string;
+  lockedUntil: string;
+  decidedBy?: string;
+  decidedAt?: string;
+  note?: string;
+  /** On approval: where the mentee went (null: no mentor had room; the next run places them). */
+  outcome?: { mentorId: string; podId: string } | null;
+}
+
+/** A mentee waiting to be re-matched at once after their mentorship ended (offboarding, reassignment). */
+export interface PendingRematch {
+  triggerId: string;
+  menteeId: string;
+  /** The mentor they just left, never proposed again by the immediate re-match. */
+  excludeMentorId: string | null;
+}
+
+export type RunStatus = 'dry-run' | 'committing' | 'committed' | 'aborted';
+
+export interface RunCounts {
+  pods: number;
+  matched: number;
+  unmatched: number;
+  newPairings: number;
+  movedPairings: number;
+  keptPairings: number;
+  lockedPairings: number;
+  endedPairings: number;
+  mentorShortfalls: number;
+}
+
+/** A matching run as stored: header fields plus the engine's full result. */
+export interface MatchingRun {
+  runId: string;
+  mode: 'dry-run' | 'commit';
+  status: RunStatus;
+  /** Domains asked for; null: everyone. */
+  domains: string[] | null;
+  /** Domains actually matched: those asked for plus any a current pairing links them to (null: everyone). */
+  scope: string[] | null;
+  runDate: string;
+  createdAt: string;
+  requestedBy: string;
+  basedOn: { generation: number; fingerprint: string };
+  counts: RunCounts;
+  steps: number;
+  committedAt?: string;
+  abortedReason?: string;
+  result: MatchResult;
+  /** Directory versions of the people the run read (personId -> version), to name who changed. */
+  inputVersions: Record<string, number>;
+}
+
+/** One pod's share of a commit, applied in one transaction. Releases all run before placements. */
+export type CommitStep =
+  | {
+      kind: 'release';
+      index: number;
+      podId: string;
+      mentorId: string;
+      domain: string;
+      /** The pod's load when the run read it. */
+      expectedLoad: number;
+      leavers: { mentorship: Mentorship; reason: EndReason }[];
+      dissolve: DissolveReason | null;
+    }
+  | {
+      kind: 'place';
+      index: number;
+      podId: string;
+      mentorId: string;
+      domain: string;
+      capacity: number;
+      /** True when the mentor has no active pod: the pod is formed by this step. */
+      form: boolean;
+      /** The pod's load when the run read it (0 when formed). */
+      expectedLoad: number;
+      joiners: Mentorship[];
+      renewals: { mentorship: Mentorship; lockedUntil: string }[];
+      menteeIds: string[];
+    };

@@ -1,0 +1,96 @@
+import type { PendingEvent } from '../../../../shared/events/outbox';
+import type { Clock, IdGenerator } from '../../../../shared/ports';
+import type { HardRules, SolverOptions } from '../engine/index';
+import type { PeopleRepository, WriteContext } from '../people-directory';
+import type { Person } from '../person';
+import type {
+  CommitStep,
+  MatchingRun,
+  Mentorship,
+  PairingSnapshot,
+  PastPairing,
+  PendingRematch,
+  PodRecord,
+  PodWithMembers,
+  ReassignmentRequest,
+  RequestStatus,
+} from './model';
+import type { PairingChange } from './pairing-change';
+
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+/** Pods, mentorships, past pairings and reassignment requests; DynamoDB in production, in memory in tests. */
+export interface PairingRepository {
+  /** The pairing generation and the run being committed, read consistently. */
+  matchingState(): Promise<{ generation: number; committingRunId: string | null }>;
+  /** Everything a matching run starts from (the generation is read first). */
+  snapshot(): Promise<PairingSnapshot>;
+  podWithMembers(podId: string): Promise<PodWithMembers | undefined>;
+  activePodOfMentor(mentorId: string): Promise<PodWithMembers | undefined>;
+  mentorshipOf(menteeId: string): Promise<Mentorship | undefined>;
+  /** Consistent reads, to check a plan against the stored state before committing it. */
+  currentMentorships(menteeIds: readonly string[]): Promise<Map<string, Mentorship>>;
+  currentPods(podIds: readonly string[]): Promise<Map<string, PodRecord>>;
+  /** mentorId -> the id of their active pod, for those who have one. */
+  currentMentorPods(mentorIds: readonly string[]): Promise<Map<string, string>>;
+  activePodsInDomain(domain: string): Promise<PodRecord[]>;
+  pastPairingsOf(menteeId: string): Promise<PastPairing[]>;
+  /** Active pods (sorted by domain, then id), with their members. */
+  listPods(query: { limit: number; cursor?: string; domain?: string }): Promise<Page<PodWithMembers>>;
+  /** Directory records of the people given, read in batches (unknown ids are left out). */
+  peopleByIds(personIds: readonly string[]): Promise<Map<string, Person>>;
+  pendingRematches(triggerId: string): Promise<PendingRematch[]>;
+  /**
+   * Applies the change atomically, or throws: CommitInProgressError (an `outside-commit` change
+   * while a run is being committed), PairingConflictError (the state is not what the change
+   * expects). `duplicate`: the consumed event was applied before; `already-applied`: that run
+   * step was applied before.
+   */
+  apply(change: PairingChange, context: WriteContext): Promise<'applied' | 'duplicate' | 'already-applied'>;
+  /** Throws ReassignmentStateError when the mentee already has an open request. */
+  createRequest(request: ReassignmentRequest, events: PendingEvent[], context: WriteContext): Promise<void>;
+  getRequest(requestId: string): Promise<ReassignmentRequest | undefined>;
+  listRequests(query: { status: RequestStatus; limit: number; cursor?: string }): Promise<Page<ReassignmentRequest>>;
+}
+
+export interface StoredStep {
+  step: CommitStep;
+  applied: boolean;
+}
+
+export interface RunRepository {
+  /** Stores the run, its commit steps and its events; the run exists only once all of it is written. */
+  save(run: MatchingRun, steps: readonly CommitStep[], events: PendingEvent[], context: WriteContext): Promise<void>;
+  get(runId: string): Promise<MatchingRun | undefined>;
+  steps(runId: string): Promise<StoredStep[]>;
+  /**
+   * Takes the single commit slot for this run, if pairings are still at `basedOnGeneration` and no
+   * other run holds it. Throws CommitInProgressError or InputsChangedError.
+   */
+  claimCommit(runId: string, basedOnGeneration: number, at: string): Promise<void>;
+  /** Marks the run committed, frees the slot and records the events, atomically. */
+  finishCommit(runId: string, committedAt: string, events: PendingEvent[], context: WriteContext): Promise<void>;
+  /** Marks the run aborted and frees the slot (steps already applied stay applied). */
+  abortCommit(runId: string, reason: string, at: string): Promise<void>;
+}
+
+export interface MatchingSettings {
+  rules?: Partial<HardRules>;
+  solver?: Partial<SolverOptions>;
+  /** A dry run older than this cannot be committed (its locks would start in the past). */
+  maxDryRunAgeMs?: number;
+  /** Commit steps applied at once (each is its own transaction on distinct pods). */
+  commitConcurrency?: number;
+}
+
+export interface PairingDependencies {
+  people: PeopleRepository;
+  pairings: PairingRepository;
+  runs: RunRepository;
+  clock: Clock;
+  newId: IdGenerator;
+  settings?: MatchingSettings;
+}

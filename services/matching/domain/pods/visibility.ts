@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import { isProgrammeStaff, type Principal } from '../../../../shared/auth/principal';
+import type { Person } from '../person';
+import type { PodWithMembers } from './model';
+
+/**
+ * Who sees what of a pod (the privacy rule):
+ * - programme staff (life coach, admin) see everything, including why each pairing was made
+ *   (its score and top factors);
+ * - the pod's mentor sees the pod, their capacity and each mentee's name, start and lock end;
+ * - a mentee sees the pod, the mentor's and fellow mentees' names and their own start and lock
+ *   end: no scores, no factors, no capacity, nobody else's dates;
+ * - anyone else does not see the pod at all (as if it did not exist).
+ * No view carries anyone's email, level, skills, goals or other directory fields.
+ */
+export type PodRelation = 'staff' | 'mentor' | 'mentee';
+
+export const relationTo = (principal: Principal, found: PodWithMembers): PodRelation | null => {
+  if (isProgrammeStaff(principal)) return 'staff';
+  if (found.pod.mentorId === principal.personId) return 'mentor';
+  if (found.members.some((member) => member.menteeId === principal.personId)) return 'mentee';
+  return null;
+};
+
+const PersonRefSchema = z.object({ personId: z.string(), name: z.string() });
+const FactorSchema = z.object({ name: z.string(), points: z.number(), detail: z.string() });
+const podCore = {
+  podId: z.string(),
+  domain: z.string(),
+  status: z.enum(['active', 'dissolved']),
+  mentor: PersonRefSchema,
+};
+
+export const ProgrammePodViewSchema = z.object({
+  view: z.literal('programme'),
+  ...podCore,
+  capacity: z.int(),
+  load: z.int(),
+  formedAt: z.string(),
+  formedByRunId: z.string().nullable(),
+  dissolvedAt: z.string().optional(),
+  mentees: z.array(
+    PersonRefSchema.extend({
+      mentorshipId: z.string(),
+      startedAt: z.string(),
+      lockedUntil: z.string(),
+      cause: z.enum(['matching-run', 'reassignment', 'rematch']),
+      runId: z.string().nullable(),
+      match: z.object({ points: z.number(), topFactors: z.array(FactorSchema) }).nullable(),
+    }),
+  ),
+});
+
+export const MentorPodViewSchema = z.object({
+  view: z.literal('mentor'),
+  ...podCore,
+  capacity: z.int(),
+  formedAt: z.string(),
+  mentees: z.array(PersonRefSchema.extend({ startedAt: z.string(), lockedUntil: z.string() })),
+});
+
+export const MenteePodViewSchema = z.object({
+  view: z.literal('mentee'),
+  ...podCore,
+  mentees: z.array(PersonRefSchema),
+  myMentorship: z.object({ startedAt: z.string(), lockedUntil: z.string() }),
+});
+
+export const PodViewSchema = z.discriminatedUnion('view', [
+  ProgrammePodViewSchema,
+  MentorPodViewSchema,
+  MenteePodViewSchema,
+]);
+export type PodView = z.infer<typeof PodViewSchema>;
+
+/** The pod as `relation` may see it; `viewerId` is the caller (for the mentee's own dates). */
+export const podView = (
+  found: PodWithMembers,
+  people: ReadonlyMap<string, Pick<Person, 'name'>>,
+  relation: PodRelation,
+  viewerId: string,
+): PodView => {
+  const { pod } = found;
+  const ref = (personId: string) => ({ personId, name: people.get(personId)?.name ?? personId });
+  const members = [...found.members].sort((a, b) => (a.menteeId < b.menteeId ? -1 : 1));
+  const core = { podId: pod.podId, domain: pod.domain, status: pod.status, mentor: ref(pod.mentorId) };
+  if (relation === 'staff') {
+    return {
+      view: 'programme',
+      ...core,
+      capacity: pod.capacity,
+      load: pod.load,
+      formedAt: pod.formedAt,
+      formedByRunId: pod.formedByRunId,
+      ...(pod.dissolvedAt ? { dissolvedAt: pod.dissolvedAt } : {}),
+      mentees: members.map((m) => ({
+        ...ref(m.menteeId),
+        mentorshipId: m.mentorshipId,
+        startedAt: m.startedAt,
+        lockedUntil: m.lockedUntil,
+        cause: m.cause,
+        runId: m.runId,
+        match: m.explanation,
+      })),
+    };
+  }
+  if (relation === 'mentor') {
+    return {
+      view: 'mentor',
+      ...core,
+      capacity: pod.capacity,
+      formedAt: pod.formedAt,
+      mentees: members.map((m) => ({ ...ref(m.menteeId), startedAt: m.startedAt, lockedUntil: m.lockedUntil })),
+    };
+  }
+  const mine = members.find((m) => m.menteeId === viewerId);
+  return {
+    view: 'mentee',
+    ...core,
+    mentees: members.map((m) => ref(m.menteeId)),
+    myMentorship: { startedAt: mine?.startedAt ?? '', lockedUntil: mine?.lockedUntil ?? '' },
+  };
+};
+
+/** Everyone whose name a view of these pods shows. */
+export const peopleIn = (pods: readonly PodWithMembers[]): string[] => [
+  ...new Set(pods.flatMap((found) => [found.pod.mentorId, ...found.members.map((member) => member.menteeId)])),
+];
