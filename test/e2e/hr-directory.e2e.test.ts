@@ -25,6 +25,8 @@ import {
 
 const RULE = 'matching-hr-directory-changes';
 const CONSUMER = 'matching-hr-directory-consumer';
+/** For tests that start a function: tsx compiles it in its worker, slow on a loaded machine. */
+const coldStart = { timeout: 90_000 };
 
 const employee = (employeeId: string, overrides: Record<string, unknown> = {}) => ({
   employeeId,
@@ -80,7 +82,7 @@ describe('HR directory events on the local bus reach the matching service', () =
       (event) => event.source === 'hr.directory' && envelopeOf(event).metadata.id === id,
     );
 
-  it('registers a joiner from Employee.Joined and relays Person.Registered to the bus, once', async () => {
+  it('registers a joiner from Employee.Joined and relays Person.Registered to the bus, once', coldStart, async () => {
     await putOnBus(
       eventBridge,
       hrEvent(EmployeeJoinedV1, 'hr-join-grace', { employee: employee('grace') }, 'hr-corr-7'),

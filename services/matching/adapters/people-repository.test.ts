@@ -318,7 +318,9 @@ describe('DynamoDB people repository: listing', () => {
       encode({ ...decoded, pk: 42 }),
     ];
     for (const cursor of forged) {
-      await expect(people.list({ limit: 2, cursor }), cursor).rejects.toBeInstanceOf(InvalidCursorError);
+      const listing = people.list({ limit: 2, cursor });
+      await expect(listing, cursor).rejects.toBeInstanceOf(InvalidCursorError);
+      await expect(listing, cursor).rejects.toThrow('The cursor is not one this API issued');
     }
     // The issued one still works.
     expect((await people.list({ limit: 2, cursor: issued })).items).toHaveLength(2);
