@@ -114,7 +114,7 @@ describe('HR directory events on the local bus reach the matching service', () =
     expect(await personEvents(platform, 'grace')).toHaveLength(1);
   });
 
-  it('applies a redelivered HR event once, and offboards a leaver with Person.Offboarded', async () => {
+  it('applies a redelivered HR event once, and offboards a leaver with Person.Offboarded', coldStart, async () => {
     await putOnBus(eventBridge, hrEvent(EmployeeJoinedV1, 'hr-join-alan', { employee: employee('alan') }));
     await eventually(platform, async () => expect(await personEvents(platform, 'alan')).toHaveLength(1));
 
