@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { principalFromClaims } from '../../../../shared/auth/principal';
+import { inMemoryMatching, smallOrganisation, storedMentor, storedPerson } from '../../../../test/builders/pods';
+import {
+  InvalidPairingRequestError,
+  NotEntitledError,
+  PodNotFoundError,
+  ReassignmentStateError,
+  ReassignmentTargetError,
+} from './errors';
+import { startRun } from './matching-runs';
+import { endPairingsOfLeaver } from './offboarding';
+import { decideReassignment, requestReassignment } from './reassignment';
+
+const context = { correlationId: 'corr-1' };
+const as = (sub: string, groups = 'employee') => {
+  const principal = principalFromClaims({ sub, 'cognito:groups': `[${groups}]` });
+  if (!principal) throw new Error('principal expected');
+  return principal;
+};
+const coach = as('coach', 'life-coach employee');
+
+/** m1 holds e1-e3 (capacity 3); m2 holds e4-e6 (capacity 5); m3 (project apollo, capacity 5) holds e7-e9. */
+const committed = async () => {
+  const setup = await inMemoryMatching([
+    ...smallOrganisation(),
+    storedMentor('m3', { projectIds: ['apollo'], mentorCapacity: 5, skills: ['design'] }),
+    ...['e7', 'e8', 'e9'].map((id) => storedPerson(id, { growthGoals: ['design'] })),
+  ]);
+  await startRun(setup.deps, { mode: 'commit' }, 'coach', context);
+  const podOf = async (mentorId: string) => (await setup.deps.pairings.activePodOfMentor(mentorId))?.pod.podId ?? '';
+  return { ...setup, podOf };
+};
+
+describe('reassignment requests', () => {
+  it('lets a mentee ask for themselves and the mentor ask for one of their mentees, once at a time', async () => {
+    const { deps, podOf } = await committed();
+    const pod = await podOf('m1');
+    const request = await requestReassignment(deps, as('e1'), pod, { reason: 'no chemistry' }, context);
+    expect(request).toMatchObject({ menteeId: 'e1', mentorId: 'm1', requesterRole: 'mentee', status: 'open' });
+    await expect(
+      requestReassignment(deps, as('m1', 'mentor employee'), pod, { reason: 'again', menteeId: 'e1' }, context),
+    ).rejects.toThrow(ReassignmentStateError);
+    const byMentor = await requestReassignment(
+      deps,
+      as('m1', 'mentor employee'),
+      pod,
+      { reason: 'e2 wants frontend', menteeId: 'e2' },
+      context,
+    );
+    expect(byMentor).toMatchObject({ menteeId: 'e2', requesterRole: 'mentor' });
+  });
+
+  it('refuses those it is not for: outsiders see no pod, staff and other mentees may not ask', async () => {
+    const { deps, podOf } = await committed();
+    const pod = await podOf('m1');
+    await expect(requestReassignment(deps, as('e4'), pod, { reason: 'x' }, context)).rejects.toThrow(PodNotFoundError);
+    await expect(requestReassignment(deps, coach, pod, { reason: 'x', menteeId: 'e1' }, context)).rejects.toThrow(
+      NotEntitledError,
+    );
+    await expect(requestReassignment(deps, as('e1'), pod, { reason: 'x', menteeId: 'e2' }, context)).rejects.toThrow(
+      NotEntitledError,
+    );
+    const mentor = as('m1', 'mentor employee');
+    await expect(requestReassignment(deps, mentor, pod, { reason: 'x' }, context)).rejects.toThrow(
+      InvalidPairingRequestError,
+    );
+    await expect(requestReassignment(deps, mentor, pod, { reason: 'x', menteeId: 'e4' }, context)).rejects.toThrow(
+      /not a mentee of this pod/,
+    );
+  });
+
+  it('approval ends the mentorship (reassigned), inside its lock, and re-matches with another mentor at once', async () => {
+    const { deps, podOf, store } = await committed();
+    const request = await requestReassignment(deps, as('e1'), await podOf('m1'), { reason: 'r' }, context);
+    const decided = await decideReassignment(deps, coach, request.requestId, { decision: 'approve' }, context);
+    expect(decided.request).toMatchObject({ status: 'approved', decidedBy: 'coach' });
+    expect(decided.placed?.mentorId).toBe('m2');
+    expect((await deps.pairings.mentorshipOf('e1'))?.mentorId).toBe('m2');
+    const events = store.published.slice(-2).map((r) => [r.event.contract.detailType, r.event.data]);
+    expect(events[0]).toEqual(['Mentorship.Ended', expect.objectContaining({ menteeId: 'e1', reason: 'reassigned' })]);
+    expect(events[1]).toEqual(['Mentorship.Started', expect.objectContaining({ mentorId: 'm2', cause: 'rematch' })]);
+    await expect(decideReassignment(deps, coach, request.requestId, { decision: 'reject' }, context)).rejects.toThrow(
+      /already approved/,
+    );
+    expect((await deps.pairings.listRequests({ status: 'open', limit: 10 })).items).toEqual([]);
+  });
+
+  it('moves the mentee to the mentor the life coach names, if that mentor passes every hard rule and has room', async () => {
+    const { deps, podOf } = await committed();
+    const request = await requestReassignment(deps, as('e1'), await podOf('m1'), { reason: 'r' }, context);
+    const decide = (newMentorId: string) =>
+      decideReassignment(deps, coach, request.requestId, { decision: 'approve', newMentorId }, context);
+    await expect(decide('m1')).rejects.toMatchObject({ rule: 'same-mentor' });
+    await expect(decide('e5')).rejects.toMatchObject({ rule: 'no-pod' });
+    expect((await deps.pairings.activePodOfMentor('m3'))?.pod.load).toBe(3);
+    const e1 = (await deps.people.get('e1')) ?? storedPerson('e1');
+    await deps.people.write(
+      { person: { ...e1, projectIds: ['apollo'], version: 2 }, expectedVersion: 1, events: [] },
+      context,
+    );
+    await expect(decide('m3')).rejects.toMatchObject({ rule: 'same-project' });
+    await expect(decide('m3')).rejects.toThrow(ReassignmentTargetError);
+    const moved = await decide('m2');
+    expect(moved.placed?.mentorId).toBe('m2');
+    expect((await deps.pairings.mentorshipOf('e1'))?.cause).toBe('reassignment');
+    expect((await deps.pairings.activePodOfMentor('m1'))?.pod.load).toBe(2);
+  });
+
+  it('rejection changes nothing; approving a mentorship that already ended is refused', async () => {
+    const { deps, podOf } = await committed();
+    const first = await requestReassignment(deps, as('e1'), await podOf('m1'), { reason: 'r' }, context);
+    const rejected = await decideReassignment(
+      deps,
+      coach,
+      first.requestId,
+      { decision: 'reject', note: 'give it a month' },
+      context,
+    );
+    expect(rejected.request).toMatchObject({ status: 'rejected', note: 'give it a month' });
+    expect((await deps.pairings.mentorshipOf('e1'))?.mentorId).toBe('m1');
+
+    const second = await requestReassignment(deps, as('e2'), await podOf('m1'), { reason: 'r' }, context);
+    await endPairingsOfLeaver(deps, { personId: 'e2', eventId: 'evt-1', correlationId: 'c' });
+    await expect(decideReassignment(deps, coach, second.requestId, { decision: 'approve' }, context)).rejects.toThrow(
+      /already ended/,
+    );
+  });
+});

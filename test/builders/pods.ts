@@ -1,0 +1,71 @@
+import { createInMemoryPairingStore } from '../../services/matching/adapters/in-memory-pairing-repository';
+import { createInMemoryPeopleRepository } from '../../services/matching/adapters/in-memory-people-repository';
+import type { PeopleRepository } from '../../services/matching/domain/people-directory';
+import type { Person } from '../../services/matching/domain/person';
+import type { MatchingSettings, PairingDependencies } from '../../services/matching/domain/pods/ports';
+import { fixedClock, sequentialIds } from '../../shared/ports';
+
+/** A directory record as stored (defaults: an active backend employee at level 3 in London). */
+export const storedPerson = (personId: string, overrides: Partial<Person> = {}): Person => ({
+  personId,
+  name: `Person ${personId}`,
+  email: `${personId}@example.com`,
+  timezone: 'Europe/London',
+  workingHours: { start: '09:00', end: '17:00' },
+  domain: 'backend',
+  level: 3,
+  projectIds: [],
+  managerId: null,
+  skills: [],
+  growthGoals: [],
+  languages: ['en'],
+  roles: ['employee'],
+  mentorCapacity: 5,
+  acceptingMentees: true,
+  status: 'active',
+  version: 1,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+  ...overrides,
+});
+
+export const storedMentor = (personId: string, overrides: Partial<Person> = {}): Person =>
+  storedPerson(personId, { level: 7, roles: ['employee', 'mentor'], ...overrides });
+
+/**
+ * A small backend domain: mentors m1 (capacity 3) and m2 (capacity 5), mentees e1-e6. Every
+ * pair is allowed, so the engine fills both pods; e1-e3 share m1's goals (skills), e4-e6 m2's.
+ */
+export const smallOrganisation = (): Person[] => [
+  storedMentor('m1', { mentorCapacity: 3, skills: ['architecture'] }),
+  storedMentor('m2', { mentorCapacity: 5, skills: ['security'] }),
+  ...['e1', 'e2', 'e3'].map((id) => storedPerson(id, { growthGoals: ['architecture'] })),
+  ...['e4', 'e5', 'e6'].map((id) => storedPerson(id, { growthGoals: ['security'] })),
+];
+
+export const seedPeople = async (people: PeopleRepository, persons: readonly Person[]) => {
+  for (const person of persons) {
+    await people.write({ person, expectedVersion: null, events: [] }, { correlationId: 'seed' });
+  }
+};
+
+/** Pairing dependencies over in-memory repositories, a movable clock and sequential ids. */
+export const inMemoryMatching = async (
+  persons: readonly Person[] = smallOrganisation(),
+  settings: MatchingSettings = {},
+) => {
+  const directory = createInMemoryPeopleRepository();
+  await seedPeople(directory.repository, persons);
+  const store = createInMemoryPairingStore(directory.repository);
+  const clock = fixedClock('2026-11-24T10:00:00Z');
+  const deps: PairingDependencies = {
+    people: directory.repository,
+    pairings: store.pairings,
+    runs: store.runs,
+    clock,
+    newId: sequentialIds('id'),
+    settings,
+  };
+  const detailTypes = () => store.published.map((recorded) => recorded.event.contract.detailType);
+  return { deps, store, directory, clock, detailTypes };
+};
