@@ -1,4 +1,5 @@
 import type { PendingEvent } from '../../../shared/events/outbox';
+import { InvalidCursorError } from '../domain/errors';
 import type { PeopleRepository } from '../domain/people-directory';
 import type { Person } from '../domain/person';
 import {
@@ -26,6 +27,7 @@ const page = <T>(sorted: T[], keyOf: (item: T) => string, limit: number, cursor?
   const start = cursor
     ? sorted.findIndex((item) => keyOf(item) === Buffer.from(cursor, 'base64url').toString()) + 1
     : 0;
+  if (cursor && start === 0) throw new InvalidCursorError();
   const items = sorted.slice(start, start + limit);
   const last = items.at(-1);
   return {
