@@ -216,10 +216,10 @@ export const createDynamoPairingRepository = (options: DynamoPairingRepositoryOp
           Update: {
             TableName: tableName,
             Key: podKey(pod.podId),
-            UpdateExpression: `ADD #load :delta${joining ? ' SET capacity = :capacity' : ''}`,
+            UpdateExpression: `ADD #load :delta${joining ? ' SET #capacity = :capacity' : ''}`,
             // Capacity is enforced here, by the database, whatever the application believed.
             ConditionExpression: `#status = :active AND ${joining ? '#load <= :bound' : '#load >= :bound'}`,
-            ExpressionAttributeNames: names,
+            ExpressionAttributeNames: { ...names, ...(joining ? { '#capacity': 'capacity' } : {}) },
             ExpressionAttributeValues: {
               ':delta': pod.delta,
               ':active': 'active',
