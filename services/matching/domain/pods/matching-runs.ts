@@ -187,13 +187,22 @@ export const commitRun = async (
         'expired',
       );
     }
-    await checkInputsUnchanged(
-      deps,
-      run,
-      stored.map((item) => item.step),
-      justComputed !== undefined,
-    );
-    await deps.runs.claimCommit(runId, run.basedOn.generation, deps.clock().toISOString());
+    try {
+      await checkInputsUnchanged(
+        deps,
+        run,
+        stored.map((item) => item.step),
+        justComputed !== undefined,
+      );
+      await deps.runs.claimCommit(runId, run.basedOn.generation, deps.clock().toISOString());
+    } catch (error) {
+      // Someone else committed this very run meanwhile: that is a success, not a change.
+      if (!(error instanceof InputsChangedError || error instanceof CommitInProgressError)) throw error;
+      const now = await deps.runs.get(runId);
+      if (now?.status === 'committed') return now;
+      if (now?.status === 'committing') throw new CommitInProgressError(runId);
+      throw error;
+    }
   } else {
     const state = await deps.pairings.matchingState();
     if (state.committingRunId !== runId) throw new CommitInProgressError(state.committingRunId);
