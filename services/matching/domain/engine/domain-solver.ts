@@ -26,19 +26,30 @@ import { PodFlow } from './min-cost-flow';
  *    every feasible load. Every node is re-solved warm from the previous flow and priced to
  *    convergence, so its bound is exact; a node is pruned when its bound cannot beat the incumbent.
  *    When no violating mentor is left the relaxation is feasible, so its value is exact.
- * 4. Near the root, nodes are also bounded by a Lagrangian relaxation (see `lagrangian`), which knows
- *    the minimum pod, and undecided mentors it proves cannot go one way are fixed the other way.
+ * 4. Where the flow bound is weak (several mentors under the minimum at once, or a search past a few
+ *    nodes) a node is also bounded by a Lagrangian relaxation (see `lagrangian`), which knows the
+ *    minimum pod: its prices start from the flow's duals (or the last node's prices) and improve by
+ *    subgradient steps; undecided mentors it proves cannot go one way are fixed the other way
+ *    (reduced-cost fixing), and it picks the mentor to branch on. When the root has many violations,
+ *    a first dive finds an incumbent and the search then restarts from the root, so that fixing
+ *    against that incumbent prunes the whole tree.
  *
- * The search stops after `maxBranchNodes` nodes; the result is then the best found, not proven, with
- * a proven bound on the gap (the root's bound minus the value found).
+ * Every bound is an exact integer (costs are integer centipoints, prices stay integers), so pruning
+ * never drops an assignment that could be better. By default the search runs until it closes
+ * (`maxBranchNodes` unlimited); with a limit, it stops there and the result is the best found, not
+ * proven, with a proven bound on the gap (the root's bound minus the value found).
  */
 
 /**
- * The Lagrangian costs a full pass over the allowed pairs: it pays off near the root, where it fixes
- * most, and where several mentors violate the minimum at once (a few are settled faster by branching).
+ * The Lagrangian costs passes over the allowed pairs: it pays off where several mentors violate the
+ * minimum at once, and wherever the search has grown past a few nodes (a few violations close
+ * faster by branching on the flow alone).
  */
-const strengtheningNodes = 200;
+const cheapNodes = 8;
 const manyViolations = 4;
+/** Subgradient steps per strengthened node. */
+const subgradientSteps = 30;
+const stallsBeforeHalving = 5;
 
 const free = 0;
 const undecided = 1;
@@ -263,6 +274,25 @@ export const solveDomain = (context: MatchingContext, index: DomainIndex): Domai
     }
     return best;
   };
+  /**
+   * After `strengthen`: among the flow's violators, the mentor the Lagrangian is least sure about
+   * (its best open pod worth closest to nothing), whose two branches split the search most evenly.
+   */
+  const lagrangianViolator = (): number => {
+    let best = -1;
+    let bestScore = Number.NEGATIVE_INFINITY;
+    for (let j = 0; j < mentorCount; j++) {
+      if (state[j] !== undecided) continue;
+      const load = flow.mentorLoad(j);
+      if (load === 0 || load >= (index.required[j] ?? 0)) continue;
+      const score = -Math.abs(openValue[j] ?? 0);
+      if (score > bestScore) {
+        best = j;
+        bestScore = score;
+      }
+    }
+    return best;
+  };
   const countViolations = (): number => {
     let count = 0;
     for (let j = 0; j < mentorCount; j++) {
@@ -272,59 +302,104 @@ export const solveDomain = (context: MatchingContext, index: DomainIndex): Domai
     return count;
   };
 
-  // Lagrangian bound. Dualise "each mentee at most once" with prices p_f = pi_f - pi_sink >= 0 (the
-  // flow's duals); what is left splits by mentor: each picks its best pod of an allowed size from ALL
-  // its allowed mentees, valued B + s - p. Summed with sum(p) it bounds every assignment of the node,
-  // and it sees the minimum pod (the flow does not), so it is far tighter where mentees are scarce.
-  // Per mentor, its value when open and when closed also show which mentors the incumbent already
-  // decides (reduced-cost fixing).
+  // Lagrangian bound. Dualise "each mentee at most once" with integer prices p_f >= 0; what is left
+  // splits by mentor: each picks its best pod of an allowed size ({0} or [r_j, u_j], as its branching
+  // state allows) from ALL its allowed mentees, valued B + s - p. Summed with sum(p) it bounds every
+  // assignment of the node, and it sees the minimum pod (the flow does not), so it is far tighter
+  // where mentees are scarce. The prices start from the flow's duals (pi_f - pi_sink) and are improved
+  // by subgradient steps; they stay integers, so every bound is an exact integer. Per mentor, its
+  // value when open and when closed also show which mentors the incumbent already decides
+  // (reduced-cost fixing).
   const matrix = index.scoreMatrix;
   const slotStride = Math.max(1, ...Array.from(index.openSlots));
-  const topValues = new Float64Array(mentorCount * slotStride);
-  const topCount = new Int32Array(mentorCount);
+  const topValues = new Float64Array(slotStride);
+  const topMentees = new Int32Array(slotStride);
   const openValue = new Float64Array(mentorCount);
   const bestValue = new Float64Array(mentorCount);
-  const lagrangian = (): number => {
-    const pi = flow.potential;
-    const sinkPotential = pi[flowCount + mentorCount] ?? 0;
-    topCount.fill(0);
-    let total = 0;
+  const prices = new Float64Array(flowCount);
+  const bestPrices = new Float64Array(flowCount);
+  const chosenCount = new Int32Array(flowCount);
+  let warmPrices = false;
+  // Allowed pairs by mentor (flow mentee, score), built on first use.
+  let pairStart: Int32Array | null = null;
+  let pairMentee = new Int32Array(0);
+  let pairScore = new Float64Array(0);
+  const buildPairs = (): Int32Array => {
+    const start = new Int32Array(mentorCount + 1);
+    const scoreAt = (i: number, j: number): number => {
+      const score = matrix ? (matrix[i * mentorCount + j] ?? noPair) : index.pairScore(i, j);
+      return score === noPair ? forbidden : score;
+    };
     for (let f = 0; f < flowCount; f++) {
-      const price = Math.max(0, (pi[f] ?? 0) - sinkPotential);
-      total += price;
       const i = flowMentees[f] ?? 0;
-      const row = i * mentorCount;
+      for (let j = 0; j < mentorCount; j++)
+        if (!never[j] && scoreAt(i, j) !== forbidden) start[j + 1] = (start[j + 1] as number) + 1;
+    }
+    for (let j = 0; j < mentorCount; j++) start[j + 1] = (start[j + 1] ?? 0) + (start[j] ?? 0);
+    const fill = start.slice(0, mentorCount);
+    pairMentee = new Int32Array(start[mentorCount] ?? 0);
+    pairScore = new Float64Array(start[mentorCount] ?? 0);
+    for (let f = 0; f < flowCount; f++) {
+      const i = flowMentees[f] ?? 0;
       for (let j = 0; j < mentorCount; j++) {
-        const slots = flow.mentorCapacity(j);
-        if (slots === 0) continue;
-        const score = matrix ? (matrix[row + j] ?? noPair) : index.pairScore(i, j);
-        if (score === noPair || score === forbidden) continue;
-        const value = bonus + score - price;
-        const base = j * slotStride;
-        let count = topCount[j] ?? 0;
-        if (count === slots && value <= (topValues[base + count - 1] ?? 0)) continue;
-        let position = count < slots ? count++ : slots - 1;
-        while (position > 0 && (topValues[base + position - 1] ?? 0) < value) {
-          topValues[base + position] = topValues[base + position - 1] ?? 0;
-          position -= 1;
-        }
-        topValues[base + position] = value;
-        topCount[j] = count;
+        if (never[j]) continue;
+        const score = scoreAt(i, j);
+        if (score === forbidden) continue;
+        const at = fill[j] ?? 0;
+        pairMentee[at] = f;
+        pairScore[at] = score;
+        fill[j] = at + 1;
       }
     }
+    return start;
+  };
+  /** L(prices): exact, and records each mentor's open / best value and how often each mentee is picked. */
+  const lagrangian = (): number => {
+    if (!pairStart) pairStart = buildPairs();
+    const starts = pairStart;
+    chosenCount.fill(0);
+    let total = 0;
+    for (let f = 0; f < flowCount; f++) total += prices[f] as number;
     for (let j = 0; j < mentorCount; j++) {
       const slots = flow.mentorCapacity(j);
+      if (slots === 0) {
+        openValue[j] = Number.NEGATIVE_INFINITY;
+        bestValue[j] = 0;
+        continue;
+      }
+      let count = 0;
+      const end = starts[j + 1] as number;
+      for (let p = starts[j] as number; p < end; p++) {
+        const f = pairMentee[p] as number;
+        const value = bonus + (pairScore[p] as number) - (prices[f] as number);
+        if (count === slots && value <= (topValues[count - 1] as number)) continue;
+        let position = count < slots ? count++ : slots - 1;
+        while (position > 0 && (topValues[position - 1] as number) < value) {
+          topValues[position] = topValues[position - 1] as number;
+          topMentees[position] = topMentees[position - 1] as number;
+          position -= 1;
+        }
+        topValues[position] = value;
+        topMentees[position] = f;
+      }
       const required = state[j] === free ? 0 : (index.required[j] ?? 0);
       let gain = 0;
       let bestOpen = Number.NEGATIVE_INFINITY;
+      let bestSize = 0;
       let bestAny = state[j] === opened ? Number.NEGATIVE_INFINITY : 0;
-      const count = Math.min(topCount[j] ?? 0, slots);
       for (let k = 1; k <= count; k++) {
-        gain += (topValues[j * slotStride + k - 1] ?? 0) - trueMarginal(j, k);
+        gain += (topValues[k - 1] as number) - trueMarginal(j, k);
         if (k >= Math.max(1, required)) {
-          bestOpen = Math.max(bestOpen, gain);
-          bestAny = Math.max(bestAny, gain);
+          if (gain > bestOpen) bestOpen = gain;
+          if (gain > bestAny) {
+            bestAny = gain;
+            bestSize = k;
+          }
         }
+      }
+      for (let k = 0; k < bestSize; k++) {
+        const f = topMentees[k] as number;
+        chosenCount[f] = (chosenCount[f] as number) + 1;
       }
       openValue[j] = bestOpen;
       bestValue[j] = bestAny;
@@ -332,22 +407,91 @@ export const solveDomain = (context: MatchingContext, index: DomainIndex): Domai
     }
     return total;
   };
+  /**
+   * The node's Lagrangian bound, its prices improved by up to `iterations` subgradient steps
+   * (Polyak steps aimed at `target`); openValue / bestValue are left at the best prices found.
+   */
+  const lagrangianBound = (iterations: number, target: number): number => {
+    const pi = flow.potential;
+    const sinkPotential = pi[flowCount + mentorCount] ?? 0;
+    for (let f = 0; f < flowCount; f++) prices[f] = Math.max(0, (pi[f] ?? 0) - sinkPotential);
+    let best = lagrangian();
+    if (iterations === 0 || best === Number.NEGATIVE_INFINITY) return best;
+    // The last node's prices are usually a better start than this node's flow duals.
+    if (warmPrices) {
+      const flowPrices = prices.slice();
+      prices.set(bestPrices);
+      const warm = lagrangian();
+      if (warm < best) best = warm;
+      else {
+        prices.set(flowPrices);
+        lagrangian();
+      }
+    }
+    if (best === Number.NEGATIVE_INFINITY) return best;
+    bestPrices.set(prices);
+    warmPrices = true;
+    let atBest = true;
+    let theta = 1;
+    let stalled = 0;
+    for (let iteration = 0; iteration < iterations && best > target; iteration++) {
+      let norm = 0;
+      for (let f = 0; f < flowCount; f++) {
+        const g = 1 - (chosenCount[f] as number);
+        if (g !== 0 && !(g > 0 && (prices[f] as number) === 0)) norm += g * g;
+      }
+      if (norm === 0) break; // the subproblem's pods are a partition: no price change can lower L
+      const step = (theta * (best - target)) / norm;
+      let moved = false;
+      for (let f = 0; f < flowCount; f++) {
+        const g = 1 - (chosenCount[f] as number);
+        if (g === 0) continue;
+        const next = Math.max(0, Math.round((prices[f] as number) - step * g));
+        if (next !== prices[f]) {
+          prices[f] = next;
+          moved = true;
+        }
+      }
+      if (!moved) break;
+      const value = lagrangian();
+      if (value < best) {
+        best = value;
+        bestPrices.set(prices);
+        atBest = true;
+        stalled = 0;
+      } else {
+        atBest = false;
+        if (++stalled >= stallsBeforeHalving) {
+          theta /= 2;
+          stalled = 0;
+        }
+      }
+    }
+    if (!atBest) {
+      prices.set(bestPrices);
+      lagrangian();
+    }
+    return best;
+  };
 
   solveExactly();
   const rootViolations = countViolations();
   const rootFlowBound = relaxedValue();
-  // Only worth a pass over all pairs where the search may not close (it bounds the reported gap).
-  const rootBound = rootViolations >= manyViolations && matrix ? Math.min(rootFlowBound, lagrangian()) : rootFlowBound;
+  // Only worth passes over all pairs where the search may not close (it bounds the reported gap).
+  const rootBound =
+    rootViolations >= manyViolations ? Math.min(rootFlowBound, lagrangianBound(0, rootFlowBound)) : rootFlowBound;
   // Held in an object: TypeScript does not see assignments made inside the recursive closure.
   const best: { assignment: Int32Array | null; value: number } = { assignment: null, value: Number.NEGATIVE_INFINITY };
   let branchNodes = 0;
   let exhausted = false;
+  let diving = false;
+  let dived = false;
 
   /** Tightens the node with the Lagrangian bound; false when it cannot beat the incumbent. */
   const strengthen = (fixed: number[]): boolean => {
-    if (!matrix || !best.assignment) return true;
+    if (!best.assignment) return true;
     for (;;) {
-      const bound = lagrangian();
+      const bound = lagrangianBound(subgradientSteps, best.value);
       if (bound <= best.value) return false;
       let changed = false;
       for (let j = 0; j < mentorCount; j++) {
@@ -383,27 +527,38 @@ export const solveDomain = (context: MatchingContext, index: DomainIndex): Domai
     const undo = () => {
       for (const j of fixed) setState(j, undecided);
     };
-    if (branchNodes <= strengtheningNodes && countViolations() >= manyViolations && !strengthen(fixed)) {
+    const violations = countViolations();
+    const strengthened = violations > 0 && (violations >= manyViolations || branchNodes > cheapNodes);
+    if (strengthened && !strengthen(fixed)) {
       undo();
       return;
     }
-    const j = violator();
+    const j = strengthened ? lagrangianViolator() : violator();
     if (j < 0) {
       best.assignment = flow.assignment();
       best.value = relaxedValue();
+      if (diving) dived = true;
       undo();
       return;
     }
-    // A mentor one short of the minimum is more often worth opening; a lone mentee is more often moved.
-    const openFirst = 2 * flow.mentorLoad(j) >= (index.required[j] ?? 0);
+    // With Lagrangian values, follow the side the Lagrangian prefers; otherwise a mentor one short of
+    // the minimum is more often worth opening, and a lone mentee is more often moved.
+    const openFirst = strengthened ? (openValue[j] ?? 0) >= 0 : 2 * flow.mentorLoad(j) >= (index.required[j] ?? 0);
     for (const choice of openFirst ? [opened, closed] : [closed, opened]) {
       setState(j, choice);
       search();
-      if (exhausted) break;
+      if (exhausted || (diving && dived)) break;
     }
     setState(j, undecided);
     undo();
   };
+  if (rootViolations >= manyViolations) {
+    // Dive once for an incumbent, then search from the root again, where the Lagrangian can now fix
+    // mentors against it for the whole tree.
+    diving = true;
+    search();
+    diving = false;
+  }
   search();
   const chosen = best.assignment;
   // Unreachable: the first dive closes mentors until the relaxation is feasible, and all closed is feasible.

@@ -26,7 +26,8 @@ export const defaultScoringShape: ScoringShape = {
 
 export const defaultSolverOptions: SolverOptions = {
   candidatesPerMentee: 20,
-  maxBranchNodes: 2_000,
+  // Unlimited: every result is proven optimal unless a caller asks for a limit (see SolverOptions).
+  maxBranchNodes: Number.POSITIVE_INFINITY,
 };
 
 /** Weights as integer centipoints, the unit every cost in the engine is computed in. */
@@ -74,7 +75,14 @@ export const resolveParameters = (
   requireInteger('scoring.preferredLevelGap', scoring.preferredLevelGap, 0, 9);
   requireInteger('scoring.levelGapTolerance', scoring.levelGapTolerance, 1, 10);
   requireInteger('solver.candidatesPerMentee', solver.candidatesPerMentee, 1, 10_000);
-  requireInteger('solver.maxBranchNodes', solver.maxBranchNodes, 1, 10_000_000);
+  if (solver.maxBranchNodes !== Number.POSITIVE_INFINITY) {
+    requireInteger('solver.maxBranchNodes', solver.maxBranchNodes, 1, Number.MAX_SAFE_INTEGER);
+  }
+  if (rules.minPodSize > rules.maxPodSize) {
+    throw new RangeError(
+      `rules.minPodSize (${rules.minPodSize}) must not exceed rules.maxPodSize (${rules.maxPodSize})`,
+    );
+  }
   for (const [name, value] of Object.entries(weights)) {
     // Negative weights would make the load cost concave (not flow-optimisable) or turn penalties into rewards.
     if (!Number.isFinite(value) || value < 0 || value > maxWeight) {

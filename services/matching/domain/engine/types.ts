@@ -75,7 +75,13 @@ export interface ScoringShape {
 export interface SolverOptions {
   /** Arcs each mentee starts with (its best mentors by pair score); pricing adds any others that matter. */
   candidatesPerMentee: number;
-  /** Branch-and-bound node limit per domain; when reached the result is the best found and not proven optimal. */
+  /**
+   * Branch-and-bound node limit per domain. Default: unlimited (Infinity), so every result is proven
+   * optimal. A caller that must bound its running time (an HTTP request, a Lambda) may set one; when a
+   * domain reaches it, the result is the best assignment found, feasible but NOT proven optimal:
+   * `optimality.proven` is false and `optimality.gap` bounds the distance to the optimum. Such a result
+   * must not be committed as "the optimal matching".
+   */
   maxBranchNodes: number;
 }
 
