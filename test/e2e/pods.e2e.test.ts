@@ -1,0 +1,270 @@
+/**
+ * Matching runs, pods, reassignment and offboarding end to end, through the HTTP API of the
+ * local platform: the matching-api function in its worker, DynamoDB Local, the outbox relayed
+ * to the local bus, and the offboarding consumer fed by the bus. Then the demo organisation,
+ * committed as `npm start -- --seed demo` loads it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BusEventView } from '../../local/dev-view';
+import { demoRosterCsv, seedDemo } from '../../local/seed/demo';
+import { evaluateObjective } from '../../services/matching/domain/engine/index';
+import type { Person } from '../../services/matching/domain/person';
+import { readRoster } from '../../services/matching/domain/roster-csv';
+import { ProblemSchema } from '../../shared/http/problem';
+import { personBody } from '../builders/people';
+import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { busEvents, envelopeOf, eventually } from './dev-view';
+
+const admin = { sub: 'admin-1', groups: ['admin', 'employee'] };
+const coach = { sub: 'coach-1', groups: ['life-coach', 'employee'] };
+const employee = (sub: string) => ({ sub, groups: ['employee'] });
+const mentor = (sub: string) => ({ sub, groups: ['employee', 'mentor'] });
+const coldStart = { timeout: 90_000 };
+
+interface RunView {
+  runId: string;
+  status: string;
+  counts: Record<string, number>;
+  result: { pods: { mentorId: string; menteeIds: string[] }[]; unmatched: { menteeId: string; reason: string }[] };
+}
+interface PodView {
+  view: string;
+  podId: string;
+  domain: string;
+  mentor: { personId: string; name: string };
+  mentees: { personId: string; name: string; match?: { points: number } }[];
+  [field: string]: unknown;
+}
+
+/** A small domain of its own: m1 (capacity 3) suits e1-e3, m2 (capacity 5) suits e4-e6. */
+const organisation: [string, Record<string, unknown>][] = [
+  ['m1', { level: 7, roles: ['employee', 'mentor'], mentorCapacity: 3, skills: ['architecture'] }],
+  ['m2', { level: 7, roles: ['employee', 'mentor'], mentorCapacity: 5, skills: ['security'] }],
+  ...['e1', 'e2', 'e3'].map((id): [string, Record<string, unknown>] => [id, { growthGoals: ['architecture'] }]),
+  ...['e4', 'e5', 'e6'].map((id): [string, Record<string, unknown>] => [id, { growthGoals: ['security'] }]),
+];
+
+describe('pods through the HTTP API', () => {
+  let platform: TestPlatform;
+  const api = (path: string, request?: Parameters<TestPlatform['api']>[1]) => platform.api(path, request);
+  const run = async (body: object, as = coach) => api('/matching/runs', { method: 'POST', as, json: body });
+  const podsAs = async (as: { sub: string; groups: string[] }, query = '?domain=qa') => {
+    const response = await api(`/pods${query}`, { as });
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { items: PodView[] }).items;
+  };
+  const matchingEvents = async (detailType: string): Promise<BusEventView[]> =>
+    (await busEvents(platform)).filter(
+      (event) => event.source === 'mentoring.matching' && event.detailType === detailType,
+    );
+  const expectProblem = async (response: Response, status: number) => {
+    expect(response.status).toBe(status);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    return ProblemSchema.parse(await response.json());
+  };
+
+  beforeAll(async () => {
+    platform = await startTestPlatform();
+  });
+  afterAll(async () => {
+    await platform?.stop();
+  });
+
+  it(
+    'seeds a small organisation, refuses a dry run that went stale (409), commits a fresh one by id',
+    coldStart,
+    async () => {
+      for (const [personId, fields] of organisation) {
+        const body = personBody({
+          name: `Person ${personId}`,
+          email: `${personId}@example.com`,
+          domain: 'qa',
+          level: 3,
+          projectIds: [],
+          managerId: null,
+          ...fields,
+        });
+        expect((await api(`/people/${personId}`, { method: 'PUT', as: admin, json: body })).status).toBe(201);
+      }
+      const stale = await run({ mode: 'dry-run', domains: ['qa'] });
+      expect(stale.status).toBe(201);
+      const staleRun = (await stale.json()) as RunView;
+      expect(staleRun.counts).toMatchObject({ pods: 2, matched: 6 });
+      expect(await podsAs(coach)).toEqual([]);
+
+      const e6 = personBody({
+        name: 'Person e6',
+        email: 'e6@example.com',
+        domain: 'qa',
+        level: 4,
+        projectIds: [],
+        managerId: null,
+        growthGoals: ['security'],
+      });
+      expect((await api('/people/e6', { method: 'PUT', as: admin, json: e6 })).status).toBe(200);
+      const refused = await expectProblem(await run({ mode: 'commit', runId: staleRun.runId }), 409);
+      expect(refused.detail).toMatch(/People changed since dry run .*: e6/);
+
+      const dry = (await (await run({ mode: 'dry-run', domains: ['qa'] })).json()) as RunView;
+      const committed = await run({ mode: 'commit', runId: dry.runId }, admin);
+      expect(committed.status).toBe(200);
+      expect(await committed.json()).toMatchObject({ runId: dry.runId, status: 'committed' });
+      const read = await api(`/matching/runs/${dry.runId}`, { as: coach });
+      expect(((await read.json()) as RunView).status).toBe('committed');
+      await expectProblem(await api('/matching/runs/no-such-run', { as: coach }), 404);
+      await expectProblem(await run({ mode: 'commit', runId: dry.runId, extra: 1 }), 400);
+      await expectProblem(await run({ mode: 'dry-run' }, employee('e1')), 403);
+    },
+  );
+
+  it('shows the life coach, a mentor and a mentee each only what they may see', coldStart, async () => {
+    const all = (await podsAs(coach)).sort((a, b) => a.mentor.personId.localeCompare(b.mentor.personId));
+    expect(all.map((pod) => [pod.mentor.personId, pod.mentees.map((m) => m.personId)])).toEqual([
+      ['m1', ['e1', 'e2', 'e3']],
+      ['m2', ['e4', 'e5', 'e6']],
+    ]);
+    expect(all[0]?.view).toBe('programme');
+    expect(all[0]?.mentees[0]?.match?.points).toBeGreaterThan(0);
+
+    const mine = await podsAs(mentor('m1'), '');
+    expect(mine.map((pod) => [pod.view, pod.mentor.personId])).toEqual([['mentor', 'm1']]);
+    expect(JSON.stringify(mine)).not.toMatch(/points|topFactors|@example\.com/);
+
+    const asMentee = await api('/pods', { as: employee('e2') });
+    const text = await asMentee.text();
+    expect(text).not.toMatch(/points|topFactors|capacity|"load"|@example\.com|architecture/);
+    const [pod] = (JSON.parse(text) as { items: PodView[] }).items;
+    expect(pod).toMatchObject({ view: 'mentee', mentor: { personId: 'm1', name: 'Person m1' } });
+    expect(pod?.mentees.map((m) => m.name)).toEqual(['Person e1', 'Person e2', 'Person e3']);
+
+    const notMine = await api(`/pods/${pod?.podId}`, { as: employee('e4') });
+    const missing = await api('/pods/no-such-pod', { as: employee('e4') });
+    expect([notMine.status, missing.status]).toEqual([404, 404]);
+    expect(await notMine.text()).not.toContain('m1');
+
+    // Every pairing was announced on the bus.
+    await eventually(platform, async () => {
+      expect(await matchingEvents('Pod.Formed')).toHaveLength(2);
+      expect(await matchingEvents('Mentorship.Started')).toHaveLength(6);
+      const completed = (await matchingEvents('MatchingRun.Completed')).map((event) => envelopeOf(event).data.mode);
+      expect(completed.sort()).toEqual(['commit', 'dry-run', 'dry-run']);
+    });
+  });
+
+  it('turns a mentee’s reassignment request into a move once the life coach approves it', coldStart, async () => {
+    const [pod] = await podsAs(employee('e1'), '');
+    const asked = await api(`/pods/${pod?.podId}/reassignment-requests`, {
+      method: 'POST',
+      as: employee('e1'),
+      json: { reason: 'Our calendars never meet' },
+    });
+    expect(asked.status).toBe(201);
+    const request = (await asked.json()) as { requestId: string; status: string };
+    expect(request.status).toBe('open');
+    const open = await api('/reassignment-requests', { as: coach });
+    expect(((await open.json()) as { items: { requestId: string }[] }).items.map((r) => r.requestId)).toEqual([
+      request.requestId,
+    ]);
+    await expectProblem(
+      await api(`/reassignment-requests/${request.requestId}/decision`, {
+        method: 'POST',
+        as: admin,
+        json: { decision: 'approve' },
+      }),
+      403,
+    );
+    const decided = await api(`/reassignment-requests/${request.requestId}/decision`, {
+      method: 'POST',
+      as: coach,
+      json: { decision: 'approve', note: 'moving you to m2' },
+    });
+    expect(decided.status).toBe(200);
+    expect(await decided.json()).toMatchObject({ request: { status: 'approved' }, placed: { mentorId: 'm2' } });
+    await eventually(platform, async () => {
+      const ended = (await matchingEvents('Mentorship.Ended')).map((event) => envelopeOf(event).data);
+      expect(ended).toContainEqual(expect.objectContaining({ menteeId: 'e1', mentorId: 'm1', reason: 'reassigned' }));
+    });
+  });
+
+  it(
+    'ends a leaving mentor’s pairings through the bus and re-matches their mentees where there is room',
+    coldStart,
+    async () => {
+      // m1 now holds e2 and e3; m2 holds e4-e6 and e1 (4 of 5).
+      expect((await api('/people/m1', { method: 'DELETE', as: admin })).status).toBe(204);
+      await eventually(platform, async () => {
+        const ended = (await matchingEvents('Mentorship.Ended')).map((event) => envelopeOf(event).data);
+        expect(
+          ended
+            .filter((data) => data.reason === 'offboarded')
+            .map((data) => data.menteeId)
+            .sort(),
+        ).toEqual(['e2', 'e3']);
+        expect((await matchingEvents('Pod.Dissolved')).map((event) => envelopeOf(event).data.mentorId)).toEqual(['m1']);
+        const rematched = (await matchingEvents('Mentorship.Started'))
+          .map((event) => envelopeOf(event).data)
+          .filter((data) => data.cause === 'rematch' && ['e2', 'e3'].includes(String(data.menteeId)));
+        expect(rematched).toHaveLength(1);
+      });
+      const [m2] = await podsAs(coach);
+      expect(m2?.mentees).toHaveLength(5);
+
+      // m2 lowers their capacity below the load: allowed, nobody dropped.
+      const lowered = await api('/mentors/m2/availability', {
+        method: 'PUT',
+        as: mentor('m2'),
+        json: { capacity: 4, acceptingMentees: false },
+      });
+      expect(lowered.status).toBe(200);
+      expect(await lowered.json()).toMatchObject({
+        capacity: 4,
+        currentLoad: 5,
+        note: expect.stringMatching(/nobody is dropped/),
+      });
+    },
+  );
+
+  it('forms sensible pods from the demo organisation', coldStart, async () => {
+    const summary = await seedDemo(platform.urls.api, await platform.mintToken(admin));
+    expect(summary.rejected).toBe(0);
+    const people: Person[] = readRoster(demoRosterCsv()).flatMap((row) =>
+      row.ok
+        ? [
+            {
+              ...row.input,
+              personId: row.personId,
+              status: 'active' as const,
+              version: 1,
+              createdAt: '2026-11-24T00:00:00.000Z',
+              updatedAt: '2026-11-24T00:00:00.000Z',
+            },
+          ]
+        : [],
+    );
+    const domains = [...new Set(people.map((person) => person.domain))];
+    const response = await run({ mode: 'commit', domains });
+    expect(response.status).toBe(201);
+    const committed = (await response.json()) as RunView;
+    expect(committed.status).toBe('committed');
+
+    const pods = await podsAs(coach, '?limit=100');
+    const demoPods = pods.filter((pod) => domains.includes(pod.domain));
+    expect(demoPods.length).toBe(committed.result.pods.length);
+    const byId = new Map(people.map((person) => [person.personId, person]));
+    for (const pod of demoPods) {
+      expect(pod.mentees.length).toBeGreaterThanOrEqual(3);
+      expect(pod.mentees.length).toBeLessThanOrEqual(Math.min(5, byId.get(pod.mentor.personId)?.mentorCapacity ?? 5));
+      for (const mentee of pod.mentees) expect(byId.get(mentee.personId)?.domain).toBe(pod.domain);
+    }
+    const evaluation = evaluateObjective(
+      { people, runDate: new Date() },
+      demoPods.map((pod) => ({ mentorId: pod.mentor.personId, menteeIds: pod.mentees.map((m) => m.personId) })),
+    );
+    expect(evaluation.violations).toEqual([]);
+    // Most of those the programme is for (levels 1-5) have a mentor; everyone left out is told why.
+    const matched = new Set(demoPods.flatMap((pod) => pod.mentees.map((m) => m.personId)));
+    const juniors = people.filter((person) => person.level <= 5 && !person.roles.includes('mentor'));
+    expect(juniors.filter((person) => matched.has(person.personId)).length / juniors.length).toBeGreaterThan(2 / 3);
+    expect(committed.result.unmatched.every((item) => item.reason.length > 0)).toBe(true);
+  });
+});
