@@ -173,6 +173,21 @@ describe('matchPods', () => {
     expect(result.unmatched.map((u) => u.menteeId)).not.toContain('left');
   });
 
+  it('never pairs a mentee with anyone up their reporting chain, however far up', () => {
+    // e1..e3 report to lead, who reports to head, who reports to m-vp; only m-out is outside the chain.
+    const result = run([
+      mentor('lead', { managerId: 'head', level: 4, acceptingMentees: false }),
+      mentor('head', { managerId: 'm-vp', level: 5, acceptingMentees: false }),
+      mentor('m-vp', { level: 9 }),
+      mentor('m-out', { level: 6 }),
+      ...mentees(3, { managerId: 'lead' }),
+      ...mentees(3, {}, 'x'),
+    ]);
+    expect(podOf(result, 'm-out')?.menteeIds).toEqual(['e1', 'e2', 'e3']);
+    expect(podOf(result, 'm-vp')?.menteeIds).toEqual(['x1', 'x2', 'x3']);
+    expect(result.unmatched).toEqual([]);
+  });
+
   it('is deterministic whatever the input order', () => {
     const people = [mentor('m1'), mentor('m2', { skills: ['go'] }), ...mentees(7, { growthGoals: ['go'] })];
     const forward = run(people);

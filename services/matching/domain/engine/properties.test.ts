@@ -6,7 +6,7 @@ import { defaultHardRules } from './parameters';
 import { scorePair } from './score-pair';
 import { crowdedInput, tinyInput } from './testing/arbitraries';
 import { exhaustiveOptimum } from './testing/brute-force';
-import { referenceIsMentor, referenceLocks, referencePairRule } from './testing/reference-rules';
+import { referenceIsMentor, referenceLocks, referencePairRule, referenceViolations } from './testing/reference-rules';
 import type { FactorName, MatchingInput, ObjectiveWeights } from './types';
 
 const inputs = fc.oneof(tinyInput({ maxMentors: 3, maxMentees: 7 }), crowdedInput);
@@ -18,6 +18,7 @@ describe('properties of the engine and the objective', () => {
       fc.property(inputs, fc.constantFrom<keyof ObjectiveWeights>(...pairTerms, 'balancedLoad'), (input, term) => {
         const without: MatchingInput = { ...input, weights: { ...input.weights, [term]: 0 } };
         const result = matchPods(without);
+        expect(referenceViolations(without, result.pods)).toEqual([]);
         for (const pod of result.pods) {
           for (const member of pod.mentees) expect(member.topFactors.map((factor) => factor.name)).not.toContain(term);
         }
@@ -70,6 +71,7 @@ describe('properties of the engine and the objective', () => {
     fc.assert(
       fc.property(inputs, (input) => {
         const result = matchPods(input);
+        expect(referenceViolations(input, result.pods)).toEqual([]);
         const rules = { ...defaultHardRules, ...input.rules };
         const people = new Map(input.people.map((p) => [p.personId, p]));
         const locks = referenceLocks(people, input.existingPairings ?? [], input.runDate);

@@ -70,6 +70,31 @@ describe('scorePair', () => {
     expect(blocked(base)).toBeNull();
   });
 
+  it('blocks the whole reporting chain, at any depth and in either direction', () => {
+    // e -> lead -> head -> vp: each of lead, head and vp is in e's chain.
+    const e = person('e', { managerId: 'lead' });
+    const lead = mentor('lead', { managerId: 'head', level: 5 });
+    const head = mentor('head', { managerId: 'vp', level: 7 });
+    const vp = mentor('vp', { level: 9 });
+    const peer = mentor('peer', { managerId: 'head', level: 6 }); // a sibling of e's manager: allowed
+    const people = [e, lead, head, vp, peer];
+    for (const manager of [lead, head, vp]) {
+      expect(scorePair(manager, e, { runDate, people }).blockedBy).toBe('reporting-chain');
+    }
+    expect(scorePair(peer, e, { runDate, people }).blockedBy).toBeNull();
+    // The other way round: the mentee manages the mentor's manager.
+    const seniorIc = person('ic', { level: 2 });
+    const teamLead = person('tl', { managerId: 'ic', level: 1 });
+    const expert = mentor('expert', { managerId: 'tl', level: 6 });
+    expect(scorePair(expert, seniorIc, { runDate, people: [seniorIc, teamLead, expert] }).blockedBy).toBe(
+      'reporting-chain',
+    );
+    // The chain runs through people outside the programme too (an offboarded manager still links).
+    const gone = person('gone', { managerId: 'vp', status: 'offboarded' });
+    const f = person('f', { managerId: 'gone' });
+    expect(scorePair(vp, f, { runDate, people: [f, gone, vp] }).blockedBy).toBe('reporting-chain');
+  });
+
   it('survives a reporting cycle in the data', () => {
     const a = person('a', { managerId: 'b' });
     const b = person('b', { managerId: 'c' });

@@ -56,6 +56,31 @@ describe('working-hours overlap', () => {
     expect(overlap(at('Europe/London'), at('America/New_York'), new Date('2026-04-15T12:00:00Z'))).toBe(3 * 60);
   });
 
+  it('handles half-hour and 45-minute zones, and half-hour daylight saving', () => {
+    // Kathmandu +05:45 in November: 03:15-11:15 UTC against London's 09:00-17:00 UTC.
+    expect(overlap(at('Asia/Kathmandu'), at('Europe/London'), november)).toBe(135);
+    // St John's is -03:30 before North America's switch on 8 March and -02:30 after it.
+    expect(overlap(at('America/St_Johns'), at('UTC'), new Date('2026-03-04T12:00:00Z'))).toBe(270);
+    expect(overlap(at('America/St_Johns'), at('UTC'), new Date('2026-03-11T12:00:00Z'))).toBe(330);
+    // Lord Howe's Tuesday 09:00 is Monday 22:00 UTC on summer time (+11:00), 22:30 UTC after 5 April (+10:30).
+    const lateUtc = at('UTC', '21:00', '23:00');
+    expect(overlap(at('Australia/Lord_Howe'), lateUtc, new Date('2026-04-01T12:00:00Z'))).toBe(60);
+    expect(overlap(at('Australia/Lord_Howe'), lateUtc, new Date('2026-04-08T12:00:00Z'))).toBe(30);
+  });
+
+  it('follows a clock change in the middle of the working week (Cairo, Friday 24 April 2026)', () => {
+    const week = new Date('2026-04-22T10:00:00Z');
+    // Minutes from Monday 00:00 UTC: +02:00 Monday to Thursday, +03:00 on Friday.
+    expect(Array.from(workSessions('Africa/Cairo', { start: '09:00', end: '17:00' }, week))).toEqual([
+      420, 900, 1860, 2340, 3300, 3780, 4740, 5220, 6120, 6600,
+    ]);
+    // Only Friday's session reaches back to 06:00 UTC.
+    const earlyUtc = at('UTC', '06:00', '07:00');
+    expect(overlap(at('Africa/Cairo'), earlyUtc, week)).toBe(60);
+    expect(overlap(at('Africa/Cairo'), earlyUtc, new Date('2026-04-15T10:00:00Z'))).toBe(0);
+    expect(referenceOverlapMinutes(at('Africa/Cairo') as MatchingPerson, earlyUtc as MatchingPerson, week)).toBe(60);
+  });
+
   it('agrees with a minute-sampling reference for every zone, hours and DST week', () => {
     const people = fc.record({ timezone: fc.constantFrom(...testZones), workingHours: fc.constantFrom(...testHours) });
     fc.assert(
@@ -63,7 +88,7 @@ describe('working-hours overlap', () => {
         const reference = referenceOverlapMinutes(a as MatchingPerson, b as MatchingPerson, runDate);
         expect(overlap(a, b, runDate)).toBe(reference);
       }),
-      { numRuns: 300, seed: 3 },
+      { numRuns: 400, seed: 3 },
     );
   });
 });

@@ -11,6 +11,9 @@ export const testZones = [
   'Australia/Sydney',
   'Asia/Kolkata',
   'Asia/Kathmandu',
+  'Australia/Lord_Howe', // +10:30 / +11:00: a half-hour daylight-saving shift
+  'America/St_Johns', // -03:30 / -02:30
+  'Africa/Cairo', // changes clocks on a Friday, inside the working week
   'UTC',
 ] as const;
 
@@ -31,6 +34,8 @@ export const testRunDates = [
   '2026-04-02T06:00:00Z', // Sydney ends summer time on 5 April
   '2026-10-28T18:00:00Z', // Europe back on winter time, US not yet
   '2026-07-15T00:00:00Z',
+  '2026-04-22T10:00:00Z', // Cairo moves to summer time on Friday 24 April: Mon-Thu +02:00, Fri +03:00
+  '2026-10-28T10:00:00Z', // Cairo back to +02:00 on Friday 30 October; US still on summer time
 ].map((iso) => new Date(iso));
 
 const tags = (pool: readonly string[], maxLength: number) => fc.uniqueArray(fc.constantFrom(...pool), { maxLength });
@@ -141,17 +146,32 @@ export const tinyInput = (options: { maxMentors: number; maxMentees: number }): 
         runDate: fc.constantFrom(...testRunDates.filter((date) => date.getUTCFullYear() < 2030)),
         weights: weightsArbitrary,
         minPodSize: fc.constantFrom(3, 3, 2, 1),
+        maxPodSize: fc.constantFrom(5, 5, 4),
+        minLevelGap: fc.constantFrom(1, 1, 0, 2),
         minOverlapMinutes: fc.constantFrom(120, 120, 60, 240),
       });
     })
-    .map(({ people, managers, existing, past, runDate, weights, minPodSize, minOverlapMinutes }) => ({
-      people: people.map((p, index) => ({ ...p, managerId: managers[index] ?? null })),
-      existingPairings: existing,
-      pastPairings: past,
-      runDate,
-      weights,
-      rules: { minPodSize, minOverlapMinutes },
-    }));
+    .map(
+      ({
+        people,
+        managers,
+        existing,
+        past,
+        runDate,
+        weights,
+        minPodSize,
+        maxPodSize,
+        minLevelGap,
+        minOverlapMinutes,
+      }) => ({
+        people: people.map((p, index) => ({ ...p, managerId: managers[index] ?? null })),
+        existingPairings: existing,
+        pastPairings: past,
+        runDate,
+        weights,
+        rules: { minPodSize: Math.min(minPodSize, maxPodSize), maxPodSize, minLevelGap, minOverlapMinutes },
+      }),
+    );
 
 /** Mentees scarce and everyone compatible: the "0 or at least 3" rule is what decides (branch and bound). */
 export const crowdedInput: fc.Arbitrary<MatchingInput> = fc
@@ -161,8 +181,9 @@ export const crowdedInput: fc.Arbitrary<MatchingInput> = fc
     weights: weightsArbitrary,
     candidates: fc.constantFrom(1, 2, 20),
     minPodSize: fc.constantFrom(2, 3, 3),
+    maxPodSize: fc.constantFrom(5, 5, 4),
   })
-  .chain(({ mentors, mentees, weights, candidates, minPodSize }) =>
+  .chain(({ mentors, mentees, weights, candidates, minPodSize, maxPodSize }) =>
     fc
       .tuple(
         fc.array(
@@ -184,8 +205,18 @@ export const crowdedInput: fc.Arbitrary<MatchingInput> = fc
           }),
           { minLength: mentees, maxLength: mentees },
         ),
+        // Locks (kept or run out) and earlier cycles' pairings, by index.
+        fc.array(
+          fc.record({
+            mentor: fc.nat(mentors - 1),
+            mentee: fc.nat(mentees - 1),
+            lockedUntil: fc.constantFrom('2026-10-01', '2027-02-01'),
+          }),
+          { maxLength: 3 },
+        ),
+        fc.array(fc.record({ mentor: fc.nat(mentors - 1), mentee: fc.nat(mentees - 1) }), { maxLength: 3 }),
       )
-      .map(([mentorTraits, menteeTraits]): MatchingInput => {
+      .map(([mentorTraits, menteeTraits, existing, past]): MatchingInput => {
         const base = {
           status: 'active' as const,
           domain: 'a',
@@ -220,9 +251,15 @@ export const crowdedInput: fc.Arbitrary<MatchingInput> = fc
         ];
         return {
           people,
+          existingPairings: existing.map(({ mentor, mentee, lockedUntil }) => ({
+            mentorId: `m${mentor}`,
+            menteeId: `e${mentee}`,
+            lockedUntil,
+          })),
+          pastPairings: past.map(({ mentor, mentee }) => ({ mentorId: `m${mentor}`, menteeId: `e${mentee}` })),
           runDate: testRunDates[0] ?? new Date(),
           weights,
-          rules: { minPodSize },
+          rules: { minPodSize: Math.min(minPodSize, maxPodSize), maxPodSize },
           solver: { candidatesPerMentee: candidates },
         };
       }),

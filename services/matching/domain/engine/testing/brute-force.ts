@@ -1,7 +1,14 @@
-import { defaultHardRules, defaultWeights } from '../parameters';
 import { scorePair } from '../score-pair';
 import type { MatchingInput, MatchingPerson } from '../types';
-import { referenceIsMentee, referenceIsMentor, referenceLocks, referencePairRule } from './reference-rules';
+import {
+  referenceDefaults,
+  referenceIsMentee,
+  referenceIsMentor,
+  referenceLoadCost,
+  referenceLocks,
+  referencePairRule,
+  referencePairScore,
+} from './reference-rules';
 
 export interface ExhaustiveResult {
   /** Best (matched, pairScore - loadCost), lexicographically: coverage first. */
@@ -14,20 +21,26 @@ export interface ExhaustiveResult {
 /**
  * Enumerates every assignment of the unlocked mentees (each: one allowed mentor or none), keeps those
  * obeying the pod rule (per mentor: no new mentee, or locked + new in [minPodSize, capacity]) and
- * returns the best by (matched, score). Rules and locks come from the independent reference; pair
- * scores from `scorePair`, whose blocked rule must agree with the reference for every pair.
+ * returns the best by (matched, score). Rules, locks and pair scores all come from the independent
+ * reference; the engine's `scorePair` must agree with it (rule and score) on every pair on the way.
  */
 export const exhaustiveOptimum = (input: MatchingInput): ExhaustiveResult => {
-  const rules = { ...defaultHardRules, ...input.rules };
-  const weights = { ...defaultWeights, ...input.weights };
-  const loadStep = Math.round(weights.balancedLoad * 100);
-  const loadCost = (size: number): number => (loadStep * size * (size - 1)) / 2;
+  const rules = { ...referenceDefaults.rules, ...input.rules };
+  const loadCost = (size: number): number => referenceLoadCost(input, size);
   const people = new Map(input.people.map((person) => [person.personId, person]));
   const mentors = input.people.filter(referenceIsMentor);
   const mentees = input.people.filter(referenceIsMentee);
   const locks = referenceLocks(people, input.existingPairings ?? [], input.runDate);
-  const score = (mentor: MatchingPerson, mentee: MatchingPerson) =>
-    scorePair(mentor, mentee, { ...input, people: input.people });
+  const score = (mentor: MatchingPerson, mentee: MatchingPerson) => {
+    const centipoints = referencePairScore(mentor, mentee, input);
+    const engine = scorePair(mentor, mentee, { ...input, people: input.people });
+    if (engine.centipoints !== centipoints) {
+      throw new Error(
+        `scorePair gives ${engine.centipoints}, the reference ${centipoints} for ${mentor.personId}/${mentee.personId}`,
+      );
+    }
+    return engine;
+  };
 
   const locked = new Map<string, number>();
   let lockedScore = 0;

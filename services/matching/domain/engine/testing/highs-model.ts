@@ -1,7 +1,14 @@
 import type { Highs } from 'highs';
-import { MatchingContext } from '../context';
 import type { MatchingInput } from '../types';
-import { referenceLocks } from './reference-rules';
+import {
+  referenceDefaults,
+  referenceIsMentee,
+  referenceIsMentor,
+  referenceLoadCost,
+  referenceLocks,
+  referencePairRule,
+  referencePairScore,
+} from './reference-rules';
 
 export interface MipOptimum {
   /** Mentees matched, locked ones included. */
@@ -12,7 +19,8 @@ export interface MipOptimum {
 }
 
 /**
- * The same problem as a mixed-integer programme, solved by HiGHS (an independent exact method):
+ * The same problem as a mixed-integer programme, solved by HiGHS (an independent exact method); the
+ * allowed pairs, locks and pair scores come from the independent reference, not from the engine:
  *
  *   x_ij in {0,1}  for every allowed (mentee, mentor) pair of unlocked mentees
  *   y_j  in {0,1}  mentor j takes new mentees
@@ -26,30 +34,31 @@ export interface MipOptimum {
  * objectives keep HiGHS away from the huge coefficients a single weighted objective would need.
  */
 export const mipOptimum = (highs: Highs, input: MatchingInput): MipOptimum => {
-  const context = new MatchingContext(input);
-  const { minPodSize } = context.params.rules;
-  const loadStep = context.params.centipoints.balancedLoad;
-  const locks = referenceLocks(context.byId, input.existingPairings ?? [], input.runDate);
+  const rules = { ...referenceDefaults.rules, ...input.rules };
+  const { minPodSize } = rules;
+  const loadStep = referenceLoadCost(input, 2);
+  const people = new Map(input.people.map((person) => [person.personId, person]));
+  const locks = referenceLocks(people, input.existingPairings ?? [], input.runDate);
 
   let lockedScore = 0;
   const lockedCount = new Map<string, number>();
   for (const [menteeId, mentorId] of locks) {
     lockedCount.set(mentorId, (lockedCount.get(mentorId) ?? 0) + 1);
-    const mentor = context.byId.get(mentorId);
-    const mentee = context.byId.get(menteeId);
-    if (mentor && mentee) lockedScore += context.pairScore(mentor, mentee).centipoints;
+    const mentor = people.get(mentorId);
+    const mentee = people.get(menteeId);
+    if (mentor && mentee) lockedScore += referencePairScore(mentor, mentee, input);
   }
   let lockedLoad = 0;
-  for (const count of lockedCount.values()) lockedLoad += (loadStep * count * (count - 1)) / 2;
+  for (const count of lockedCount.values()) lockedLoad += referenceLoadCost(input, count);
 
-  const mentors = context.mentors;
-  const mentees = context.mentees.filter((mentee) => !locks.has(mentee.personId));
+  const mentors = input.people.filter(referenceIsMentor);
+  const mentees = input.people.filter((person) => referenceIsMentee(person) && !locks.has(person.personId));
   const pairs: Array<{ i: number; j: number; score: number }> = [];
   mentees.forEach((mentee, i) => {
     mentors.forEach((mentor, j) => {
       if (mentor.domain !== mentee.domain) return;
-      const scored = context.pairScore(mentor, mentee);
-      if (scored.blockedBy === null) pairs.push({ i, j, score: scored.centipoints });
+      if (referencePairRule(mentor, mentee, people, input.runDate, rules) !== null) return;
+      pairs.push({ i, j, score: referencePairScore(mentor, mentee, input) });
     });
   });
   if (pairs.length === 0) return { matched: locks.size, score: lockedScore - lockedLoad, variables: 0 };
@@ -58,8 +67,10 @@ export const mipOptimum = (highs: Highs, input: MatchingInput): MipOptimum => {
   const byMentee = new Map<number, string[]>();
   const byMentor = new Map<number, string[]>();
   for (const pair of pairs) {
-    byMentee.set(pair.i, [...(byMentee.get(pair.i) ?? []), x(pair)]);
-    byMentor.set(pair.j, [...(byMentor.get(pair.j) ?? []), x(pair)]);
+    byMentee.set(pair.i, byMentee.get(pair.i) ?? []);
+    byMentee.get(pair.i)?.push(x(pair));
+    byMentor.set(pair.j, byMentor.get(pair.j) ?? []);
+    byMentor.get(pair.j)?.push(x(pair));
   }
   const rows: string[] = [];
   const bounds: string[] = [];
@@ -72,7 +83,7 @@ export const mipOptimum = (highs: Highs, input: MatchingInput): MipOptimum => {
     const mentor = mentors[j];
     if (!mentor) continue;
     const locked = lockedCount.get(mentor.personId) ?? 0;
-    const open = Math.max(0, context.capacityOf(mentor) - locked);
+    const open = Math.max(0, Math.min(mentor.mentorCapacity, rules.maxPodSize) - locked);
     const required = Math.max(0, minPodSize - locked);
     binaries.push(`y_${j}`);
     rows.push(` up${j}: ${sum(terms)} - ${open} y_${j} <= 0`);

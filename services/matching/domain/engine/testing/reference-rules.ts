@@ -1,4 +1,4 @@
-import type { ExistingPairing, MatchingPerson, PairRule } from '../types';
+import type { AssignmentPod, ExistingPairing, MatchingInput, MatchingPerson, PairRule } from '../types';
 
 /**
  * An independent, deliberately naive implementation of the participants, the lock policy and the
@@ -139,4 +139,165 @@ export const referenceLocks = (
       best.set(pairing.menteeId, pairing);
   }
   return new Map([...best].map(([menteeId, pairing]) => [menteeId, pairing.mentorId]));
+};
+
+/**
+ * The documented objective, written again from the README's formula for tests (it shares no code
+ * with the engine): default weights, the pair terms, the load cost, and which pairing is a
+ * mentee's current one.
+ */
+export const referenceDefaults = {
+  rules: { minLevelGap: 1, minOverlapMinutes: 120, minPodSize: 3, maxPodSize: 5, lockMonths: 3 },
+  weights: { overlap: 20, language: 15, skills: 30, seniority: 15, balancedLoad: 3, repeatPast: 25, move: 20 },
+  scoring: { fullOverlapMinutes: 360, preferredLevelGap: 2, levelGapTolerance: 3 },
+} as const;
+
+type ObjectiveInput = Pick<
+  MatchingInput,
+  'people' | 'existingPairings' | 'pastPairings' | 'runDate' | 'rules' | 'weights' | 'scoring'
+>;
+
+const settings = (input: ObjectiveInput) => ({
+  rules: { ...referenceDefaults.rules, ...input.rules },
+  weights: { ...referenceDefaults.weights, ...input.weights },
+  scoring: { ...referenceDefaults.scoring, ...input.scoring },
+});
+
+/** People by id and kept locks, computed once per input object (the reference is called per pair). */
+const derived = new WeakMap<
+  ObjectiveInput,
+  { people: Map<string, MatchingPerson>; locks: Map<string, string>; current: Map<string, string | null> }
+>();
+const derive = (input: ObjectiveInput) => {
+  let found = derived.get(input);
+  if (!found) {
+    const people = new Map(input.people.map((person) => [person.personId, person]));
+    found = { people, locks: referenceLocks(people, input.existingPairings ?? [], input.runDate), current: new Map() };
+    derived.set(input, found);
+  }
+  return found;
+};
+
+const normalised = (tags: readonly string[]): Set<string> => new Set(tags.map((tag) => tag.trim().toLowerCase()));
+
+/**
+ * The mentee's current unlocked pairing: among their existing pairings whose lock has run out, the
+ * one that ran longest (ties: smallest mentor id), unless a kept lock holds them.
+ */
+const referenceCurrentMentor = (input: ObjectiveInput, menteeId: string): string | null => {
+  const { locks, current } = derive(input);
+  const known = current.get(menteeId);
+  if (known !== undefined) return known;
+  let best: ExistingPairing | null = null;
+  for (const pairing of input.existingPairings ?? []) {
+    if (pairing.menteeId !== menteeId || Date.parse(pairing.lockedUntil) > input.runDate.getTime()) continue;
+    const later = best ? Date.parse(pairing.lockedUntil) - Date.parse(best.lockedUntil) : 1;
+    if (!best || later > 0 || (later === 0 && pairing.mentorId < best.mentorId)) best = pairing;
+  }
+  const found = locks.has(menteeId) ? null : (best?.mentorId ?? null);
+  current.set(menteeId, found);
+  return found;
+};
+
+/** A pair's score in centipoints by the documented formula (whether or not the pair is allowed). */
+export const referencePairScore = (mentor: MatchingPerson, mentee: MatchingPerson, input: ObjectiveInput): number => {
+  const { rules, weights, scoring } = settings(input);
+  const { people, locks } = derive(input);
+  const cp = (weight: number) => Math.round(weight * 100);
+  const overlap = referenceOverlapMinutes(mentor, mentee, input.runDate);
+  const languages = normalised(mentor.languages);
+  const shared = [...normalised(mentee.languages)].some((language) => languages.has(language));
+  const goals = normalised(mentee.growthGoals);
+  const skills = normalised(mentor.skills);
+  const covered = [...goals].filter((goal) => skills.has(goal)).length;
+  const gap = mentor.level - mentee.level;
+  const lockedMentor = locks.get(mentee.personId);
+  const currentId = referenceCurrentMentor(input, mentee.personId);
+  const isCurrent = lockedMentor === mentor.personId || currentId === mentor.personId;
+  const repeats =
+    !isCurrent &&
+    (input.pastPairings ?? []).some((past) => past.mentorId === mentor.personId && past.menteeId === mentee.personId);
+  const current = currentId === null ? undefined : people.get(currentId);
+  const canStay = current !== undefined && referencePairRule(current, mentee, people, input.runDate, rules) === null;
+  const moves = canStay && currentId !== mentor.personId;
+  return (
+    Math.round((cp(weights.overlap) * Math.min(overlap, scoring.fullOverlapMinutes)) / scoring.fullOverlapMinutes) +
+    (shared ? cp(weights.language) : 0) +
+    (goals.size > 0 ? Math.round((cp(weights.skills) * covered) / goals.size) : 0) +
+    Math.round(
+      (cp(weights.seniority) * Math.max(0, scoring.levelGapTolerance - Math.abs(gap - scoring.preferredLevelGap))) /
+        scoring.levelGapTolerance,
+    ) -
+    (repeats ? cp(weights.repeatPast) : 0) -
+    (moves ? cp(weights.move) : 0)
+  );
+};
+
+/** The load cost of a pod of n: balancedLoad * n(n-1)/2, in centipoints. */
+export const referenceLoadCost = (input: ObjectiveInput, size: number): number =>
+  (Math.round(settings(input).weights.balancedLoad * 100) * size * (size - 1)) / 2;
+
+/** (matched, pair scores - load costs) of an assignment, the objective's two levels (coverage first). */
+export const referenceObjective = (
+  input: ObjectiveInput,
+  pods: readonly AssignmentPod[],
+): { matched: number; score: number } => {
+  const people = new Map(input.people.map((person) => [person.personId, person]));
+  let matched = 0;
+  let score = 0;
+  for (const pod of pods) {
+    const mentor = people.get(pod.mentorId);
+    if (!mentor) continue;
+    for (const menteeId of pod.menteeIds) {
+      const mentee = people.get(menteeId);
+      if (!mentee) continue;
+      matched += 1;
+      score += referencePairScore(mentor, mentee, input);
+    }
+    score -= referenceLoadCost(input, pod.menteeIds.length);
+  }
+  return { matched, score };
+};
+
+/**
+ * Every hard rule an assignment breaks, as readable strings (empty when it breaks none), checked
+ * from scratch: participants, one mentor per mentee, every kept lock present, every new pair allowed,
+ * and every pod that takes a new mentee between the minimum and the mentor's capacity (at most
+ * `maxPodSize`). Pods holding only locked mentees are the lock policy's business, not a breach.
+ */
+export const referenceViolations = (input: ObjectiveInput, pods: readonly AssignmentPod[]): string[] => {
+  const { rules } = settings(input);
+  const people = new Map(input.people.map((person) => [person.personId, person]));
+  const locks = referenceLocks(people, input.existingPairings ?? [], input.runDate);
+  const violations: string[] = [];
+  const mentorOf = new Map<string, string>();
+  const seenMentors = new Set<string>();
+  for (const pod of pods) {
+    const mentor = people.get(pod.mentorId);
+    if (!mentor || !referenceIsMentor(mentor)) violations.push(`${pod.mentorId} is not a mentor`);
+    if (seenMentors.has(pod.mentorId)) violations.push(`${pod.mentorId} has two pods`);
+    seenMentors.add(pod.mentorId);
+    let added = 0;
+    for (const menteeId of pod.menteeIds) {
+      const mentee = people.get(menteeId);
+      if (!mentee || !referenceIsMentee(mentee)) violations.push(`${menteeId} is not a mentee`);
+      const earlier = mentorOf.get(menteeId);
+      if (earlier !== undefined) violations.push(`${menteeId} has two mentors: ${earlier} and ${pod.mentorId}`);
+      mentorOf.set(menteeId, pod.mentorId);
+      if (locks.get(menteeId) === pod.mentorId) continue;
+      added += 1;
+      if (mentor && mentee) {
+        const rule = referencePairRule(mentor, mentee, people, input.runDate, rules);
+        if (rule !== null) violations.push(`${pod.mentorId}/${menteeId} breaks ${rule}`);
+      }
+    }
+    const capacity = Math.min(mentor?.mentorCapacity ?? 0, rules.maxPodSize);
+    const size = pod.menteeIds.length;
+    if (added > 0 && size < rules.minPodSize) violations.push(`${pod.mentorId} holds ${size} < ${rules.minPodSize}`);
+    if (added > 0 && size > capacity) violations.push(`${pod.mentorId} holds ${size} > capacity ${capacity}`);
+  }
+  for (const [menteeId, mentorId] of locks) {
+    if (mentorOf.get(menteeId) !== mentorId) violations.push(`lock ${mentorId}/${menteeId} dropped`);
+  }
+  return violations;
 };
