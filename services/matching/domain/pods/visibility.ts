@@ -15,6 +15,8 @@ import type { PodWithMembers } from './model';
  */
 export type PodRelation = 'staff' | 'mentor' | 'mentee';
 
+const MAX_POD_SIZE = 5;
+
 export const relationTo = (principal: Principal, found: PodWithMembers): PodRelation | null => {
   if (isProgrammeStaff(principal)) return 'staff';
   if (found.pod.mentorId === principal.personId) return 'mentor';
@@ -73,14 +75,19 @@ export const PodViewSchema = z.discriminatedUnion('view', [
 ]);
 export type PodView = z.infer<typeof PodViewSchema>;
 
-/** The pod as `relation` may see it; `viewerId` is the caller (for the mentee's own dates). */
+/**
+ * The pod as `relation` may see it; `viewerId` is the caller (for the mentee's own dates).
+ * Capacity is the mentor's current one from the directory (it may have changed since the pod's
+ * last write), never above the pod maximum.
+ */
 export const podView = (
   found: PodWithMembers,
-  people: ReadonlyMap<string, Pick<Person, 'name'>>,
+  people: ReadonlyMap<string, Pick<Person, 'name'> & Partial<Pick<Person, 'mentorCapacity'>>>,
   relation: PodRelation,
   viewerId: string,
 ): PodView => {
   const { pod } = found;
+  const capacity = Math.min(people.get(pod.mentorId)?.mentorCapacity ?? pod.capacity, MAX_POD_SIZE);
   const ref = (personId: string) => ({ personId, name: people.get(personId)?.name ?? personId });
   const members = [...found.members].sort((a, b) => (a.menteeId < b.menteeId ? -1 : 1));
   const core = { podId: pod.podId, domain: pod.domain, status: pod.status, mentor: ref(pod.mentorId) };
@@ -88,7 +95,7 @@ export const podView = (
     return {
       view: 'programme',
       ...core,
-      capacity: pod.capacity,
+      capacity,
       load: pod.load,
       formedAt: pod.formedAt,
       formedByRunId: pod.formedByRunId,
@@ -108,7 +115,7 @@ export const podView = (
     return {
       view: 'mentor',
       ...core,
-      capacity: pod.capacity,
+      capacity,
       formedAt: pod.formedAt,
       mentees: members.map((m) => ({ ...ref(m.menteeId), startedAt: m.startedAt, lockedUntil: m.lockedUntil })),
     };
