@@ -116,6 +116,19 @@ export const MentorshipEndedV1 = defineEvent({
   }),
 });
 
+/** What a run changes or would change, in pairings and pods. */
+export const RunCountsV1 = z.object({
+  pods: z.int(),
+  matched: z.int(),
+  unmatched: z.int(),
+  newPairings: z.int(),
+  movedPairings: z.int(),
+  keptPairings: z.int(),
+  lockedPairings: z.int(),
+  endedPairings: z.int(),
+  mentorShortfalls: z.int(),
+});
+
 export const MatchingRunCompletedV1 = defineEvent({
   source,
   detailType: 'MatchingRun.Completed',
@@ -128,17 +141,7 @@ export const MatchingRunCompletedV1 = defineEvent({
     /** null: every domain. */
     domains: z.array(z.string()).nullable(),
     runDate: z.iso.datetime(),
-    counts: z.object({
-      pods: z.int(),
-      matched: z.int(),
-      unmatched: z.int(),
-      newPairings: z.int(),
-      movedPairings: z.int(),
-      keptPairings: z.int(),
-      lockedPairings: z.int(),
-      endedPairings: z.int(),
-      mentorShortfalls: z.int(),
-    }),
+    counts: RunCountsV1,
     objective: z.object({ value: z.number(), matched: z.int(), pairScore: z.number(), loadCost: z.number() }),
     proven: z.boolean(),
     gap: z.number(),

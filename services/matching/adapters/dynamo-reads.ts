@@ -6,6 +6,8 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { TransactionCancelledError } from '../../../shared/dynamo/transactions';
+import type { OutboxContext } from '../../../shared/events/outbox';
+import type { Clock, IdGenerator } from '../../../shared/ports';
 import { keyAttributes } from './keys';
 
 type Item = Record<string, unknown>;
@@ -95,7 +97,17 @@ export const retryTransactionConflicts = async <T>(write: () => Promise<T>, atte
 /** Opaque cursors over an index partition, checked when they come back. */
 export const encodeCursor = (key: Item): string => Buffer.from(JSON.stringify(key)).toString('base64url');
 
-export const decodeCursor = (cursor: string, partition: string, invalid: () => Error): Item => {
+/**
+ * The index position a cursor names, if it is one this listing issued: same partition, and
+ * inside the listing's sort-key prefix (a cursor from another domain's listing would make
+ * DynamoDB refuse the query).
+ */
+export const decodeCursor = (
+  cursor: string,
+  partition: string,
+  prefix: string | undefined,
+  invalid: () => Error,
+): Item => {
   try {
     const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     const valid =
@@ -103,10 +115,66 @@ export const decodeCursor = (cursor: string, partition: string, invalid: () => E
       key !== null &&
       Object.keys(key).sort().join(',') === 'gsi1pk,gsi1sk,pk,sk' &&
       Object.values(key).every((value) => typeof value === 'string') &&
-      (key as Record<string, string>).gsi1pk === partition;
+      (key as Record<string, string>).gsi1pk === partition &&
+      (!prefix || String((key as Record<string, string>).gsi1sk).startsWith(prefix));
     if (!valid) throw invalid();
     return key as Item;
   } catch {
     throw invalid();
   }
 };
+
+/**
+ * One page of an index partition (optionally a sort-key prefix of it). It asks for one item
+ * more than the page, so a cursor is given only when another item really follows.
+ */
+export const indexPage = async (
+  db: DynamoDBDocumentClient,
+  query: {
+    tableName: string;
+    partition: string;
+    prefix?: string | undefined;
+    limit: number;
+    cursor?: string | undefined;
+  },
+  invalidCursor: () => Error,
+): Promise<{ items: Item[]; nextCursor?: string }> => {
+  const { tableName, partition, prefix, limit, cursor } = query;
+  const result = await db.send(
+    new QueryCommand({
+      TableName: tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: prefix ? 'gsi1pk = :partition AND begins_with(gsi1sk, :prefix)' : 'gsi1pk = :partition',
+      ExpressionAttributeValues: { ':partition': partition, ...(prefix ? { ':prefix': prefix } : {}) },
+      Limit: limit + 1,
+      ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor, partition, prefix, invalidCursor) } : {}),
+    }),
+  );
+  const found = result.Items ?? [];
+  const items = found.slice(0, limit);
+  const last = items.at(-1);
+  // Otherwise a LastEvaluatedKey means DynamoDB stopped at its 1 MB page before `limit`.
+  const next =
+    found.length > limit && last
+      ? Object.fromEntries(keyAttributes.map((name) => [name, last[name]]))
+      : result.LastEvaluatedKey;
+  return { items, ...(next ? { nextCursor: encodeCursor(next) } : {}) };
+};
+
+/** What every repository of this table is built from. */
+export interface RepositoryOptions {
+  db: DynamoDBDocumentClient;
+  tableName: string;
+  service: string;
+  clock: Clock;
+  newId: IdGenerator;
+}
+
+/** The outbox context of a write made for a request or event with this correlation id. */
+export const outboxContextOf = (options: RepositoryOptions, correlationId: string): OutboxContext => ({
+  tableName: options.tableName,
+  service: options.service,
+  correlationId,
+  clock: options.clock,
+  newId: options.newId,
+});

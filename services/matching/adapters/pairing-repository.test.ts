@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock, sequentialIds } from '../../../shared/ports';
 import { seedPeople, smallOrganisation, storedMentor, storedPerson } from '../../../test/builders/pods';
 import { createTestTable, type TestTable } from '../../../test/support/dynamodb';
+import { InvalidCursorError } from '../domain/errors';
 import type { Person } from '../domain/person';
 import {
   CommitInProgressError,
@@ -188,6 +189,13 @@ describe('commits on DynamoDB', () => {
       ['run-m1', 3, 3],
       ['run-m2', 3, 3],
     ]);
+    // Pages end exactly: no cursor to an empty page; a cursor from another listing is refused.
+    const page1 = await deps.pairings.listPods({ limit: 1, domain: 'run-domain' });
+    const page2 = await deps.pairings.listPods({ limit: 1, domain: 'run-domain', cursor: page1.nextCursor ?? '' });
+    expect([page1.items.length, page2.items.length, page2.nextCursor]).toEqual([1, 1, undefined]);
+    await expect(
+      deps.pairings.listPods({ limit: 1, domain: 'elsewhere', cursor: page1.nextCursor ?? '' }),
+    ).rejects.toBeInstanceOf(InvalidCursorError);
     const stored = await deps.runs.get(first.runId);
     expect(stored?.result).toEqual(first.result);
     expect(stored?.status).toBe('committed');

@@ -1,8 +1,7 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { type TransactItem, TransactionCancelledError, transactWrite } from '../../../shared/dynamo/transactions';
 import { applyOnce } from '../../../shared/events/idempotent-consumer';
-import { type OutboxContext, outboxPut, type PendingEvent } from '../../../shared/events/outbox';
-import type { Clock, IdGenerator } from '../../../shared/ports';
+import { outboxPut, type PendingEvent } from '../../../shared/events/outbox';
 import { InvalidCursorError } from '../domain/errors';
 import type { WriteContext } from '../domain/people-directory';
 import { type Person, PersonSchema } from '../domain/person';
@@ -17,7 +16,15 @@ import type {
 } from '../domain/pods/model';
 import type { PairingChange } from '../domain/pods/pairing-change';
 import type { PairingRepository } from '../domain/pods/ports';
-import { batchGet, decodeCursor, encodeCursor, queryAll, recordOf, retryTransactionConflicts } from './dynamo-reads';
+import {
+  batchGet,
+  indexPage,
+  outboxContextOf,
+  queryAll,
+  type RepositoryOptions,
+  recordOf,
+  retryTransactionConflicts,
+} from './dynamo-reads';
 import {
   MENTORSHIPS_PARTITION,
   matchingStateKey,
@@ -42,13 +49,7 @@ import {
   runStepKey,
 } from './keys';
 
-export interface DynamoPairingRepositoryOptions {
-  db: DynamoDBDocumentClient;
-  tableName: string;
-  service: string;
-  clock: Clock;
-  newId: IdGenerator;
-}
+export type DynamoPairingRepositoryOptions = RepositoryOptions;
 
 /** No pod ever holds more, whatever a mentor's capacity says (the product's 3-5 rule). */
 const MAX_POD_SIZE = 5;
@@ -85,13 +86,7 @@ export const readMatchingState = async (db: DynamoDBDocumentClient, tableName: s
 
 export const createDynamoPairingRepository = (options: DynamoPairingRepositoryOptions): PairingRepository => {
   const { db, tableName } = options;
-  const outboxContext = (correlationId: string): OutboxContext => ({
-    tableName,
-    service: options.service,
-    correlationId,
-    clock: options.clock,
-    newId: options.newId,
-  });
+  const outboxContext = (correlationId: string) => outboxContextOf(options, correlationId);
 
   const podsOf = async (podIds: readonly string[]): Promise<PodWithMembers[]> =>
     (
@@ -412,31 +407,19 @@ export const createDynamoPairingRepository = (options: DynamoPairingRepositoryOp
     },
 
     async listPods({ limit, cursor, domain }) {
-      const page = await db.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: 'gsi1',
-          KeyConditionExpression: domain
-            ? 'gsi1pk = :partition AND begins_with(gsi1sk, :prefix)'
-            : 'gsi1pk = :partition',
-          ExpressionAttributeValues: {
-            ':partition': PODS_PARTITION,
-            ...(domain ? { ':prefix': podsDomainPrefix(domain) } : {}),
-          },
-          Limit: limit,
-          ...(cursor
-            ? { ExclusiveStartKey: decodeCursor(cursor, PODS_PARTITION, () => new InvalidCursorError()) }
-            : {}),
-        }),
+      const page = await indexPage(
+        db,
+        { tableName, partition: PODS_PARTITION, prefix: domain && podsDomainPrefix(domain), limit, cursor },
+        () => new InvalidCursorError(),
       );
-      const podIds = (page.Items ?? []).map((item) => String(item.podId));
+      const podIds = page.items.map((item) => String(item.podId));
       const found = new Map((await podsOf(podIds)).map((pod) => [pod.pod.podId, pod]));
       return {
         items: podIds.flatMap((podId) => {
           const pod = found.get(podId);
           return pod && pod.pod.status === 'active' ? [pod] : [];
         }),
-        ...(page.LastEvaluatedKey ? { nextCursor: encodeCursor(page.LastEvaluatedKey) } : {}),
+        ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
       };
     },
 
@@ -525,19 +508,10 @@ export const createDynamoPairingRepository = (options: DynamoPairingRepositoryOp
 
     async listRequests({ status, limit, cursor }) {
       const partition = requestsIndexKey(status, '', '').gsi1pk;
-      const page = await db.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :partition',
-          ExpressionAttributeValues: { ':partition': partition },
-          Limit: limit,
-          ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor, partition, () => new InvalidCursorError()) } : {}),
-        }),
-      );
+      const page = await indexPage(db, { tableName, partition, limit, cursor }, () => new InvalidCursorError());
       return {
-        items: (page.Items ?? []).map((item) => recordOf<ReassignmentRequest>(item)),
-        ...(page.LastEvaluatedKey ? { nextCursor: encodeCursor(page.LastEvaluatedKey) } : {}),
+        items: page.items.map((item) => recordOf<ReassignmentRequest>(item)),
+        ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
       };
     },
   };

@@ -1,22 +1,22 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { TransactionCancelledError, transactWrite } from '../../../shared/dynamo/transactions';
-import { type OutboxContext, outboxPut } from '../../../shared/events/outbox';
-import type { Clock, IdGenerator } from '../../../shared/ports';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { type TransactItem, TransactionCancelledError, transactWrite } from '../../../shared/dynamo/transactions';
+import { outboxPut } from '../../../shared/events/outbox';
 import { CommitInProgressError, InputsChangedError } from '../domain/pods/errors';
 import type { CommitStep, MatchingRun } from '../domain/pods/model';
 import type { RunRepository } from '../domain/pods/ports';
-import { batchPut, queryAll, recordOf, retryTransactionConflicts } from './dynamo-reads';
+import {
+  batchPut,
+  outboxContextOf,
+  queryAll,
+  type RepositoryOptions,
+  recordOf,
+  retryTransactionConflicts,
+} from './dynamo-reads';
 import { matchingStateKey, runChunkKey, runChunkPrefix, runKey, runStepKey, runStepPrefix } from './keys';
 import { readMatchingState } from './pairing-repository';
 
-export interface DynamoRunRepositoryOptions {
-  db: DynamoDBDocumentClient;
-  tableName: string;
-  service: string;
-  clock: Clock;
-  newId: IdGenerator;
-}
+export type DynamoRunRepositoryOptions = RepositoryOptions;
 
 /** Runs (dry or committed) are kept this long, for review and audit. */
 const RUN_RETENTION_SECONDS = 400 * 24 * 3600;
@@ -35,12 +35,16 @@ const names = { '#status': 'status' };
  */
 export const createDynamoRunRepository = (options: DynamoRunRepositoryOptions): RunRepository => {
   const { db, tableName } = options;
-  const outboxContext = (correlationId: string): OutboxContext => ({
-    tableName,
-    service: options.service,
-    correlationId,
-    clock: options.clock,
-    newId: options.newId,
+  const outboxContext = (correlationId: string) => outboxContextOf(options, correlationId);
+  /** Frees the commit slot this run holds; pairings moved, so the generation moves on. */
+  const freeSlot = (runId: string): TransactItem => ({
+    Update: {
+      TableName: tableName,
+      Key: matchingStateKey(),
+      UpdateExpression: 'REMOVE committingRunId, commitStartedAt ADD generation :one',
+      ConditionExpression: 'committingRunId = :run',
+      ExpressionAttributeValues: { ':run': runId, ':one': 1 },
+    },
   });
   const header = async (runId: string) =>
     (await db.send(new GetCommand({ TableName: tableName, Key: runKey(runId), ConsistentRead: true }))).Item;
@@ -162,15 +166,7 @@ export const createDynamoRunRepository = (options: DynamoRunRepositoryOptions): 
                 },
               },
             },
-            {
-              Update: {
-                TableName: tableName,
-                Key: matchingStateKey(),
-                UpdateExpression: 'REMOVE committingRunId, commitStartedAt ADD generation :one',
-                ConditionExpression: 'committingRunId = :run',
-                ExpressionAttributeValues: { ':run': runId, ':one': 1 },
-              },
-            },
+            freeSlot(runId),
             ...events.map((event) => outboxPut(event, outboxContext(context.correlationId))),
           ]),
         );
@@ -199,15 +195,7 @@ export const createDynamoRunRepository = (options: DynamoRunRepositoryOptions): 
               },
             },
           },
-          {
-            Update: {
-              TableName: tableName,
-              Key: matchingStateKey(),
-              UpdateExpression: 'REMOVE committingRunId, commitStartedAt ADD generation :one',
-              ConditionExpression: 'committingRunId = :run',
-              ExpressionAttributeValues: { ':run': runId, ':one': 1 },
-            },
-          },
+          freeSlot(runId),
         ]),
       );
     },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RunCountsV1 } from '../../../shared/contracts/matching-events';
 import { ResourceIdSchema } from '../domain/pods/model';
 import { PodViewSchema } from '../domain/pods/visibility';
 import { ListPeopleQuerySchema } from './schemas';
@@ -67,18 +68,6 @@ export const AvailabilityBodySchema = z.strictObject({
   acceptingMentees: z.boolean(),
 });
 
-export const RunCountsSchema = z.object({
-  pods: z.int(),
-  matched: z.int(),
-  unmatched: z.int(),
-  newPairings: z.int(),
-  movedPairings: z.int(),
-  keptPairings: z.int(),
-  lockedPairings: z.int(),
-  endedPairings: z.int(),
-  mentorShortfalls: z.int(),
-});
-
 export const RunViewSchema = z.object({
   runId: z.string(),
   mode: z.enum(['dry-run', 'commit']),
@@ -91,7 +80,7 @@ export const RunViewSchema = z.object({
   committedAt: z.string().optional(),
   abortedReason: z.string().optional(),
   basedOnGeneration: z.int(),
-  counts: RunCountsSchema,
+  counts: RunCountsV1,
   steps: z.object({ total: z.int(), applied: z.int().optional() }),
   result: z
     .record(z.string(), z.unknown())
