@@ -126,4 +126,19 @@ describe('reassignment requests', () => {
       /already ended/,
     );
   });
+
+  it('leaves the mentee to the run being committed when a commit starts between the approval and the re-match', async () => {
+    const { deps, podOf, store } = await committed();
+    const request = await requestReassignment(deps, as('e1'), await podOf('m1'), { reason: 'r' }, context);
+    const apply = deps.pairings.apply;
+    deps.pairings.apply = async (change, writeContext) => {
+      const outcome = await apply(change, writeContext);
+      if (change.decidedRequest) store.state.committingRunId = 'run-started-meanwhile';
+      return outcome;
+    };
+    const decided = await decideReassignment(deps, coach, request.requestId, { decision: 'approve' }, context);
+    expect(decided).toMatchObject({ request: { status: 'approved' }, placed: null });
+    expect(await deps.pairings.mentorshipOf('e1')).toBeUndefined();
+    expect(await deps.pairings.pendingRematches(`reassignment.${request.requestId}`)).toEqual([]);
+  });
 });

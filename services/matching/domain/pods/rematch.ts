@@ -1,7 +1,7 @@
 import { defaultHardRules, type HardRules, type PairScore, scorePair } from '../engine/index';
 import type { WriteContext } from '../people-directory';
 import type { Person } from '../person';
-import { PairingConflictError } from './errors';
+import { CommitInProgressError, PairingConflictError } from './errors';
 import type { Mentorship, PastPairing, PendingRematch, PodRecord } from './model';
 import { emptyChange, mentorshipStarted, type PairingChange } from './pairing-change';
 import type { PairingDependencies } from './ports';
@@ -148,20 +148,36 @@ export interface RematchOutcome {
 
 /**
  * Re-matches one waiting mentee at once if a mentor with room fits, and clears the wait either
- * way (the next run considers every unmatched mentee anyway).
+ * way (the next run considers every unmatched mentee anyway). If pairings keep moving under it,
+ * or a run is being committed (its plan already saw this mentee unmatched), it gives up too.
  */
-export const rematchOne = (
+export const rematchOne = async (
   deps: PairingDependencies,
   pending: PendingRematch,
   context: WriteContext,
+): Promise<RematchOutcome> => {
+  const giveUp = async (): Promise<RematchOutcome> => {
+    const clear = { remove: [pending] };
+    await deps.pairings.apply({ ...emptyChange({ kind: 'none' }), pendingRematches: clear }, context);
+    return { menteeId: pending.menteeId, placed: null };
+  };
+  try {
+    return await placeAtOnce(deps, pending, context, giveUp);
+  } catch (error) {
+    if (error instanceof PairingConflictError || error instanceof CommitInProgressError) return giveUp();
+    throw error;
+  }
+};
+
+const placeAtOnce = (
+  deps: PairingDependencies,
+  pending: PendingRematch,
+  context: WriteContext,
+  giveUp: () => Promise<RematchOutcome>,
 ): Promise<RematchOutcome> =>
   retryOnPairingConflict(async () => {
     const rules = { ...defaultHardRules, ...deps.settings?.rules };
     const clear = { remove: [pending] };
-    const giveUp = async (): Promise<RematchOutcome> => {
-      await deps.pairings.apply({ ...emptyChange({ kind: 'none' }), pendingRematches: clear }, context);
-      return { menteeId: pending.menteeId, placed: null };
-    };
     const mentee = await deps.people.get(pending.menteeId);
     if (mentee?.status !== 'active' || (await deps.pairings.mentorshipOf(pending.menteeId))) return giveUp();
     const pods = await deps.pairings.activePodsInDomain(mentee.domain);
