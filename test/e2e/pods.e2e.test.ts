@@ -201,6 +201,13 @@ describe('pods through the HTTP API', () => {
             .sort(),
         ).toEqual(['e2', 'e3']);
         expect((await matchingEvents('Pod.Dissolved')).map((event) => envelopeOf(event).data.mentorId)).toEqual(['m1']);
+        // The matching service's own rule delivered the offboarding to its consumer.
+        const [offboarded] = (await matchingEvents('Person.Offboarded')).filter(
+          (event) => envelopeOf(event).data.personId === 'm1',
+        );
+        expect(offboarded?.deliveries).toContainEqual(
+          expect.objectContaining({ rule: expect.stringContaining('offboarded-people'), status: 'delivered' }),
+        );
         const rematched = (await matchingEvents('Mentorship.Started'))
           .map((event) => envelopeOf(event).data)
           .filter((data) => data.cause === 'rematch' && ['e2', 'e3'].includes(String(data.menteeId)));
