@@ -40,6 +40,17 @@ class TagBits {
   }
 }
 
+export interface ScanResult {
+  keep: number;
+  /** Mentee i's best mentors are candidates[i * keep + c] for c < candidateCount[i], best first. */
+  candidates: Int32Array;
+  candidateScores: Float64Array;
+  candidateCount: Int32Array;
+  /** Best score among mentee i's allowed mentors left out of its candidates (`forbidden` if none). */
+  bestLeftOut: Float64Array;
+  allowedPairs: number;
+}
+
 /**
  * One domain's people as flat arrays, so the pair rules and the pair score of any (mentee, mentor) cost
  * a few array reads. The semantics are exactly `MatchingContext.checkPair` and `pairFeatures` (the
@@ -305,18 +316,16 @@ export class DomainIndex {
    * best score left out (an upper bound for pricing), counts each mentor's compatible mentees, and
    * keeps the whole score matrix when it fits in `maxMatrixEntries`.
    */
-  scanAll(
-    keep: number,
-    skipMentor: Uint8Array,
-    maxMatrixEntries = defaultMaxMatrixEntries,
-  ): { candidates: Int32Array[]; candidateScores: Float64Array[]; bestLeftOut: Float64Array; allowedPairs: number } {
+  scanAll(keep: number, skipMentor: Uint8Array, maxMatrixEntries = defaultMaxMatrixEntries): ScanResult {
     const { rules, centipoints: cp, scoring } = this.context.params;
     const menteeCount = this.mentees.length;
     const mentorCount = this.mentors.length;
     const scores =
       menteeCount * mentorCount <= maxMatrixEntries ? new Int32Array(menteeCount * mentorCount).fill(noPair) : null;
-    const candidates: Int32Array[] = [];
-    const candidateScores: Float64Array[] = [];
+    // Flat, `keep` slots per mentee: one allocation instead of two small arrays per mentee.
+    const candidates = new Int32Array(menteeCount * keep);
+    const candidateScores = new Float64Array(menteeCount * keep);
+    const candidateCount = new Int32Array(menteeCount);
     const bestLeftOut = new Float64Array(menteeCount).fill(forbidden);
     const topMentor = new Int32Array(keep + 1);
     const topScore = new Float64Array(keep + 1);
@@ -405,12 +414,13 @@ export class DomainIndex {
         topMentor[position] = j;
       }
       const kept = Math.min(held, keep);
-      candidates.push(topMentor.slice(0, kept));
-      candidateScores.push(topScore.slice(0, kept));
+      candidates.set(topMentor.subarray(0, kept), i * keep);
+      candidateScores.set(topScore.subarray(0, kept), i * keep);
+      candidateCount[i] = kept;
       if (held > keep) bestLeftOut[i] = topScore[keep] as number;
     }
     this.scores = scores;
-    return { candidates, candidateScores, bestLeftOut, allowedPairs };
+    return { keep, candidates, candidateScores, candidateCount, bestLeftOut, allowedPairs };
   }
 
   /** Why mentee i has no compatible mentor at all, by the first rule that leaves no candidate (or null). */

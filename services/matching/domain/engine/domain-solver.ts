@@ -92,10 +92,18 @@ export const solveDomain = (context: MatchingContext, index: DomainIndex): Domai
   // Mentees with at least one allowed mentor take part in the flow.
   const flowMentees: number[] = [];
   for (let i = 0; i < menteeCount; i++) {
-    if ((scan.candidates[i]?.length ?? 0) > 0) flowMentees.push(i);
+    if ((scan.candidateCount[i] as number) > 0) flowMentees.push(i);
   }
   const flowCount = flowMentees.length;
-  const flow = new PodFlow(flowCount, mentorCount, Math.max(1, ...Array.from(index.openSlots)));
+  let candidateArcs = 0;
+  for (const i of flowMentees) candidateArcs += scan.candidateCount[i] as number;
+  // Room for the candidates and a few priced arcs per mentee, so the arc arrays rarely grow.
+  const flow = new PodFlow(
+    flowCount,
+    mentorCount,
+    Math.max(1, ...Array.from(index.openSlots)),
+    candidateArcs + 2 * flowCount,
+  );
   const arcBits = new Uint32Array(Math.ceil((flowCount * mentorCount) / 32) + 1);
   const hasArc = (f: number, j: number): boolean => {
     const bit = f * mentorCount + j;
@@ -132,12 +140,12 @@ export const solveDomain = (context: MatchingContext, index: DomainIndex): Domai
   }
   let initialArcs = 0;
   flowMentees.forEach((i, f) => {
-    const candidates = scan.candidates[i] ?? new Int32Array(0);
-    const scores = scan.candidateScores[i] ?? new Float64Array(0);
-    for (let c = 0; c < candidates.length; c++) {
-      const j = candidates[c] ?? 0;
+    const first = i * scan.keep;
+    const last = first + (scan.candidateCount[i] as number);
+    for (let c = first; c < last; c++) {
+      const j = scan.candidates[c] as number;
       if (never[j]) continue;
-      addArc(f, j, scores[c] ?? 0);
+      addArc(f, j, scan.candidateScores[c] as number);
       initialArcs += 1;
     }
   });

@@ -95,24 +95,33 @@ export class PodFlow {
   private readonly sink: number;
   private readonly slotStride: number;
 
-  private arcMentee = new Int32Array(256);
-  private arcMentor = new Int32Array(256);
-  private arcCost = new Float64Array(256);
-  private arcFlow = new Uint8Array(256);
+  // Arcs and their adjacency live in typed arrays (linked lists by arc index): no per-node arrays for
+  // the garbage collector to trace or copy, which matters on a cold start.
+  private arcMentee: Int32Array;
+  private arcMentor: Int32Array;
+  private arcCost: Float64Array;
+  private arcFlow: Uint8Array;
+  /** Next arc of the same mentee / into the same mentor, in insertion order (-1 ends the list). */
+  private nextOfMentee: Int32Array;
+  private nextOfMentor: Int32Array;
+  /** Doubly linked list of the arcs carrying flow into each mentor. */
+  private nextAssigned: Int32Array;
+  private previousAssigned: Int32Array;
   private arcCount = 0;
-  private readonly menteeArcs: number[][];
-  /** Every arc into each mentor (for the backward search). */
-  private readonly mentorArcs: number[][];
+  private readonly menteeHead: Int32Array;
+  private readonly menteeTail: Int32Array;
+  private readonly mentorHead: Int32Array;
+  private readonly mentorTail: Int32Array;
+  private readonly assignedHead: Int32Array;
 
   private readonly unmatched: Uint8Array;
   /** The unmatched mentees as a list (position kept in `unmatchedAt`), so the sink's search step is short. */
-  private readonly unmatchedList: number[] = [];
+  private readonly unmatchedList: Int32Array;
+  private unmatchedCount = 0;
   private readonly unmatchedAt: Int32Array;
   private readonly load: Int32Array;
   private readonly capacity: Int32Array;
   private readonly marginals: Float64Array;
-  /** Arcs carrying flow into each mentor. */
-  private readonly assigned: number[][];
 
   private readonly excess: Int32Array;
   private readonly pending: number[] = [];
@@ -133,15 +142,28 @@ export class PodFlow {
   aims = 0;
   private workSinceAim = 0;
 
-  constructor(menteeCount: number, mentorCount: number, slotStride: number) {
+  /** `expectedArcs` sizes the arc arrays up front (they grow when needed). */
+  constructor(menteeCount: number, mentorCount: number, slotStride: number, expectedArcs = 256) {
     this.menteeCount = menteeCount;
     this.mentorCount = mentorCount;
     this.sink = menteeCount + mentorCount;
     this.slotStride = slotStride;
     const nodes = menteeCount + mentorCount + 1;
-    this.menteeArcs = Array.from({ length: menteeCount }, () => []);
-    this.mentorArcs = Array.from({ length: mentorCount }, () => []);
-    this.assigned = Array.from({ length: mentorCount }, () => []);
+    const arcs = Math.max(16, expectedArcs);
+    this.arcMentee = new Int32Array(arcs);
+    this.arcMentor = new Int32Array(arcs);
+    this.arcCost = new Float64Array(arcs);
+    this.arcFlow = new Uint8Array(arcs);
+    this.nextOfMentee = new Int32Array(arcs);
+    this.nextOfMentor = new Int32Array(arcs);
+    this.nextAssigned = new Int32Array(arcs);
+    this.previousAssigned = new Int32Array(arcs);
+    this.menteeHead = new Int32Array(menteeCount).fill(-1);
+    this.menteeTail = new Int32Array(menteeCount).fill(-1);
+    this.mentorHead = new Int32Array(mentorCount).fill(-1);
+    this.mentorTail = new Int32Array(mentorCount).fill(-1);
+    this.assignedHead = new Int32Array(mentorCount).fill(-1);
+    this.unmatchedList = new Int32Array(menteeCount);
     this.unmatched = new Uint8Array(menteeCount);
     this.unmatchedAt = new Int32Array(menteeCount).fill(-1);
     this.load = new Int32Array(mentorCount);
@@ -200,12 +222,20 @@ export class PodFlow {
     this.arcMentor[arc] = j;
     this.arcCost[arc] = cost;
     this.arcFlow[arc] = 0;
-    this.menteeArcs[i]?.push(arc);
-    this.mentorArcs[j]?.push(arc);
+    this.nextOfMentee[arc] = -1;
+    this.nextOfMentor[arc] = -1;
+    const menteeTail = this.menteeTail[i] as number;
+    if (menteeTail < 0) this.menteeHead[i] = arc;
+    else this.nextOfMentee[menteeTail] = arc;
+    this.menteeTail[i] = arc;
+    const mentorTail = this.mentorTail[j] as number;
+    if (mentorTail < 0) this.mentorHead[j] = arc;
+    else this.nextOfMentor[mentorTail] = arc;
+    this.mentorTail[j] = arc;
     if (this.primed && this.reducedCost(i, j, cost) < 0) {
       // Saturate it: i now sends one unit too many (deficit), j receives one too many (excess).
       this.arcFlow[arc] = 1;
-      this.assigned[j]?.push(arc);
+      this.linkAssigned(j, arc);
       this.adjustExcess(i, -1);
       this.adjustExcess(this.menteeCount + j, 1);
     }
@@ -233,7 +263,9 @@ export class PodFlow {
   assignment(): Int32Array {
     const result = new Int32Array(this.menteeCount).fill(-1);
     for (let j = 0; j < this.mentorCount; j++) {
-      for (const arc of this.assigned[j] ?? []) result[this.arcMentee[arc] ?? 0] = j;
+      for (let arc = this.assignedHead[j] as number; arc >= 0; arc = this.nextAssigned[arc] as number) {
+        result[this.arcMentee[arc] as number] = j;
+      }
     }
     return result;
   }
@@ -242,7 +274,9 @@ export class PodFlow {
   cost(): number {
     let total = 0;
     for (let j = 0; j < this.mentorCount; j++) {
-      for (const arc of this.assigned[j] ?? []) total += this.arcCost[arc] ?? 0;
+      for (let arc = this.assignedHead[j] as number; arc >= 0; arc = this.nextAssigned[arc] as number) {
+        total += this.arcCost[arc] as number;
+      }
       const base = j * this.slotStride;
       const load = this.load[j] ?? 0;
       for (let k = 0; k < load; k++) total += this.marginals[base + k] ?? 0;
@@ -340,9 +374,8 @@ export class PodFlow {
         }
       } else if (v >= menteeCount) {
         const j = v - menteeCount;
-        const arcs = this.mentorArcs[j] as number[];
-        for (let k = 0; k < arcs.length; k++) {
-          const arc = arcs[k] as number;
+        const nextOfMentor = this.nextOfMentor;
+        for (let arc = this.mentorHead[j] as number; arc >= 0; arc = nextOfMentor[arc] as number) {
           if (arcFlow[arc]) continue;
           const i = arcMentee[arc] as number;
           reach(i, dv + (arcCost[arc] as number) + (pi[i] as number) - piV);
@@ -350,9 +383,8 @@ export class PodFlow {
         const taken = load[j] as number;
         if (taken > 0) reach(sink, dv - (marginals[j * stride + taken - 1] as number) + (pi[sink] as number) - piV);
       } else {
-        const arcs = this.menteeArcs[v] as number[];
-        for (let k = 0; k < arcs.length; k++) {
-          const arc = arcs[k] as number;
+        const nextOfMentee = this.nextOfMentee;
+        for (let arc = this.menteeHead[v] as number; arc >= 0; arc = nextOfMentee[arc] as number) {
           if (!arcFlow[arc]) continue;
           const u = menteeCount + (arcMentor[arc] as number);
           reach(u, dv - (arcCost[arc] as number) + (pi[u] as number) - piV);
@@ -375,8 +407,9 @@ export class PodFlow {
     }
     for (let i = 0; i < this.menteeCount; i++) {
       let best = 0; // the unmatched arc: cost 0 to the sink
-      for (const arc of this.menteeArcs[i] ?? []) {
-        const candidate = (pi[this.menteeCount + (this.arcMentor[arc] ?? 0)] ?? 0) - (this.arcCost[arc] ?? 0);
+      for (let arc = this.menteeHead[i] as number; arc >= 0; arc = this.nextOfMentee[arc] as number) {
+        const candidate =
+          (pi[this.menteeCount + (this.arcMentor[arc] as number)] as number) - (this.arcCost[arc] as number);
         if (candidate > best) best = candidate;
       }
       pi[i] = best;
@@ -421,6 +454,10 @@ export class PodFlow {
     this.arcMentor = grow(this.arcMentor, new Int32Array(size));
     this.arcCost = grow(this.arcCost, new Float64Array(size));
     this.arcFlow = grow(this.arcFlow, new Uint8Array(size));
+    this.nextOfMentee = grow(this.nextOfMentee, new Int32Array(size));
+    this.nextOfMentor = grow(this.nextOfMentor, new Int32Array(size));
+    this.nextAssigned = grow(this.nextAssigned, new Int32Array(size));
+    this.previousAssigned = grow(this.previousAssigned, new Int32Array(size));
   }
 
   // Per-search state of `augmentFrom`, in fields so that `relax` is a plain (inlinable) method.
@@ -480,9 +517,8 @@ export class PodFlow {
       settledList[settledCount++] = u;
       const piU = pi[u] as number;
       if (u < menteeCount) {
-        const arcs = this.menteeArcs[u] as number[];
-        for (let k = 0; k < arcs.length; k++) {
-          const arc = arcs[k] as number;
+        const nextOfMentee = this.nextOfMentee;
+        for (let arc = this.menteeHead[u] as number; arc >= 0; arc = nextOfMentee[arc] as number) {
           if (arcFlow[arc]) continue;
           const v = menteeCount + (arcMentor[arc] as number);
           if (settled[v] !== run) this.relax(v, du + (arcCost[arc] as number) + piU - (pi[v] as number), u, arc);
@@ -490,9 +526,8 @@ export class PodFlow {
         if (!unmatched[u] && settled[sink] !== run) this.relax(sink, du + piU - (pi[sink] as number), u, unmatchedArc);
       } else if (u < sink) {
         const j = u - menteeCount;
-        const arcs = this.assigned[j] as number[];
-        for (let k = 0; k < arcs.length; k++) {
-          const arc = arcs[k] as number;
+        const nextAssigned = this.nextAssigned;
+        for (let arc = this.assignedHead[j] as number; arc >= 0; arc = nextAssigned[arc] as number) {
           const v = arcMentee[arc] as number;
           if (settled[v] !== run) this.relax(v, du - (arcCost[arc] as number) + piU - (pi[v] as number), u, arc);
         }
@@ -509,7 +544,8 @@ export class PodFlow {
           }
         }
         const list = this.unmatchedList;
-        for (let k = 0; k < list.length; k++) {
+        const unmatchedCount = this.unmatchedCount;
+        for (let k = 0; k < unmatchedCount; k++) {
           const i = list[k] as number;
           if (settled[i] !== run) this.relax(i, du + piU - (pi[i] as number), u, unmatchedArc);
         }
@@ -540,17 +576,33 @@ export class PodFlow {
     this.unmatched[i] = value ? 1 : 0;
     const list = this.unmatchedList;
     if (value) {
-      this.unmatchedAt[i] = list.length;
-      list.push(i);
+      this.unmatchedAt[i] = this.unmatchedCount;
+      list[this.unmatchedCount++] = i;
     } else {
-      const at = this.unmatchedAt[i] ?? -1;
-      const last = list.pop() ?? i;
+      const at = this.unmatchedAt[i] as number;
+      const last = list[--this.unmatchedCount] as number;
       if (last !== i) {
         list[at] = last;
         this.unmatchedAt[last] = at;
       }
       this.unmatchedAt[i] = -1;
     }
+  }
+
+  private linkAssigned(j: number, arc: number): void {
+    const head = this.assignedHead[j] as number;
+    this.nextAssigned[arc] = head;
+    this.previousAssigned[arc] = -1;
+    if (head >= 0) this.previousAssigned[head] = arc;
+    this.assignedHead[j] = arc;
+  }
+
+  private unlinkAssigned(j: number, arc: number): void {
+    const next = this.nextAssigned[arc] as number;
+    const previous = this.previousAssigned[arc] as number;
+    if (previous >= 0) this.nextAssigned[previous] = next;
+    else this.assignedHead[j] = next;
+    if (next >= 0) this.previousAssigned[next] = previous;
   }
 
   private applyStep(u: number, v: number, arc: number): void {
@@ -560,17 +612,14 @@ export class PodFlow {
       if (v === sink) this.setUnmatched(u, true);
       else {
         this.arcFlow[arc] = 1;
-        this.assigned[v - menteeCount]?.push(arc);
+        this.linkAssigned(v - menteeCount, arc);
       }
     } else if (u < sink) {
       const j = u - menteeCount;
       if (v === sink) this.load[j] = (this.load[j] ?? 0) + 1;
       else {
         this.arcFlow[arc] = 0;
-        const list = this.assigned[j] ?? [];
-        const index = list.indexOf(arc);
-        list[index] = list[list.length - 1] ?? arc;
-        list.pop();
+        this.unlinkAssigned(j, arc);
       }
     } else if (v < menteeCount) {
       this.setUnmatched(v, false);
