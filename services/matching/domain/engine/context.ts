@@ -10,7 +10,7 @@ import {
   resolvePairings,
 } from './participants';
 import type { MatchingInput, MatchingPerson, PairRule, PairScore, PastPairing } from './types';
-import { overlapMinutes, type WorkSessions, workSessions } from './working-hours';
+import { overlapMinutes, type ReferenceWeek, referenceWeek, type WorkSessions, weekSessions } from './working-hours';
 
 export const normalizeTag = (tag: string): string => tag.trim().toLowerCase();
 
@@ -42,6 +42,8 @@ export class MatchingContext {
   private readonly pastKeys: Set<string>;
   private readonly tags = new Map<string, PersonTags>();
   private readonly sessions = new Map<string, WorkSessions>();
+  private readonly stayable = new Map<string, string | null>();
+  private readonly week: ReferenceWeek;
 
   constructor(input: MatchingInput) {
     if (!(input.runDate instanceof Date) || Number.isNaN(input.runDate.getTime())) {
@@ -49,6 +51,7 @@ export class MatchingContext {
     }
     this.params = resolveParameters(input);
     this.runDate = input.runDate;
+    this.week = referenceWeek(input.runDate);
     const byId = new Map<string, MatchingPerson>();
     for (const person of input.people) {
       if (byId.has(person.personId)) throw new RangeError(`person ${person.personId} appears twice`);
@@ -85,7 +88,7 @@ export class MatchingContext {
   sessionsOf(person: MatchingPerson): WorkSessions {
     let sessions = this.sessions.get(person.personId);
     if (!sessions) {
-      sessions = workSessions(person.timezone, person.workingHours, this.runDate);
+      sessions = weekSessions(person.timezone, person.workingHours, this.week);
       this.sessions.set(person.personId, sessions);
     }
     return sessions;
@@ -113,10 +116,13 @@ export class MatchingContext {
 
   /** The mentee's current unlocked mentor, when staying with them is allowed (so leaving is a move). */
   stayableMentorOf(mentee: MatchingPerson): string | null {
+    const known = this.stayable.get(mentee.personId);
+    if (known !== undefined) return known;
     const currentId = this.pairings.currentMentorOf.get(mentee.personId);
-    if (currentId === undefined) return null;
-    const current = this.byId.get(currentId);
-    return current && this.checkPair(current, mentee) === null ? currentId : null;
+    const current = currentId === undefined ? undefined : this.byId.get(currentId);
+    const stay = current && this.checkPair(current, mentee) === null ? current.personId : null;
+    this.stayable.set(mentee.personId, stay);
+    return stay;
   }
 
   isExistingPairing(mentorId: string, menteeId: string): boolean {

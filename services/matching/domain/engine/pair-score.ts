@@ -57,28 +57,28 @@ const hours = (minutes: number): string => `${Math.floor(minutes / 60)}h${String
 
 /** The score's named contributions, largest magnitude first (zero terms left out). */
 export const explainFeatures = (cp: Centipoints, shape: ScoringShape, features: PairFeatures): Factor[] => {
-  const terms: Array<[FactorName, number, string]> = [
-    [
-      'overlap',
-      overlapPoints(cp, shape, features.overlapMinutes),
-      `${hours(features.overlapMinutes)} shared working time`,
-    ],
-    ['language', languagePoints(cp, features.sharedLanguage), 'share a language'],
-    [
-      'skills',
-      skillsPoints(cp, features.goalsCovered, features.goalsTotal),
-      `mentor's skills cover ${features.goalsCovered} of ${features.goalsTotal} growth goals`,
-    ],
-    [
-      'seniority',
-      seniorityPoints(cp, shape, features.levelGap),
-      `level gap ${features.levelGap} (preferred ${shape.preferredLevelGap})`,
-    ],
-    ['repeatPast', repeatPoints(cp, features.repeatsPast), 'they were paired in an earlier cycle'],
-    ['move', movePoints(cp, features.movesMentee), 'mentee leaves their current pod'],
-  ];
-  return terms
-    .filter(([, points]) => points !== 0)
-    .map(([name, points, detail]) => ({ name, points: points / 100, detail }))
-    .sort((a, b) => Math.abs(b.points) - Math.abs(a.points) || (a.name < b.name ? -1 : 1));
+  // Details are only written for the terms that count (this runs for every pair of every pod).
+  const factors: Factor[] = [];
+  const add = (name: FactorName, points: number, detail: () => string): void => {
+    if (points !== 0) factors.push({ name, points: points / 100, detail: detail() });
+  };
+  add(
+    'overlap',
+    overlapPoints(cp, shape, features.overlapMinutes),
+    () => `${hours(features.overlapMinutes)} shared working time`,
+  );
+  add('language', languagePoints(cp, features.sharedLanguage), () => 'share a language');
+  add(
+    'skills',
+    skillsPoints(cp, features.goalsCovered, features.goalsTotal),
+    () => `mentor's skills cover ${features.goalsCovered} of ${features.goalsTotal} growth goals`,
+  );
+  add(
+    'seniority',
+    seniorityPoints(cp, shape, features.levelGap),
+    () => `level gap ${features.levelGap} (preferred ${shape.preferredLevelGap})`,
+  );
+  add('repeatPast', repeatPoints(cp, features.repeatsPast), () => 'they were paired in an earlier cycle');
+  add('move', movePoints(cp, features.movesMentee), () => 'mentee leaves their current pod');
+  return factors.sort((a, b) => Math.abs(b.points) - Math.abs(a.points) || (a.name < b.name ? -1 : 1));
 };

@@ -95,14 +95,29 @@ export const parseLocalTime = (value: string): number => {
 
 const sessionCache = new Map<string, WorkSessions>();
 
-/** A person's five working sessions in the reference week, cached by zone, hours and week. */
-export const workSessions = (timeZone: string, hours: WorkingHours, runDate: Date): WorkSessions => {
+/** The reference week of a run date, worked out once per run. */
+export interface ReferenceWeek {
+  weekdays: Array<[number, number, number]>;
+  /** Cache key part: the Monday's date. */
+  key: string;
+}
+
+export const referenceWeek = (runDate: Date): ReferenceWeek => {
   const weekdays = referenceWeekdays(runDate);
-  const [firstDay] = weekdays;
-  const key = `${timeZone}|${hours.start}|${hours.end}|${firstDay?.join('-')}`;
+  return { weekdays, key: weekdays[0]?.join('-') ?? '' };
+};
+
+/** A person's five working sessions in the reference week, cached by zone, hours and week. */
+export const workSessions = (timeZone: string, hours: WorkingHours, runDate: Date): WorkSessions =>
+  weekSessions(timeZone, hours, referenceWeek(runDate));
+
+export const weekSessions = (timeZone: string, hours: WorkingHours, week: ReferenceWeek): WorkSessions => {
+  const key = `${timeZone}|${hours.start}|${hours.end}|${week.key}`;
   const cached = sessionCache.get(key);
   if (cached) return cached;
 
+  const weekdays = week.weekdays;
+  const [firstDay] = weekdays;
   const start = parseLocalTime(hours.start);
   const end = parseLocalTime(hours.end);
   const weekStart = firstDay ? Date.UTC(firstDay[0], firstDay[1] - 1, firstDay[2]) : 0;
