@@ -40,6 +40,23 @@ class TagBits {
   }
 }
 
+/** Working state of one `scanAll`, shared by its per-mentee rows. */
+interface RowScan {
+  keep: number;
+  skipMentor: Uint8Array;
+  scores: Int32Array | null;
+  candidates: Int32Array;
+  candidateScores: Float64Array;
+  candidateCount: Int32Array;
+  bestLeftOut: Float64Array;
+  topMentor: Int32Array;
+  topScore: Float64Array;
+  /** Row length of `skillTable` (most goals + 1). */
+  skillRow: number;
+  skillTable: Int32Array;
+  seniorityTable: Int32Array;
+}
+
 export interface ScanResult {
   keep: number;
   /** Mentee i's best mentors are candidates[i * keep + c] for c < candidateCount[i], best first. */
@@ -317,110 +334,133 @@ export class DomainIndex {
    * keeps the whole score matrix when it fits in `maxMatrixEntries`.
    */
   scanAll(keep: number, skipMentor: Uint8Array, maxMatrixEntries = defaultMaxMatrixEntries): ScanResult {
-    const { rules, centipoints: cp, scoring } = this.context.params;
+    const { centipoints: cp, scoring } = this.context.params;
     const menteeCount = this.mentees.length;
     const mentorCount = this.mentors.length;
-    const scores =
-      menteeCount * mentorCount <= maxMatrixEntries ? new Int32Array(menteeCount * mentorCount).fill(noPair) : null;
-    // Flat, `keep` slots per mentee: one allocation instead of two small arrays per mentee.
-    const candidates = new Int32Array(menteeCount * keep);
-    const candidateScores = new Float64Array(menteeCount * keep);
-    const candidateCount = new Int32Array(menteeCount);
-    const bestLeftOut = new Float64Array(menteeCount).fill(forbidden);
-    const topMentor = new Int32Array(keep + 1);
-    const topScore = new Float64Array(keep + 1);
-    const minOverlap = rules.minOverlapMinutes;
-
     const maxGoals = Math.max(0, ...Array.from(this.menteeGoalCount));
     const skillTable = new Int32Array((maxGoals + 1) * (maxGoals + 1));
     for (let total = 0; total <= maxGoals; total++) {
       for (let covered = 0; covered <= total; covered++)
         skillTable[total * (maxGoals + 1) + covered] = skillsPoints(cp, covered, total);
     }
-    const seniorityTable = Int32Array.from({ length: 64 }, (_, gap) => seniorityPoints(cp, scoring, gap));
+    const scan: RowScan = {
+      keep,
+      skipMentor,
+      scores:
+        menteeCount * mentorCount <= maxMatrixEntries ? new Int32Array(menteeCount * mentorCount).fill(noPair) : null,
+      // Flat, `keep` slots per mentee: one allocation instead of two small arrays per mentee.
+      candidates: new Int32Array(menteeCount * keep),
+      candidateScores: new Float64Array(menteeCount * keep),
+      candidateCount: new Int32Array(menteeCount),
+      bestLeftOut: new Float64Array(menteeCount).fill(forbidden),
+      topMentor: new Int32Array(keep + 1),
+      topScore: new Float64Array(keep + 1),
+      skillRow: maxGoals + 1,
+      skillTable,
+      seniorityTable: Int32Array.from({ length: 64 }, (_, gap) => seniorityPoints(cp, scoring, gap)),
+    };
+    let allowedPairs = 0;
+    // One call per mentee: a small hot method is optimised early and whole, unlike a long nested loop
+    // that the JIT can only enter through its inner loop (and leaves on every outer iteration).
+    for (let i = 0; i < menteeCount; i++) allowedPairs += this.scanRow(i, scan);
+    this.scores = scan.scores;
+    return {
+      keep,
+      candidates: scan.candidates,
+      candidateScores: scan.candidateScores,
+      candidateCount: scan.candidateCount,
+      bestLeftOut: scan.bestLeftOut,
+      allowedPairs,
+    };
+  }
+
+  /** Scores mentee i against every senior-enough mentor (see `scanAll`); returns its allowed pairs. */
+  private scanRow(i: number, scan: RowScan): number {
+    const { rules, centipoints: cp } = this.context.params;
+    const { keep, skipMentor, scores, topMentor, topScore, skillTable, seniorityTable } = scan;
+    const mentorCount = this.mentors.length;
+    const minOverlap = rules.minOverlapMinutes;
     const profiles = this.profileSessions.length;
     const overlapTable = this.overlapTable;
     const { mentorProfile, mentorLevel, accepting, blockedStamp, mentorSkills, mentorLanguages, overlapScore } = this;
+    const compatible = this.compatible;
     const skillWords = this.skillWords;
     const languageWords = this.languageWords;
     const languageWeight = cp.language;
     const repeatPenalty = cp.repeatPast;
     const movePenalty = cp.move;
 
+    this.stampConflicts(i);
+    const stamp = this.stamp;
+    const menteeLevel = this.menteeLevel[i] as number;
+    const senior = this.seniorMentorCount(i);
+    const goalRow = (this.menteeGoalCount[i] as number) * scan.skillRow;
+    const goal0 = this.menteeGoals[i * skillWords] as number;
+    const language0 = this.menteeLanguages[i * languageWords] as number;
+    const profileRow = (this.menteeProfile[i] as number) * profiles;
+    const stay = this.stayWith[i] as number;
+    const past = this.pastMentors[i] as number[];
+    const rowBase = i * mentorCount;
+    let held = 0;
     let allowedPairs = 0;
-    for (let i = 0; i < menteeCount; i++) {
-      this.stampConflicts(i);
-      const stamp = this.stamp;
-      const menteeLevel = this.menteeLevel[i] as number;
-      const senior = this.seniorMentorCount(i);
-      const goalRow = (this.menteeGoalCount[i] as number) * (maxGoals + 1);
-      const goal0 = this.menteeGoals[i * skillWords] as number;
-      const language0 = this.menteeLanguages[i * languageWords] as number;
-      const profileRow = (this.menteeProfile[i] as number) * profiles;
-      const stay = this.stayWith[i] as number;
-      const past = this.pastMentors[i] as number[];
-      const rowBase = i * mentorCount;
-      let held = 0;
-      for (let j = 0; j < senior; j++) {
-        if (blockedStamp[j] === stamp || !accepting[j]) continue;
-        const overlap = overlapTable
-          ? (overlapTable[profileRow + (mentorProfile[j] as number)] as number)
-          : this.overlapOf(i, j);
-        if (overlap < minOverlap) continue;
-        let covered: number;
-        let sharedLanguage: boolean;
-        if (skillWords === 1) covered = popcount((mentorSkills[j] as number) & goal0);
-        else {
-          covered = 0;
-          for (let w = 0; w < skillWords; w++) {
-            covered += popcount(
-              (mentorSkills[j * skillWords + w] as number) & (this.menteeGoals[i * skillWords + w] as number),
-            );
-          }
+    for (let j = 0; j < senior; j++) {
+      if (blockedStamp[j] === stamp || !accepting[j]) continue;
+      const overlap = overlapTable
+        ? (overlapTable[profileRow + (mentorProfile[j] as number)] as number)
+        : this.overlapOf(i, j);
+      if (overlap < minOverlap) continue;
+      let covered: number;
+      let sharedLanguage: boolean;
+      if (skillWords === 1) covered = popcount((mentorSkills[j] as number) & goal0);
+      else {
+        covered = 0;
+        for (let w = 0; w < skillWords; w++) {
+          covered += popcount(
+            (mentorSkills[j * skillWords + w] as number) & (this.menteeGoals[i * skillWords + w] as number),
+          );
         }
-        if (languageWords === 1) sharedLanguage = ((mentorLanguages[j] as number) & language0) !== 0;
-        else {
-          sharedLanguage = false;
-          for (let w = 0; w < languageWords; w++) {
-            if (
-              ((mentorLanguages[j * languageWords + w] as number) &
-                (this.menteeLanguages[i * languageWords + w] as number)) !==
-              0
-            ) {
-              sharedLanguage = true;
-            }
-          }
-        }
-        const score =
-          (overlapScore[overlap] as number) +
-          (sharedLanguage ? languageWeight : 0) +
-          (skillTable[goalRow + covered] as number) +
-          (seniorityTable[(mentorLevel[j] as number) - menteeLevel] as number) -
-          (past.length > 0 && past.includes(j) ? repeatPenalty : 0) -
-          (stay >= 0 && stay !== j ? movePenalty : 0);
-        allowedPairs += 1;
-        this.compatible[j] = (this.compatible[j] as number) + 1;
-        if (scores) scores[rowBase + j] = score;
-        if (skipMentor[j]) continue;
-        // Insertion into a list sorted by score, best first, at most keep + 1 long.
-        if (held === keep + 1 && score <= (topScore[keep] as number)) continue;
-        let position = held < keep + 1 ? held++ : keep;
-        while (position > 0 && (topScore[position - 1] as number) < score) {
-          topScore[position] = topScore[position - 1] as number;
-          topMentor[position] = topMentor[position - 1] as number;
-          position -= 1;
-        }
-        topScore[position] = score;
-        topMentor[position] = j;
       }
-      const kept = Math.min(held, keep);
-      candidates.set(topMentor.subarray(0, kept), i * keep);
-      candidateScores.set(topScore.subarray(0, kept), i * keep);
-      candidateCount[i] = kept;
-      if (held > keep) bestLeftOut[i] = topScore[keep] as number;
+      if (languageWords === 1) sharedLanguage = ((mentorLanguages[j] as number) & language0) !== 0;
+      else {
+        sharedLanguage = false;
+        for (let w = 0; w < languageWords; w++) {
+          if (
+            ((mentorLanguages[j * languageWords + w] as number) &
+              (this.menteeLanguages[i * languageWords + w] as number)) !==
+            0
+          ) {
+            sharedLanguage = true;
+          }
+        }
+      }
+      const score =
+        (overlapScore[overlap] as number) +
+        (sharedLanguage ? languageWeight : 0) +
+        (skillTable[goalRow + covered] as number) +
+        (seniorityTable[(mentorLevel[j] as number) - menteeLevel] as number) -
+        (past.length > 0 && past.includes(j) ? repeatPenalty : 0) -
+        (stay >= 0 && stay !== j ? movePenalty : 0);
+      allowedPairs += 1;
+      compatible[j] = (compatible[j] as number) + 1;
+      if (scores) scores[rowBase + j] = score;
+      if (skipMentor[j]) continue;
+      // Insertion into a list sorted by score, best first, at most keep + 1 long.
+      if (held === keep + 1 && score <= (topScore[keep] as number)) continue;
+      let position = held < keep + 1 ? held++ : keep;
+      while (position > 0 && (topScore[position - 1] as number) < score) {
+        topScore[position] = topScore[position - 1] as number;
+        topMentor[position] = topMentor[position - 1] as number;
+        position -= 1;
+      }
+      topScore[position] = score;
+      topMentor[position] = j;
     }
-    this.scores = scores;
-    return { keep, candidates, candidateScores, candidateCount, bestLeftOut, allowedPairs };
+    const kept = Math.min(held, keep);
+    scan.candidates.set(topMentor.subarray(0, kept), i * keep);
+    scan.candidateScores.set(topScore.subarray(0, kept), i * keep);
+    scan.candidateCount[i] = kept;
+    if (held > keep) scan.bestLeftOut[i] = topScore[keep] as number;
+    return allowedPairs;
   }
 
   /** Why mentee i has no compatible mentor at all, by the first rule that leaves no candidate (or null). */

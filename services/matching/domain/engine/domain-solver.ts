@@ -165,6 +165,11 @@ export const solveDomain = (context: MatchingContext, index: DomainIndex): Domai
    * returns how many. rc(f, j) = -(B + s) + pi_f - pi_j < 0 needs pi_j > pi_f - B - s >= threshold, so
    * a full scan visits mentors in decreasing potential and stops at the threshold.
    */
+  const scoreMatrix = index.scoreMatrix;
+  const scoreOf = (i: number, j: number): number => {
+    const score = scoreMatrix ? (scoreMatrix[i * mentorCount + j] as number) : index.pairScore(i, j);
+    return score === noPair ? forbidden : score;
+  };
   const price = (): number => {
     pricingRounds += 1;
     const pi = flow.potential;
@@ -186,11 +191,6 @@ export const solveDomain = (context: MatchingContext, index: DomainIndex): Domai
     openMentors.sort((a, b) => (pi[flowCount + b] ?? 0) - (pi[flowCount + a] ?? 0));
     const open = openMentors.length;
     for (let t = 0; t < open; t++) openPotentials[t] = pi[flowCount + (openMentors[t] ?? 0)] ?? 0;
-    const matrix = index.scoreMatrix;
-    const scoreOf = (i: number, j: number): number => {
-      const score = matrix ? (matrix[i * mentorCount + j] ?? noPair) : index.pairScore(i, j);
-      return score === noPair ? forbidden : score;
-    };
     let added = 0;
     for (let f = 0; f < flowCount; f++) {
       const i = flowMentees[f] ?? 0;

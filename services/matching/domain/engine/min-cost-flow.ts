@@ -244,19 +244,35 @@ export class PodFlow {
 
   /** Routes every imbalance; afterwards the flow is optimal for the current arcs and marginals. */
   solve(): void {
-    if (!this.primed) this.prime();
-    while (this.pending.length > 0) {
-      const node = this.pending.pop() ?? 0;
-      while ((this.excess[node] ?? 0) > 0) {
+    if (!this.primed) {
+      this.prime();
+      // Aim once at the start: the first searches walk straight to a free slot, and every call site of
+      // the loop below has run before the JIT optimises it (an unvisited site costs a deoptimisation).
+      this.aimPotentials();
+    }
+    this.drain();
+    this.reanchor();
+  }
+
+  private drain(): void {
+    const pending = this.pending;
+    const excess = this.excess;
+    while (pending.length > 0) {
+      const node = pending.pop() as number;
+      while ((excess[node] as number) > 0) {
         // Searches that sweep large parts of the graph mean the potentials have gone stale: re-aim them.
         if (this.workSinceAim > this.aimBudget()) this.aimPotentials();
         this.augmentFrom(node);
       }
     }
-    // Potentials only matter up to a constant; re-anchoring keeps them small.
-    const anchor = this.potential[this.sink] ?? 0;
-    if (anchor !== 0)
-      for (let v = 0; v < this.potential.length; v++) this.potential[v] = (this.potential[v] ?? 0) - anchor;
+  }
+
+  /** Potentials only matter up to a constant; re-anchoring keeps them small. */
+  private reanchor(): void {
+    const potential = this.potential;
+    const anchor = potential[this.sink] as number;
+    if (anchor === 0) return;
+    for (let v = 0; v < potential.length; v++) potential[v] = (potential[v] as number) - anchor;
   }
 
   /** Each mentee's mentor index, or -1 when unmatched. */
