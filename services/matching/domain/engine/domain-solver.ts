@@ -170,81 +170,97 @@ export const solveDomain = (context: MatchingContext, index: DomainIndex): Domai
     const score = scoreMatrix ? (scoreMatrix[i * mentorCount + j] as number) : index.pairScore(i, j);
     return score === noPair ? forbidden : score;
   };
+  const openMentors = new Int32Array(mentorCount);
+  const risen = new Int32Array(mentorCount);
+  /** Re-certifies mentee f against the mentors whose potential rose; returns the new certificate. */
+  const recertify = (f: number, i: number, risenCount: number): number => {
+    const pi = flow.potential;
+    let highest = certified[f] as number;
+    for (let r = 0; r < risenCount; r++) {
+      const j = risen[r] as number;
+      const score = scoreOf(i, j);
+      if (score === forbidden) continue;
+      const value = score + (pi[flowCount + j] as number);
+      if (value > highest && !hasArc(f, j)) highest = value;
+    }
+    certified[f] = highest;
+    return highest;
+  };
+  /**
+   * Scans mentee f's left-out pairs in potential order down to the threshold its bound implies, adds
+   * the best one if its reduced cost is negative and keeps the next best as f's certificate.
+   */
+  const priceMentee = (f: number, i: number, base: number, bound: number, open: number): number => {
+    const threshold = base - bound;
+    if ((openPotentials[0] as number) <= threshold) {
+      certified[f] = bound + (openPotentials[0] as number);
+      return 0;
+    }
+    // The two largest s + pi_j among f's left-out pairs: the first is added if it beats f's value,
+    // the second (or the first, if nothing is added) is the new certificate.
+    let bestMentor = -1;
+    let bestScore = 0;
+    let bestValue = forbidden;
+    let secondValue = forbidden;
+    let t = 0;
+    for (; t < open; t++) {
+      const potential = openPotentials[t] as number;
+      if (potential <= threshold) break;
+      const j = openMentors[t] as number;
+      const score = scoreOf(i, j);
+      if (score === forbidden) continue;
+      const value = score + potential;
+      if (value <= secondValue || hasArc(f, j)) continue;
+      if (value > bestValue) {
+        secondValue = bestValue;
+        bestValue = value;
+        bestMentor = j;
+        bestScore = score;
+      } else {
+        secondValue = value;
+      }
+    }
+    // Mentors past the threshold add at most bound + their potential, which is <= base.
+    const tail = t < open ? bound + (openPotentials[t] as number) : forbidden;
+    const improves = bestMentor >= 0 && bestValue > base;
+    certified[f] = Math.max(improves ? secondValue : bestValue, tail);
+    if (!improves) return 0;
+    addArc(f, bestMentor, bestScore);
+    return 1;
+  };
   const price = (): number => {
     pricingRounds += 1;
     const pi = flow.potential;
-    const openMentors: number[] = [];
-    const risen: number[] = [];
+    let open = 0;
+    let risenCount = 0;
     for (let j = 0; j < mentorCount; j++) {
-      const potential = pi[flowCount + j] ?? 0;
+      const potential = pi[flowCount + j] as number;
       if (flow.mentorCapacity(j) > 0) {
-        openMentors.push(j);
+        openMentors[open++] = j;
         // A mentor closed at the last round is in no certificate yet: treat it like a risen one.
-        if (!wasOpen[j] || potential > (lastPotential[j] ?? 0)) risen.push(j);
+        if (!wasOpen[j] || potential > (lastPotential[j] as number)) risen[risenCount++] = j;
         wasOpen[j] = 1;
       } else {
         wasOpen[j] = 0;
       }
       lastPotential[j] = potential;
     }
-    const incremental = risen.length * 4 <= openMentors.length;
-    openMentors.sort((a, b) => (pi[flowCount + b] ?? 0) - (pi[flowCount + a] ?? 0));
-    const open = openMentors.length;
-    for (let t = 0; t < open; t++) openPotentials[t] = pi[flowCount + (openMentors[t] ?? 0)] ?? 0;
+    if (open === 0) return 0;
+    const incremental = risenCount * 4 <= open;
+    openMentors
+      .subarray(0, open)
+      .sort((a, b) => (pi[flowCount + b] as number) - (pi[flowCount + a] as number) || a - b);
+    for (let t = 0; t < open; t++) openPotentials[t] = pi[flowCount + (openMentors[t] as number)] as number;
     let added = 0;
     for (let f = 0; f < flowCount; f++) {
-      const i = flowMentees[f] ?? 0;
-      const bound = scan.bestLeftOut[i] ?? forbidden;
-      if (bound === forbidden || open === 0) continue;
-      const base = (pi[f] ?? 0) - bonus;
-      if (incremental && (certified[f] ?? 0) !== Number.POSITIVE_INFINITY) {
-        let highest = certified[f] ?? 0;
-        for (const j of risen) {
-          const score = scoreOf(i, j);
-          if (score === forbidden) continue;
-          const value = score + (pi[flowCount + j] ?? 0);
-          if (value > highest && !hasArc(f, j)) highest = value;
-        }
-        certified[f] = highest;
-        if (highest <= base) continue;
-      }
-      const threshold = base - bound;
-      if ((openPotentials[0] ?? 0) <= threshold) {
-        certified[f] = bound + (openPotentials[0] ?? 0);
+      const i = flowMentees[f] as number;
+      const bound = scan.bestLeftOut[i] as number;
+      if (bound === forbidden) continue;
+      const base = (pi[f] as number) - bonus;
+      if (incremental && (certified[f] as number) !== Number.POSITIVE_INFINITY && recertify(f, i, risenCount) <= base) {
         continue;
       }
-      // The two largest s + pi_j among f's left-out pairs: the first is added if it beats f's value,
-      // the second (or the first, if nothing is added) is the new certificate.
-      let bestMentor = -1;
-      let bestScore = 0;
-      let bestValue = forbidden;
-      let secondValue = forbidden;
-      let t = 0;
-      for (; t < open; t++) {
-        const potential = openPotentials[t] ?? 0;
-        if (potential <= threshold) break;
-        const j = openMentors[t] ?? 0;
-        const score = scoreOf(i, j);
-        if (score === forbidden) continue;
-        const value = score + potential;
-        if (value <= secondValue || hasArc(f, j)) continue;
-        if (value > bestValue) {
-          secondValue = bestValue;
-          bestValue = value;
-          bestMentor = j;
-          bestScore = score;
-        } else {
-          secondValue = value;
-        }
-      }
-      // Mentors past the threshold add at most bound + their potential, which is <= base.
-      const tail = t < open ? bound + (openPotentials[t] ?? 0) : forbidden;
-      const improves = bestMentor >= 0 && bestValue > base;
-      certified[f] = Math.max(improves ? secondValue : bestValue, tail);
-      if (improves) {
-        addArc(f, bestMentor, bestScore);
-        added += 1;
-      }
+      added += priceMentee(f, i, base, bound, open);
     }
     pricedArcs += added;
     return added;
