@@ -68,6 +68,15 @@ export const matchingService: ServiceDeclaration = {
       access: { table: 'read-write' },
     },
     {
+      name: 'commit-sweeper',
+      entry: 'services/matching/handlers/commit-sweeper.ts',
+      description:
+        'Finishes a commit abandoned by a crashed or timed-out function, then applies deferred offboardings and re-matches left behind.',
+      memoryMb: 1024,
+      timeoutSeconds: 29,
+      access: { table: 'read-write' },
+    },
+    {
       name: 'outbox-relay',
       entry: 'shared/events/outbox-relay-handler.ts',
       description: 'Relays outbox records from the table stream to the event bus.',
@@ -288,5 +297,13 @@ export const matchingService: ServiceDeclaration = {
       description: 'Our own Person.Offboarded (v1): end the leaver’s pairings, re-match their mentees.',
     },
   ],
-  schedules: [],
+  schedules: [
+    {
+      name: 'commit-sweeper',
+      function: 'commit-sweeper',
+      // Well below the 15 minutes after which a held commit slot counts as abandoned.
+      expression: 'rate(5 minutes)',
+      description: 'Finish abandoned commits; apply deferred offboardings and re-matches left behind.',
+    },
+  ],
 };

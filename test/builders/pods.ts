@@ -2,6 +2,9 @@ import { createInMemoryPairingStore } from '../../services/matching/adapters/in-
 import { createInMemoryPeopleRepository } from '../../services/matching/adapters/in-memory-people-repository';
 import type { PeopleRepository } from '../../services/matching/domain/people-directory';
 import type { Person } from '../../services/matching/domain/person';
+import { CommitInterruptedError } from '../../services/matching/domain/pods/errors';
+import { commitRun, computeRun } from '../../services/matching/domain/pods/matching-runs';
+import type { CommitStep, MatchingRun } from '../../services/matching/domain/pods/model';
 import type { MatchingSettings, PairingDependencies } from '../../services/matching/domain/pods/ports';
 import { fixedClock, sequentialIds } from '../../shared/ports';
 
@@ -68,4 +71,33 @@ export const inMemoryMatching = async (
   };
   const detailTypes = () => store.published.map((recorded) => recorded.event.contract.detailType);
   return { deps, store, directory, clock, detailTypes };
+};
+
+/**
+ * A dry run of everyone whose commit stops after its first step, as when its function crashes
+ * or times out: the run holds the commit slot, `committing`. Returns the run and the first step
+ * it did not apply (in the small organisation: the other pod's placement).
+ */
+export const interruptedCommit = async (
+  deps: PairingDependencies,
+): Promise<{ run: MatchingRun; notApplied: Extract<CommitStep, { kind: 'place' }> }> => {
+  const context = { correlationId: 'corr-commit' };
+  const run = await computeRun(deps, { mode: 'dry-run' }, 'coach-1', context);
+  const apply = deps.pairings.apply;
+  let calls = 0;
+  deps.pairings.apply = async (change, writeContext) => {
+    if (++calls > 1) throw new Error('Task timed out after 29.00 seconds');
+    return apply(change, writeContext);
+  };
+  try {
+    await commitRun({ ...deps, settings: { ...deps.settings, commitConcurrency: 1 } }, run.runId, context);
+    throw new Error('the commit was expected to stop half-way');
+  } catch (error) {
+    if (!(error instanceof CommitInterruptedError)) throw error;
+  } finally {
+    deps.pairings.apply = apply;
+  }
+  const notApplied = (await deps.runs.steps(run.runId)).find((item) => !item.applied)?.step;
+  if (notApplied?.kind !== 'place') throw new Error('a placement was expected to be left');
+  return { run, notApplied };
 };

@@ -10,6 +10,7 @@ import {
 } from '../domain/pods/errors';
 import type {
   CommitStep,
+  DeferredOffboarding,
   MatchingRun,
   Mentorship,
   PastPairing,
@@ -39,16 +40,18 @@ const page = <T>(sorted: T[], keyOf: (item: T) => string, limit: number, cursor?
 /**
  * The pairing and run ports in memory, with the DynamoDB repositories' contract: every change
  * is all-or-nothing and checks the same conditions (one mentorship per mentee, pod load within
- * capacity, one active pod per mentor, the commit slot, steps at most once). For handler tests.
+ * capacity, one active pod per mentor, the commit slot, steps and deferred offboardings at most
+ * once). For handler tests.
  */
 export const createInMemoryPairingStore = (people: PeopleRepository) => {
-  const state = { generation: 0, committingRunId: null as string | null };
+  const state = { generation: 0, committingRunId: null as string | null, commitStartedAt: null as string | null };
   const pods = new Map<string, PodRecord>();
   const mentorPods = new Map<string, string>();
   const members = new Map<string, Map<string, Mentorship>>();
   const mentorships = new Map<string, Mentorship>();
   const past = new Map<string, PastPairing>();
   const pending = new Map<string, PendingRematch>();
+  const deferred = new Map<string, DeferredOffboarding>();
   const requests = new Map<string, ReassignmentRequest>();
   const openRequests = new Map<string, string>();
   const runs = new Map<string, MatchingRun>();
@@ -150,13 +153,17 @@ export const createInMemoryPairingStore = (people: PeopleRepository) => {
       requests.set(change.decidedRequest.requestId, clone(change.decidedRequest));
       openRequests.delete(change.decidedRequest.menteeId);
     }
+    if (change.deferredOffboarding) deferred.delete(change.deferredOffboarding.personId);
     if (change.guard.kind === 'outside-commit') state.generation += 1;
   };
+  const consumedKeyOf = (context: { consumedEvent?: { consumer: string; eventId: string } }) =>
+    context.consumedEvent && `${context.consumedEvent.consumer}#${context.consumedEvent.eventId}`;
 
   const pairings: PairingRepository = {
     matchingState: async () => ({ ...state }),
     snapshot: async () => ({
-      ...state,
+      generation: state.generation,
+      committingRunId: state.committingRunId,
       pods: clone([...pods.values()].filter((pod) => pod.status === 'active')),
       mentorships: clone([...mentorships.values()]),
       pastPairings: clone([...past.values()]),
@@ -193,9 +200,28 @@ export const createInMemoryPairingStore = (people: PeopleRepository) => {
       return new Map(found.filter((person): person is Person => !!person).map((person) => [person.personId, person]));
     },
     pendingRematches: async (triggerId) => clone([...pending.values()].filter((item) => item.triggerId === triggerId)),
-    apply: async (change, context) => {
-      const consumedKey = context.consumedEvent && `${context.consumedEvent.consumer}#${context.consumedEvent.eventId}`;
+    pendingRematchesSince: async (cutoff) =>
+      clone(
+        [...pending.values()]
+          .filter((item) => item.since < cutoff)
+          .sort((a, b) =>
+            `${a.since}#${a.triggerId}#${a.menteeId}`.localeCompare(`${b.since}#${b.triggerId}#${b.menteeId}`),
+          ),
+      ),
+    deferOffboarding: async (deferral, context) => {
+      const consumedKey = consumedKeyOf(context);
       if (consumedKey && consumed.has(consumedKey)) return 'duplicate';
+      if (!state.committingRunId) return 'slot-free';
+      if (!deferred.has(deferral.personId)) deferred.set(deferral.personId, clone(deferral));
+      if (consumedKey) consumed.add(consumedKey);
+      return 'deferred';
+    },
+    deferredOffboardings: async () => clone([...deferred.values()]),
+    apply: async (change, context) => {
+      const consumedKey = consumedKeyOf(context);
+      if (consumedKey && consumed.has(consumedKey)) return 'duplicate';
+      const deferral = change.deferredOffboarding;
+      if (deferral && deferred.get(deferral.personId)?.eventId !== deferral.eventId) return 'already-applied';
       if (change.guard.kind === 'run-step') {
         const { runId, index } = change.guard;
         const stored = steps.get(runId)?.find((item) => item.step.index === index);
@@ -240,13 +266,14 @@ export const createInMemoryPairingStore = (people: PeopleRepository) => {
     },
     get: async (runId) => clone(runs.get(runId)),
     steps: async (runId) => clone(steps.get(runId) ?? []),
-    claimCommit: async (runId, basedOnGeneration) => {
+    claimCommit: async (runId, basedOnGeneration, at) => {
       if (state.committingRunId) throw new CommitInProgressError(state.committingRunId);
       const run = runs.get(runId);
       if (state.generation !== basedOnGeneration || run?.status !== 'dry-run') {
         throw new InputsChangedError(`Pairings changed since dry run ${runId}. Start a new dry run and review it.`);
       }
       state.committingRunId = runId;
+      state.commitStartedAt = at;
       state.generation += 1;
       run.status = 'committing';
     },
@@ -256,6 +283,7 @@ export const createInMemoryPairingStore = (people: PeopleRepository) => {
       if (run?.status !== 'committing' || state.committingRunId !== runId) throw conflict('the commit slot');
       Object.assign(run, { status: 'committed', committedAt });
       state.committingRunId = null;
+      state.commitStartedAt = null;
       state.generation += 1;
       record(events, context.correlationId);
     },
@@ -264,10 +292,11 @@ export const createInMemoryPairingStore = (people: PeopleRepository) => {
       if (run?.status === 'committing') Object.assign(run, { status: 'aborted', abortedReason: reason });
       if (state.committingRunId === runId) {
         state.committingRunId = null;
+        state.commitStartedAt = null;
         state.generation += 1;
       }
     },
   };
 
-  return { pairings, runs: runRepository, published, state, pods, mentorships, requests };
+  return { pairings, runs: runRepository, published, state, pods, mentorships, requests, deferred, pending };
 };

@@ -71,3 +71,16 @@ export const pendingRematchKey = (triggerId: string, menteeId: string) => ({
   pk: `REMATCH#${triggerId}`,
   sk: `MENTEE#${menteeId}`,
 });
+/** Every mentee waiting for a re-match, oldest first: the sweeper finds those left behind by age. */
+export const PENDING_REMATCHES_PARTITION = 'REMATCHES';
+export const pendingRematchesIndexKey = (since: string, triggerId: string, menteeId: string) => ({
+  gsi1pk: PENDING_REMATCHES_PARTITION,
+  gsi1sk: `${since}#${triggerId}#${menteeId}`,
+});
+
+/** Offboardings that arrived while a run held the commit slot: one partition, a handful of items. */
+export const DEFERRED_OFFBOARDINGS_PARTITION = 'DEFERRED#OFFBOARDING';
+export const deferredOffboardingKey = (personId: string) => ({
+  pk: DEFERRED_OFFBOARDINGS_PARTITION,
+  sk: `PERSON#${personId}`,
+});

@@ -7,6 +7,7 @@ import type { WriteContext } from '../domain/people-directory';
 import { type Person, PersonSchema } from '../domain/person';
 import { CommitInProgressError, PairingConflictError, ReassignmentStateError } from '../domain/pods/errors';
 import type {
+  DeferredOffboarding,
   Mentorship,
   PastPairing,
   PendingRematch,
@@ -15,7 +16,7 @@ import type {
   ReassignmentRequest,
 } from '../domain/pods/model';
 import type { PairingChange } from '../domain/pods/pairing-change';
-import type { PairingRepository } from '../domain/pods/ports';
+import type { MatchingState, PairingRepository } from '../domain/pods/ports';
 import {
   batchGet,
   indexPage,
@@ -26,6 +27,8 @@ import {
   retryTransactionConflicts,
 } from './dynamo-reads';
 import {
+  DEFERRED_OFFBOARDINGS_PARTITION,
+  deferredOffboardingKey,
   MENTORSHIPS_PARTITION,
   matchingStateKey,
   menteeMentorshipKey,
@@ -33,10 +36,12 @@ import {
   mentorPodKey,
   mentorshipsIndexKey,
   PAST_PAIRINGS_PARTITION,
+  PENDING_REMATCHES_PARTITION,
   PODS_PARTITION,
   pastPairingKey,
   pastPairingPrefix,
   pastPairingsIndexKey,
+  pendingRematchesIndexKey,
   pendingRematchKey,
   personKey,
   podKey,
@@ -55,7 +60,18 @@ export type DynamoPairingRepositoryOptions = RepositoryOptions;
 const MAX_POD_SIZE = 5;
 
 /** What each item of a change's transaction is, to explain a cancellation. */
-type ItemRole = 'member' | 'mentee' | 'history' | 'pod' | 'mentor' | 'pending' | 'request' | 'state' | 'step' | 'event';
+type ItemRole =
+  | 'member'
+  | 'mentee'
+  | 'history'
+  | 'pod'
+  | 'mentor'
+  | 'pending'
+  | 'request'
+  | 'deferral'
+  | 'state'
+  | 'step'
+  | 'event';
 
 export const podItem = (pod: PodRecord) => ({
   ...podKey(pod.podId),
@@ -76,11 +92,12 @@ const requestItem = (request: ReassignmentRequest) => ({
 /** The attributes `status` and `load` are DynamoDB reserved words. */
 const names = { '#status': 'status', '#load': 'load' };
 
-export const readMatchingState = async (db: DynamoDBDocumentClient, tableName: string) => {
+export const readMatchingState = async (db: DynamoDBDocumentClient, tableName: string): Promise<MatchingState> => {
   const found = await db.send(new GetCommand({ TableName: tableName, Key: matchingStateKey(), ConsistentRead: true }));
   return {
     generation: Number(found.Item?.generation ?? 0),
     committingRunId: (found.Item?.committingRunId as string | undefined) ?? null,
+    commitStartedAt: (found.Item?.commitStartedAt as string | undefined) ?? null,
   };
 };
 
@@ -254,7 +271,14 @@ export const createDynamoPairingRepository = (options: DynamoPairingRepositoryOp
     }
     for (const pending of change.pendingRematches?.add ?? []) {
       push('pending', {
-        Put: { TableName: tableName, Item: { ...pendingRematchKey(pending.triggerId, pending.menteeId), ...pending } },
+        Put: {
+          TableName: tableName,
+          Item: {
+            ...pendingRematchKey(pending.triggerId, pending.menteeId),
+            ...pendingRematchesIndexKey(pending.since, pending.triggerId, pending.menteeId),
+            ...pending,
+          },
+        },
       });
     }
     for (const pending of change.pendingRematches?.remove ?? []) {
@@ -279,6 +303,17 @@ export const createDynamoPairingRepository = (options: DynamoPairingRepositoryOp
           Key: menteeOpenRequestKey(request.menteeId),
           ConditionExpression: 'requestId = :id',
           ExpressionAttributeValues: { ':id': request.requestId },
+        },
+      });
+    }
+    if (change.deferredOffboarding) {
+      const { personId, eventId } = change.deferredOffboarding;
+      push('deferral', {
+        Delete: {
+          TableName: tableName,
+          Key: deferredOffboardingKey(personId),
+          ConditionExpression: 'eventId = :eventId',
+          ExpressionAttributeValues: { ':eventId': eventId },
         },
       });
     }
@@ -309,7 +344,8 @@ export const createDynamoPairingRepository = (options: DynamoPairingRepositoryOp
 
   const explainCancellation = async (error: TransactionCancelledError, roles: readonly ItemRole[]) => {
     const failed = new Set(roles.filter((_, index) => error.conditionFailedAt(index)));
-    if (failed.has('step')) return 'already-applied' as const;
+    // Someone else applied this run step, or carried out this deferred offboarding, first.
+    if (failed.has('step') || failed.has('deferral')) return 'already-applied' as const;
     if (failed.has('state')) {
       throw new CommitInProgressError((await readMatchingState(db, tableName)).committingRunId);
     }
@@ -321,6 +357,7 @@ export const createDynamoPairingRepository = (options: DynamoPairingRepositoryOp
       mentor: 'a mentor’s active pod',
       pending: 'a pending re-match',
       request: 'the reassignment request',
+      deferral: 'a deferred offboarding',
       state: 'the commit slot',
       step: 'the run step',
       event: 'an event',
@@ -332,7 +369,7 @@ export const createDynamoPairingRepository = (options: DynamoPairingRepositoryOp
     matchingState: () => readMatchingState(db, tableName),
 
     async snapshot() {
-      const state = await readMatchingState(db, tableName);
+      const { generation, committingRunId } = await readMatchingState(db, tableName);
       const index = (partition: string) =>
         queryAll(db, {
           TableName: tableName,
@@ -346,7 +383,8 @@ export const createDynamoPairingRepository = (options: DynamoPairingRepositoryOp
         index(PAST_PAIRINGS_PARTITION),
       ]);
       return {
-        ...state,
+        generation,
+        committingRunId,
         pods: pods.map((item) => recordOf<PodRecord>(item)),
         mentorships: mentorships.map((item) => recordOf<Mentorship>(item)),
         pastPairings: past.map((item) => recordOf<PastPairing>(item)),
@@ -441,6 +479,64 @@ export const createDynamoPairingRepository = (options: DynamoPairingRepositoryOp
         ConsistentRead: true,
       });
       return items.map((item) => recordOf<PendingRematch>(item));
+    },
+
+    async pendingRematchesSince(cutoff) {
+      // The index is sorted by the instant each wait started: those left behind are a prefix.
+      const items = await queryAll(db, {
+        TableName: tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :partition AND gsi1sk < :cutoff',
+        ExpressionAttributeValues: { ':partition': PENDING_REMATCHES_PARTITION, ':cutoff': cutoff },
+      });
+      return items.map((item) => recordOf<PendingRematch>(item));
+    },
+
+    async deferOffboarding(deferral, context) {
+      const consumed = context.consumedEvent;
+      if (!consumed) throw new Error('A deferred offboarding is recorded with its consumed event');
+      const consumer = { db, tableName, consumer: consumed.consumer, clock: options.clock };
+      const effects: TransactItem[] = [
+        {
+          ConditionCheck: {
+            TableName: tableName,
+            Key: matchingStateKey(),
+            ConditionExpression: 'attribute_exists(committingRunId)',
+          },
+        },
+        {
+          // A person's first deferral is kept: a second event about the same leaver adds nothing.
+          Update: {
+            TableName: tableName,
+            Key: deferredOffboardingKey(deferral.personId),
+            UpdateExpression:
+              'SET personId = :person, eventId = if_not_exists(eventId, :event), correlationId = if_not_exists(correlationId, :correlation), deferredAt = if_not_exists(deferredAt, :at)',
+            ExpressionAttributeValues: {
+              ':person': deferral.personId,
+              ':event': deferral.eventId,
+              ':correlation': deferral.correlationId,
+              ':at': deferral.deferredAt,
+            },
+          },
+        },
+      ];
+      try {
+        const outcome = await retryTransactionConflicts(() => applyOnce(consumer, consumed.eventId, effects));
+        return outcome === 'applied' ? 'deferred' : 'duplicate';
+      } catch (error) {
+        if (error instanceof TransactionCancelledError && error.conditionFailedAt(0)) return 'slot-free';
+        throw error;
+      }
+    },
+
+    async deferredOffboardings() {
+      const items = await queryAll(db, {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': DEFERRED_OFFBOARDINGS_PARTITION },
+        ConsistentRead: true,
+      });
+      return items.map((item) => recordOf<DeferredOffboarding>(item));
     },
 
     async apply(change, context: WriteContext) {

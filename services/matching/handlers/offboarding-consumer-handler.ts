@@ -7,8 +7,10 @@ import type { PairingDependencies } from '../domain/pods/ports';
 
 /**
  * Person.Offboarded (our own event, from the bus): ends the leaver's pairings once per event
- * and re-matches their mentees at once where a mentor has room. Errors are rethrown (a commit
- * in progress included): the bus retries, then dead-letters the event.
+ * and re-matches their mentees at once where a mentor has room. While a run is being committed
+ * the offboarding is recorded as deferred (the commit, or the commit sweeper, applies it), so a
+ * long commit never sends it to the dead-letter queue. Other errors are rethrown: Lambda
+ * retries, then dead-letters the event.
  */
 export const createOffboardingConsumer =
   (deps: PairingDependencies) =>

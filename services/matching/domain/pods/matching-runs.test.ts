@@ -41,7 +41,7 @@ describe('matching runs', () => {
     expect(detailTypes().filter((type) => type === 'Pod.Formed')).toHaveLength(2);
     expect(detailTypes().at(-1)).toBe('MatchingRun.Completed');
     expect(store.published.at(-1)?.event.data).toMatchObject({ runId: run.runId, mode: 'commit', proven: true });
-    expect(store.state).toEqual({ generation: 2, committingRunId: null });
+    expect(store.state).toEqual({ generation: 2, committingRunId: null, commitStartedAt: null });
 
     // Committing it again changes nothing.
     const again = await commitRun(deps, run.runId, context);

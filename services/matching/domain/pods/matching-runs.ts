@@ -15,6 +15,7 @@ import {
 } from './errors';
 import { changedPeople, fingerprintOf, inputVersionsOf, matchingInputOf, runScope } from './matching-input';
 import type { CommitStep, MatchingRun } from './model';
+import { applyDeferredOffboardings } from './offboarding';
 import type { PairingDependencies } from './ports';
 
 const DEFAULT_MAX_DRY_RUN_AGE_MS = 24 * 3600 * 1000;
@@ -154,11 +155,22 @@ const forEachLimited = async <T>(items: readonly T[], limit: number, work: (item
 };
 
 /**
+ * Once a commit has freed the slot: the offboardings that arrived meanwhile. Their records are
+ * durable, so if this fails (or the process dies first) the commit sweeper applies them within
+ * minutes; the commit itself has succeeded and its caller is not told otherwise.
+ */
+const applyWorkDeferredByCommit = async (deps: PairingDependencies): Promise<void> => {
+  await applyDeferredOffboardings(deps).catch(() => undefined);
+};
+
+/**
  * Applies a stored run. A dry run is checked (proven optimal, recent, inputs unchanged), then
  * takes the single commit slot; its steps are applied releases first, then placements, each in
  * its own transaction and at most once; the last transaction marks the run committed, frees
  * the slot and records MatchingRun.Completed. A commit interrupted part-way (a crash, a
- * timeout) is resumed by committing the same run again: applied steps are skipped.
+ * timeout) is resumed by committing the same run again (the commit sweeper does once it is
+ * abandoned): applied steps are skipped. Offboardings deferred meanwhile are applied once the
+ * slot is free.
  */
 export const commitRun = async (
   deps: PairingDependencies,
@@ -232,6 +244,7 @@ export const commitRun = async (
     const progress = `${applied} of ${stored.length} steps applied`;
     if (error instanceof PairingConflictError) {
       await deps.runs.abortCommit(runId, `${error.message} (${progress})`, deps.clock().toISOString());
+      await applyWorkDeferredByCommit(deps);
       throw new CommitAbortedError(
         `The commit of run ${runId} stopped: ${error.message}. ${progress}; each applied pod is whole. Start a new run.`,
       );
@@ -244,6 +257,7 @@ export const commitRun = async (
   const committedAt = deps.clock().toISOString();
   const committed: MatchingRun = { ...run, status: 'committed', committedAt };
   await deps.runs.finishCommit(runId, committedAt, [runCompleted(committed, 'commit')], context);
+  await applyWorkDeferredByCommit(deps);
   return committed;
 };
 

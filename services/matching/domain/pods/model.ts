@@ -92,6 +92,22 @@ export interface PendingRematch {
   menteeId: string;
   /** The mentor they just left, never proposed again by the immediate re-match. */
   excludeMentorId: string | null;
+  /** When the wait started: one still waiting long after is finished by the commit sweeper. */
+  since: string;
+  /** Of the request or event that ended the mentorship, carried by the re-match's events. */
+  correlationId: string;
+}
+
+/**
+ * A `Person.Offboarded` that arrived while a run held the commit slot. The event is consumed
+ * (its marker written with this record); the commit applies it as soon as it frees the slot,
+ * and the commit sweeper does if that commit never gets there.
+ */
+export interface DeferredOffboarding {
+  personId: string;
+  eventId: string;
+  correlationId: string;
+  deferredAt: string;
 }
 
 export type RunStatus = 'dry-run' | 'committing' | 'committed' | 'aborted';

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { inMemoryMatching } from '../../../../test/builders/pods';
-import { CommitInProgressError } from './errors';
-import { startRun } from './matching-runs';
-import { endPairingsOfLeaver } from './offboarding';
+import { inMemoryMatching, interruptedCommit } from '../../../../test/builders/pods';
+import { commitRun, startRun } from './matching-runs';
+import { applyDeferredOffboardings, endPairingsOfLeaver } from './offboarding';
 
 const context = { correlationId: 'corr-1' };
 
@@ -71,12 +70,76 @@ describe('a person leaving', () => {
     expect(again).toEqual({ ended: 'duplicate', rematched: [] });
   });
 
-  it('waits while a run is being committed (the bus retries the event)', async () => {
+  it('defers an offboarding that arrives during a commit, once per event, and applies it once the commit ends', async () => {
+    const setup = await inMemoryMatching();
+    const { deps, store } = setup;
+    const { run, notApplied } = await interruptedCommit(deps);
+    // The commit stopped after one pod; the leaver is a mentee of the pod it has not placed yet.
+    const leaver = notApplied.menteeIds[0] as string;
+    const event = { personId: leaver, eventId: 'evt-4', correlationId: 'hr-4' };
+    expect(await endPairingsOfLeaver(deps, event)).toEqual({ ended: 'deferred', rematched: [] });
+    expect(await endPairingsOfLeaver(deps, event)).toEqual({ ended: 'duplicate', rematched: [] });
+    // Another event about the same leaver is consumed, but the first deferral is the one kept.
+    expect(await endPairingsOfLeaver(deps, { ...event, eventId: 'evt-5' })).toEqual({
+      ended: 'deferred',
+      rematched: [],
+    });
+    expect(await deps.pairings.deferredOffboardings()).toEqual([
+      { personId: leaver, eventId: 'evt-4', correlationId: 'hr-4', deferredAt: '2026-11-24T10:00:00.000Z' },
+    ]);
+    expect(endedReasons(store.published)).toEqual([]);
+
+    // Resuming the commit places the leaver (its plan predates the offboarding), frees the slot,
+    // then applies the deferred offboarding: the leaver ends up unpaired, once.
+    const committed = await commitRun(deps, run.runId, { correlationId: 'corr-resume' });
+    expect(committed.status).toBe('committed');
+    expect(await deps.pairings.mentorshipOf(leaver)).toBeUndefined();
+    expect(await deps.pairings.deferredOffboardings()).toEqual([]);
+    const aboutLeaver = store.published
+      .filter((recorded) => (recorded.event.data as { menteeId?: string }).menteeId === leaver)
+      .map((recorded) => [recorded.event.contract.detailType, recorded.correlationId]);
+    expect(aboutLeaver).toEqual([
+      ['Mentorship.Started', 'corr-resume'],
+      ['Mentorship.Ended', 'hr-4'],
+    ]);
+    const pod = await deps.pairings.activePodOfMentor(notApplied.mentorId);
+    expect(pod?.pod.load).toBe(notApplied.menteeIds.length - 1);
+    expect(pod?.members.map((member) => member.menteeId)).not.toContain(leaver);
+    expect(store.state.committingRunId).toBeNull();
+    // Later deliveries of either event change nothing.
+    expect(await endPairingsOfLeaver(deps, event)).toEqual({ ended: 'duplicate', rematched: [] });
+    expect(await applyDeferredOffboardings(deps)).toEqual([]);
+    expect(endedReasons(store.published)).toEqual(['offboarded']);
+  });
+
+  it('dissolves a pod the commit formed for a mentor who left meanwhile, and re-matches its mentees', async () => {
+    const { deps, store } = await inMemoryMatching();
+    const { run, notApplied } = await interruptedCommit(deps);
+    const leaver = notApplied.mentorId;
+    await endPairingsOfLeaver(deps, { personId: leaver, eventId: 'evt-6', correlationId: 'hr-6' });
+    await commitRun(deps, run.runId, context);
+    expect(await deps.pairings.activePodOfMentor(leaver)).toBeUndefined();
+    const pods = (await deps.pairings.listPods({ limit: 10 })).items;
+    expect(pods.map((found) => found.pod.mentorId)).not.toContain(leaver);
+    expect(store.published.map((recorded) => recorded.event.contract.detailType)).toContain('Pod.Dissolved');
+    // Every mentee of the dissolved pod was either re-matched at once or is left for the next run.
+    for (const menteeId of notApplied.menteeIds) {
+      expect((await deps.pairings.mentorshipOf(menteeId))?.mentorId).not.toBe(leaver);
+    }
+    expect(await deps.pairings.pendingRematches('offboarding.evt-6')).toEqual([]);
+  });
+
+  it('applies the offboarding at once when the commit frees the slot between the refusal and the deferral', async () => {
     const { deps, store } = await committedOrganisation();
     store.state.committingRunId = 'run-x';
-    await expect(
-      endPairingsOfLeaver(deps, { personId: 'e1', eventId: 'evt-4', correlationId: 'c' }),
-    ).rejects.toBeInstanceOf(CommitInProgressError);
-    expect((await deps.pairings.mentorshipOf('e1'))?.mentorId).toBe('m1');
+    const defer = deps.pairings.deferOffboarding;
+    deps.pairings.deferOffboarding = async (deferral, writeContext) => {
+      store.state.committingRunId = null;
+      return defer(deferral, writeContext);
+    };
+    const outcome = await endPairingsOfLeaver(deps, { personId: 'e1', eventId: 'evt-7', correlationId: 'c' });
+    expect(outcome.ended).toBe('applied');
+    expect(await deps.pairings.mentorshipOf('e1')).toBeUndefined();
+    expect(await deps.pairings.deferredOffboardings()).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import type { WriteContext } from '../people-directory';
-import type { Mentorship, PodWithMembers } from './model';
+import { CommitInProgressError } from './errors';
+import type { DeferredOffboarding, Mentorship, PodWithMembers } from './model';
 import { emptyChange, type PairingChange, podDepartures } from './pairing-change';
 import type { PairingDependencies } from './ports';
 import { type RematchOutcome, rematchPending, retryOnPairingConflict } from './rematch';
@@ -12,7 +13,7 @@ export const offboardingTrigger = (eventId: string) => `offboarding.${eventId}`;
 /**
  * What a person leaving means for pairings: their own mentorship as a mentee ends; if they
  * mentor, every mentorship of their pod ends, the pod is dissolved and its mentees wait for an
- * immediate re-match. Refused while a run is being committed (the consumer retries).
+ * immediate re-match. Refused while a run is being committed (the offboarding is then deferred).
  */
 export const offboardingChange = (args: {
   personId: string;
@@ -20,6 +21,7 @@ export const offboardingChange = (args: {
   asMentor: PodWithMembers | undefined;
   now: string;
   triggerId: string;
+  correlationId: string;
 }): PairingChange => {
   const change = emptyChange({ kind: 'outside-commit' });
   const merge = (part: Pick<PairingChange, 'ends' | 'pods' | 'events'>) => {
@@ -50,42 +52,113 @@ export const offboardingChange = (args: {
         triggerId: args.triggerId,
         menteeId: member.menteeId,
         excludeMentorId: null,
+        since: now,
+        correlationId: args.correlationId,
       })),
     };
   }
   return change;
 };
 
+/** How often an offboarding is retried when the slot is freed and taken again under it. */
+const SLOT_RACE_ATTEMPTS = 3;
+
+/** Ends a leaver's pairings as they stand now (pairings a commit just made for them included). */
+const endPairings = (
+  deps: PairingDependencies,
+  args: { personId: string; triggerId: string; correlationId: string; deferral?: DeferredOffboarding },
+  context: WriteContext,
+): Promise<'applied' | 'duplicate'> =>
+  retryOnPairingConflict(async () => {
+    const [asMentee, asMentor] = await Promise.all([
+      deps.pairings.mentorshipOf(args.personId),
+      deps.pairings.activePodOfMentor(args.personId),
+    ]);
+    const now = deps.clock().toISOString();
+    const change = offboardingChange({
+      personId: args.personId,
+      asMentee,
+      asMentor,
+      now,
+      triggerId: args.triggerId,
+      correlationId: args.correlationId,
+    });
+    const outcome = await deps.pairings.apply(
+      args.deferral ? { ...change, deferredOffboarding: args.deferral } : change,
+      context,
+    );
+    return outcome === 'applied' ? 'applied' : 'duplicate';
+  });
+
 /**
  * Person.Offboarded, applied once per event: ends their pairings (in one transaction with the
  * consumed-event marker), then re-matches their mentees at once where a mentor with room fits.
  * The re-match works from stored pending items, so a redelivered event finishes what a crashed
- * delivery started.
+ * delivery started. While a run holds the commit slot the offboarding is not refused (a retried
+ * event could outwait Lambda's retries and be dead-lettered): it is recorded as deferred, once,
+ * with the marker, and the commit applies it when it frees the slot (`deferred`).
  */
 export const endPairingsOfLeaver = async (
   deps: PairingDependencies,
   args: { personId: string; eventId: string; correlationId: string },
-): Promise<{ ended: 'applied' | 'duplicate'; rematched: RematchOutcome[] }> => {
+): Promise<{ ended: 'applied' | 'duplicate' | 'deferred'; rematched: RematchOutcome[] }> => {
   const triggerId = offboardingTrigger(args.eventId);
   const context: WriteContext = {
     correlationId: args.correlationId,
     consumedEvent: { consumer: OFFBOARDING_CONSUMER, eventId: args.eventId },
   };
-  const ended = await retryOnPairingConflict(async () => {
-    const [asMentee, asMentor] = await Promise.all([
-      deps.pairings.mentorshipOf(args.personId),
-      deps.pairings.activePodOfMentor(args.personId),
-    ]);
-    const change = offboardingChange({
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const ended = await endPairings(deps, { ...args, triggerId }, context);
+      const rematched = await rematchPending(deps, triggerId, { correlationId: args.correlationId });
+      return { ended, rematched };
+    } catch (error) {
+      if (!(error instanceof CommitInProgressError) || attempt >= SLOT_RACE_ATTEMPTS) throw error;
+    }
+    const deferral: DeferredOffboarding = {
       personId: args.personId,
-      asMentee,
-      asMentor,
-      now: deps.clock().toISOString(),
-      triggerId,
-    });
-    const outcome = await deps.pairings.apply(change, context);
-    return outcome === 'duplicate' ? 'duplicate' : 'applied';
-  });
-  const rematched = await rematchPending(deps, triggerId, { correlationId: args.correlationId });
-  return { ended, rematched };
+      eventId: args.eventId,
+      correlationId: args.correlationId,
+      deferredAt: deps.clock().toISOString(),
+    };
+    const outcome = await deps.pairings.deferOffboarding(deferral, context);
+    if (outcome !== 'slot-free') return { ended: outcome, rematched: [] };
+    // The commit freed the slot between the two writes: apply the offboarding now after all.
+  }
+};
+
+export interface DeferredOffboardingOutcome {
+  personId: string;
+  eventId: string;
+  /** `duplicate`: someone else (the commit or the sweeper) carried it out first. */
+  ended: 'applied' | 'duplicate';
+  rematched: RematchOutcome[];
+}
+
+/**
+ * Applies the offboardings deferred while a run held the commit slot, oldest first, each at
+ * most once (its record is removed in the same transaction as the pairings it ends), then
+ * re-matches the mentees of a leaving mentor. It reads pairings as they are now, so a leaver
+ * the commit itself just placed (its plan was computed before they left) is unpaired too. If
+ * another run takes the slot meanwhile it stops: that commit applies the rest when it ends.
+ */
+export const applyDeferredOffboardings = async (deps: PairingDependencies): Promise<DeferredOffboardingOutcome[]> => {
+  const deferred = [...(await deps.pairings.deferredOffboardings())].sort(
+    (a, b) => a.deferredAt.localeCompare(b.deferredAt) || a.personId.localeCompare(b.personId),
+  );
+  const outcomes: DeferredOffboardingOutcome[] = [];
+  for (const deferral of deferred) {
+    const triggerId = offboardingTrigger(deferral.eventId);
+    const context: WriteContext = { correlationId: deferral.correlationId };
+    let ended: 'applied' | 'duplicate';
+    try {
+      ended = await endPairings(deps, { ...deferral, triggerId, deferral }, context);
+    } catch (error) {
+      if (error instanceof CommitInProgressError) break;
+      throw error;
+    }
+    const rematched = await rematchPending(deps, triggerId, context);
+    outcomes.push({ personId: deferral.personId, eventId: deferral.eventId, ended, rematched });
+  }
+  return outcomes;
 };

@@ -5,7 +5,15 @@ import {
   PodFormedV1,
 } from '../../../../shared/contracts/matching-events';
 import { type PendingEvent, pendingEvent } from '../../../../shared/events/outbox';
-import type { DissolveReason, EndReason, Mentorship, PendingRematch, PodRecord, ReassignmentRequest } from './model';
+import type {
+  DeferredOffboarding,
+  DissolveReason,
+  EndReason,
+  Mentorship,
+  PendingRematch,
+  PodRecord,
+  ReassignmentRequest,
+} from './model';
 
 export type PodChange =
   /** The mentor has no active pod: it is created (and the mentor's one-active-pod guard taken). */
@@ -41,6 +49,11 @@ export interface PairingChange {
   pendingRematches?: { add?: PendingRematch[]; remove?: PendingRematch[] };
   /** A reassignment request leaving the `open` state (it must still be open). */
   decidedRequest?: ReassignmentRequest;
+  /**
+   * The deferred offboarding this change carries out: removed with it, and the change applies
+   * only while it is still recorded (otherwise `already-applied`: someone else carried it out).
+   */
+  deferredOffboarding?: DeferredOffboarding;
 }
 
 export const emptyChange = (guard: PairingChange['guard']): PairingChange => ({

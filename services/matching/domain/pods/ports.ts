@@ -5,6 +5,7 @@ import type { PeopleRepository, WriteContext } from '../people-directory';
 import type { Person } from '../person';
 import type {
   CommitStep,
+  DeferredOffboarding,
   MatchingRun,
   Mentorship,
   PairingSnapshot,
@@ -24,8 +25,8 @@ export interface Page<T> {
 
 /** Pods, mentorships, past pairings and reassignment requests; DynamoDB in production, in memory in tests. */
 export interface PairingRepository {
-  /** The pairing generation and the run being committed, read consistently. */
-  matchingState(): Promise<{ generation: number; committingRunId: string | null }>;
+  /** The pairing generation, the run holding the commit slot and since when, read consistently. */
+  matchingState(): Promise<MatchingState>;
   /** Everything a matching run starts from (the generation is read first). */
   snapshot(): Promise<PairingSnapshot>;
   podWithMembers(podId: string): Promise<PodWithMembers | undefined>;
@@ -43,17 +44,39 @@ export interface PairingRepository {
   /** Directory records of the people given, read in batches (unknown ids are left out). */
   peopleByIds(personIds: readonly string[]): Promise<Map<string, Person>>;
   pendingRematches(triggerId: string): Promise<PendingRematch[]>;
+  /** Mentees waiting for an immediate re-match since before `cutoff` (ISO instant), oldest first. */
+  pendingRematchesSince(cutoff: string): Promise<PendingRematch[]>;
+  /**
+   * Records an offboarding to apply once the commit slot is free, in one transaction with the
+   * consumed-event marker of `context.consumedEvent` and only while a run holds the slot:
+   * `deferred`; `duplicate`: the event was consumed before (applied or deferred); `slot-free`:
+   * no run holds the slot any more, apply it now. A person has at most one deferral (the first
+   * event's is kept).
+   */
+  deferOffboarding(
+    deferral: DeferredOffboarding,
+    context: WriteContext,
+  ): Promise<'deferred' | 'duplicate' | 'slot-free'>;
+  /** Every deferred offboarding (only those that arrived during a commit: a handful). */
+  deferredOffboardings(): Promise<DeferredOffboarding[]>;
   /**
    * Applies the change atomically, or throws: CommitInProgressError (an `outside-commit` change
    * while a run is being committed), PairingConflictError (the state is not what the change
    * expects). `duplicate`: the consumed event was applied before; `already-applied`: that run
-   * step was applied before.
+   * step, or that deferred offboarding, was applied before.
    */
   apply(change: PairingChange, context: WriteContext): Promise<'applied' | 'duplicate' | 'already-applied'>;
   /** Throws ReassignmentStateError when the mentee already has an open request. */
   createRequest(request: ReassignmentRequest, events: PendingEvent[], context: WriteContext): Promise<void>;
   getRequest(requestId: string): Promise<ReassignmentRequest | undefined>;
   listRequests(query: { status: RequestStatus; limit: number; cursor?: string }): Promise<Page<ReassignmentRequest>>;
+}
+
+export interface MatchingState {
+  generation: number;
+  committingRunId: string | null;
+  /** When the run holding the slot took it (null when the slot is free). */
+  commitStartedAt: string | null;
 }
 
 export interface StoredStep {

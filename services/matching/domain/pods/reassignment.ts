@@ -155,7 +155,17 @@ export const decideReassignment = async (
         ...emptyChange({ kind: 'outside-commit' }),
         ...departure,
         decidedRequest: approved,
-        pendingRematches: { add: [{ triggerId, menteeId: request.menteeId, excludeMentorId: current.mentorId }] },
+        pendingRematches: {
+          add: [
+            {
+              triggerId,
+              menteeId: request.menteeId,
+              excludeMentorId: current.mentorId,
+              since: now.toISOString(),
+              correlationId: context.correlationId,
+            },
+          ],
+        },
       },
       context,
     );

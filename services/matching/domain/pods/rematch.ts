@@ -209,6 +209,19 @@ const placeAtOnce = (
     return { menteeId: mentee.personId, placed: { mentorId: choice.mentor.personId, podId: choice.pod.podId } };
   });
 
+/**
+ * Mentees still waiting since before `cutoff`: whoever queued them stopped before re-matching
+ * them (a crash, an event that was never redelivered). Each is re-matched as it would have been,
+ * with the correlation id of what ended their mentorship.
+ */
+export const rematchLeftBehind = async (deps: PairingDependencies, cutoff: string): Promise<RematchOutcome[]> => {
+  const outcomes: RematchOutcome[] = [];
+  for (const item of await deps.pairings.pendingRematchesSince(cutoff)) {
+    outcomes.push(await rematchOne(deps, item, { correlationId: item.correlationId }));
+  }
+  return outcomes;
+};
+
 /** Works through every mentee still waiting for an immediate re-match after `triggerId` (safe to repeat). */
 export const rematchPending = async (
   deps: PairingDependencies,

@@ -1,0 +1,54 @@
+import type { WriteContext } from '../people-directory';
+import { CommitAbortedError, CommitInProgressError } from './errors';
+import { commitRun } from './matching-runs';
+import { applyDeferredOffboardings, type DeferredOffboardingOutcome } from './offboarding';
+import type { PairingDependencies } from './ports';
+import { type RematchOutcome, rematchLeftBehind } from './rematch';
+
+/**
+ * Lambda ends every invocation after at most 15 minutes, and every commit runs in a Lambda (the
+ * API's in 29 s). A commit slot taken longer ago than this has no live process applying it:
+ * its commit was interrupted (a crash, a timeout) and is abandoned. The same age marks a
+ * pending re-match as left behind by whoever queued it.
+ */
+export const ABANDONED_AFTER_MS = 15 * 60 * 1000;
+
+export interface SweepOutcome {
+  /** The run holding the slot: left alone while fresh, else finished (or aborted on a conflict). */
+  commit: { runId: string; outcome: 'in-progress' | 'finished' | 'aborted' } | null;
+  offboardings: DeferredOffboardingOutcome[];
+  rematched: RematchOutcome[];
+}
+
+/**
+ * The commit sweeper (a schedule, every few minutes): finishes an abandoned commit the way
+ * committing the same run again does (applied steps are skipped), then does what waited for the
+ * slot or was left behind: deferred offboardings, and mentees still waiting for an immediate
+ * re-match. A commit still within a Lambda's lifetime is left alone, and so is everything else
+ * while it holds the slot: it does that work itself when it frees the slot.
+ */
+export const sweepCommitSlot = async (deps: PairingDependencies, context: WriteContext): Promise<SweepOutcome> => {
+  const idle: Omit<SweepOutcome, 'commit'> = { offboardings: [], rematched: [] };
+  const now = deps.clock().getTime();
+  const state = await deps.pairings.matchingState();
+  let commit: SweepOutcome['commit'] = null;
+  if (state.committingRunId) {
+    const runId = state.committingRunId;
+    // A slot without a start time cannot be told apart from an abandoned one.
+    const heldFor = state.commitStartedAt ? now - Date.parse(state.commitStartedAt) : Number.POSITIVE_INFINITY;
+    if (heldFor <= ABANDONED_AFTER_MS) return { commit: { runId, outcome: 'in-progress' }, ...idle };
+    try {
+      await commitRun(deps, runId, context);
+      commit = { runId, outcome: 'finished' };
+    } catch (error) {
+      // Aborted: the slot is free (applied pods stay whole). In progress: someone else finished
+      // it and another run has taken the slot since; that run does the rest when it ends.
+      if (error instanceof CommitInProgressError) return { commit: { runId, outcome: 'in-progress' }, ...idle };
+      if (!(error instanceof CommitAbortedError)) throw error;
+      commit = { runId, outcome: 'aborted' };
+    }
+  }
+  const offboardings = await applyDeferredOffboardings(deps);
+  const rematched = await rematchLeftBehind(deps, new Date(now - ABANDONED_AFTER_MS).toISOString());
+  return { commit, offboardings, rematched };
+};
