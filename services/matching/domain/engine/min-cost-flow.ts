@@ -135,6 +135,15 @@ export class PodFlow {
   private readonly predArc: Int32Array;
   private readonly settledList: Int32Array;
   private readonly heap = new MinHeap();
+  // Zero-path search (`zeroPathFrom`): per-node cursor and marks, a node stack.
+  private readonly cursor: Int32Array;
+  private readonly cursorPhase: Uint8Array;
+  private readonly onPath: Int32Array;
+  private readonly dead: Int32Array;
+  private readonly stack: Int32Array;
+  /** Bumped whenever potentials change: dead marks are only valid within one epoch. */
+  private epoch = 1;
+  private pathRun = 0;
   private run = 0;
   /** Work counters: shortest-path searches, nodes + arcs they touched, and potential re-aims. */
   searches = 0;
@@ -177,6 +186,11 @@ export class PodFlow {
     this.predNode = new Int32Array(nodes);
     this.predArc = new Int32Array(nodes);
     this.settledList = new Int32Array(nodes);
+    this.cursor = new Int32Array(nodes);
+    this.cursorPhase = new Uint8Array(nodes);
+    this.onPath = new Int32Array(nodes);
+    this.dead = new Int32Array(nodes);
+    this.stack = new Int32Array(nodes);
     for (let i = 0; i < menteeCount; i++) this.excess[i] = 1;
     this.excess[this.sink] = -menteeCount;
   }
@@ -262,7 +276,8 @@ export class PodFlow {
       while ((excess[node] as number) > 0) {
         // Searches that sweep large parts of the graph mean the potentials have gone stale: re-aim them.
         if (this.workSinceAim > this.aimBudget()) this.aimPotentials();
-        this.augmentFrom(node);
+        // A path of zero reduced cost is a shortest path: take it without a Dijkstra when there is one.
+        if (!this.zeroPathFrom(node)) this.augmentFrom(node);
       }
     }
   }
@@ -408,6 +423,7 @@ export class PodFlow {
         if (unmatched[v]) reach(sink, dv + (pi[sink] as number) - piV);
       }
     }
+    this.epoch += 1;
     const unreachable = farthest + 1;
     for (let v = 0; v < pi.length; v++) {
       pi[v] = (pi[v] as number) - (settled[v] === run ? (dist[v] as number) : unreachable);
@@ -501,6 +517,131 @@ export class PodFlow {
   }
 
   /**
+   * Depth-first search from `source` along residual arcs of reduced cost exactly 0 (through mentees
+   * and mentors, not the sink) to a node with a deficit; augments one unit along the path found.
+   * Every reduced cost is >= 0, so such a path is a shortest path and the invariant holds, as after a
+   * Dijkstra step, without touching the potentials. Right after a re-aim every node has one; later,
+   * nodes found to lead nowhere are marked dead until the potentials next change. False when none.
+   */
+  private zeroPathFrom(source: number): boolean {
+    const { cursor, cursorPhase, onPath, dead, stack, predNode, predArc, excess, potential: pi } = this;
+    const { arcFlow, arcMentor, arcMentee, arcCost, unmatched, load, capacity, marginals } = this;
+    const { nextOfMentee, nextAssigned } = this;
+    const menteeCount = this.menteeCount;
+    const sink = this.sink;
+    const stride = this.slotStride;
+    const epoch = this.epoch;
+    const run = ++this.pathRun;
+    if (source === sink || dead[source] === epoch) return false;
+    let depth = 0;
+    let work = 0;
+    stack[depth++] = source;
+    onPath[source] = run;
+    cursor[source] =
+      source < menteeCount ? (this.menteeHead[source] as number) : (this.assignedHead[source - menteeCount] as number);
+    cursorPhase[source] = 0;
+    let target = -1;
+    while (depth > 0 && target < 0) {
+      const u = stack[depth - 1] as number;
+      const piU = pi[u] as number;
+      let next = -1;
+      let via = 0;
+      work += 1;
+      if (u < menteeCount) {
+        // Forward arcs without flow, then the unmatched arc (into the sink: only when it is the deficit).
+        let arc = cursor[u] as number;
+        while (arc >= 0) {
+          const v = menteeCount + (arcMentor[arc] as number);
+          const following = nextOfMentee[arc] as number;
+          if (
+            !arcFlow[arc] &&
+            onPath[v] !== run &&
+            dead[v] !== epoch &&
+            (arcCost[arc] as number) + piU - (pi[v] as number) === 0
+          ) {
+            cursor[u] = following;
+            next = v;
+            via = arc;
+            break;
+          }
+          arc = following;
+        }
+        if (next < 0) {
+          cursor[u] = -1;
+          if (
+            cursorPhase[u] === 0 &&
+            !unmatched[u] &&
+            (excess[sink] as number) < 0 &&
+            piU - (pi[sink] as number) === 0
+          ) {
+            next = sink;
+            via = unmatchedArc;
+          }
+          cursorPhase[u] = 1;
+        }
+      } else {
+        // A mentor: back along an assigned arc, then its sink arc (only when the sink is the deficit).
+        const j = u - menteeCount;
+        if (cursorPhase[u] === 0) {
+          let arc = cursor[u] as number;
+          while (arc >= 0) {
+            const v = arcMentee[arc] as number;
+            const following = nextAssigned[arc] as number;
+            if (onPath[v] !== run && dead[v] !== epoch && -(arcCost[arc] as number) + piU - (pi[v] as number) === 0) {
+              cursor[u] = following;
+              next = v;
+              via = arc;
+              break;
+            }
+            arc = following;
+          }
+          if (next < 0) {
+            cursorPhase[u] = 1;
+            const taken = load[j] as number;
+            if (
+              taken < (capacity[j] as number) &&
+              (excess[sink] as number) < 0 &&
+              (marginals[j * stride + taken] as number) + piU - (pi[sink] as number) === 0
+            ) {
+              next = sink;
+              via = sinkArc;
+            }
+          }
+        }
+      }
+      if (next < 0) {
+        // Nothing left from u: it leads nowhere (for now).
+        dead[u] = epoch;
+        depth -= 1;
+        continue;
+      }
+      predNode[next] = u;
+      predArc[next] = via;
+      if ((excess[next] as number) < 0) {
+        target = next;
+        break;
+      }
+      onPath[next] = run;
+      stack[depth++] = next;
+      cursor[next] =
+        next < menteeCount ? (this.menteeHead[next] as number) : (this.assignedHead[next - menteeCount] as number);
+      cursorPhase[next] = 0;
+    }
+    this.workSinceAim += work;
+    this.work += work;
+    if (target < 0) return false;
+    let v = target;
+    while (v !== source) {
+      const u = predNode[v] as number;
+      this.applyStep(u, v, predArc[v] as number);
+      v = u;
+    }
+    excess[source] = (excess[source] as number) - 1;
+    excess[target] = (excess[target] as number) + 1;
+    return true;
+  }
+
+  /**
    * Dijkstra on reduced costs from `source` to the nearest node with a deficit, then one unit along
    * that path. Potentials of the settled nodes move by (distance - target distance), which keeps every
    * reduced cost non-negative and makes the path's arcs tight. The search stops as soon as a deficit
@@ -577,6 +718,7 @@ export class PodFlow {
       const v = settledList[k] as number;
       pi[v] = (pi[v] as number) + (dist[v] as number) - targetDistance;
     }
+    if (settledCount > 0) this.epoch += 1;
 
     let v = target;
     while (v !== source) {
