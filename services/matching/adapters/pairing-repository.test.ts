@@ -10,6 +10,7 @@ import { seedPeople, smallOrganisation, storedMentor, storedPerson } from '../..
 import { createTestTable, type TestTable } from '../../../test/support/dynamodb';
 import { InvalidCursorError } from '../domain/errors';
 import type { Person } from '../domain/person';
+import { ABANDONED_AFTER_MS, sweepCommitSlot } from '../domain/pods/commit-sweeper';
 import {
   CommitInProgressError,
   CommitInterruptedError,
@@ -18,6 +19,7 @@ import {
 } from '../domain/pods/errors';
 import { commitRun, computeRun, startRun } from '../domain/pods/matching-runs';
 import type { Mentorship, PodRecord } from '../domain/pods/model';
+import { applyDeferredOffboardings, endPairingsOfLeaver, OFFBOARDING_CONSUMER } from '../domain/pods/offboarding';
 import { emptyChange, mentorshipStarted } from '../domain/pods/pairing-change';
 import type { PairingDependencies } from '../domain/pods/ports';
 import { createDynamoPairingRepository } from './pairing-repository';
@@ -354,5 +356,110 @@ describe('concurrent and interrupted commits on DynamoDB', () => {
       (event) => event.detailType === 'Pod.Dissolved' && event.detail.data.mentorId === 'later-m1',
     );
     expect(dissolved.map((event) => event.detail.data.reason)).toEqual(['mentor-offboarded']);
+  });
+});
+
+describe('offboardings during a commit, and the sweeper, on DynamoDB', () => {
+  /** Commits a dry run of the domain until its second step, which never reaches DynamoDB. */
+  const interruptAfterFirstStep = async (setupOf: Awaited<ReturnType<typeof setup>>, domain: string) => {
+    const { deps, options } = setupOf;
+    const run = await computeRun(deps, { mode: 'dry-run', domains: [domain] }, 'coach', context);
+    let stepTransactions = 0;
+    const flaky = {
+      send: async (command: { input?: { TransactItems?: { Update?: { Key?: { sk?: string } } }[] } }) => {
+        const isStep = command.input?.TransactItems?.some((item) => item.Update?.Key?.sk?.startsWith('STEP#'));
+        if (isStep && ++stepTransactions === 2) throw new Error('Task timed out after 29.00 seconds');
+        return options.db.send(command as never);
+      },
+    } as unknown as typeof options.db;
+    const interrupted = {
+      ...deps,
+      pairings: createDynamoPairingRepository({ ...options, db: flaky }),
+      settings: { commitConcurrency: 1 },
+    };
+    await expect(commitRun(interrupted, run.runId, context)).rejects.toThrow(CommitInterruptedError);
+    const notApplied = (await deps.runs.steps(run.runId)).find((item) => !item.applied)?.step;
+    if (notApplied?.kind !== 'place') throw new Error('a placement was expected to be left');
+    return { run, notApplied };
+  };
+
+  it('records a deferral once per event (even delivered twice at once), only while the slot is held, and applies it once', async () => {
+    const db = await setup('defer', domainOrganisation('defer'));
+    const { deps } = db;
+    const { run, notApplied } = await interruptAfterFirstStep(db, 'defer');
+    const leaver = notApplied.menteeIds[0] as string;
+    const event = { personId: leaver, eventId: 'defer-evt-1', correlationId: 'defer-hr-1' };
+
+    const deliveries = await Promise.all([endPairingsOfLeaver(deps, event), endPairingsOfLeaver(deps, event)]);
+    expect(deliveries.map((outcome) => outcome.ended).sort()).toEqual(['deferred', 'duplicate']);
+    expect(await endPairingsOfLeaver(deps, event)).toEqual({ ended: 'duplicate', rematched: [] });
+    // A second event about the same leaver is consumed; the first deferral is kept as it was.
+    expect((await endPairingsOfLeaver(deps, { ...event, eventId: 'defer-evt-2' })).ended).toBe('deferred');
+    const deferred = (await deps.pairings.deferredOffboardings()).filter((item) => item.personId.startsWith('defer-'));
+    expect(deferred).toEqual([
+      { personId: leaver, eventId: 'defer-evt-1', correlationId: 'defer-hr-1', deferredAt: '2026-11-24T10:00:00.000Z' },
+    ]);
+
+    // Resuming the commit places the leaver, frees the slot, then ends that very pairing, once.
+    expect((await commitRun(deps, run.runId, context)).status).toBe('committed');
+    expect(await deps.pairings.mentorshipOf(leaver)).toBeUndefined();
+    expect(await deps.pairings.deferredOffboardings()).toEqual([]);
+    expect(await applyDeferredOffboardings(deps)).toEqual([]);
+    const aboutLeaver = (await eventsFor([leaver])).map((found) => [
+      found.detailType,
+      found.detail.metadata.correlationId,
+    ]);
+    expect(aboutLeaver.sort()).toEqual([
+      ['Mentorship.Ended', 'defer-hr-1'],
+      ['Mentorship.Started', context.correlationId],
+    ]);
+    await expectWholePods(deps, 'defer');
+
+    // With the slot free, nothing is deferred and the event is not consumed: it is applied instead.
+    const late = { personId: 'defer-e99', eventId: 'defer-evt-3', correlationId: 'defer-hr-3', deferredAt: 'now' };
+    const consumed = {
+      correlationId: 'defer-hr-3',
+      consumedEvent: { consumer: OFFBOARDING_CONSUMER, eventId: late.eventId },
+    };
+    expect(await deps.pairings.deferOffboarding(late, consumed)).toBe('slot-free');
+    expect((await endPairingsOfLeaver(deps, late)).ended).toBe('applied');
+  });
+
+  it('finishes a commit abandoned for over 15 minutes, leaves a fresh one alone, and finds re-matches left waiting by age', async () => {
+    const db = await setup('sweep', domainOrganisation('sweep'));
+    const { deps, clock } = db;
+    const { run } = await interruptAfterFirstStep(db, 'sweep');
+    expect((await deps.pairings.matchingState()).commitStartedAt).toBe('2026-11-24T10:00:00.000Z');
+
+    clock.advance(ABANDONED_AFTER_MS);
+    expect((await sweepCommitSlot(deps, context)).commit).toEqual({ runId: run.runId, outcome: 'in-progress' });
+    expect((await deps.runs.get(run.runId))?.status).toBe('committing');
+    clock.advance(1000);
+    expect((await sweepCommitSlot(deps, context)).commit).toEqual({ runId: run.runId, outcome: 'finished' });
+    expect((await deps.runs.get(run.runId))?.status).toBe('committed');
+    expect(await expectWholePods(deps, 'sweep')).toHaveLength(4);
+    expect(await deps.pairings.matchingState()).toMatchObject({ committingRunId: null, commitStartedAt: null });
+
+    const waiting = (menteeId: string, since: string) => ({
+      triggerId: 'sweep-trigger',
+      menteeId,
+      excludeMentorId: null,
+      since,
+      correlationId: 'sweep-corr',
+    });
+    const old = waiting('sweep-x1', '2026-11-24T09:00:00.000Z');
+    const fresh = waiting('sweep-x2', '2026-11-24T10:15:00.000Z');
+    await deps.pairings.apply({ ...emptyChange({ kind: 'none' }), pendingRematches: { add: [fresh, old] } }, context);
+    const waitingBefore = (cutoff: string) =>
+      deps.pairings
+        .pendingRematchesSince(cutoff)
+        .then((found) => found.filter((item) => item.triggerId === 'sweep-trigger').map((item) => item.menteeId));
+    expect(await waitingBefore('2026-11-24T10:00:00.000Z')).toEqual(['sweep-x1']);
+    expect(await waitingBefore('2026-11-24T11:00:00.000Z')).toEqual(['sweep-x1', 'sweep-x2']);
+    await deps.pairings.apply(
+      { ...emptyChange({ kind: 'none' }), pendingRematches: { remove: [old, fresh] } },
+      context,
+    );
+    expect(await waitingBefore('2026-11-24T11:00:00.000Z')).toEqual([]);
   });
 });

@@ -22,4 +22,17 @@ describe('offboarding consumer', () => {
     const other = busEvent(PersonRegisteredV1, { person: {} as never });
     await expect(consume(other)).rejects.toBeInstanceOf(UnacceptableEventError);
   });
+
+  it('succeeds while a run is being committed: the offboarding is deferred, not retried into the DLQ', async () => {
+    const { deps, store } = await inMemoryMatching();
+    await startRun(deps, { mode: 'commit' }, 'coach', { correlationId: 'c0' });
+    store.state.committingRunId = 'run-in-progress';
+    const consume = createOffboardingConsumer(deps);
+    const metadata = { id: 'evt-left-8', correlationId: 'hr-8' };
+    await consume(busEvent(PersonOffboardedV1, { personId: 'e4', reason: 'left-company' }, metadata));
+    expect(await deps.pairings.deferredOffboardings()).toEqual([
+      expect.objectContaining({ personId: 'e4', eventId: 'evt-left-8', correlationId: 'hr-8' }),
+    ]);
+    expect((await deps.pairings.mentorshipOf('e4'))?.mentorId).toBe('m2');
+  });
 });
