@@ -55,6 +55,11 @@ interface RowScan {
   skillRow: number;
   skillTable: Int32Array;
   seniorityTable: Int32Array;
+  /** Mentors worth visiting for a profile p: reach[reachStart[p] .. reachStart[p + 1]) (see `reachableMentors`). */
+  reachStart: Int32Array;
+  reach: Int32Array;
+  reachOverlap: Int32Array | null;
+  reachByProfile: boolean;
 }
 
 export interface ScanResult {
@@ -125,7 +130,14 @@ export class DomainIndex {
   private stamp = 0;
   private stampedMentee = -1;
 
-  constructor(context: MatchingContext, domain: string, mentors: MatchingPerson[], mentees: MatchingPerson[]) {
+  /** `maxOverlapProfiles`: above this many working-hours profiles, overlaps are computed per pair, not tabled. */
+  constructor(
+    context: MatchingContext,
+    domain: string,
+    mentors: MatchingPerson[],
+    mentees: MatchingPerson[],
+    maxOverlapProfiles = 1024,
+  ) {
     this.context = context;
     this.domain = domain;
     const { rules } = context.params;
@@ -171,7 +183,7 @@ export class DomainIndex {
     this.mentorProfile = Int32Array.from(this.mentors, profileOf);
     this.menteeProfile = Int32Array.from(mentees, profileOf);
     const profiles = this.profileSessions.length;
-    if (profiles <= 1024) {
+    if (profiles <= maxOverlapProfiles) {
       this.overlapTable = new Int32Array(profiles * profiles);
       for (let a = 0; a < profiles; a++) {
         for (let b = 0; b < profiles; b++) {
@@ -358,6 +370,7 @@ export class DomainIndex {
       skillRow: maxGoals + 1,
       skillTable,
       seniorityTable: Int32Array.from({ length: 64 }, (_, gap) => seniorityPoints(cp, scoring, gap)),
+      ...this.reachableMentors(),
     };
     let allowedPairs = 0;
     // One call per mentee: a small hot method is optimised early and whole, unlike a long nested loop
@@ -374,15 +387,58 @@ export class DomainIndex {
     };
   }
 
+  /**
+   * For each working-hours profile, the accepting mentors whose hours overlap it enough, in mentor
+   * order, with the overlap: a row then visits only those (the overlap rule alone rejects about half
+   * the pairs of a spread-out organisation). Without an overlap table (very many profiles), one list
+   * of all accepting mentors, overlaps computed per pair.
+   */
+  private reachableMentors(): Pick<RowScan, 'reachStart' | 'reach' | 'reachOverlap' | 'reachByProfile'> {
+    const minOverlap = this.context.params.rules.minOverlapMinutes;
+    const mentorCount = this.mentors.length;
+    const table = this.overlapTable;
+    if (!table) {
+      const reach = Int32Array.from(this.mentors.keys()).filter((j) => this.accepting[j] === 1);
+      return { reachStart: Int32Array.of(0, reach.length), reach, reachOverlap: null, reachByProfile: false };
+    }
+    const profiles = this.profileSessions.length;
+    const used = new Uint8Array(profiles);
+    for (const profile of this.menteeProfile) used[profile] = 1;
+    const reachStart = new Int32Array(profiles + 1);
+    let total = 0;
+    for (let p = 0; p < profiles; p++) {
+      reachStart[p] = total;
+      if (!used[p]) continue;
+      for (let j = 0; j < mentorCount; j++) {
+        if (this.accepting[j] && (table[p * profiles + (this.mentorProfile[j] as number)] as number) >= minOverlap)
+          total += 1;
+      }
+    }
+    reachStart[profiles] = total;
+    const reach = new Int32Array(total);
+    const reachOverlap = new Int32Array(total);
+    for (let p = 0; p < profiles; p++) {
+      if (!used[p]) continue;
+      let at = reachStart[p] as number;
+      for (let j = 0; j < mentorCount; j++) {
+        const overlap = table[p * profiles + (this.mentorProfile[j] as number)] as number;
+        if (!this.accepting[j] || overlap < minOverlap) continue;
+        reach[at] = j;
+        reachOverlap[at] = overlap;
+        at += 1;
+      }
+    }
+    return { reachStart, reach, reachOverlap, reachByProfile: true };
+  }
+
   /** Scores mentee i against every senior-enough mentor (see `scanAll`); returns its allowed pairs. */
   private scanRow(i: number, scan: RowScan): number {
     const { rules, centipoints: cp } = this.context.params;
     const { keep, skipMentor, scores, topMentor, topScore, skillTable, seniorityTable } = scan;
     const mentorCount = this.mentors.length;
     const minOverlap = rules.minOverlapMinutes;
-    const profiles = this.profileSessions.length;
-    const overlapTable = this.overlapTable;
-    const { mentorProfile, mentorLevel, accepting, blockedStamp, mentorSkills, mentorLanguages, overlapScore } = this;
+    const { reach, reachOverlap } = scan;
+    const { mentorLevel, blockedStamp, mentorSkills, mentorLanguages, overlapScore } = this;
     const compatible = this.compatible;
     const skillWords = this.skillWords;
     const languageWords = this.languageWords;
@@ -397,17 +453,19 @@ export class DomainIndex {
     const goalRow = (this.menteeGoalCount[i] as number) * scan.skillRow;
     const goal0 = this.menteeGoals[i * skillWords] as number;
     const language0 = this.menteeLanguages[i * languageWords] as number;
-    const profileRow = (this.menteeProfile[i] as number) * profiles;
+    const profile = scan.reachByProfile ? (this.menteeProfile[i] as number) : 0;
+    const reachEnd = scan.reachStart[profile + 1] as number;
     const stay = this.stayWith[i] as number;
     const past = this.pastMentors[i] as number[];
     const rowBase = i * mentorCount;
     let held = 0;
     let allowedPairs = 0;
-    for (let j = 0; j < senior; j++) {
-      if (blockedStamp[j] === stamp || !accepting[j]) continue;
-      const overlap = overlapTable
-        ? (overlapTable[profileRow + (mentorProfile[j] as number)] as number)
-        : this.overlapOf(i, j);
+    // Mentors in order: those senior enough are a prefix.
+    for (let k = scan.reachStart[profile] as number; k < reachEnd; k++) {
+      const j = reach[k] as number;
+      if (j >= senior) break;
+      if (blockedStamp[j] === stamp) continue;
+      const overlap = reachOverlap ? (reachOverlap[k] as number) : this.overlapOf(i, j);
       if (overlap < minOverlap) continue;
       let covered: number;
       let sharedLanguage: boolean;

@@ -169,27 +169,32 @@ describe('scorePair', () => {
 });
 
 describe('DomainIndex (the solver’s scoring)', () => {
-  it('scores every pair exactly as the object-level context does, with and without the score matrix', () => {
+  it('scores every pair exactly as the object-level context does, with and without the score matrix and overlap table', () => {
     fc.assert(
-      fc.property(tinyInput({ maxMentors: 4, maxMentees: 8 }), fc.boolean(), (input, keepMatrix) => {
-        const context = new MatchingContext(input);
-        for (const domain of new Set(context.mentors.map((m) => m.domain))) {
-          const mentors = context.mentors.filter((m) => m.domain === domain);
-          const mentees = context.mentees.filter((m) => m.domain === domain);
-          const index = new DomainIndex(context, domain, mentors, mentees);
-          index.scanAll(2, new Uint8Array(mentors.length), keepMatrix ? 1_000_000 : 0);
-          index.mentees.forEach((mentee, i) => {
-            index.mentors.forEach((m, j) => {
-              const expected = context.pairScore(m, mentee);
-              const indexed = index.pairScore(i, j);
-              expect(indexed).toBe(index.computeScore(i, j));
-              expect(indexed === forbidden ? 'blocked' : indexed).toBe(
-                expected.blockedBy ? 'blocked' : expected.centipoints,
-              );
+      fc.property(
+        tinyInput({ maxMentors: 4, maxMentees: 8 }),
+        fc.boolean(),
+        fc.boolean(),
+        (input, keepMatrix, tableOverlaps) => {
+          const context = new MatchingContext(input);
+          for (const domain of new Set(context.mentors.map((m) => m.domain))) {
+            const mentors = context.mentors.filter((m) => m.domain === domain);
+            const mentees = context.mentees.filter((m) => m.domain === domain);
+            const index = new DomainIndex(context, domain, mentors, mentees, tableOverlaps ? 1024 : 0);
+            index.scanAll(2, new Uint8Array(mentors.length), keepMatrix ? 1_000_000 : 0);
+            index.mentees.forEach((mentee, i) => {
+              index.mentors.forEach((m, j) => {
+                const expected = context.pairScore(m, mentee);
+                const indexed = index.pairScore(i, j);
+                expect(indexed).toBe(index.computeScore(i, j));
+                expect(indexed === forbidden ? 'blocked' : indexed).toBe(
+                  expected.blockedBy ? 'blocked' : expected.centipoints,
+                );
+              });
             });
-          });
-        }
-      }),
+          }
+        },
+      ),
       { numRuns: 150, seed: 8 },
     );
   });
