@@ -42,6 +42,9 @@ const declaredRoutes = allServices.flatMap((service) => service.routes.map((rout
 const declaredSubscriptions = allServices.flatMap((service) =>
   service.subscriptions.map((subscription) => ({ service, subscription })),
 );
+const declaredSchedules = allServices.flatMap((service) =>
+  service.schedules.map((schedule) => ({ service, schedule })),
+);
 
 describe('cdk-nag AwsSolutions', () => {
   it('leaves no finding unacknowledged', () => {
@@ -283,6 +286,34 @@ describe('subscriptions', () => {
       });
       platform.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
         FunctionName: { Ref: logicalIdOf(construct.functionNamed(subscription.function, 'test')) },
+        MaximumRetryAttempts: 2,
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [dlqId, 'Arn'] } } },
+      });
+    }
+  });
+});
+
+describe('schedules', () => {
+  it('puts one Scheduler schedule per declared schedule on its function, with retries, a DLQ and the firing as input', () => {
+    const schedules = Object.values(resourcesOfType(platform.template, 'AWS::Scheduler::Schedule'));
+    expect(schedules).toHaveLength(declaredSchedules.length);
+    for (const { service, schedule } of declaredSchedules) {
+      const construct = serviceNamed(service.name);
+      const fnId = logicalIdOf(construct.functionNamed(schedule.function, 'test'));
+      const dlqId = logicalIdOf(construct.deadLetterQueues.get(schedule.function)?.queue as never);
+      platform.template.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: schedule.expression,
+        State: 'ENABLED',
+        Target: {
+          Arn: { 'Fn::GetAtt': [fnId, 'Arn'] },
+          RoleArn: Match.anyValue(),
+          RetryPolicy: { MaximumRetryAttempts: Match.anyValue(), MaximumEventAgeInSeconds: Match.anyValue() },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [dlqId, 'Arn'] } },
+          Input: JSON.stringify({ schedule: schedule.name, scheduledTime: '<aws.scheduler.scheduled-time>' }),
+        },
+      });
+      platform.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: fnId },
         MaximumRetryAttempts: 2,
         DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [dlqId, 'Arn'] } } },
       });
