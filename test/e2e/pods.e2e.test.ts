@@ -2,18 +2,27 @@
  * Matching runs, pods, reassignment and offboarding end to end, through the HTTP API of the
  * local platform: the matching-api function in its worker, DynamoDB Local, the outbox relayed
  * to the local bus, and the offboarding consumer fed by the bus. Then the demo organisation,
- * committed as `npm start -- --seed demo` loads it.
+ * committed as `npm start -- --seed demo` loads it, and a commit abandoned half-way, finished
+ * by the commit sweeper's schedule.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BusEventView } from '../../local/dev-view';
 import { demoRosterCsv, seedDemo } from '../../local/seed/demo';
+import { createDynamoPairingRepository } from '../../services/matching/adapters/pairing-repository';
+import { createDynamoPeopleRepository } from '../../services/matching/adapters/people-repository';
+import { createDynamoRunRepository } from '../../services/matching/adapters/run-repository';
 import { evaluateObjective } from '../../services/matching/domain/engine/index';
 import type { Person } from '../../services/matching/domain/person';
+import { CommitInterruptedError } from '../../services/matching/domain/pods/errors';
+import { commitRun, computeRun } from '../../services/matching/domain/pods/matching-runs';
+import type { PairingDependencies } from '../../services/matching/domain/pods/ports';
 import { readRoster } from '../../services/matching/domain/roster-csv';
+import { createDocumentClient } from '../../shared/dynamo/client';
 import { ProblemSchema } from '../../shared/http/problem';
+import { fixedClock, sequentialIds } from '../../shared/ports';
 import { personBody } from '../builders/people';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { busEvents, envelopeOf, eventually } from './dev-view';
+import { busEvents, deadLetters, envelopeOf, eventually } from './dev-view';
 
 const admin = { sub: 'admin-1', groups: ['admin', 'employee'] };
 const coach = { sub: 'coach-1', groups: ['life-coach', 'employee'] };
@@ -274,4 +283,92 @@ describe('pods through the HTTP API', () => {
     expect(juniors.filter((person) => matched.has(person.personId)).length / juniors.length).toBeGreaterThan(2 / 3);
     expect(committed.result.unmatched.every((item) => item.reason.length > 0)).toBe(true);
   });
+
+  it(
+    'finishes an abandoned commit from its schedule, then ends the pairing it gave a mentee who left meanwhile',
+    coldStart,
+    async () => {
+      const seeded = organisation.map(([id, fields]): [string, Record<string, unknown>] => [`sw-${id}`, fields]);
+      for (const [personId, fields] of seeded) {
+        const body = personBody({ name: `Person ${personId}`, email: `${personId}@example.com`, domain: 'sweep' });
+        const person = { ...body, level: 3, projectIds: [], managerId: null, skills: [], growthGoals: [], ...fields };
+        expect((await api(`/people/${personId}`, { method: 'PUT', as: admin, json: person })).status).toBe(201);
+      }
+      // A commit that started 20 minutes ago in a function that died after its first step.
+      const options = {
+        db: createDocumentClient(platform.dynamodb),
+        tableName: platform.tables.matching as string,
+        service: 'matching',
+        clock: fixedClock(new Date(Date.now() - 20 * 60_000)),
+        newId: sequentialIds(`sweep-${Date.now()}`),
+      };
+      const deps: PairingDependencies = {
+        people: createDynamoPeopleRepository(options),
+        pairings: createDynamoPairingRepository(options),
+        runs: createDynamoRunRepository(options),
+        clock: options.clock,
+        newId: options.newId,
+      };
+      const dry = await computeRun(deps, { mode: 'dry-run', domains: ['sweep'] }, 'coach-1', { correlationId: 'sw' });
+      let stepTransactions = 0;
+      const dying = {
+        send: async (command: { input?: { TransactItems?: { Update?: { Key?: { sk?: string } } }[] } }) => {
+          const isStep = command.input?.TransactItems?.some((item) => item.Update?.Key?.sk?.startsWith('STEP#'));
+          if (isStep && ++stepTransactions === 2) throw new Error('Task timed out after 29.00 seconds');
+          return options.db.send(command as never);
+        },
+      } as unknown as typeof options.db;
+      const crashing = {
+        ...deps,
+        pairings: createDynamoPairingRepository({ ...options, db: dying }),
+        settings: { commitConcurrency: 1 },
+      };
+      await expect(commitRun(crashing, dry.runId, { correlationId: 'sw' })).rejects.toThrow(CommitInterruptedError);
+      const notApplied = (await deps.runs.steps(dry.runId)).find((item) => !item.applied)?.step;
+      const leaver = notApplied?.kind === 'place' ? notApplied.menteeIds[0] : undefined;
+      if (!leaver) throw new Error('the commit was expected to leave a placement');
+
+      // The slot is held: runs are refused, and the leaver's offboarding is deferred, not dead-lettered.
+      await expectProblem(await run({ mode: 'dry-run', domains: ['sweep'] }), 409);
+      expect((await api(`/people/${leaver}`, { method: 'DELETE', as: admin })).status).toBe(204);
+      const offboarded = await eventually(platform, async () => {
+        const [event] = (await matchingEvents('Person.Offboarded')).filter(
+          (candidate) => envelopeOf(candidate).data.personId === leaver,
+        );
+        expect(event?.deliveries).toContainEqual(
+          expect.objectContaining({ rule: expect.stringContaining('offboarded-people'), status: 'delivered' }),
+        );
+        return event as BusEventView;
+      });
+      expect((await deadLetters(platform)).filter((letter) => JSON.stringify(letter).includes(leaver))).toEqual([]);
+
+      const swept = await platform.scheduler.runNow('matching', 'commit-sweeper');
+      expect(swept).toMatchObject({ ok: true, result: { commit: { runId: dry.runId, outcome: 'finished' } } });
+      const read = await api(`/matching/runs/${dry.runId}`, { as: coach });
+      expect(((await read.json()) as RunView).status).toBe('committed');
+      const pods = await podsAs(coach, '?domain=sweep');
+      expect(pods.map((pod) => pod.mentor.personId).sort()).toEqual(['sw-m1', 'sw-m2']);
+      const members = pods.flatMap((pod) => pod.mentees.map((mentee) => mentee.personId));
+      expect(members.sort()).toEqual(
+        ['sw-e1', 'sw-e2', 'sw-e3', 'sw-e4', 'sw-e5', 'sw-e6'].filter((id) => id !== leaver),
+      );
+      await eventually(platform, async () => {
+        const aboutLeaver = [
+          ...(await matchingEvents('Mentorship.Started')),
+          ...(await matchingEvents('Mentorship.Ended')),
+        ].filter((event) => envelopeOf(event).data.menteeId === leaver);
+        const why = (event: BusEventView) => envelopeOf(event).data.reason ?? envelopeOf(event).data.cause;
+        expect(aboutLeaver.map((event) => [event.detailType, why(event)]).sort()).toEqual([
+          ['Mentorship.Ended', 'offboarded'],
+          ['Mentorship.Started', 'matching-run'],
+        ]);
+        const ended = aboutLeaver.find((event) => event.detailType === 'Mentorship.Ended') as BusEventView;
+        expect(envelopeOf(ended).metadata.correlationId).toBe(envelopeOf(offboarded).metadata.correlationId);
+      });
+      expect(await platform.scheduler.runNow('matching', 'commit-sweeper')).toMatchObject({
+        ok: true,
+        result: { commit: null, offboardings: 0 },
+      });
+    },
+  );
 });
