@@ -14,7 +14,23 @@ import { overlapMinutes, type ReferenceWeek, referenceWeek, type WorkSessions, w
 
 export const normalizeTag = (tag: string): string => tag.trim().toLowerCase();
 
-const tagSet = (tags: readonly string[]): Set<string> => new Set(tags.map(normalizeTag));
+/** Tags repeat across an organisation (a few hundred distinct ones): normalise each spelling once. */
+const normalizedTags = new Map<string, string>();
+const maxRememberedTags = 100_000;
+
+const tagSet = (tags: readonly string[]): Set<string> => {
+  const set = new Set<string>();
+  for (const tag of tags) {
+    let normalized = normalizedTags.get(tag);
+    if (normalized === undefined) {
+      if (normalizedTags.size >= maxRememberedTags) normalizedTags.clear();
+      normalized = normalizeTag(tag);
+      normalizedTags.set(tag, normalized);
+    }
+    set.add(normalized);
+  }
+  return set;
+};
 
 interface PersonTags {
   skills: Set<string>;

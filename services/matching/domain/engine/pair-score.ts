@@ -59,26 +59,40 @@ const hours = (minutes: number): string => `${Math.floor(minutes / 60)}h${String
 export const explainFeatures = (cp: Centipoints, shape: ScoringShape, features: PairFeatures): Factor[] => {
   // Details are only written for the terms that count (this runs for every pair of every pod).
   const factors: Factor[] = [];
-  const add = (name: FactorName, points: number, detail: () => string): void => {
-    if (points !== 0) factors.push({ name, points: points / 100, detail: detail() });
-  };
-  add(
-    'overlap',
-    overlapPoints(cp, shape, features.overlapMinutes),
-    () => `${hours(features.overlapMinutes)} shared working time`,
-  );
-  add('language', languagePoints(cp, features.sharedLanguage), () => 'share a language');
-  add(
-    'skills',
-    skillsPoints(cp, features.goalsCovered, features.goalsTotal),
-    () => `mentor's skills cover ${features.goalsCovered} of ${features.goalsTotal} growth goals`,
-  );
-  add(
-    'seniority',
-    seniorityPoints(cp, shape, features.levelGap),
-    () => `level gap ${features.levelGap} (preferred ${shape.preferredLevelGap})`,
-  );
-  add('repeatPast', repeatPoints(cp, features.repeatsPast), () => 'they were paired in an earlier cycle');
-  add('move', movePoints(cp, features.movesMentee), () => 'mentee leaves their current pod');
-  return factors.sort((a, b) => Math.abs(b.points) - Math.abs(a.points) || (a.name < b.name ? -1 : 1));
+  const overlap = overlapPoints(cp, shape, features.overlapMinutes);
+  if (overlap !== 0) {
+    factors.push({
+      name: 'overlap',
+      points: overlap / 100,
+      detail: `${hours(features.overlapMinutes)} shared working time`,
+    });
+  }
+  const language = languagePoints(cp, features.sharedLanguage);
+  if (language !== 0) factors.push({ name: 'language', points: language / 100, detail: 'share a language' });
+  const skills = skillsPoints(cp, features.goalsCovered, features.goalsTotal);
+  if (skills !== 0) {
+    factors.push({
+      name: 'skills',
+      points: skills / 100,
+      detail: `mentor's skills cover ${features.goalsCovered} of ${features.goalsTotal} growth goals`,
+    });
+  }
+  const seniority = seniorityPoints(cp, shape, features.levelGap);
+  if (seniority !== 0) {
+    factors.push({
+      name: 'seniority',
+      points: seniority / 100,
+      detail: `level gap ${features.levelGap} (preferred ${shape.preferredLevelGap})`,
+    });
+  }
+  const repeat = repeatPoints(cp, features.repeatsPast);
+  if (repeat !== 0) {
+    factors.push({ name: 'repeatPast', points: repeat / 100, detail: 'they were paired in an earlier cycle' });
+  }
+  const move = movePoints(cp, features.movesMentee);
+  if (move !== 0) factors.push({ name: 'move', points: move / 100, detail: 'mentee leaves their current pod' });
+  return factors.sort(byMagnitude);
 };
+
+const byMagnitude = (a: Factor, b: Factor): number =>
+  Math.abs(b.points) - Math.abs(a.points) || (a.name < b.name ? -1 : 1);
