@@ -23,5 +23,10 @@ export const createOffboardingConsumer =
       eventId: metadata.id,
       correlationId: metadata.correlationId,
     });
-    logger.info('Pairings of a leaver ended', { personId: data.personId, ...outcome });
+    logger.info(
+      outcome.ended === 'deferred'
+        ? 'Offboarding deferred until the run being committed frees the slot'
+        : 'Pairings of a leaver ended',
+      { personId: data.personId, ...outcome },
+    );
   };
