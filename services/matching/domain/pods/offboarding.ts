@@ -107,24 +107,27 @@ export const endPairingsOfLeaver = async (
     correlationId: args.correlationId,
     consumedEvent: { consumer: OFFBOARDING_CONSUMER, eventId: args.eventId },
   };
-  for (let attempt = 1; ; attempt++) {
+  let ended: 'applied' | 'duplicate' | undefined;
+  for (let attempt = 1; ended === undefined; attempt++) {
     try {
-      const ended = await endPairings(deps, { ...args, triggerId }, context);
-      const rematched = await rematchPending(deps, triggerId, { correlationId: args.correlationId });
-      return { ended, rematched };
+      ended = await endPairings(deps, { ...args, triggerId }, context);
     } catch (error) {
-      if (!(error instanceof CommitInProgressError) || attempt >= SLOT_RACE_ATTEMPTS) throw error;
+      if (!(error instanceof CommitInProgressError)) throw error;
+      const deferral: DeferredOffboarding = {
+        personId: args.personId,
+        eventId: args.eventId,
+        correlationId: args.correlationId,
+        deferredAt: deps.clock().toISOString(),
+      };
+      const outcome = await deps.pairings.deferOffboarding(deferral, context);
+      if (outcome !== 'slot-free') return { ended: outcome, rematched: [] };
+      // The commit freed the slot between the two writes: apply the offboarding now after all
+      // (unless commits keep starting under it: then Lambda retries the event).
+      if (attempt >= SLOT_RACE_ATTEMPTS) throw error;
     }
-    const deferral: DeferredOffboarding = {
-      personId: args.personId,
-      eventId: args.eventId,
-      correlationId: args.correlationId,
-      deferredAt: deps.clock().toISOString(),
-    };
-    const outcome = await deps.pairings.deferOffboarding(deferral, context);
-    if (outcome !== 'slot-free') return { ended: outcome, rematched: [] };
-    // The commit freed the slot between the two writes: apply the offboarding now after all.
   }
+  const rematched = await rematchPending(deps, triggerId, { correlationId: args.correlationId });
+  return { ended, rematched };
 };
 
 export interface DeferredOffboardingOutcome {
