@@ -73,7 +73,9 @@ export const matchingService: ServiceDeclaration = {
       description:
         'Finishes a commit abandoned by a crashed or timed-out function, then applies deferred offboardings and re-matches left behind.',
       memoryMb: 1024,
-      timeoutSeconds: 29,
+      // Not behind the HTTP API's 29 s: a large abandoned commit is finished in one firing. Two
+      // sweepers finishing the same commit are safe (each step applies at most once).
+      timeoutSeconds: 300,
       access: { table: 'read-write' },
     },
     {
