@@ -511,6 +511,8 @@ export class PodFlow {
 
   private relax(node: number, distance: number, from: number, arc: number): void {
     this.relaxations += 1;
+    // Nothing at or beyond the nearest deficit found so far can lead to a nearer one (costs are >= 0).
+    if (distance >= this.targetDistance) return;
     const run = this.searchRun;
     if (this.seen[node] === run && distance >= (this.dist[node] as number)) return;
     this.seen[node] = run;
