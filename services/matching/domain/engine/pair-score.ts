@@ -1,5 +1,5 @@
 import type { Centipoints } from './parameters';
-import type { Factor, FactorName, ScoringShape } from './types';
+import type { Factor, ScoringShape } from './types';
 
 /**
  * The pair terms of the objective. Every term is an integer number of centipoints computed by one of
