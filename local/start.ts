@@ -11,7 +11,7 @@ import { seedDemo } from './seed/demo';
 const usage = `Usage: npm start -- [--reset] [--seed demo] [--port <http port>] [--data-dir <folder>]
 
   --reset        wipe the data folder first (tables, bus, issuer key, relay checkpoints)
-  --seed demo    load the demo organisation (62 people) through POST /people/import
+  --seed demo    load the demo organisation (66 people) through POST /people/import
   --port         HTTP API port (default 3000); EventBridge 4010, SES 8005, DynamoDB 8000
   --data-dir     data folder (default .data/ in the repository)`;
 

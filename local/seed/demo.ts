@@ -1,14 +1,17 @@
 /**
- * `--seed demo`: a sample organisation of 62 people, loaded through the API like an HR
+ * `--seed demo`: a sample organisation of 66 people, loaded through the API like an HR
  * roster import (`POST /people/import`, text/csv, an admin token from the local issuer).
  * Deterministic (a fixed-seed generator), so seeding twice imports the same file and the
  * import, being idempotent, changes nothing the second time.
  *
- * Shape: 4 domains (backend, frontend, data, design) of 15 people each: a head of domain
- * (level 9), two leads (level 8) reporting to the head, five senior engineers (levels 6-8,
- * four or five of them mentors with capacities 3-5) and seven others (levels 1-5) reporting
- * to the leads; projects cut across domains; timezones span Europe, the Americas and Asia;
- * plus the life coach and a programme admin.
+ * Shape: 4 domains (backend, frontend, data, design) of 16 people each: a head of domain
+ * (level 9), two leads (level 8) reporting to the head, four senior people (levels 6-8, three
+ * of them mentors with capacities 4-5) and nine others (levels 1-5) reporting to the leads;
+ * projects cut across domains; each domain works from a few neighbouring timezones (a remote
+ * team spread over a region or two, as teams that share working hours are), and the company
+ * spans Europe, the Americas and Asia; plus the life coach and a programme admin.
+ * A matching commit on it places every person of levels 1-5 that the hard rules allow
+ * (test/e2e/pods.e2e.test.ts checks it).
  */
 import { rosterColumns } from '../../services/matching/domain/roster-csv';
 
@@ -66,6 +69,14 @@ const LOCATIONS = [
   { timezone: 'Asia/Tokyo', languages: ['ja'] },
 ] as const;
 
+/** Where each domain's people work from (indexes into LOCATIONS). */
+const DOMAIN_REGIONS = {
+  backend: [0, 1, 2, 3, 4],
+  frontend: [4, 5, 6, 0],
+  data: [7, 8, 9],
+  design: [0, 1, 3, 7],
+} as const;
+
 const DOMAINS = {
   backend: {
     skills: ['typescript', 'node', 'aws', 'dynamodb', 'event-driven', 'api-design', 'testing', 'go', 'sql'],
@@ -112,7 +123,7 @@ export const demoRoster = (): RosterRow[] => {
     sequence++;
     const first = FIRST_NAMES[(sequence - 1) % FIRST_NAMES.length] as string;
     const last = LAST_NAMES[(sequence * 7) % LAST_NAMES.length] as string;
-    const location = random.pick(LOCATIONS);
+    const location = domain === 'programme' ? random.pick(LOCATIONS) : LOCATIONS[random.pick(DOMAIN_REGIONS[domain])];
     const hours = random.pick(HOURS);
     const catalogue = domain === 'programme' ? DOMAINS.design : DOMAINS[domain];
     const languages = [
@@ -147,19 +158,18 @@ export const demoRoster = (): RosterRow[] => {
     const head = person(domain, 9, { roles: 'employee', managerId: '' });
     const leads = [1, 2].map(() => person(domain, 8, { roles: 'employee', managerId: head.personId }));
     rows.push(head, ...leads);
-    const mentorCount = random.int(4, 5);
-    for (let index = 0; index < 5; index++) {
-      const mentor = index < mentorCount;
+    for (let index = 0; index < 4; index++) {
+      const mentor = index < 3;
       rows.push(
         person(domain, random.int(6, 8), {
           roles: mentor ? 'employee;mentor' : 'employee',
           managerId: (leads[index % 2] as RosterRow).personId,
-          mentorCapacity: mentor ? String(random.int(3, 5)) : '',
+          mentorCapacity: mentor ? String(random.int(4, 5)) : '',
           acceptingMentees: mentor ? 'true' : '',
         }),
       );
     }
-    for (let index = 0; index < 7; index++) {
+    for (let index = 0; index < 9; index++) {
       rows.push(
         person(domain, random.int(1, 5), { roles: 'employee', managerId: (leads[index % 2] as RosterRow).personId }),
       );
