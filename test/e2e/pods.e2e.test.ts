@@ -34,7 +34,11 @@ interface RunView {
   runId: string;
   status: string;
   counts: Record<string, number>;
-  result: { pods: { mentorId: string; menteeIds: string[] }[]; unmatched: { menteeId: string; reason: string }[] };
+  result: {
+    pods: { mentorId: string; menteeIds: string[] }[];
+    unmatched: { menteeId: string; reason: string }[];
+    mentorShortfalls: { mentorId: string; reason: string }[];
+  };
 }
 interface PodView {
   view: string;
