@@ -585,7 +585,14 @@ export const solveDomain = (context: MatchingContext, index: DomainIndex): Domai
     diving = false;
     // Back at the root's state: with an incumbent to aim at, the subgradient tightens the root bound
     // (any prices give a valid bound), which is what a node-limited result reports as its gap.
-    if (best.assignment) rootBound = Math.min(rootBound, lagrangianBound(rootSubgradientSteps, best.value));
+    // The search itself keeps the prices it had (its node counts are better from the dive's prices).
+    if (best.assignment) {
+      const searchPrices = bestPrices.slice();
+      const hadWarmPrices = warmPrices;
+      rootBound = Math.min(rootBound, lagrangianBound(rootSubgradientSteps, best.value));
+      bestPrices.set(searchPrices);
+      warmPrices = hadWarmPrices;
+    }
   }
   search();
   const chosen = best.assignment;
