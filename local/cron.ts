@@ -10,6 +10,8 @@
  * (`FRI-MON`, `22-2`), and both day fields set or both `?` (AWS rejects those too).
  */
 
+import { utcOffsetMillisAt, wallClockAt } from '../shared/time-zones';
+
 export class ScheduleExpressionError extends Error {
   override readonly name = 'ScheduleExpressionError';
 }
@@ -182,25 +184,6 @@ export const parseScheduleExpression = (expression: string): ParsedSchedule => {
 
 // --- time zones --------------------------------------------------------------------------
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-const formatterFor = (timeZone: string) => {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-};
-
 interface WallClock {
   year: number;
   month: number;
@@ -209,29 +192,6 @@ interface WallClock {
   minute: number;
 }
 
-const wallClockAt = (instant: number, timeZone: string): WallClock & { second: number } => {
-  const parts = Object.fromEntries(
-    formatterFor(timeZone)
-      .formatToParts(new Date(instant))
-      .map((part) => [part.type, Number(part.value)]),
-  ) as Record<string, number>;
-  return {
-    year: parts.year as number,
-    month: parts.month as number,
-    day: parts.day as number,
-    hour: parts.hour as number,
-    minute: parts.minute as number,
-    second: parts.second as number,
-  };
-};
-
-/** The zone's offset from UTC at an instant, in ms. */
-const offsetAt = (instant: number, timeZone: string): number => {
-  const wall = wallClockAt(instant, timeZone);
-  const asUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second);
-  return asUtc - Math.floor(instant / 1000) * 1000;
-};
-
 /**
  * The first instant at which the zone's clocks show this wall time, or undefined when they
  * never do (the hour skipped by a spring-forward change).
@@ -239,9 +199,9 @@ const offsetAt = (instant: number, timeZone: string): number => {
 export const instantOf = (wall: WallClock, timeZone: string): number | undefined => {
   const naive = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute);
   const offsets = new Set([
-    offsetAt(naive - 86_400_000, timeZone),
-    offsetAt(naive, timeZone),
-    offsetAt(naive + 86_400_000, timeZone),
+    utcOffsetMillisAt(naive - 86_400_000, timeZone),
+    utcOffsetMillisAt(naive, timeZone),
+    utcOffsetMillisAt(naive + 86_400_000, timeZone),
   ]);
   const instants = [...offsets]
     .map((offset) => naive - offset)

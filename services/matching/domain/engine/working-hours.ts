@@ -1,3 +1,5 @@
+import { utcOffsetMillisAt } from '../../../../shared/time-zones';
+
 /**
  * Working-hours overlap between two people in their own time zones.
  *
@@ -31,41 +33,9 @@ export const referenceWeekdays = (runDate: Date): Array<[number, number, number]
   });
 };
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-const formatterFor = (timeZone: string): Intl.DateTimeFormat => {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-};
-
 /** The zone's UTC offset in minutes at a UTC instant (positive east of Greenwich). */
-export const zoneOffsetMinutes = (timeZone: string, utcMillis: number): number => {
-  const parts: Record<string, number> = {};
-  for (const part of formatterFor(timeZone).formatToParts(new Date(utcMillis))) {
-    if (part.type !== 'literal') parts[part.type] = Number(part.value);
-  }
-  const wallClock = Date.UTC(
-    parts.year ?? 1970,
-    (parts.month ?? 1) - 1,
-    parts.day ?? 1,
-    parts.hour ?? 0,
-    parts.minute ?? 0,
-  );
-  const instantToTheMinute = Math.floor(utcMillis / millisPerMinute) * millisPerMinute;
-  return Math.round((wallClock - instantToTheMinute) / millisPerMinute);
-};
+export const zoneOffsetMinutes = (timeZone: string, utcMillis: number): number =>
+  Math.round(utcOffsetMillisAt(utcMillis, timeZone) / millisPerMinute);
 
 /**
  * The UTC instant (ms) of a local wall-clock time. Two passes settle the offset either side of a DST
