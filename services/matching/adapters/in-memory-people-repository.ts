@@ -41,6 +41,14 @@ export const createInMemoryPeopleRepository = () => {
         ...(hasMore && last ? { nextCursor: Buffer.from(sortKey(last)).toString('base64url') } : {}),
       };
     },
+    async versionsOf(personIds) {
+      return new Map(
+        personIds.flatMap((personId): [string, number][] => {
+          const person = people.get(personId);
+          return person ? [[personId, person.version]] : [];
+        }),
+      );
+    },
     async write(write: PersonWrite | null, context: WriteContext) {
       const consumedKey = context.consumedEvent && `${context.consumedEvent.consumer}#${context.consumedEvent.eventId}`;
       if (consumedKey && consumed.has(consumedKey)) return 'duplicate';

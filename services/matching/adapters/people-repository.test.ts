@@ -220,6 +220,20 @@ describe('DynamoDB people repository: atomicity and concurrency', () => {
     expect(detailOf(updates[1]).data.changedFields.sort()).toEqual(['level', 'skills']);
   });
 
+  it('reads current versions consistently, leaving out people it does not know', async () => {
+    const { people, deps } = await setup();
+    await upsertPerson(deps, 'ada', personInput(), context());
+    await upsertPerson(deps, 'grace', personInput({ name: 'Grace' }), context());
+    await upsertPerson(deps, 'grace', personInput({ name: 'Grace Hopper' }), context());
+    expect(await people.versionsOf(['ada', 'grace', 'nobody'])).toEqual(
+      new Map([
+        ['ada', 1],
+        ['grace', 2],
+      ]),
+    );
+    expect(await people.versionsOf([])).toEqual(new Map());
+  });
+
   it('applies a consumed event once: a redelivery writes neither state nor outbox record', async () => {
     const { people, deps, items, outbox } = await setup();
     const consumed = { correlationId: 'hr-1', consumedEvent: { consumer: 'hr-directory', eventId: 'hr-evt-1' } };

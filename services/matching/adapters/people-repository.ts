@@ -5,7 +5,7 @@ import { outboxPut } from '../../../shared/events/outbox';
 import { ConcurrentModificationError, InvalidCursorError } from '../domain/errors';
 import type { PeoplePage, PeopleRepository, PersonWrite, WriteContext } from '../domain/people-directory';
 import { type Person, PersonSchema } from '../domain/person';
-import { indexPage, outboxContextOf, type RepositoryOptions, recordOf } from './dynamo-reads';
+import { batchGet, indexPage, outboxContextOf, type RepositoryOptions, recordOf } from './dynamo-reads';
 import { DIRECTORY_PARTITION, directoryDomainPrefix, directoryIndexKey, personKey } from './keys';
 
 export type DynamoPeopleRepositoryOptions = RepositoryOptions;
@@ -53,6 +53,11 @@ export const createDynamoPeopleRepository = (options: DynamoPeopleRepositoryOpti
         () => new InvalidCursorError(),
       );
       return { items: page.items.map(personFromItem), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+    },
+
+    async versionsOf(personIds) {
+      const items = await batchGet(db, tableName, personIds.map(personKey), true);
+      return new Map(items.map((item) => [String(item.personId), Number(item.version)]));
     },
 
     async write(write: PersonWrite | null, context: WriteContext) {

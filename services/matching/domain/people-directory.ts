@@ -28,6 +28,11 @@ export interface PeopleRepository {
   get(personId: string): Promise<Person | undefined>;
   list(query: { limit: number; cursor?: string; domain?: string }): Promise<PeoplePage>;
   /**
+   * The current version of each of these people, read consistently (a listing goes through an
+   * index, which can lag a write by a moment). Unknown people are absent from the map.
+   */
+  versionsOf(personIds: readonly string[]): Promise<Map<string, number>>;
+  /**
    * Writes the person and records their events in the outbox, atomically. Throws
    * ConcurrentModificationError when the stored version is not `expectedVersion`.
    * With `consumedEvent` set and a null write, only records that the event was consumed.

@@ -113,6 +113,20 @@ describe('matching runs', () => {
     await expect(commitRun(deps, other.runId, context)).rejects.toThrow(/Pairings changed/);
   });
 
+  it('catches a change the directory listing does not show yet (its index lags the write)', async () => {
+    const { deps, directory } = await inMemoryMatching();
+    const { run } = await startRun(deps, { mode: 'dry-run' }, 'coach-1', context);
+    const listedAtDryRun = await readDirectory(deps.people);
+    const e3 = (await deps.people.get('e3')) ?? storedPerson('e3');
+    await directory.repository.write(
+      { person: { ...e3, domain: 'elsewhere', version: 2 }, expectedVersion: 1, events: [] },
+      context,
+    );
+    // The listing still shows everyone as they were at the dry run; only a consistent read sees e3's move.
+    const lagging = { ...deps, people: { ...deps.people, list: async () => ({ items: listedAtDryRun }) } };
+    await expect(commitRun(lagging, run.runId, context)).rejects.toThrow(/People changed since dry run .*: e3\./);
+  });
+
   it('refuses runs while another commit holds the slot, unproven results, old dry runs and unknown runs', async () => {
     const { deps, store, clock } = await inMemoryMatching();
     store.state.committingRunId = 'run-elsewhere';

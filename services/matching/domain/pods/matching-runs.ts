@@ -119,6 +119,15 @@ const checkInputsUnchanged = async (
   if (!directoryJustRead) {
     const scope = run.scope ? new Set(run.scope) : null;
     const versions = inputVersionsOf(await readDirectory(deps.people), scope);
+    // The listing finds who joined or left the scope; a consistent read of everyone the run
+    // saw catches a change the listing's index has not shown yet.
+    const seen = Object.keys(run.inputVersions);
+    const current = await deps.people.versionsOf(seen);
+    for (const personId of seen) {
+      const version = current.get(personId);
+      if (version === undefined) delete versions[personId];
+      else versions[personId] = version;
+    }
     if (fingerprintOf(scope, versions) !== run.basedOn.fingerprint) {
       const changed = changedPeople(run.inputVersions, versions);
       const named = changed.slice(0, 10).join(', ') + (changed.length > 10 ? ` and ${changed.length - 10} more` : '');
