@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { storedPerson } from '../../../../test/builders/pods';
 import { MatchingContext } from './context';
 import { DomainIndex, forbidden } from './domain-index';
 import { scorePair } from './score-pair';
@@ -9,23 +10,9 @@ import type { MatchingPerson } from './types';
 
 const runDate = new Date('2026-11-24T09:00:00Z');
 
-const person = (personId: string, overrides: Partial<MatchingPerson> = {}): MatchingPerson => ({
-  personId,
-  status: 'active',
-  roles: ['employee'],
-  domain: 'backend',
-  level: 3,
-  timezone: 'Europe/London',
-  workingHours: { start: '09:00', end: '17:00' },
-  projectIds: [],
-  managerId: null,
-  skills: [],
-  growthGoals: [],
-  languages: ['en'],
-  mentorCapacity: 5,
-  acceptingMentees: true,
-  ...overrides,
-});
+/** A directory record (test/builders) is a MatchingPerson; these tests' own defaults on top. */
+const person = (personId: string, overrides: Partial<MatchingPerson> = {}): MatchingPerson =>
+  storedPerson(personId, overrides);
 
 const mentor = (personId: string, overrides: Partial<MatchingPerson> = {}) =>
   person(personId, { roles: ['employee', 'mentor'], level: 6, ...overrides });
