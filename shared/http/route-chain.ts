@@ -12,7 +12,7 @@ import { declaredRoute } from './router';
  * handler inline with its own types.
  */
 export const routeChainFor =
-  (service: ServiceDeclaration, mapDomainError: (error: unknown) => HttpProblem | undefined) =>
+  (service: ServiceDeclaration, mapDomainError?: (error: unknown) => HttpProblem | undefined) =>
   <TEvent extends HttpEvent>(routeKey: string) =>
     middy<TEvent, HttpResult, Error, Context>()
       .use(httpCors)

@@ -1,19 +1,10 @@
-import middy from '@middy/core';
-import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { canReadPerson } from '../../../shared/auth/principal';
 import { badRequest, conflict, type HttpProblem, notFound } from '../../../shared/http/errors';
-import {
-  authorizeRoute,
-  type HttpEvent,
-  httpCors,
-  httpSecurityHeaders,
-  problemResponses,
-  type ValidatedEvent,
-  validateRequest,
-} from '../../../shared/http/middleware';
-import { type HttpResult, json, noContent } from '../../../shared/http/responses';
-import { declaredRoute, dispatchByRouteKey } from '../../../shared/http/router';
+import { type ValidatedEvent, validateRequest } from '../../../shared/http/middleware';
+import { json, noContent } from '../../../shared/http/responses';
+import { routeChainFor } from '../../../shared/http/route-chain';
+import { dispatchByRouteKey } from '../../../shared/http/router';
 import { matchingService } from '../declaration';
 import {
   ConcurrentModificationError,
@@ -41,12 +32,7 @@ const mapDomainError = (error: unknown): HttpProblem | undefined => {
   return undefined;
 };
 
-const routeChain = <TEvent extends HttpEvent>(routeKey: string) =>
-  middy<TEvent, HttpResult, Error, Context>()
-    .use(httpCors)
-    .use(httpSecurityHeaders)
-    .use(problemResponses(mapDomainError))
-    .use(authorizeRoute(declaredRoute(matchingService, routeKey)));
+const routeChain = routeChainFor(matchingService, mapDomainError);
 
 export const createPeopleApiHandler = (deps: DirectoryDependencies) => {
   const putSchemas = { params: PersonPathSchema, body: PersonInputSchema, maxBodyBytes: MAX_PERSON_BYTES };

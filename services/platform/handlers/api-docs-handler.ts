@@ -1,28 +1,16 @@
-import middy from '@middy/core';
-import type { Context } from 'aws-lambda';
 import type { ServiceDeclaration } from '../../../shared/declaration';
-import {
-  authorizeRoute,
-  type HttpEvent,
-  httpCors,
-  httpSecurityHeaders,
-  problemResponses,
-} from '../../../shared/http/middleware';
+import type { HttpEvent } from '../../../shared/http/middleware';
 import { buildOpenApiDocument } from '../../../shared/http/openapi';
-import { type HttpResult, json } from '../../../shared/http/responses';
-import { declaredRoute, dispatchByRouteKey } from '../../../shared/http/router';
+import { json } from '../../../shared/http/responses';
+import { routeChainFor } from '../../../shared/http/route-chain';
+import { dispatchByRouteKey } from '../../../shared/http/router';
 import type { Clock } from '../../../shared/ports';
 import { platformService } from '../declaration';
 
 export const createApiDocsHandler = (services: readonly ServiceDeclaration[], clock: Clock) => {
   // Generated once per instance: the declarations do not change while it runs.
   let document: ReturnType<typeof buildOpenApiDocument> | undefined;
-  const chain = <TEvent extends HttpEvent>(routeKey: string) =>
-    middy<TEvent, HttpResult, Error, Context>()
-      .use(httpCors)
-      .use(httpSecurityHeaders)
-      .use(problemResponses())
-      .use(authorizeRoute(declaredRoute(platformService, routeKey)));
+  const chain = routeChainFor(platformService);
 
   // Chains are built before being handed to the dispatcher so their own event types are inferred.
   const health = chain<HttpEvent>('GET /health').handler(async () =>
