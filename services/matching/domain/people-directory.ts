@@ -1,5 +1,6 @@
 import type { PendingEvent } from '../../../shared/events/outbox';
 import type { Clock } from '../../../shared/ports';
+import { retryImmediatelyOn } from '../../../shared/retry';
 import { ConcurrentModificationError, PersonNotFoundError } from './errors';
 import { applyPersonInput, type OffboardReason, offboardPerson, type PersonChange } from './people';
 import type { Person, PersonInput } from './person';
@@ -46,15 +47,8 @@ export interface DirectoryDependencies {
 }
 
 /** Re-reads and retries when another writer got in between; the decision is redone on fresh data. */
-const withRetryOnConflict = async <T>(attempt: () => Promise<T>, attempts = 3): Promise<T> => {
-  for (let tries = 1; ; tries++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (!(error instanceof ConcurrentModificationError) || tries >= attempts) throw error;
-    }
-  }
-};
+const withRetryOnConflict = <T>(attempt: () => Promise<T>, attempts = 3): Promise<T> =>
+  retryImmediatelyOn((error) => error instanceof ConcurrentModificationError, attempt, attempts);
 
 const writeOf = (change: Exclude<PersonChange, { kind: 'unchanged' }>): PersonWrite => ({
   person: change.person,

@@ -1,3 +1,4 @@
+import { retryImmediatelyOn } from '../../../../shared/retry';
 import { defaultHardRules, type HardRules, type PairScore, scorePair } from '../engine/index';
 import type { WriteContext } from '../people-directory';
 import type { Person } from '../person';
@@ -104,15 +105,8 @@ export const joinChange = (mentorship: Mentorship, choice: RematchChoice, rules:
 });
 
 /** Re-reads and retries when the state moved between the read and the write (another re-match took the last place). */
-export const retryOnPairingConflict = async <T>(attempt: () => Promise<T>, attempts = 4): Promise<T> => {
-  for (let tries = 1; ; tries++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (!(error instanceof PairingConflictError) || tries >= attempts) throw error;
-    }
-  }
-};
+export const retryOnPairingConflict = <T>(attempt: () => Promise<T>, attempts = 4): Promise<T> =>
+  retryImmediatelyOn((error) => error instanceof PairingConflictError, attempt, attempts);
 
 /** Everyone on the reporting chains of the given people, read from the directory as needed. */
 export const withReportingChains = async (
