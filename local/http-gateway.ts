@@ -126,9 +126,6 @@ export interface CorsConfig {
   maxAgeSeconds: number;
 }
 
-/** The HTTP API's `corsPreflight`, as infra/platform-stack.ts configures it from the same policy. */
-export const LOCAL_CORS: CorsConfig = apiCorsPolicy;
-
 /** A request to a non-API path on the gateway's server (the issuer, the developer view). */
 export interface LocalHttpRequest {
   method: string;
@@ -350,7 +347,8 @@ const corsHeadersFor = (cors: CorsConfig, origin: string | undefined): Record<st
 };
 
 export const startHttpGateway = async (options: HttpGatewayOptions): Promise<HttpGateway> => {
-  const cors = options.cors ?? LOCAL_CORS;
+  // The HTTP API's `corsPreflight`, as infra/platform-stack.ts configures it from the same policy.
+  const cors = options.cors ?? apiCorsPolicy;
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const method = request.method ?? 'GET';

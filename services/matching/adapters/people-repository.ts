@@ -8,11 +8,9 @@ import { type Person, PersonSchema } from '../domain/person';
 import { batchGet, indexPage, outboxContextOf, type RepositoryOptions, recordOf } from './dynamo-reads';
 import { DIRECTORY_PARTITION, directoryDomainPrefix, directoryIndexKey, personKey } from './keys';
 
-export type DynamoPeopleRepositoryOptions = RepositoryOptions;
-
 const personFromItem = (item: Record<string, unknown>): Person => PersonSchema.parse(recordOf(item));
 
-export const createDynamoPeopleRepository = (options: DynamoPeopleRepositoryOptions): PeopleRepository => {
+export const createDynamoPeopleRepository = (options: RepositoryOptions): PeopleRepository => {
   const { db, tableName } = options;
 
   const personPut = (write: PersonWrite): TransactItem => ({
