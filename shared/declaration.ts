@@ -2,7 +2,7 @@
  * One declaration per service: the CDK constructs (infra/) and the local runtime (local/)
  * are both built from it, so nothing is wired twice by hand.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Role } from './auth/roles';
 
 export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE' | 'PATCH';

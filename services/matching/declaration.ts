@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { hrDirectoryEvents } from '../../shared/contracts/hr-directory-events';
 import { PersonOffboardedV1 } from '../../shared/contracts/matching-events';
 import { type ServiceDeclaration, standardTable } from '../../shared/declaration';

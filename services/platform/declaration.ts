@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ServiceDeclaration } from '../../shared/declaration';
 
 export const HealthSchema = z.object({ status: z.literal('ok'), time: z.iso.datetime() });

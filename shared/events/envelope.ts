@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { EventPattern } from '../declaration';
 
 /** Every event on the bus carries this envelope in `detail`: `{ metadata, data }`. */

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { TransactItem } from '../dynamo/transactions';
 import type { Clock, IdGenerator } from '../ports';
 import { detailSchemaOf, type EventContract, type EventDetail } from './envelope';

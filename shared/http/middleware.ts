@@ -16,7 +16,7 @@ import type { MiddlewareObj } from '@middy/core';
 import cors from '@middy/http-cors';
 import securityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { hasAnyRole, type Principal, principalFromClaims } from '../auth/principal';
 import type { RouteDeclaration } from '../declaration';
 import { logger } from '../observability';

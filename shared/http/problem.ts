@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** RFC 9457 problem details, the body of every HTTP error. */
 export const ProblemSchema = z.object({

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { FieldError } from './errors';
 
 /** Zod issues as caller-facing field errors: `body.email: Invalid email address`. */

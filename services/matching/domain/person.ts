@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Role, roles } from '../../../shared/auth/roles';
 
 /** Ids in paths and keys: short, URL-safe, no separators our keys use. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { logger } from '../../../shared/observability';
 import { type SweepOutcome, sweepCommitSlot } from '../domain/pods/commit-sweeper';
 import type { PairingDependencies } from '../domain/pods/ports';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { canReadPerson } from '../../../shared/auth/principal';
 import { badRequest, conflict, type HttpProblem, notFound } from '../../../shared/http/errors';
 import { type ValidatedEvent, validateRequest } from '../../../shared/http/middleware';

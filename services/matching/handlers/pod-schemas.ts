@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { RunCountsV1 } from '../../../shared/contracts/matching-events';
 import { ResourceIdSchema } from '../domain/pods/model';
 import { PodViewSchema } from '../domain/pods/visibility';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PersonIdSchema, PersonSchema } from '../domain/person';
 
 export const PersonPathSchema = z.strictObject({ personId: PersonIdSchema });

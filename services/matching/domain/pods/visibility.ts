@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isProgrammeStaff, type Principal } from '../../../../shared/auth/principal';
 import type { Person } from '../person';
 import type { PodWithMembers } from './model';
