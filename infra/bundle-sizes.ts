@@ -1,92 +1,321 @@
 /**
- * Prints the size of every function's bundle: `npx tsx infra/bundle-sizes.ts`.
+ * `npm run bundle-sizes [-- --runs 11] [-- --sdk-external] [-- --node-options <flags>]`: bundles
+ * every declared function exactly as `cdk synth` does (./bundling, no synth needed) and prints,
+ * per function, its size (minified, gzip) and its module init time as a ratio to an SDK-only
+ * baseline: a bundle, built the same way, that only imports and constructs the SDK clients the
+ * function's declared access implies (table: DynamoDB and its document client; publishEvents:
+ * EventBridge; sendEmail: SES).
  *
- * It synthesizes the app (esbuild bundles each function exactly as for a deployment) into a
- * temporary cloud assembly and measures each function's asset folder. The gzip column
- * approximates the deployment package (a zip), the number Lambda's limits and cold starts
- * care about.
+ * Init time is the median time a fresh `node` process (this Node, the Lambda runtime's major)
+ * takes to import the bundle, with a Lambda-like environment and the deployed NODE_OPTIONS. The
+ * functions and the baselines are measured in the same rounds, in rotating order, after one
+ * discarded warm-up round, so a busy machine slows both alike.
+ *
+ * It exits non-zero when a function exceeds 400 KB minified or 1.5x its baseline, or imports a
+ * module left out of the bundle at module load (see CREDENTIAL_PROVIDERS_LOADED_ON_DEMAND). A
+ * function without SDK access has no baseline (an empty module loads in ~2 ms): its init time
+ * is printed, and only its size is checked.
+ *
+ * `--sdk-external` measures the alternative of leaving the AWS SDK to the Lambda runtime (here:
+ * node_modules), `--node-options ''` the functions without `--enable-source-maps`.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs, promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
-import { functionKey } from '../shared/declaration';
-import { cdkJsonContext, createPlatformApp } from './platform-app';
+import type { Metafile } from 'esbuild';
+import { allServices } from '../services/index';
+import { type FunctionAccess, functionEnvironment, functionKey } from '../shared/declaration';
+import { type BuiltBundle, buildFunctionBundle, LAMBDA_NODE_OPTIONS } from './bundling';
 
-interface BundleSize {
-  function: string;
-  entry: string;
-  bundleBytes: number;
-  gzipBytes: number;
-  sourceMapBytes: number;
+const REPOSITORY_ROOT = join(import.meta.dirname, '..');
+export const MAX_BUNDLE_BYTES = 400 * 1024;
+export const MAX_INIT_RATIO = 1.5;
+
+type SdkClient = 'dynamodb' | 'eventbridge' | 'ses';
+
+/** The SDK clients a function's declared access implies (as `service-construct.ts` grants them). */
+export const sdkClientsOf = (access: FunctionAccess): SdkClient[] => [
+  ...(access.table ? (['dynamodb'] as const) : []),
+  ...(access.publishEvents ? (['eventbridge'] as const) : []),
+  ...(access.sendEmail ? (['ses'] as const) : []),
+];
+
+/** The source of an SDK-only baseline: the clients constructed at module scope, as handlers do. */
+export const baselineSource = (clients: readonly SdkClient[]): string =>
+  [
+    ...(clients.includes('dynamodb')
+      ? [
+          "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';",
+          "import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';",
+          'export const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({}));',
+        ]
+      : []),
+    ...(clients.includes('eventbridge')
+      ? [
+          "import { EventBridgeClient } from '@aws-sdk/client-eventbridge';",
+          'export const eventBridge = new EventBridgeClient({});',
+        ]
+      : []),
+    ...(clients.includes('ses')
+      ? ["import { SESClient } from '@aws-sdk/client-ses';", 'export const ses = new SESClient({});']
+      : []),
+    'export const handler = async () => null;',
+    '',
+  ].join('\n');
+
+interface Target {
+  name: string;
+  bundle: BuiltBundle;
+  environment: Record<string, string>;
+  initMs: number[];
 }
 
-const kilobytes = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;
+interface FunctionRow {
+  key: string;
+  bundleBytes: number;
+  gzipBytes: number;
+  sdkBytes: number;
+  zodBytes: number;
+  ownBytes: number;
+  target: Target;
+  baseline: Target | undefined;
+  staticallyImported: string[];
+}
 
-const measureAssetFolder = (folder: string): Omit<BundleSize, 'function' | 'entry'> => {
-  let bundleBytes = 0;
-  let gzipBytes = 0;
-  let sourceMapBytes = 0;
-  for (const file of readdirSync(folder)) {
-    const path = join(folder, file);
-    const bytes = statSync(path).size;
-    if (file.endsWith('.map')) {
-      sourceMapBytes += bytes;
-    } else {
-      bundleBytes += bytes;
-      gzipBytes += gzipSync(readFileSync(path)).length;
-    }
-  }
-  return { bundleBytes, gzipBytes, sourceMapBytes };
+const kilobytes = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)] ?? Number.NaN;
 };
 
-export const measureBundleSizes = (): BundleSize[] => {
-  const outdir = mkdtempSync(join(tmpdir(), 'mentoring-bundle-sizes-'));
+/** Bytes of the bundle that came from inputs matching `test` (esbuild's own attribution). */
+const bytesFrom = (metafile: Metafile | undefined, test: (input: string) => boolean) =>
+  Object.values(metafile?.outputs ?? {})
+    .flatMap((output) => Object.entries(output.inputs))
+    .filter(([input]) => test(input))
+    .reduce((sum, [, input]) => sum + input.bytesInOutput, 0);
+
+/** Modules the bundle imports as soon as it loads (static imports), other than Node's own. */
+const staticImportsOf = (metafile: Metafile | undefined) =>
+  Object.values(metafile?.outputs ?? {})
+    .flatMap((output) => output.imports)
+    .filter((entry) => entry.external && entry.kind === 'import-statement' && !entry.path.startsWith('node:'))
+    .map((entry) => entry.path);
+
+/** What Lambda puts in every function's environment, plus the function's declared variables. */
+const lambdaEnvironment = (name: string, declared: Record<string, string>, nodeOptions: string, taskRoot: string) => ({
+  ...declared,
+  AWS_REGION: 'eu-west-1',
+  AWS_DEFAULT_REGION: 'eu-west-1',
+  AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+  AWS_SECRET_ACCESS_KEY: 'example',
+  AWS_SESSION_TOKEN: 'example',
+  AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+  AWS_LAMBDA_FUNCTION_NAME: name,
+  AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
+  LAMBDA_TASK_ROOT: taskRoot,
+  NODE_OPTIONS: nodeOptions,
+});
+
+const INIT_MARKER = '__module_init_ms=';
+const MEASURE_SCRIPT = `const started = performance.now();
+await import(process.argv[2]);
+process.stdout.write('\\n${INIT_MARKER}' + (performance.now() - started) + '\\n');
+process.exit(0);
+`;
+
+const run = promisify(execFile);
+
+/** One cold module init in a fresh process: the import of the bundle, timed inside that process. */
+const measureOnce = async (measureScript: string, target: Target): Promise<number> => {
+  const { stdout } = await run(process.execPath, [measureScript, pathToFileURL(target.bundle.file).href], {
+    env: target.environment,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const line = stdout.split('\n').find((candidate) => candidate.startsWith(INIT_MARKER));
+  if (!line) throw new Error(`${target.name}: no init time in its output:\n${stdout}`);
+  return Number(line.slice(INIT_MARKER.length));
+};
+
+const main = async () => {
+  const { values } = parseArgs({
+    options: {
+      runs: { type: 'string', default: '11' },
+      'sdk-external': { type: 'boolean', default: false },
+      'node-options': { type: 'string', default: LAMBDA_NODE_OPTIONS },
+    },
+  });
+  const runs = Number(values.runs);
+  const nodeOptions = values['node-options'];
+  const externalModules = values['sdk-external'] ? ['@aws-sdk/*', '@smithy/*'] : undefined;
+  // Inside the repository, so whatever a bundle leaves out resolves from node_modules, as locally.
+  const cacheRoot = join(REPOSITORY_ROOT, 'node_modules', '.cache');
+  mkdirSync(cacheRoot, { recursive: true });
+  const outdir = mkdtempSync(join(cacheRoot, 'bundle-sizes-'));
+  const loadBefore = loadavg()[0] ?? 0;
+
   try {
-    const { app, stack } = createPlatformApp({ outdir, context: cdkJsonContext() });
-    app.synth();
-    return stack.services.flatMap((service) =>
-      service.service.functions.map((declaration) => {
-        const fn = service.functionNamed(declaration.name, 'bundle-sizes');
-        // The asset's S3 key is `<hash>.zip`; the staged folder is `asset.<hash>`.
-        const code = stack.resolve((fn.node.defaultChild as CfnFunction).code) as { s3Key: string };
-        const assetHash = code.s3Key.replace(/\.zip$/, '');
-        return {
-          function: functionKey(service.service, declaration),
-          entry: declaration.entry,
-          ...measureAssetFolder(join(outdir, `asset.${assetHash}`)),
-        };
-      }),
+    const build = (entryPath: string, name: string) =>
+      buildFunctionBundle({
+        repositoryRoot: REPOSITORY_ROOT,
+        entryPath,
+        outdir: join(outdir, name),
+        metafile: true,
+        ...(externalModules ? { externalModules } : {}),
+      });
+
+    const baselines = new Map<string, Promise<BuiltBundle>>();
+    const baselineOf = (clients: SdkClient[]) => {
+      const name = `baseline-${clients.join('-')}`;
+      let built = baselines.get(name);
+      if (!built) {
+        mkdirSync(join(outdir, name), { recursive: true });
+        const entryPath = join(outdir, name, 'baseline.ts');
+        writeFileSync(entryPath, baselineSource(clients));
+        built = build(entryPath, name);
+        baselines.set(name, built);
+      }
+      return { name, built };
+    };
+
+    const rows: FunctionRow[] = await Promise.all(
+      allServices.flatMap((service) =>
+        service.functions.map(async (fn): Promise<FunctionRow> => {
+          const key = functionKey(service, fn);
+          const declared = functionEnvironment(service, fn, {
+            eventBusName: 'mentoring-platform',
+            ...(service.table ? { tableName: `mentoring-${service.name}` } : {}),
+            senderEmail: 'mentoring@example.com',
+            sesConfigurationSet: 'mentoring',
+          });
+          const clients = sdkClientsOf(fn.access);
+          const bundle = await build(join(REPOSITORY_ROOT, fn.entry), key);
+          const code = readFileSync(bundle.file);
+          const environmentIn = (directory: string) => lambdaEnvironment(key, declared, nodeOptions, directory);
+          const baseline = clients.length > 0 ? baselineOf(clients) : undefined;
+          return {
+            key,
+            bundleBytes: code.length,
+            gzipBytes: gzipSync(code).length,
+            sdkBytes: bytesFrom(bundle.metafile, (input) =>
+              /node_modules\/(@aws-sdk|@smithy|@aws-crypto)\//.test(input),
+            ),
+            zodBytes: bytesFrom(bundle.metafile, (input) => input.includes('node_modules/zod/')),
+            ownBytes: bytesFrom(bundle.metafile, (input) => !input.includes('node_modules/')),
+            target: { name: key, bundle, environment: environmentIn(join(outdir, key)), initMs: [] },
+            baseline: baseline
+              ? {
+                  name: baseline.name,
+                  bundle: await baseline.built,
+                  environment: environmentIn(join(outdir, baseline.name)),
+                  initMs: [],
+                }
+              : undefined,
+            staticallyImported: externalModules ? [] : staticImportsOf(bundle.metafile),
+          };
+        }),
+      ),
     );
+
+    // Each baseline once per round (measured with the environment of the first function that uses it).
+    const baselineTargets = new Map<string, Target>();
+    for (const row of rows) {
+      if (row.baseline && !baselineTargets.has(row.baseline.name)) baselineTargets.set(row.baseline.name, row.baseline);
+      if (row.baseline) row.baseline = baselineTargets.get(row.baseline.name);
+    }
+    const targets = [...rows.map((row) => row.target), ...baselineTargets.values()];
+    const measureScript = join(outdir, 'measure-init.mjs');
+    writeFileSync(measureScript, MEASURE_SCRIPT);
+    process.stderr.write(`Measuring module init: ${runs} rounds of ${targets.length} fresh processes...\n`);
+    for (let round = -1; round < runs; round++) {
+      const start = ((round % targets.length) + targets.length) % targets.length;
+      const order = [...targets.slice(start), ...targets.slice(0, start)];
+      for (const target of order) {
+        const initMs = await measureOnce(measureScript, target);
+        // Round -1 warms the file cache and is not counted.
+        if (round >= 0) target.initMs.push(initMs);
+      }
+    }
+
+    printTable(rows);
+    const loadAfter = loadavg()[0] ?? 0;
+    process.stdout.write(
+      `\nNode ${process.version}, ${availableParallelism()} cores, load average ${loadBefore.toFixed(2)} before and ` +
+        `${loadAfter.toFixed(2)} after; median of ${runs} interleaved runs per bundle; NODE_OPTIONS=${nodeOptions || '(none)'}; ` +
+        `AWS SDK ${externalModules ? 'left to the runtime (resolved from node_modules)' : 'bundled'}.\n`,
+    );
+
+    const failures = rows.flatMap((row) => {
+      const problems: string[] = [];
+      if (row.bundleBytes > MAX_BUNDLE_BYTES) problems.push(`${row.key}: ${kilobytes(row.bundleBytes)} > 400 KB`);
+      const ratio = row.baseline ? median(row.target.initMs) / median(row.baseline.initMs) : undefined;
+      if (ratio !== undefined && ratio > MAX_INIT_RATIO) {
+        problems.push(`${row.key}: module init ${ratio.toFixed(2)}x its SDK-only baseline > ${MAX_INIT_RATIO}x`);
+      }
+      for (const path of row.staticallyImported) {
+        problems.push(`${row.key}: imports ${path} at module load, but the bundle leaves it out`);
+      }
+      return problems;
+    });
+    if (failures.length > 0) {
+      process.stdout.write(`\nOver budget:\n${failures.map((failure) => `  ${failure}`).join('\n')}\n`);
+      process.exitCode = 1;
+    } else {
+      process.stdout.write(
+        `Every function is within ${kilobytes(MAX_BUNDLE_BYTES)} and ${MAX_INIT_RATIO}x its baseline.\n`,
+      );
+    }
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
 };
 
-const printTable = (sizes: BundleSize[]): void => {
-  const rows = [...sizes]
+const printTable = (rows: FunctionRow[]) => {
+  const header = ['function', 'minified', 'gzip', 'AWS SDK', 'zod', 'own code', 'init', 'SDK-only baseline', 'ratio'];
+  const lines = [...rows]
     .sort((a, b) => b.bundleBytes - a.bundleBytes)
-    .map((size) => [
-      size.function,
-      kilobytes(size.bundleBytes),
-      kilobytes(size.gzipBytes),
-      kilobytes(size.sourceMapBytes),
-      size.entry,
-    ]);
-  const total = sizes.reduce((sum, size) => sum + size.bundleBytes, 0);
-  const header = ['function', 'bundle (minified)', 'gzip (~zip)', 'source map', 'entry'];
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)));
-  const line = (cells: string[]) =>
+    .map((row) => {
+      const init = median(row.target.initMs);
+      const baseline = row.baseline ? median(row.baseline.initMs) : undefined;
+      return [
+        row.key,
+        kilobytes(row.bundleBytes),
+        kilobytes(row.gzipBytes),
+        kilobytes(row.sdkBytes),
+        kilobytes(row.zodBytes),
+        kilobytes(row.ownBytes),
+        `${init.toFixed(1)} ms`,
+        row.baseline && baseline !== undefined
+          ? `${row.baseline.name.replace('baseline-', '')} ${baseline.toFixed(1)} ms`
+          : 'none (no SDK client)',
+        baseline === undefined ? '-' : `${(init / baseline).toFixed(2)}x`,
+      ];
+    });
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...lines.map((line) => line[column]?.length ?? 0)),
+  );
+  const format = (cells: string[]) =>
     cells
       .map((cell, column) =>
-        column >= 1 && column <= 3 ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0),
+        column === 0 || column === 7 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0),
       )
       .join('  ');
-  console.log(line(header));
-  console.log(line(widths.map((width) => '-'.repeat(width))));
-  for (const row of rows) console.log(line(row));
-  console.log(`\n${sizes.length} functions, ${kilobytes(total)} of bundles in all.`);
+  process.stdout.write(`${format(header)}\n${format(widths.map((width) => '-'.repeat(width)))}\n`);
+  for (const line of lines) process.stdout.write(`${format(line)}\n`);
+  process.stdout.write(
+    `\n"own code" is this repository's code; init is the median module import time of a fresh process; ` +
+      `the ratio divides it by the baseline's, measured in the same rounds.\n`,
+  );
 };
 
-printTable(measureBundleSizes());
+if (relative(process.argv[1] ?? '', import.meta.filename) === '') {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${(error as Error).stack ?? error}\n`);
+    process.exit(1);
+  });
+}

@@ -4,6 +4,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { LAMBDA_BUNDLE, LAMBDA_NODE_OPTIONS } from './bundling';
 
 export interface PlatformFunctionProps {
   /** Absolute path of the entry file; it exports `handler`. */
@@ -21,17 +22,11 @@ export interface PlatformFunctionProps {
 export const FUNCTION_LOG_RETENTION = RetentionDays.ONE_MONTH;
 
 /**
- * The ESM bundle still meets CommonJS dependencies that call `require` (the AWS SDK's
- * transitive deps, Powertools); esbuild cannot rewrite those, so the bundle defines one.
- */
-const ESM_REQUIRE_BANNER =
-  "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
-
-/**
- * Every Lambda of the platform: Node.js 24 on arm64, bundled locally by esbuild (no Docker),
- * ESM, minified, with source maps and X-Ray tracing. Each function gets its own log group
- * with a retention and its own role that may write only to that log group: the AWS managed
- * basic-execution policy would allow writing to every log group in the account.
+ * Every Lambda of the platform: Node.js 24 on arm64, bundled locally by esbuild (no Docker) with
+ * the options of `./bundling` (ESM, minified, source maps), X-Ray active tracing. Each function
+ * gets its own log group with a retention and its own role that may write only to that log
+ * group: the AWS managed basic-execution policy would allow writing to every log group in the
+ * account.
  */
 export class PlatformFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: PlatformFunctionProps) {
@@ -58,21 +53,20 @@ export class PlatformFunction extends NodejsFunction {
       role,
       environment: {
         ...props.environment,
-        // Stack traces point at the TypeScript sources instead of the minified bundle.
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: LAMBDA_NODE_OPTIONS,
       },
+      // LAMBDA_BUNDLE, option for option: the local runtime and bundle-sizes build the same bundle.
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node24',
-        // ESM builds of dependencies tree-shake better than their CommonJS builds.
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        minify: true,
-        sourceMap: true,
-        // File and line mapping is what a stack trace needs; embedded sources only add megabytes.
-        sourcesContent: false,
-        // The SDK version that was tested is the one that runs, not whatever the runtime ships.
-        bundleAwsSDK: true,
+        target: LAMBDA_BUNDLE.target,
+        mainFields: [...LAMBDA_BUNDLE.mainFields],
+        banner: LAMBDA_BUNDLE.banner,
+        minify: LAMBDA_BUNDLE.minify,
+        sourceMap: LAMBDA_BUNDLE.sourceMap,
+        sourcesContent: LAMBDA_BUNDLE.sourcesContent,
+        keepNames: LAMBDA_BUNDLE.keepNames,
+        // Replaces NodejsFunction's default (`@aws-sdk/*` left to the runtime): the SDK is bundled.
+        externalModules: [...LAMBDA_BUNDLE.externalModules],
         // esbuild is a local dev dependency: synth works offline and without a Docker engine.
         forceDockerBundling: false,
       },

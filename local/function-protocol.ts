@@ -10,7 +10,8 @@ export interface InvocationError {
 export interface WorkerData {
   /** As declared (relative to the repository root), for error messages. */
   entry: string;
-  entryPath: string;
+  /** Absolute path of the entry's bundle, the module the worker imports. */
+  modulePath: string;
   functionName: string;
   functionArn: string;
   memoryMb: number;

@@ -1,6 +1,6 @@
 /**
  * The body of one function's worker thread: the local stand-in for a Lambda execution
- * environment. It imports the declared entry once (the cold start), then runs every
+ * environment. It imports the entry's bundle once (the cold start), then runs every
  * invocation the main thread sends, with a Lambda-like context.
  */
 import { pathToFileURL } from 'node:url';
@@ -31,7 +31,7 @@ type Handler = (event: unknown, context: Context) => unknown;
 const loadHandler = async (): Promise<Handler> => {
   let module: Record<string, unknown>;
   try {
-    module = (await import(pathToFileURL(data.entryPath).href)) as Record<string, unknown>;
+    module = (await import(pathToFileURL(data.modulePath).href)) as Record<string, unknown>;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') {
       throw Object.assign(new Error(`Cannot find module '${data.entry}'`), { name: 'Runtime.ImportModuleError' });

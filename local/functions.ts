@@ -4,12 +4,15 @@
  * the declared timeout and memory enforced. Several invocations may be in flight in one
  * worker at a time (Lambda would use one environment per concurrent invocation; locally the
  * module state is shared between concurrent invocations of the same function).
+ *
+ * A worker imports the function's deployed bundle (./bundles.ts), not its TypeScript sources:
+ * the same code as in AWS, and an init of a few hundred milliseconds at most.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { BundleError, createLocalBundler, type LocalBundler } from './bundles';
 import { functionArnOf, type LocalFunction } from './environment';
 import type { InvocationError, WorkerData, WorkerReply, WorkerRequest } from './function-protocol';
 
@@ -35,9 +38,14 @@ export interface LocalFunctionsOptions {
   environmentOf: (fn: LocalFunction) => Record<string, string>;
   /** Entries are declared relative to the repository root. */
   repoRoot: string;
+  /** Where bundles come from (default: built with infra/bundling.ts, cached under node_modules/.cache). */
+  bundler?: LocalBundler;
   /** Worker stdout/stderr: prefixed with the function key on this process's output (default), or dropped. */
   logs?: FunctionLogSink;
-  /** Lambda gives the init phase 10 s; tsx compiling on a busy laptop needs more headroom. */
+  /**
+   * Lambda gives the init phase 10 s. A bundle initialises in well under a second, but a busy
+   * machine (tests on every core) must delay a cold start, never fail it: 60 s by default.
+   */
   initTimeoutMs?: number;
   /** Lambda's memory setting caps the worker's heap (V8 old generation) unless this is false. */
   enforceMemory?: boolean;
@@ -47,8 +55,14 @@ export interface LocalFunctions {
   keys(): string[];
   has(functionKey: string): boolean;
   invoke(functionKey: string, event: unknown): Promise<InvocationOutcome>;
-  /** Starts the workers (cold starts) ahead of the first invocation. */
-  warm(functionKeys?: readonly string[]): Promise<void>;
+  /**
+   * Starts the workers (cold starts) ahead of the first invocation, like provisioned
+   * concurrency: resolves when every one has finished its init, with the inits that failed
+   * (those are tried again, and reported, at the function's next invocation).
+   */
+  warm(functionKeys?: readonly string[]): Promise<{ functionKey: string; error: InvocationError }[]>;
+  /** `warm`: an initialised environment is waiting; `initializing`; `cold`: none (yet, or any more). */
+  stateOf(functionKey: string): 'cold' | 'initializing' | 'warm';
   recentInvocations(): readonly (InvocationRecord & { ok: boolean; errorType?: string })[];
   stop(): Promise<void>;
 }
@@ -64,15 +78,34 @@ interface Pending {
 
 /** One execution environment. Retired environments finish what they run, then stop. */
 interface Environment {
-  worker: Worker;
+  /** Created once the bundle is there. */
+  worker?: Worker;
   ready: Promise<void>;
+  /** Init done: an invocation now is not a cold start. */
+  initialized: boolean;
   pending: Map<number, Pending>;
   retired: boolean;
-  invocations: number;
 }
 
-const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+const DEFAULT_INIT_TIMEOUT_MS = 60_000;
+
 const workerEntry = new URL('./function-worker.ts', import.meta.url);
+/**
+ * The worker's own script is TypeScript: Node 24 (the `node` dev dependency every npm script
+ * uses) strips its types natively; an older Node needs tsx for it.
+ */
+const workerExecArgv = (process.features as { typescript?: unknown }).typescript
+  ? []
+  : ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href];
+
+/** How Lambda reports a function whose code cannot be loaded. */
+const bundleInitError = (entry: string, error: unknown): InvocationError =>
+  error instanceof BundleError
+    ? {
+        errorType: error.unresolved ? 'Runtime.ImportModuleError' : 'Runtime.UserCodeSyntaxError',
+        errorMessage: error.unresolved ? `Cannot find module '${entry}': ${error.message}` : error.message,
+      }
+    : { errorType: 'Runtime.ImportModuleError', errorMessage: (error as Error).message };
 
 const lineSplitter = (emit: (line: string) => void) => {
   let partial = '';
@@ -111,7 +144,7 @@ export const startLocalFunctions = (options: LocalFunctionsOptions): LocalFuncti
 
   const terminate = (environment: Environment) => {
     all.delete(environment);
-    void environment.worker.terminate();
+    void environment.worker?.terminate();
   };
 
   const retire = (key: string, environment: Environment) => {
@@ -128,86 +161,109 @@ export const startLocalFunctions = (options: LocalFunctionsOptions): LocalFuncti
     }
   };
 
-  const spawn = (fn: LocalFunction): Environment => {
-    const data: WorkerData = {
-      entry: fn.declaration.entry,
-      entryPath: resolve(options.repoRoot, fn.declaration.entry),
-      functionName: fn.key,
-      functionArn: functionArnOf(fn.key),
-      memoryMb: fn.declaration.memoryMb,
-      logStreamName: logStreamName(),
-    };
-    const sink = sinkOf(fn.key);
-    const worker = new Worker(workerEntry, {
-      workerData: data,
-      env: options.environmentOf(fn),
-      execArgv: ['--import', tsxLoader],
-      stdout: true,
-      stderr: true,
-      ...(options.enforceMemory === false
-        ? {}
-        : { resourceLimits: { maxOldGenerationSizeMb: fn.declaration.memoryMb } }),
-    });
-    for (const stream of [worker.stdout, worker.stderr]) {
-      const splitter = lineSplitter((line) => sink?.(line));
-      stream.on('data', splitter.push);
-      stream.on('end', splitter.flush);
-    }
+  const bundler = options.bundler ?? createLocalBundler({ repoRoot: options.repoRoot });
+  const initTimeoutMs = options.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS;
 
-    let settleInit: (error?: InvocationError) => void = () => undefined;
+  /** Starts the worker on the bundle; resolves when its init is done, rejects with Lambda's init error. */
+  const startWorker = (fn: LocalFunction, environment: Environment, modulePath: string) =>
+    new Promise<void>((resolveReady, rejectReady) => {
+      const data: WorkerData = {
+        entry: fn.declaration.entry,
+        modulePath,
+        functionName: fn.key,
+        functionArn: functionArnOf(fn.key),
+        memoryMb: fn.declaration.memoryMb,
+        logStreamName: logStreamName(),
+      };
+      const sink = sinkOf(fn.key);
+      const worker = new Worker(workerEntry, {
+        workerData: data,
+        env: options.environmentOf(fn),
+        // Stack traces name the TypeScript files and lines (the bundle's source map).
+        execArgv: [...workerExecArgv, '--enable-source-maps'],
+        stdout: true,
+        stderr: true,
+        ...(options.enforceMemory === false
+          ? {}
+          : { resourceLimits: { maxOldGenerationSizeMb: fn.declaration.memoryMb } }),
+      });
+      environment.worker = worker;
+      for (const stream of [worker.stdout, worker.stderr]) {
+        const splitter = lineSplitter((line) => sink?.(line));
+        stream.on('data', splitter.push);
+        stream.on('end', splitter.flush);
+      }
+
+      const initTimer = setTimeout(
+        () =>
+          settleInit({ errorType: 'Runtime.InitTimeout', errorMessage: `Init did not finish in ${initTimeoutMs} ms` }),
+        initTimeoutMs,
+      );
+      const settleInit = (error?: InvocationError) => {
+        clearTimeout(initTimer);
+        if (error) rejectReady(error);
+        else resolveReady();
+      };
+
+      worker.on('message', (message: WorkerReply) => {
+        if (message.type === 'ready') {
+          settleInit();
+        } else if (message.type === 'init-error') {
+          settleInit(message.error);
+        } else {
+          const pending = environment.pending.get(message.id);
+          if (!pending) return;
+          clearTimeout(pending.timer);
+          environment.pending.delete(message.id);
+          pending.resolve(message.ok ? { ok: true, payload: message.payload } : { ok: false, error: message.error });
+          if (environment.retired && environment.pending.size === 0) terminate(environment);
+        }
+      });
+      worker.on('error', (error: Error & { code?: string }) => {
+        // An uncaught exception or the memory cap ends the environment, like a runtime crash.
+        const reported: InvocationError =
+          error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+            ? { errorType: 'Runtime.OutOfMemory', errorMessage: `Runtime exited: over ${fn.declaration.memoryMb} MB` }
+            : { errorType: error.name, errorMessage: error.message };
+        settleInit(reported);
+        failAll(environment, reported);
+        retire(fn.key, environment);
+      });
+      worker.on('exit', (code) => {
+        const reported = { errorType: 'Runtime.ExitError', errorMessage: `Runtime exited with code ${code}` };
+        settleInit(reported);
+        failAll(environment, reported);
+        all.delete(environment);
+        if (current.get(fn.key) === environment) current.delete(fn.key);
+      });
+    });
+
+  const spawn = (fn: LocalFunction): Environment => {
     const environment: Environment = {
-      worker,
-      ready: new Promise<void>((resolveReady, rejectReady) => {
-        settleInit = (error) => (error ? rejectReady(error) : resolveReady());
-      }),
+      ready: Promise.resolve(),
+      initialized: false,
       pending: new Map(),
       retired: false,
-      invocations: 0,
     };
-    // Nobody may be awaiting `ready` when it fails (a warm-up); the failure is reported on invoke.
-    environment.ready.catch(() => undefined);
-    const initTimeoutMs = options.initTimeoutMs ?? 30_000;
-    const initTimer = setTimeout(
-      () =>
-        settleInit({ errorType: 'Runtime.InitTimeout', errorMessage: `Init did not finish in ${initTimeoutMs} ms` }),
-      initTimeoutMs,
-    );
-
-    worker.on('message', (message: WorkerReply) => {
-      if (message.type === 'ready') {
-        clearTimeout(initTimer);
-        settleInit();
-      } else if (message.type === 'init-error') {
-        clearTimeout(initTimer);
-        settleInit(message.error);
-      } else {
-        const pending = environment.pending.get(message.id);
-        if (!pending) return;
-        clearTimeout(pending.timer);
-        environment.pending.delete(message.id);
-        pending.resolve(message.ok ? { ok: true, payload: message.payload } : { ok: false, error: message.error });
-        if (environment.retired && environment.pending.size === 0) terminate(environment);
+    environment.ready = (async () => {
+      let modulePath: string;
+      try {
+        modulePath = (await bundler.bundleOf(fn.declaration.entry)).file;
+      } catch (error) {
+        throw bundleInitError(fn.declaration.entry, error);
       }
-    });
-    worker.on('error', (error: Error & { code?: string }) => {
-      // An uncaught exception or the memory cap ends the environment, like a runtime crash.
-      const reported: InvocationError =
-        error.code === 'ERR_WORKER_OUT_OF_MEMORY'
-          ? { errorType: 'Runtime.OutOfMemory', errorMessage: `Runtime exited: over ${fn.declaration.memoryMb} MB` }
-          : { errorType: error.name, errorMessage: error.message };
-      clearTimeout(initTimer);
-      settleInit(reported);
-      failAll(environment, reported);
-      retire(fn.key, environment);
-    });
-    worker.on('exit', (code) => {
-      clearTimeout(initTimer);
-      const reported = { errorType: 'Runtime.ExitError', errorMessage: `Runtime exited with code ${code}` };
-      settleInit(reported);
-      failAll(environment, reported);
-      all.delete(environment);
-      if (current.get(fn.key) === environment) current.delete(fn.key);
-    });
+      if (environment.retired || stopped) {
+        throw {
+          errorType: 'Runtime.Shutdown',
+          errorMessage: 'The local platform is stopping',
+        } satisfies InvocationError;
+      }
+      await startWorker(fn, environment, modulePath);
+      environment.initialized = true;
+    })();
+    // A failed init is not kept (the next invocation starts a fresh environment, as in Lambda); it is
+    // reported to the invocations awaiting it, or to the next one when nobody was (a warm-up).
+    environment.ready.catch(() => retire(fn.key, environment));
     all.add(environment);
     return environment;
   };
@@ -264,8 +320,8 @@ export const startLocalFunctions = (options: LocalFunctionsOptions): LocalFuncti
     }
 
     const environment = environmentFor(fn);
-    const coldStart = environment.invocations === 0;
-    environment.invocations++;
+    // A warmed environment (warm(), like provisioned concurrency) serves its first invocation warm.
+    const coldStart = !environment.initialized;
     try {
       await environment.ready;
     } catch (error) {
@@ -292,7 +348,7 @@ export const startLocalFunctions = (options: LocalFunctionsOptions): LocalFuncti
         }, timeoutMs);
         environment.pending.set(id, { resolve: resolveReply, timer });
         const request: WorkerRequest = { id, requestId, event: eventText, deadline: Date.now() + timeoutMs };
-        environment.worker.postMessage(request);
+        environment.worker?.postMessage(request);
       },
     );
     if (!reply.ok) return finish(coldStart, reply);
@@ -313,13 +369,24 @@ export const startLocalFunctions = (options: LocalFunctionsOptions): LocalFuncti
     has: (key) => byKey.has(key),
     invoke,
     warm: async (keys = [...byKey.keys()]) => {
-      await Promise.all(
+      const failures = await Promise.all(
         keys.map(async (key) => {
           const fn = byKey.get(key);
-          if (!fn) return;
-          await environmentFor(fn).ready.catch(() => undefined);
+          if (!fn) return [];
+          try {
+            await environmentFor(fn).ready;
+            return [];
+          } catch (error) {
+            return [{ functionKey: key, error: error as InvocationError }];
+          }
         }),
       );
+      return failures.flat();
+    },
+    stateOf: (key) => {
+      const environment = current.get(key);
+      if (!environment) return 'cold';
+      return environment.initialized ? 'warm' : 'initializing';
     },
     recentInvocations: () => [...recent],
     stop: async () => {
@@ -327,9 +394,10 @@ export const startLocalFunctions = (options: LocalFunctionsOptions): LocalFuncti
       const environments = [...all];
       current.clear();
       for (const environment of environments) {
+        environment.retired = true;
         failAll(environment, { errorType: 'Runtime.Shutdown', errorMessage: 'The local platform is stopping' });
       }
-      await Promise.all(environments.map((environment) => environment.worker.terminate()));
+      await Promise.all(environments.map((environment) => environment.worker?.terminate()));
       all.clear();
     },
   };

@@ -61,7 +61,10 @@ export interface LocalPlatformOptions {
   logs?: FunctionLogSink;
   /** Added to every function's environment (tests quieten Powertools with it). */
   environmentOverrides?: Record<string, string>;
-  /** Start every worker right away instead of at first use. */
+  /**
+   * Start every function (bundle and init) before resolving, so the first request is answered at
+   * once; `startupMs` then includes it. Without it a function starts at its first invocation.
+   */
   warm?: boolean;
   relay?: { pollIntervalMs?: number; maxAttempts?: number; baseBackoffMs?: number; maxBackoffMs?: number };
   /** Attempts and backoff of rule deliveries on the local bus. */
@@ -263,7 +266,29 @@ export const startLocalPlatform = async (options: LocalPlatformOptions = {}): Pr
       }
     }
 
+    // The functions only need DynamoDB's address to start (no call is made at init): when it is
+    // known up front they bundle and initialise while DynamoDB Local's JVM is still starting.
+    const knownDynamodbEndpoint =
+      options.dynamodbEndpoint ?? (ports.dynamodb === 0 ? undefined : `http://127.0.0.1:${ports.dynamodb}`);
+    const endpoints = {
+      dynamodb: knownDynamodbEndpoint ?? (await dynamoDbReady),
+      eventbridge: platformBus.endpoint,
+      ses: ses.endpoint,
+    };
+    functions = startLocalFunctions({
+      functions: localFunctionsOf(services),
+      repoRoot: REPO_ROOT,
+      environmentOf: (fn) => ({ ...runtimeEnvironmentOf(fn, endpoints, tablePrefix), ...options.environmentOverrides }),
+      ...(options.logs ? { logs: options.logs } : {}),
+    });
+    const runningFunctions = functions;
+    onStop('functions', () => runningFunctions.stop());
+    const warmed = options.warm ? runningFunctions.warm() : Promise.resolve([]);
+
     const dynamodbEndpoint = await dynamoDbReady;
+    if (dynamodbEndpoint !== endpoints.dynamodb) {
+      throw new Error(`DynamoDB Local listens at ${dynamodbEndpoint}, not ${endpoints.dynamodb} as expected`);
+    }
     const dynamodb = createLocalDynamoDbClient(dynamodbEndpoint);
     onStop('clients', () => dynamodb.destroy());
     const tables = Object.fromEntries(
@@ -280,16 +305,6 @@ export const startLocalPlatform = async (options: LocalPlatformOptions = {}): Pr
       ),
     );
     const streamArnOf = Object.fromEntries(described.map((table) => [table.TableName, table.LatestStreamArn]));
-
-    const endpoints = { dynamodb: dynamodbEndpoint, eventbridge: platformBus.endpoint, ses: ses.endpoint };
-    functions = startLocalFunctions({
-      functions: localFunctionsOf(services),
-      repoRoot: REPO_ROOT,
-      environmentOf: (fn) => ({ ...runtimeEnvironmentOf(fn, endpoints, tablePrefix), ...options.environmentOverrides }),
-      ...(options.logs ? { logs: options.logs } : {}),
-    });
-    const runningFunctions = functions;
-    onStop('functions', () => runningFunctions.stop());
 
     const streams = new DynamoDBStreamsClient({
       endpoint: dynamodbEndpoint,
@@ -376,7 +391,9 @@ export const startLocalPlatform = async (options: LocalPlatformOptions = {}): Pr
       }),
     );
 
-    if (options.warm) void runningFunctions.warm();
+    for (const failure of await warmed) {
+      notice(`${failure.functionKey} failed its init: ${failure.error.errorType}: ${failure.error.errorMessage}`);
+    }
 
     const whenIdle = async () => {
       for (let round = 0; round < 20; round++) {

@@ -1,7 +1,8 @@
 /**
  * `npm start [-- --reset] [-- --seed demo] [-- --port 3000] [-- --data-dir .data]`: the whole
- * platform on this machine. Prints every URL it serves and how long it took to start; stops
- * cleanly (DynamoDB Local's java process included) on Ctrl-C or SIGTERM.
+ * platform on this machine. Prints every URL it serves once every function is warm (the first
+ * request is answered at once), with how long that took; stops cleanly (DynamoDB Local's java
+ * process included) on Ctrl-C or SIGTERM.
  */
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -63,8 +64,12 @@ const main = async () => {
   const { urls } = platform;
   const dataFolder = relative(process.cwd(), platform.dataDir) || '.';
   const portFlag = port !== undefined && port !== 3000 ? ` --port ${port}` : '';
+  const keys = platform.functions.keys();
+  const warm = keys.filter((key) => platform.functions.stateOf(key) === 'warm').length;
+  // A function whose init failed was named above; it is tried again at its first request.
+  const warmFunctions = warm === keys.length ? `${warm} functions warm` : `${warm} of ${keys.length} functions warm`;
   const lines = [
-    `Mentoring platform running locally (started in ${(platform.startupMs / 1000).toFixed(1)} s)`,
+    `Mentoring platform ready in ${(platform.startupMs / 1000).toFixed(1)} s (${warmFunctions})`,
     '',
     `  HTTP API        ${urls.api}`,
     `  Health          ${urls.health}`,
@@ -86,7 +91,9 @@ const main = async () => {
   if (values.seed === 'demo') {
     try {
       const token = await platform.mintToken({ sub: 'p-002', groups: ['admin', 'employee'] });
-      const report = await seedDemo(urls.api, token);
+      const report = await seedDemo(urls.api, token, {
+        onRetry: (message) => process.stderr.write(`Seeding: ${message}\n`),
+      });
       process.stdout.write(
         `Seeded the demo organisation: ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged, ${report.rejected} rejected.\n`,
       );

@@ -194,14 +194,51 @@ export interface ImportSummary {
   rows: { line: number; personId?: string; outcome: string; errors?: string[] }[];
 }
 
-/** Loads the demo roster through the HTTP API, as an HR tool would. */
-export const seedDemo = async (apiUrl: string, adminToken: string): Promise<ImportSummary> => {
-  const response = await fetch(`${apiUrl}/people/import`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'text/csv' },
-    body: demoRosterCsv(),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`Seeding failed: POST /people/import answered ${response.status}: ${text}`);
-  return JSON.parse(text) as ImportSummary;
+export interface SeedOptions {
+  /** Attempts in all (default 6): a 5xx answer or no answer is tried again. */
+  attempts?: number;
+  /** Wait before the first retry, doubled before each next one (default 1 s: 1, 2, 4, 8, 16 s). */
+  firstBackoffMs?: number;
+  /** No answer within this long counts as a failed attempt (default 90 s: above the function's 29 s). */
+  attemptTimeoutMs?: number;
+  /** Told about each retry (start.ts prints it). */
+  onRetry?: (message: string) => void;
+}
+
+/**
+ * Loads the demo roster through the HTTP API, as an HR tool would. A busy machine can make an
+ * attempt fail (a function timing out, a 5xx): the import is idempotent, so it is simply tried
+ * again with backoff; a 4xx is a real answer and is not retried.
+ */
+export const seedDemo = async (
+  apiUrl: string,
+  adminToken: string,
+  options: SeedOptions = {},
+): Promise<ImportSummary> => {
+  const attempts = options.attempts ?? 6;
+  let backoffMs = options.firstBackoffMs ?? 1_000;
+  for (let attempt = 1; ; attempt++) {
+    let status: number | undefined;
+    let failure: string;
+    try {
+      const response = await fetch(`${apiUrl}/people/import`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'text/csv' },
+        body: demoRosterCsv(),
+        signal: AbortSignal.timeout(options.attemptTimeoutMs ?? 90_000),
+      });
+      status = response.status;
+      const text = await response.text();
+      if (response.ok) return JSON.parse(text) as ImportSummary;
+      failure = `POST /people/import answered ${response.status}: ${text}`;
+    } catch (error) {
+      failure = `POST /people/import did not answer: ${(error as Error).message}`;
+    }
+    // A 4xx is the API's real answer (a rejected token, a malformed roster): it would not change.
+    if (status !== undefined && status < 500) throw new Error(`Seeding failed: ${failure}`);
+    if (attempt >= attempts) throw new Error(`Seeding failed after ${attempts} attempts: ${failure}`);
+    options.onRetry?.(`${failure}; trying again in ${backoffMs / 1000} s (attempt ${attempt + 1} of ${attempts})`);
+    await new Promise((done) => setTimeout(done, backoffMs));
+    backoffMs *= 2;
+  }
 };

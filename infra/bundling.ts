@@ -1,0 +1,125 @@
+/**
+ * How every Lambda of the platform is bundled: the one place the esbuild options live.
+ * `PlatformFunction` hands them to `NodejsFunction` (its `bundling` props), and the local runtime
+ * and `npm run bundle-sizes` build with `esbuildOptionsFor`, so the bundle a developer runs and
+ * measures is, byte for byte, the one `cdk synth` stages (infra/bundling.test.ts proves it).
+ *
+ * Figures behind the choices are printed by `npm run bundle-sizes`.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type BuildOptions, build, type Metafile } from 'esbuild';
+
+/**
+ * The SDK's default credential chain tries the environment first, and imports the other
+ * providers (SSO, ini files, process, web identity, container and instance metadata, with the
+ * STS/SSO clients they need) only when the environment holds no credentials. Lambda always puts
+ * the role's credentials in the environment, and so does the local runtime, so these are never
+ * loaded. Left out of the bundle they cost nothing; bundled, they were ~130 KB and ~50 ms of
+ * module init in every function with an SDK client (esbuild inlines a dynamic import). Should
+ * one ever be needed it still resolves: from the Lambda runtime's own SDK in AWS, from
+ * node_modules locally. `npm run bundle-sizes` fails if one is ever imported statically.
+ */
+export const CREDENTIAL_PROVIDERS_LOADED_ON_DEMAND = [
+  '@aws-sdk/credential-provider-ini',
+  '@aws-sdk/credential-provider-process',
+  '@aws-sdk/credential-provider-sso',
+  '@aws-sdk/credential-provider-web-identity',
+  '@aws-sdk/credential-provider-http',
+  '@aws-sdk/credential-provider-login',
+  '@aws-sdk/token-providers',
+  '@aws-sdk/nested-clients',
+  '@smithy/credential-provider-imds',
+] as const;
+
+/**
+ * The ESM bundle still meets CommonJS dependencies that call `require` (the AWS SDK's
+ * transitive deps, Powertools); esbuild cannot rewrite those, so the bundle defines one.
+ */
+const ESM_REQUIRE_BANNER =
+  "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+
+export const LAMBDA_BUNDLE = {
+  /** The Lambda runtime's Node.js major (`NODEJS_24_X`): no syntax is lowered. */
+  target: 'node24',
+  format: 'esm',
+  /** ESM builds of dependencies (the SDK's `dist-es`) tree-shake; their CommonJS builds do not. */
+  mainFields: ['module', 'main'],
+  banner: ESM_REQUIRE_BANNER,
+  /** Less code to read and compile at every cold start. */
+  minify: true,
+  /**
+   * A source map is written beside every bundle (deployed in the zip, used locally): stack
+   * traces can always be mapped back to the TypeScript sources.
+   */
+  sourceMap: true,
+  /** File and line mapping is what a stack trace needs; embedded sources only add megabytes. */
+  sourcesContent: false,
+  /**
+   * The AWS SDK is bundled (everything but the credential providers above): the version that was
+   * tested is the one that runs, and one minified file initialises faster than the runtime's SDK,
+   * which Node resolves and reads as dozens of CommonJS files (measured: npm run bundle-sizes --
+   * --sdk-external).
+   */
+  externalModules: [...CREDENTIAL_PROVIDERS_LOADED_ON_DEMAND],
+  /**
+   * Minified names stay minified: `keepNames` wraps every function and class in a `__name` call,
+   * which costs bytes and init time; stack traces are mapped through the source map instead.
+   */
+  keepNames: false,
+} as const;
+
+/**
+ * The functions' `NODE_OPTIONS`. `--enable-source-maps` makes Node read and parse the bundle's
+ * source map at every cold start so that stack traces name TypeScript files and lines.
+ */
+export const LAMBDA_NODE_OPTIONS = '--enable-source-maps';
+
+/** Where an entry's bundle is written: `index.mjs` (and `index.mjs.map`), as in the deployed zip. */
+export const BUNDLE_FILE_NAME = 'index.mjs';
+
+/**
+ * The esbuild options `NodejsFunction` passes on its command line for `LAMBDA_BUNDLE`, as a
+ * build API call: the same entry (absolute), the same working directory (the repository root),
+ * the same output file name. Anything left out is left at esbuild's defaults, as there.
+ */
+export const esbuildOptionsFor = (options: {
+  repositoryRoot: string;
+  /** Absolute path of the entry file. */
+  entryPath: string;
+  outdir: string;
+  /** Bundle sizes asks for it to attribute bytes to packages; it changes nothing in the bundle. */
+  metafile?: boolean;
+  /** Overrides for measurements only (`npm run bundle-sizes -- --sdk-external`). */
+  externalModules?: readonly string[];
+}): BuildOptions => ({
+  entryPoints: [options.entryPath],
+  absWorkingDir: options.repositoryRoot,
+  outfile: join(options.outdir, BUNDLE_FILE_NAME),
+  bundle: true,
+  platform: 'node',
+  target: LAMBDA_BUNDLE.target,
+  format: LAMBDA_BUNDLE.format,
+  mainFields: [...LAMBDA_BUNDLE.mainFields],
+  banner: { js: LAMBDA_BUNDLE.banner },
+  minify: LAMBDA_BUNDLE.minify,
+  sourcemap: LAMBDA_BUNDLE.sourceMap,
+  sourcesContent: LAMBDA_BUNDLE.sourcesContent,
+  external: [...(options.externalModules ?? LAMBDA_BUNDLE.externalModules)],
+  keepNames: LAMBDA_BUNDLE.keepNames,
+  metafile: options.metafile ?? false,
+  logLevel: 'silent',
+});
+
+export interface BuiltBundle {
+  /** Absolute path of `index.mjs`. */
+  file: string;
+  metafile?: Metafile;
+}
+
+/** Bundles one function entry into `outdir`; esbuild's errors are thrown as they come. */
+export const buildFunctionBundle = async (options: Parameters<typeof esbuildOptionsFor>[0]): Promise<BuiltBundle> => {
+  mkdirSync(options.outdir, { recursive: true });
+  const result = await build(esbuildOptionsFor(options));
+  return { file: join(options.outdir, BUNDLE_FILE_NAME), ...(result.metafile ? { metafile: result.metafile } : {}) };
+};
