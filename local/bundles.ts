@@ -139,13 +139,14 @@ export const createLocalBundler = (options: LocalBundlerOptions = {}): LocalBund
         .filter((path) => !path.includes('node_modules/'))
         .map((path) => [path, hashOf(path)]),
     );
-    // Named by content: concurrent builders (test files in parallel) write identical folders.
+    // Named by content, and renamed into place whole: of concurrent builders (test files in
+    // parallel), the first to finish puts the folder there; the others' folders are identical.
     const folder = `${entryKey}-${sha256(readFileSync(join(staging, BUNDLE_FILE_NAME))).slice(0, 16)}`;
-    if (existsSync(join(cacheDir, folder, BUNDLE_FILE_NAME))) {
-      rmSync(staging, { recursive: true, force: true });
-    } else {
-      rmSync(join(cacheDir, folder), { recursive: true, force: true });
+    try {
       renameSync(staging, join(cacheDir, folder));
+    } catch (error) {
+      if (!existsSync(join(cacheDir, folder, BUNDLE_FILE_NAME))) throw error;
+      rmSync(staging, { recursive: true, force: true });
     }
     writeAtomically(
       join(cacheDir, `${entryKey}.json`),

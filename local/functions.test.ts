@@ -1,5 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FunctionDeclaration, ServiceDeclaration } from '../shared/declaration';
 import { fixtureServices } from '../test/support/fixtures/declarations';
+import { createLocalBundler } from './bundles';
 import { localFunctionsOf, runtimeEnvironmentOf } from './environment';
 import { type LocalFunctions, startLocalFunctions } from './functions';
 
@@ -97,6 +102,10 @@ describe('local functions (one worker thread per function)', () => {
       ok: false,
       error: { errorType: 'TypeError', errorMessage: 'the fixture was asked to crash' },
     });
+    // The worker runs the minified bundle; its source map names the TypeScript file and line.
+    expect(!crash.ok && crash.error.stackTrace?.[0]).toMatch(
+      /test\/support\/fixtures\/handlers\/echo-http\.ts:\d+:\d+/,
+    );
 
     // Configuration is read at cold start and fails fast; every invocation retries the init.
     for (let attempt = 0; attempt < 2; attempt++) {
@@ -117,5 +126,116 @@ describe('local functions (one worker thread per function)', () => {
     const recent = functions.recentInvocations();
     expect(recent.length).toBeGreaterThan(5);
     expect(recent.some((entry) => entry.errorType === 'Sandbox.Timedout')).toBe(true);
+  });
+});
+
+const slowService: ServiceDeclaration = {
+  name: 'slow',
+  description: 'Fixture: an init that takes a while.',
+  functions: [
+    {
+      name: 'init',
+      entry: 'test/support/fixtures/handlers/slow-init.ts',
+      description: 'Sleeps INIT_DELAY_MS at init.',
+      memoryMb: 128,
+      timeoutSeconds: 1,
+      access: {},
+    },
+  ],
+  routes: [],
+  subscriptions: [],
+  schedules: [],
+};
+
+describe('local functions: cold starts on a slow machine', () => {
+  const start = (initDelayMs: number, initTimeoutMs?: number) =>
+    startLocalFunctions({
+      functions: localFunctionsOf([slowService]),
+      repoRoot: process.cwd(),
+      environmentOf: (fn) => ({ ...runtimeEnvironmentOf(fn, endpoints), INIT_DELAY_MS: String(initDelayMs) }),
+      logs: 'silent',
+      ...(initTimeoutMs === undefined ? {} : { initTimeoutMs }),
+    });
+
+  it('lets an invocation wait for a slow init (longer than the function timeout) instead of failing it', async () => {
+    const functions = start(1_500);
+    try {
+      expect(functions.stateOf('slow-init')).toBe('cold');
+      const outcome = await functions.invoke('slow-init', {});
+      expect(outcome).toMatchObject({ ok: true, coldStart: true });
+    } finally {
+      await functions.stop();
+    }
+  });
+
+  it('warms every function before warm() resolves: the first invocation is not a cold start', async () => {
+    const functions = start(500);
+    try {
+      const warming = functions.warm();
+      expect(functions.stateOf('slow-init')).toBe('initializing');
+      expect(await warming).toEqual([]);
+      expect(functions.stateOf('slow-init')).toBe('warm');
+      const outcome = await functions.invoke('slow-init', {});
+      expect(outcome).toMatchObject({ ok: true, coldStart: false });
+      expect(functions.recentInvocations()).toEqual([expect.objectContaining({ coldStart: false, ok: true })]);
+    } finally {
+      await functions.stop();
+    }
+  });
+
+  it('still ends an init that exceeds the init timeout, as Lambda does', async () => {
+    const functions = start(5_000, 300);
+    try {
+      expect(await functions.warm()).toEqual([
+        { functionKey: 'slow-init', error: expect.objectContaining({ errorType: 'Runtime.InitTimeout' }) },
+      ]);
+      expect(functions.stateOf('slow-init')).toBe('cold');
+    } finally {
+      await functions.stop();
+    }
+  });
+});
+
+describe('local functions: code that does not bundle', () => {
+  const repoRoot = mkdtempSync(join(tmpdir(), 'functions-bundle-errors-'));
+  afterAll(() => rmSync(repoRoot, { recursive: true, force: true }));
+
+  it('reports it at the invocation, as Lambda reports code it cannot load, and picks up a fix', async () => {
+    writeFileSync(join(repoRoot, 'broken.ts'), 'export const handler = async () => {;\n');
+    const fn = (name: string, entry: string) => ({ ...slowService.functions[0], name, entry }) as FunctionDeclaration;
+    const service: ServiceDeclaration = {
+      ...slowService,
+      functions: [fn('broken', 'broken.ts'), fn('gone', 'gone.ts')],
+    };
+    const functions = startLocalFunctions({
+      functions: localFunctionsOf([service]),
+      repoRoot,
+      bundler: createLocalBundler({ repoRoot, cacheDir: join(repoRoot, 'cache') }),
+      environmentOf: (local) => runtimeEnvironmentOf(local, endpoints),
+      logs: 'silent',
+    });
+    try {
+      expect(await functions.invoke('slow-broken', {})).toMatchObject({
+        ok: false,
+        coldStart: true,
+        error: {
+          errorType: 'Runtime.UserCodeSyntaxError',
+          errorMessage: expect.stringContaining('broken.ts:2: Unexpected end of file'),
+        },
+      });
+      expect(await functions.invoke('slow-gone', {})).toMatchObject({
+        ok: false,
+        error: {
+          errorType: 'Runtime.ImportModuleError',
+          errorMessage: expect.stringContaining("Cannot find module 'gone.ts'"),
+        },
+      });
+
+      // A failed init is not kept: the next invocation bundles the current code.
+      writeFileSync(join(repoRoot, 'broken.ts'), 'export const handler = async () => ({ fixed: true });\n');
+      expect(await functions.invoke('slow-broken', {})).toMatchObject({ ok: true, result: { fixed: true } });
+    } finally {
+      await functions.stop();
+    }
   });
 });

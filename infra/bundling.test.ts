@@ -1,0 +1,72 @@
+/**
+ * The bundle the local runtime runs and bundle-sizes measures is the one `cdk synth` stages:
+ * a real entry (SDK client, zod, Powertools) through `PlatformFunction` in a bare stack, and
+ * through `buildFunctionBundle`, must give the same bytes and the same source mappings.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BUNDLE_FILE_NAME, buildFunctionBundle, CREDENTIAL_PROVIDERS_LOADED_ON_DEMAND } from './bundling';
+import { PlatformFunction } from './platform-function';
+
+const repositoryRoot = resolve(import.meta.dirname, '..');
+const entry = 'shared/events/outbox-relay-handler.ts';
+
+/** A source map's mappings, with its sources made absolute (they are relative to where it was built). */
+const mappingsOf = (mapFile: string) => {
+  const map = JSON.parse(readFileSync(mapFile, 'utf8')) as { sources: string[]; names: string[]; mappings: string };
+  return { ...map, sources: map.sources.map((source) => resolve(dirname(mapFile), source)) };
+};
+
+describe('one bundle for AWS and the local runtime', () => {
+  const folders: string[] = [];
+  const temporaryFolder = () => {
+    const folder = mkdtempSync(join(tmpdir(), 'bundling-test-'));
+    folders.push(folder);
+    return folder;
+  };
+  afterAll(() => {
+    for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('builds, byte for byte, what cdk synth stages for a function', async () => {
+    const cloudAssembly = temporaryFolder();
+    const stack = new Stack(new App({ outdir: cloudAssembly }), 'BundlingFixture');
+    // NodejsFunction bundles while the construct is created: the asset folder is then staged.
+    new PlatformFunction(stack, 'Relay', {
+      entry: join(repositoryRoot, entry),
+      repositoryRoot,
+      description: 'bundling fixture',
+      memoryMb: 256,
+      timeoutSeconds: 10,
+      environment: {},
+    });
+    const assets = readdirSync(cloudAssembly).filter((name) => name.startsWith('asset.'));
+    expect(assets).toHaveLength(1);
+    const staged = join(cloudAssembly, assets[0] as string);
+
+    const local = await buildFunctionBundle({
+      repositoryRoot,
+      entryPath: join(repositoryRoot, entry),
+      outdir: temporaryFolder(),
+      metafile: true,
+    });
+
+    expect(readdirSync(staged).sort()).toEqual([BUNDLE_FILE_NAME, `${BUNDLE_FILE_NAME}.map`]);
+    const stagedBundle = readFileSync(join(staged, BUNDLE_FILE_NAME));
+    expect(stagedBundle.length).toBeGreaterThan(50_000);
+    expect(readFileSync(local.file).equals(stagedBundle)).toBe(true);
+    expect(mappingsOf(`${local.file}.map`)).toEqual(mappingsOf(join(staged, `${BUNDLE_FILE_NAME}.map`)));
+
+    // What is left out of the bundle is only ever imported on demand, never when the module loads.
+    const imports = Object.values(local.metafile?.outputs ?? {}).flatMap((output) => output.imports);
+    const leftOut = imports.filter((entry) => entry.external && !entry.path.startsWith('node:'));
+    expect(leftOut.length).toBeGreaterThan(0);
+    for (const entry of leftOut) {
+      expect(CREDENTIAL_PROVIDERS_LOADED_ON_DEMAND).toContain(entry.path);
+      expect(entry.kind).toBe('dynamic-import');
+    }
+  });
+});
