@@ -110,7 +110,7 @@ const startOnce = async (run: number, dataDir: string): Promise<RunFigures> => {
   const started = performance.now();
   const child = spawn('npm', args, { cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
   try {
-    const banner = await waitForLine(child, /Mentoring platform (ready|running locally)/, 120_000);
+    const banner = await waitForLine(child, /Mentoring platform (ready|running locally)/, 300_000);
     const seeded = values.seed ? waitForLine(child, /^Seeded the demo organisation/, 120_000) : undefined;
     const reported = Number(/in ([\d.]+) s/.exec(banner.line)?.[1] ?? Number.NaN) * 1000;
     const api = `http://localhost:${port}`;

@@ -27,8 +27,14 @@ export interface DynamoDbLocalOptions {
   port?: number;
   /** A folder for the database file; without one the data lives in memory only. */
   dbPath?: string;
-  /** DynamoDB Local takes ~5 s to start on these machines; this is the give-up point. */
+  /**
+   * DynamoDB Local takes ~5 s to start on an idle machine, but over 30 s on a busy one (tests on
+   * every core): 120 s is the give-up point (a java that exits is reported at once anyway).
+   */
   readyTimeoutMs?: number;
+  /** Called once if it is not ready after `slowAfterMs` (default 15 s), to tell a waiting developer why. */
+  onSlow?: (waitedMs: number) => void;
+  slowAfterMs?: number;
   /** Where DynamoDB Local's own output goes (it is quiet unless something is wrong). */
   log?: (line: string) => void;
 }
@@ -167,13 +173,17 @@ export const startDynamoDbLocal = async (options: DynamoDbLocalOptions = {}): Pr
   };
 
   const endpoint = `http://127.0.0.1:${port}`;
+  const slowAfterMs = options.slowAfterMs ?? 15_000;
+  const slow = setTimeout(() => options.onSlow?.(slowAfterMs), slowAfterMs);
   try {
-    await waitForDynamoDb(endpoint, options.readyTimeoutMs ?? 30_000, () =>
+    await waitForDynamoDb(endpoint, options.readyTimeoutMs ?? 120_000, () =>
       exitReason ? `${exitReason}\n${output.join('\n')}` : undefined,
     );
   } catch (error) {
     await stop();
     throw error;
+  } finally {
+    clearTimeout(slow);
   }
   return { endpoint, port, pid: child.pid, stop };
 };

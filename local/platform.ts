@@ -174,7 +174,12 @@ export const startLocalPlatform = async (options: LocalPlatformOptions = {}): Pr
   // DynamoDB Local is the slow one (seconds of JVM start): begin it first, do the rest meanwhile.
   const dynamoDbReady = options.dynamodbEndpoint
     ? Promise.resolve(options.dynamodbEndpoint)
-    : startDynamoDbLocal({ port: ports.dynamodb, dbPath: join(dataDir, 'dynamodb') }).then((db) => {
+    : startDynamoDbLocal({
+        port: ports.dynamodb,
+        dbPath: join(dataDir, 'dynamodb'),
+        onSlow: (waitedMs) =>
+          notice(`DynamoDB Local is still starting after ${waitedMs / 1000} s (a busy machine?); waiting for it.`),
+      }).then((db) => {
         onStop('dynamodb', () => db.stop());
         return db.endpoint;
       });
