@@ -22,7 +22,7 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
@@ -32,20 +32,20 @@ import { type FunctionAccess, functionEnvironment, functionKey } from '../shared
 import { type BuiltBundle, buildFunctionBundle, LAMBDA_NODE_OPTIONS } from './bundling';
 
 const REPOSITORY_ROOT = join(import.meta.dirname, '..');
-export const MAX_BUNDLE_BYTES = 400 * 1024;
-export const MAX_INIT_RATIO = 1.5;
+const MAX_BUNDLE_BYTES = 400 * 1024;
+const MAX_INIT_RATIO = 1.5;
 
 type SdkClient = 'dynamodb' | 'eventbridge' | 'ses';
 
 /** The SDK clients a function's declared access implies (as `service-construct.ts` grants them). */
-export const sdkClientsOf = (access: FunctionAccess): SdkClient[] => [
+const sdkClientsOf = (access: FunctionAccess): SdkClient[] => [
   ...(access.table ? (['dynamodb'] as const) : []),
   ...(access.publishEvents ? (['eventbridge'] as const) : []),
   ...(access.sendEmail ? (['ses'] as const) : []),
 ];
 
 /** The source of an SDK-only baseline: the clients constructed at module scope, as handlers do. */
-export const baselineSource = (clients: readonly SdkClient[]): string =>
+const baselineSource = (clients: readonly SdkClient[]): string =>
   [
     ...(clients.includes('dynamodb')
       ? [
@@ -313,9 +313,7 @@ const printTable = (rows: FunctionRow[]) => {
   );
 };
 
-if (relative(process.argv[1] ?? '', import.meta.filename) === '') {
-  main().catch((error: unknown) => {
-    process.stderr.write(`${(error as Error).stack ?? error}\n`);
-    process.exit(1);
-  });
-}
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack ?? error}\n`);
+  process.exit(1);
+});

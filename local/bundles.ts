@@ -13,8 +13,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { version as esbuildVersion, type Metafile } from 'esbuild';
-import { BUNDLE_FILE_NAME, buildFunctionBundle, LAMBDA_BUNDLE } from '../infra/bundling';
+import { BUNDLE_FILE_NAME, buildFunctionBundle } from '../infra/bundling';
 import { REPO_ROOT } from './paths';
 
 export const LOCAL_BUNDLE_CACHE_DIR = join(REPO_ROOT, 'node_modules', '.cache', 'mentoring-local-bundles');
@@ -73,10 +74,12 @@ const writeAtomically = (path: string, content: string) => {
 export const createLocalBundler = (options: LocalBundlerOptions = {}): LocalBundler => {
   const repoRoot = resolve(options.repoRoot ?? REPO_ROOT);
   const cacheDir = resolve(options.cacheDir ?? LOCAL_BUNDLE_CACHE_DIR);
-  // npm rewrites node_modules/.package-lock.json whenever the installed packages change.
+  // How bundles are built (the options and this cache's own code), with what esbuild, from which
+  // installed packages (npm rewrites node_modules/.package-lock.json whenever they change).
   const fingerprint = sha256(
     JSON.stringify({
-      bundle: LAMBDA_BUNDLE,
+      bundling: sha256(readFileSync(fileURLToPath(new URL('../infra/bundling.ts', import.meta.url)))),
+      bundles: sha256(readFileSync(fileURLToPath(import.meta.url))),
       esbuild: esbuildVersion,
       installed: sha256(readIfExists(join(repoRoot, 'node_modules', '.package-lock.json'))),
       tsconfig: sha256(readIfExists(join(repoRoot, 'tsconfig.json'))),
