@@ -200,6 +200,10 @@ export const startLocalPlatform = async (options: LocalPlatformOptions = {}): Pr
       wwwAuthenticate: 'Bearer',
     });
     let functions: LocalFunctions | undefined;
+    let markReady: () => void = () => undefined;
+    const ready = new Promise<void>((done) => {
+      markReady = done;
+    });
     const localHandlers: LocalHttpHandler[] = [];
     const routes = routesOf(services);
     if (ports.http !== 0) await assertPortFree(ports.http, 'The HTTP API');
@@ -209,7 +213,9 @@ export const startLocalPlatform = async (options: LocalPlatformOptions = {}): Pr
       routes,
       localHandlers,
       authorize: (authorization) => authorize(authorization),
-      invoke: (key, event) => {
+      invoke: async (key, event) => {
+        // A request sent while the platform starts (DynamoDB Local, warm-up) waits for it.
+        await ready;
         if (!functions) throw new Error('The platform is still starting');
         return functions.invoke(key, event);
       },
@@ -409,6 +415,7 @@ export const startLocalPlatform = async (options: LocalPlatformOptions = {}): Pr
       }
     };
 
+    markReady();
     return {
       urls,
       dataDir,
