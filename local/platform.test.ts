@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceDeclaration } from '../shared/declaration';
-import { betaService } from '../test/support/fixtures/declarations';
+import { alphaService, betaService } from '../test/support/fixtures/declarations';
 import { startTestPlatform, type TestPlatform } from '../test/support/platform';
 
 /** Two functions with a slow init, and one whose init fails (beta-needs-table: no table). */
@@ -26,7 +26,7 @@ describe('local platform started warm (npm start)', () => {
 
   beforeAll(async () => {
     platform = await startTestPlatform({
-      services: [slowService, betaService],
+      services: [slowService, alphaService, betaService],
       warm: true,
       environmentOverrides: { INIT_DELAY_MS: '700' },
       onNotice: (message) => notices.push(message),
@@ -38,6 +38,7 @@ describe('local platform started warm (npm start)', () => {
     expect(platform.functions.stateOf('slow-first')).toBe('warm');
     expect(platform.functions.stateOf('slow-second')).toBe('warm');
     expect(platform.functions.stateOf('beta-probe')).toBe('warm');
+    expect(platform.functions.stateOf('alpha-consumer')).toBe('warm');
 
     const outcomes = await Promise.all([
       platform.functions.invoke('slow-first', {}),

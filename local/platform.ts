@@ -14,7 +14,7 @@ import { allServices } from '../services/index';
 import { functionKey, type ServiceDeclaration } from '../shared/declaration';
 import { type PlatformBus, startPlatformBus } from './bus';
 import { DEV_VIEW_PATH, type DeadLetterView, devViewHandler } from './dev-view';
-import { createLocalDynamoDbClient, ensureTables, startDynamoDbLocal } from './dynamodb';
+import { createLocalDynamoDbClient, ensureTables, startDynamoDbLocal, warmUpQueries } from './dynamodb';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localFunctionsOf, runtimeEnvironmentOf, tableNameOf } from './environment';
 import { type FunctionLogSink, type LocalFunctions, startLocalFunctions } from './functions';
 import { type HttpGateway, type LocalHttpHandler, routesOf, startHttpGateway } from './http-gateway';
@@ -309,12 +309,16 @@ export const startLocalPlatform = async (options: LocalPlatformOptions = {}): Pr
       // A shared DynamoDB Local is not in the data folder: reset this platform's tables there.
       await Promise.all(Object.values(tables).map((tableName) => deleteTableIfPresent(dynamodb, tableName)));
     }
-    const described = await ensureTables(
-      dynamodb,
-      services.flatMap((service) =>
-        service.table ? [{ tableName: tableNameOf(service, tablePrefix), declaration: service.table }] : [],
-      ),
+    const tableSpecs = services.flatMap((service) =>
+      service.table ? [{ tableName: tableNameOf(service, tablePrefix), declaration: service.table }] : [],
     );
+    const described = await ensureTables(dynamodb, tableSpecs);
+    // Before the banner, with the functions' warm-up (nothing is written).
+    const queriesWarmed = options.warm
+      ? warmUpQueries(dynamodb, tableSpecs).catch((error: Error) =>
+          notice(`Warming DynamoDB Local up: ${error.message}`),
+        )
+      : Promise.resolve();
     const streamArnOf = Object.fromEntries(described.map((table) => [table.TableName, table.LatestStreamArn]));
 
     const streams = new DynamoDBStreamsClient({
@@ -402,6 +406,7 @@ export const startLocalPlatform = async (options: LocalPlatformOptions = {}): Pr
       }),
     );
 
+    await queriesWarmed;
     for (const failure of await warmed) {
       notice(`${failure.functionKey} failed its init: ${failure.error.errorType}: ${failure.error.errorMessage}`);
     }
