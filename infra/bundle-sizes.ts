@@ -114,7 +114,13 @@ const staticImportsOf = (metafile: Metafile | undefined) =>
     .map((entry) => entry.path);
 
 /** What Lambda puts in every function's environment, plus the function's declared variables. */
-const lambdaEnvironment = (name: string, declared: Record<string, string>, nodeOptions: string, taskRoot: string) => ({
+const lambdaEnvironment = (
+  name: string,
+  memoryMb: number,
+  declared: Record<string, string>,
+  nodeOptions: string,
+  taskRoot: string,
+) => ({
   ...declared,
   AWS_REGION: 'eu-west-1',
   AWS_DEFAULT_REGION: 'eu-west-1',
@@ -124,7 +130,7 @@ const lambdaEnvironment = (name: string, declared: Record<string, string>, nodeO
   AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
   AWS_LAMBDA_FUNCTION_NAME: name,
   AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
+  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memoryMb),
   LAMBDA_TASK_ROOT: taskRoot,
   NODE_OPTIONS: nodeOptions,
 });
@@ -206,7 +212,8 @@ const main = async () => {
           const clients = sdkClientsOf(fn.access);
           const bundle = await build(join(REPOSITORY_ROOT, fn.entry), key);
           const code = readFileSync(bundle.file);
-          const environmentIn = (directory: string) => lambdaEnvironment(key, declared, nodeOptions, directory);
+          const environmentIn = (directory: string) =>
+            lambdaEnvironment(key, fn.memoryMb, declared, nodeOptions, directory);
           const baseline = clients.length > 0 ? baselineOf(clients) : undefined;
           return {
             key,
