@@ -23,6 +23,9 @@ interface RunFigures {
   dataFolder: 'empty' | 'reused';
   bannerMs: number;
   reportedMs: number;
+  /** From the banner (new versions): when DynamoDB Local answered and the functions were warm. */
+  dynamodbMs: number;
+  functionsMs: number;
   firstPublicMs: number;
   firstAuthenticatedMs: number;
   secondAuthenticatedMs: number;
@@ -113,7 +116,8 @@ const startOnce = async (run: number, dataDir: string): Promise<RunFigures> => {
   try {
     const banner = await waitForLine(child, /Mentoring platform (ready|running locally)/, 300_000);
     const seeded = values.seed ? waitForLine(child, /^Seeded the demo organisation/, 120_000) : undefined;
-    const reported = Number(/in ([\d.]+) s/.exec(banner.line)?.[1] ?? Number.NaN) * 1000;
+    const secondsIn = (pattern: RegExp) => Number(pattern.exec(banner.line)?.[1] ?? Number.NaN) * 1000;
+    const reported = secondsIn(/in ([\d.]+) s/);
     const api = `http://localhost:${port}`;
     const token = await mintToken({ dataDir, port, sub: 'p-002', groups: ['admin', 'employee'] });
     const firstPublicMs = await timed(() => fetch(`${api}/health`));
@@ -126,6 +130,8 @@ const startOnce = async (run: number, dataDir: string): Promise<RunFigures> => {
       dataFolder: run === 1 ? 'empty' : 'reused',
       bannerMs: Math.round(banner.at - started),
       reportedMs: reported,
+      dynamodbMs: secondsIn(/DynamoDB Local after ([\d.]+) s/),
+      functionsMs: secondsIn(/functions after ([\d.]+) s/),
       firstPublicMs,
       firstAuthenticatedMs,
       secondAuthenticatedMs,
@@ -152,7 +158,8 @@ const main = async () => {
       figures.push(result);
       process.stdout.write(
         `run ${run} (${result.dataFolder} data folder): banner after ${seconds(result.bannerMs)} ` +
-          `(reports ${seconds(result.reportedMs)}), first GET /health ${result.firstPublicMs} ms, ` +
+          `(reports ${seconds(result.reportedMs)}: DynamoDB Local ${seconds(result.dynamodbMs)}, functions ` +
+          `${seconds(result.functionsMs)}), first GET /health ${result.firstPublicMs} ms, ` +
           `first GET /people ${result.firstAuthenticatedMs} ms (then ${result.secondAuthenticatedMs} ms)` +
           `${result.seedMs === undefined ? '' : `, seeded ${seconds(result.seedMs)} after the banner`}\n`,
       );
@@ -171,6 +178,8 @@ const main = async () => {
   );
   summary('command to banner', (figure) => figure.bannerMs, seconds);
   summary('banner "ready in"', (figure) => figure.reportedMs, seconds);
+  summary('  DynamoDB Local answered', (figure) => figure.dynamodbMs, seconds);
+  summary('  functions warm', (figure) => figure.functionsMs, seconds);
   const milliseconds = (ms: number) => `${ms} ms`;
   summary('first GET /health', (figure) => figure.firstPublicMs, milliseconds);
   summary('first GET /people', (figure) => figure.firstAuthenticatedMs, milliseconds);

@@ -106,6 +106,8 @@ export interface LocalPlatform {
   whenIdle(): Promise<void>;
   /** Start-up time in ms. */
   startupMs: number;
+  /** When (ms after the start) DynamoDB Local answered, and the warm-up (`warm`) was done. */
+  startupPhases: { dynamodbMs: number; functionsWarmMs?: number };
   stop(): Promise<void>;
 }
 
@@ -185,6 +187,14 @@ export const startLocalPlatform = async (options: LocalPlatformOptions = {}): Pr
       });
   // Awaited below; this only keeps an early failure from being reported as unhandled.
   dynamoDbReady.catch(() => undefined);
+  const since = () => Math.round(performance.now() - started);
+  let dynamodbMs = 0;
+  void dynamoDbReady.then(
+    () => {
+      dynamodbMs = since();
+    },
+    () => undefined,
+  );
 
   try {
     const ses: SesEmulator = await startSesEmulator({ port: ports.ses, host });
@@ -294,7 +304,12 @@ export const startLocalPlatform = async (options: LocalPlatformOptions = {}): Pr
     });
     const runningFunctions = functions;
     onStop('functions', () => runningFunctions.stop());
-    const warmed = options.warm ? runningFunctions.warm() : Promise.resolve([]);
+    let functionsWarmMs: number | undefined;
+    const warmed = options.warm
+      ? runningFunctions.warm().finally(() => {
+          functionsWarmMs = since();
+        })
+      : Promise.resolve([]);
 
     const dynamodbEndpoint = await dynamoDbReady;
     if (dynamodbEndpoint !== endpoints.dynamodb) {
@@ -433,7 +448,8 @@ export const startLocalPlatform = async (options: LocalPlatformOptions = {}): Pr
       mintToken: (mint) => issuer.mint(mint),
       deadLetters,
       whenIdle,
-      startupMs: Math.round(performance.now() - started),
+      startupMs: since(),
+      startupPhases: { dynamodbMs, ...(functionsWarmMs === undefined ? {} : { functionsWarmMs }) },
       stop: stopAll,
     };
   } catch (error) {

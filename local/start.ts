@@ -68,8 +68,11 @@ const main = async () => {
   const warm = keys.filter((key) => platform.functions.stateOf(key) === 'warm').length;
   // A function whose init failed was named above; it is tried again at its first request.
   const warmFunctions = warm === keys.length ? `${warm} functions warm` : `${warm} of ${keys.length} functions warm`;
+  // Where the time went, for a developer wondering why a start was slow (DynamoDB Local's JVM, usually).
+  const seconds = (ms: number | undefined) => `${((ms ?? 0) / 1000).toFixed(1)} s`;
+  const phases = `DynamoDB Local after ${seconds(platform.startupPhases.dynamodbMs)}, functions after ${seconds(platform.startupPhases.functionsWarmMs)}`;
   const lines = [
-    `Mentoring platform ready in ${(platform.startupMs / 1000).toFixed(1)} s (${warmFunctions})`,
+    `Mentoring platform ready in ${seconds(platform.startupMs)} (${warmFunctions}; ${phases})`,
     '',
     `  HTTP API        ${urls.api}`,
     `  Health          ${urls.health}`,
