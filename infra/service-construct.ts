@@ -356,7 +356,7 @@ export class ServiceConstruct extends Construct {
     if (isPublic) {
       Validations.of(httpRoute).acknowledge({
         id: 'AwsSolutions-APIG4',
-        reason: `${route.method} ${route.path} is declared public (auth: 'public'): ${route.docs.summary}.`,
+        reason: `${route.method} ${route.path} is declared public (auth: 'public'): ${route.summary}.`,
       });
     }
   }

@@ -2,10 +2,7 @@
  * One declaration per service: the CDK constructs (infra/) and the local runtime (local/)
  * are both built from it, so nothing is wired twice by hand.
  */
-import type * as z from 'zod';
-import type { Role } from './auth/roles';
-
-export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE' | 'PATCH';
+import type { RouteContract } from './http/contract';
 
 /** An EventBridge event pattern, as EventBridge reads it. */
 export type EventPattern = Record<string, unknown>;
@@ -36,26 +33,13 @@ export interface FunctionDeclaration {
   timeoutSeconds: number;
   trigger?: FunctionTrigger;
   access: FunctionAccess;
+  /** The HTTP routes this function serves (its handler serves exactly these). */
+  routes?: readonly RouteContract[];
 }
 
-export interface RouteDocumentation {
-  summary: string;
-  params?: z.ZodType;
-  query?: z.ZodType;
-  body?: z.ZodType;
-  /** Non-JSON request bodies (e.g. text/csv) name their media type here. */
-  bodyMediaType?: string;
-  responses: Record<number, { description: string; schema?: z.ZodType }>;
-}
-
-export interface RouteDeclaration {
-  method: HttpMethod;
-  /** API Gateway path template: `/people/{personId}`. */
-  path: string;
+/** A route contract bound to the function that serves it. */
+export interface RouteDeclaration extends RouteContract {
   function: string;
-  /** Groups allowed through; `public` means no token is needed (health, OpenAPI). */
-  auth: { roles: readonly Role[] } | 'public';
-  docs: RouteDocumentation;
 }
 
 export interface SubscriptionDeclaration {
@@ -88,11 +72,74 @@ export interface ServiceDeclaration {
   name: string;
   description: string;
   table?: TableDeclaration;
+  /** Every function, the outbox relay of a service with a table included. */
   functions: readonly FunctionDeclaration[];
+  /** Every route of every function (derived from `functions`). */
   routes: readonly RouteDeclaration[];
   subscriptions: readonly SubscriptionDeclaration[];
   schedules: readonly ScheduleDeclaration[];
 }
+
+/** What a service writes; `defineService` derives the rest. */
+export interface ServiceDefinition {
+  name: string;
+  description: string;
+  table?: TableDeclaration;
+  functions: readonly FunctionDeclaration[];
+  subscriptions?: readonly SubscriptionDeclaration[];
+  schedules?: readonly ScheduleDeclaration[];
+}
+
+/**
+ * The relay every service with a table gets: its stream's new outbox records go to the bus
+ * (shared/events/outbox-relay-handler.ts). A service declares its own only to replace it.
+ */
+export const outboxRelayFunction: FunctionDeclaration = {
+  name: 'outbox-relay',
+  entry: 'shared/events/outbox-relay-handler.ts',
+  description: 'Relays outbox records from the table stream to the event bus.',
+  memoryMb: 256,
+  timeoutSeconds: 60,
+  trigger: { kind: 'outbox-stream' },
+  access: { publishEvents: true },
+};
+
+/**
+ * A service's declaration from what it writes: with a table it gets the outbox relay, and its
+ * routes are those of its functions. Names must be unique, so a typo fails at import, not in
+ * a deployment.
+ */
+export const defineService = (definition: ServiceDefinition): ServiceDeclaration => {
+  const hasRelay = definition.functions.some((fn) => fn.trigger?.kind === 'outbox-stream');
+  const functions =
+    definition.table && !hasRelay ? [...definition.functions, outboxRelayFunction] : [...definition.functions];
+  const names = new Set<string>();
+  for (const fn of functions) {
+    if (names.has(fn.name)) throw new Error(`${definition.name} declares the function "${fn.name}" twice`);
+    names.add(fn.name);
+  }
+  const routes = functions.flatMap((fn) => (fn.routes ?? []).map((route) => ({ ...route, function: fn.name })));
+  const keys = new Set<string>();
+  for (const route of routes) {
+    const key = `${route.method} ${route.path}`;
+    if (keys.has(key)) throw new Error(`${definition.name} declares the route ${key} twice`);
+    keys.add(key);
+  }
+  for (const named of [...(definition.subscriptions ?? []), ...(definition.schedules ?? [])]) {
+    if (!names.has(named.function)) {
+      throw new Error(`${definition.name}: ${named.name} names the undeclared function "${named.function}"`);
+    }
+  }
+  return {
+    name: definition.name,
+    description: definition.description,
+    ...(definition.table ? { table: definition.table } : {}),
+    functions,
+    routes,
+    subscriptions: definition.subscriptions ?? [],
+    schedules: definition.schedules ?? [],
+  };
+};
 
 /** The single-table layout every service table uses (keys are built in each service's adapter). */
 export const standardTable: TableDeclaration = {

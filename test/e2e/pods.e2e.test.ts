@@ -12,11 +12,11 @@ import { createDynamoPairingRepository } from '../../services/matching/adapters/
 import { createDynamoPeopleRepository } from '../../services/matching/adapters/people-repository';
 import { createDynamoRunRepository } from '../../services/matching/adapters/run-repository';
 import { evaluateObjective } from '../../services/matching/domain/engine/index';
-import type { Person } from '../../services/matching/domain/person';
+import type { Person } from '../../services/matching/domain/people/person';
+import { readRoster } from '../../services/matching/domain/people/roster-csv';
 import { CommitInterruptedError } from '../../services/matching/domain/pods/errors';
 import { commitRun, computeRun } from '../../services/matching/domain/pods/matching-runs';
 import type { PairingDependencies } from '../../services/matching/domain/pods/ports';
-import { readRoster } from '../../services/matching/domain/roster-csv';
 import { createDocumentClient } from '../../shared/dynamo/client';
 import { ProblemSchema } from '../../shared/http/problem';
 import { fixedClock, sequentialIds } from '../../shared/ports';

@@ -1,7 +1,7 @@
 import { readConfig, ServiceConfigSchema } from '../../../shared/config';
 import { createDocumentClient } from '../../../shared/dynamo/client';
 import { randomId, systemClock } from '../../../shared/ports';
-import type { DirectoryDependencies } from '../domain/people-directory';
+import type { DirectoryDependencies } from '../domain/people/directory';
 import { createDynamoPeopleRepository } from './people-repository';
 
 /** Production wiring, built once per cold start from the environment the declaration sets. */

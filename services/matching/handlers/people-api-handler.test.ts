@@ -10,7 +10,7 @@ import {
 } from '../../../test/builders/http-event';
 import { personBody, rosterHeader } from '../../../test/builders/people';
 import { createInMemoryPeopleRepository } from '../adapters/in-memory-people-repository';
-import type { PeopleRepository } from '../domain/people-directory';
+import type { PeopleRepository } from '../domain/people/directory';
 import { createPeopleApiHandler } from './people-api-handler';
 
 const setup = (overrides: Partial<PeopleRepository> = {}) => {

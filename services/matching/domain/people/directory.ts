@@ -1,9 +1,10 @@
-import type { PendingEvent } from '../../../shared/events/outbox';
-import type { Clock } from '../../../shared/ports';
-import { retryImmediatelyOn } from '../../../shared/retry';
+import { forEachLimited } from '../../../../shared/concurrency';
+import type { PendingEvent } from '../../../../shared/events/outbox';
+import type { Clock } from '../../../../shared/ports';
+import { retry } from '../../../../shared/retry';
 import { ConcurrentModificationError, PersonNotFoundError } from './errors';
-import { applyPersonInput, type OffboardReason, offboardPerson, type PersonChange } from './people';
 import type { Person, PersonInput } from './person';
+import { applyPersonInput, type OffboardReason, offboardPerson, type PersonChange } from './person-changes';
 import { readRoster } from './roster-csv';
 
 /** A person's new state, the version it must replace (null: must not exist) and its events. */
@@ -48,7 +49,7 @@ export interface DirectoryDependencies {
 
 /** Re-reads and retries when another writer got in between; the decision is redone on fresh data. */
 const withRetryOnConflict = <T>(attempt: () => Promise<T>, attempts = 3): Promise<T> =>
-  retryImmediatelyOn((error) => error instanceof ConcurrentModificationError, attempt, attempts);
+  retry(attempt, { attempts, retryable: (error) => error instanceof ConcurrentModificationError });
 
 const writeOf = (change: Exclude<PersonChange, { kind: 'unchanged' }>): PersonWrite => ({
   person: change.person,
@@ -124,37 +125,30 @@ export const importRoster = async (
 ): Promise<ImportReport> => {
   const rows = readRoster(csv);
   const results: ImportRowResult[] = new Array(rows.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < rows.length) {
-      const index = next++;
-      const row = rows[index];
-      if (!row) continue;
-      if (!row.ok) {
-        results[index] = {
-          line: row.line,
-          outcome: 'rejected',
-          errors: row.errors,
-          ...(row.personId ? { personId: row.personId } : {}),
-        };
-        continue;
-      }
-      try {
-        const change = await upsertPerson(deps, row.personId, row.input, context);
-        const outcome = change.kind === 'registered' ? 'created' : change.kind;
-        results[index] = { line: row.line, personId: row.personId, outcome };
-      } catch (error) {
-        if (!(error instanceof ConcurrentModificationError)) throw error;
-        results[index] = {
-          line: row.line,
-          personId: row.personId,
-          outcome: 'rejected',
-          errors: ['the person was being changed by someone else; import this row again'],
-        };
-      }
+  await forEachLimited(rows, IMPORT_CONCURRENCY, async (row, index) => {
+    if (!row.ok) {
+      results[index] = {
+        line: row.line,
+        outcome: 'rejected',
+        errors: row.errors,
+        ...(row.personId ? { personId: row.personId } : {}),
+      };
+      return;
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(IMPORT_CONCURRENCY, rows.length) }, worker));
+    try {
+      const change = await upsertPerson(deps, row.personId, row.input, context);
+      const outcome = change.kind === 'registered' ? 'created' : change.kind;
+      results[index] = { line: row.line, personId: row.personId, outcome };
+    } catch (error) {
+      if (!(error instanceof ConcurrentModificationError)) throw error;
+      results[index] = {
+        line: row.line,
+        personId: row.personId,
+        outcome: 'rejected',
+        errors: ['the person was being changed by someone else; import this row again'],
+      };
+    }
+  });
   const count = (outcome: ImportRowResult['outcome']) => results.filter((row) => row.outcome === outcome).length;
   return {
     created: count('created'),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { personInput } from '../../../test/builders/people';
-import { applyPersonInput, offboardPerson } from './people';
+import { personInput } from '../../../../test/builders/people';
+import { applyPersonInput, offboardPerson } from './person-changes';
 
 const monday = new Date('2026-11-23T09:00:00Z');
 const tuesday = new Date('2026-11-24T09:00:00Z');

@@ -1,6 +1,6 @@
 import type * as z from 'zod';
-import type { HrEmployeeV1 } from '../../../shared/contracts/hr-directory-events';
-import { UnacceptableEventError } from '../../../shared/events/consumer';
+import type { HrEmployeeV1 } from '../../../../shared/contracts/hr-directory-events';
+import { UnacceptableEventError } from '../../../../shared/events/consumer';
 import { PersonIdSchema, type PersonInput, PersonInputSchema } from './person';
 
 /**

@@ -4,8 +4,8 @@ import {
   PersonRegisteredV1,
   type PersonSnapshotV1,
   PersonUpdatedV1,
-} from '../../../shared/contracts/matching-events';
-import { type PendingEvent, pendingEvent } from '../../../shared/events/outbox';
+} from '../../../../shared/contracts/matching-events';
+import { type PendingEvent, pendingEvent } from '../../../../shared/events/outbox';
 import type { Person, PersonInput } from './person';
 
 /** The fields a client controls; everything else (id, status, version, times) is ours. */

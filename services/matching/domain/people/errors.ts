@@ -14,13 +14,6 @@ export class ConcurrentModificationError extends Error {
   }
 }
 
-export class InvalidCursorError extends Error {
-  override readonly name = 'InvalidCursorError';
-  constructor() {
-    super('The cursor is not one this API issued');
-  }
-}
-
 /** A roster that cannot be read at all (as opposed to rows with errors). */
 export class InvalidRosterError extends Error {
   override readonly name = 'InvalidRosterError';

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { type Role, roles } from '../../../shared/auth/roles';
+import { type Role, roles } from '../../../../shared/auth/roles';
 
 /** Ids in paths and keys: short, URL-safe, no separators our keys use. */
 export const PersonIdSchema = z

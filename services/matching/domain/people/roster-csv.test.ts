@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { rosterHeader } from '../../../test/builders/people';
+import { rosterHeader } from '../../../../test/builders/people';
 import { InvalidRosterError } from './errors';
 import { parseCsv, readRoster } from './roster-csv';
 
