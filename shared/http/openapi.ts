@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { ServiceDeclaration } from '../declaration';
 import { problemsOf, type RouteContract } from './contract';
-import { ProblemSchema } from './problem';
+import { GatewayErrorSchema, ProblemSchema } from './problem';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -41,9 +41,11 @@ export const operationOf = (serviceName: string, route: RouteContract) => {
       ...(response.schema ? { content: { 'application/json': { schema: schemaOf(response.schema, 'output') } } } : {}),
     },
   ]);
+  // A 401 normally comes from the JWT authorizer in API Gateway, in its own shape.
+  const gatewayUnauthorized = { 'application/json': { schema: schemaOf(GatewayErrorSchema, 'output') } };
   const problems = Object.entries(problemsOf(route)).map(([status, description]) => [
     status,
-    { description, content: problem },
+    { description, content: status === '401' ? { ...gatewayUnauthorized, ...problem } : problem },
   ]);
   return {
     operationId: `${serviceName}:${route.method} ${route.path}`,
