@@ -155,6 +155,10 @@ describe('pods through the HTTP API', () => {
     expect([notMine.status, missing.status]).toEqual([404, 404]);
     expect(await notMine.text()).not.toContain('m1');
 
+    // A forged cursor (valid base64 JSON, key values DynamoDB would refuse) is the caller's mistake.
+    const forged = Buffer.from(JSON.stringify({ pk: '', sk: '', gsi1pk: 'PODS', gsi1sk: '' })).toString('base64');
+    await expectProblem(await api(`/pods?cursor=${encodeURIComponent(forged)}`, { as: coach }), 400);
+
     // Every pairing was announced on the bus.
     await eventually(platform, async () => {
       expect(await matchingEvents('Pod.Formed')).toHaveLength(2);
