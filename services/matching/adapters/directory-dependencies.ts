@@ -5,7 +5,7 @@ import type { DirectoryDependencies } from '../domain/people/directory';
 import { createDynamoPeopleRepository } from './people-repository';
 
 /** Production wiring, built once per cold start from the environment the declaration sets. */
-export const loadMatchingDependencies = (
+export const loadDirectoryDependencies = (
   env: Record<string, string | undefined> = process.env,
 ): DirectoryDependencies => {
   const config = readConfig(ServiceConfigSchema, env);
