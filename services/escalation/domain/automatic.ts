@@ -15,9 +15,10 @@
  */
 import { createHash } from 'node:crypto';
 import type * as z from 'zod';
+import { MenteeAtRiskV1, PulseScoreDroppedV1, type SurveyTopicV1 } from '../../../shared/contracts/pulse-events';
+import { OneOnOneOverdueV1 } from '../../../shared/contracts/scheduling-events';
+import type { ParsedEvent } from '../../../shared/events/consumer';
 import type { EventDetail } from '../../../shared/events/envelope';
-import type { OneOnOneOverdueV1 } from '../../../shared/contracts/scheduling-events';
-import type { MenteeAtRiskV1, PulseScoreDroppedV1, SurveyTopicV1 } from '../../../shared/contracts/pulse-events';
 import { LIFE_COACH_DEPARTMENT } from './departments';
 import { owningDepartment } from './escalations/escalations';
 import { openEscalation } from './escalations/lifecycle';
@@ -35,6 +36,15 @@ export type AutomaticSource =
       kind: 'pulse-score-dropped';
       detail: EventDetail<typeof PulseScoreDroppedV1> & { data: z.infer<(typeof PulseScoreDroppedV1)['data']> };
     };
+
+/** The events that raise escalations by themselves. */
+export const automaticContracts = [MenteeAtRiskV1, OneOnOneOverdueV1, PulseScoreDroppedV1] as const;
+
+export const automaticSourceOf = (event: ParsedEvent<typeof automaticContracts>): AutomaticSource => {
+  if (event.contract === MenteeAtRiskV1) return { kind: 'mentee-at-risk', detail: event.detail } as AutomaticSource;
+  if (event.contract === OneOnOneOverdueV1) return { kind: 'one-on-one-overdue', detail: event.detail } as AutomaticSource;
+  return { kind: 'pulse-score-dropped', detail: event.detail } as AutomaticSource;
+};
 
 const topicCategory: Readonly<Record<z.infer<typeof SurveyTopicV1>, Category>> = {
   policy: 'policy',
