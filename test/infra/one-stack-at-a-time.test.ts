@@ -1,5 +1,5 @@
 /**
- * Deploying one service stack at a time: `npx cdk deploy MentoringPlatform-Platform --exclusively`
+ * Deploying one service stack at a time: `npx cdk deploy MentoringPlatform-ApiDocs --exclusively`
  * synthesizes the app with bundling limited to that stack (the CLI sets the context
  * `aws:cdk:bundling-stacks` to the stacks it was given) and deploys that stack alone, with
  * no `--parameters`.
@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { beforeAll, expect, it } from 'vitest';
 import { CORE_STACK_NAME, cdkJsonContext, createPlatformApp, serviceStackName } from '../../infra/platform-app';
-import { platformService } from '../../services/platform/declaration';
+import { apiDocsService } from '../../services/api-docs/declaration';
 import { stackDependenciesOf } from './template-queries';
 
-const target = serviceStackName(platformService);
+const target = serviceStackName(apiDocsService);
 let outdir: string;
 let assembly: CloudAssembly;
 
@@ -39,7 +39,7 @@ const bundleFolderOf = (fn: FunctionJson): string =>
 
 it('bundles the functions of that stack only', () => {
   const functions = functionsOf(target);
-  expect(functions).toHaveLength(platformService.functions.length);
+  expect(functions).toHaveLength(apiDocsService.functions.length);
   for (const fn of functions) expect(existsSync(join(bundleFolderOf(fn), 'index.mjs'))).toBe(true);
   const bundles = readdirSync(outdir).filter((entry) => existsSync(join(outdir, entry, 'index.mjs')));
   expect(bundles).toHaveLength(functions.length);
