@@ -47,7 +47,7 @@ export interface EmailSettings {
   configurationSetArn: string;
 }
 
-/** What every service is given by the platform stack; everything else a service builds itself. */
+/** What every service is given by the core stack (imported in its service stack); everything else a service builds itself. */
 export interface SharedPlatformResources {
   repositoryRoot: string;
   eventBus: IEventBus;
@@ -84,6 +84,14 @@ const ASYNC_INVOKE_MAX_EVENT_AGE = Duration.hours(6);
 /** The stream keeps records 24 h; a batch that still fails after this goes to the DLQ (as a pointer). */
 const OUTBOX_STREAM_RETRY_ATTEMPTS = 10;
 const OUTBOX_STREAM_MAX_RECORD_AGE = Duration.hours(24);
+/**
+ * The relay normally publishes an outbox record within a second or two of the write. A record
+ * still unread after 5 minutes means the relay is stuck on a failing batch or falling behind:
+ * consumers (and the people waiting on them) already notice, and it is a day before the
+ * stream's 24 h retention turns the delay into a dead-letter pointer. Short bursts of retries
+ * (a PutEvents throttle) stay well under it.
+ */
+const OUTBOX_STREAM_ITERATOR_AGE_ALARM = Duration.minutes(5);
 
 const XRAY_WILDCARD_REASON =
   'X-Ray PutTraceSegments/PutTelemetryRecords (added by Lambda active tracing) support no resource-level permissions, so they must name Resource "*".';
@@ -109,11 +117,11 @@ export const toCdkEventPattern = (pattern: DeclaredEventPattern): EventPattern =
 };
 
 /**
- * Invokes the unqualified function (the grant names its ARN and `$LATEST`, the same code).
- * The stock `LambdaInvoke` target grants `lambda:InvokeFunction` on `<arn>:*` (every version
- * and alias), a wildcard nothing here needs.
+ * Invokes the unqualified function, and may invoke nothing else. The stock `LambdaInvoke`
+ * target grants `lambda:InvokeFunction` on `<arn>:*` (every version and alias), and
+ * `grantInvokeLatestVersion` adds `<arn>:$LATEST`; the schedule calls neither.
  */
-class InvokeLatestVersion extends ScheduleTargetBase {
+class InvokeUnqualifiedFunction extends ScheduleTargetBase {
   private readonly target: IFunction;
 
   constructor(target: IFunction, props: ScheduleTargetBaseProps) {
@@ -122,7 +130,9 @@ class InvokeLatestVersion extends ScheduleTargetBase {
   }
 
   protected addTargetActionToRole(role: IRole): void {
-    this.target.grantInvokeLatestVersion(role);
+    role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.target.functionArn] }),
+    );
   }
 }
 
@@ -202,7 +212,8 @@ export class ServiceConstruct extends Construct {
     if (declaration.access.table && !this.table) {
       throw new Error(`${this.service.name}/${declaration.name} declares table access but the service has no table`);
     }
-    const email = this.shared.email;
+    // Read only by functions that send: a service stack then reads the email settings only if it sends.
+    const email = declaration.access.sendEmail ? this.shared.email : undefined;
     const fn = new PlatformFunction(this, pascalCase(declaration.name), {
       entry: join(this.shared.repositoryRoot, declaration.entry),
       repositoryRoot: this.shared.repositoryRoot,
@@ -212,8 +223,9 @@ export class ServiceConstruct extends Construct {
       environment: functionEnvironment(this.service, declaration, {
         eventBusName: this.shared.eventBus.eventBusName,
         ...(this.table ? { tableName: this.table.tableName } : {}),
-        senderEmail: email.senderEmail,
-        sesConfigurationSet: email.configurationSetName,
+        // `functionEnvironment` sets these only for functions that send email.
+        senderEmail: email?.senderEmail ?? '',
+        sesConfigurationSet: email?.configurationSetName ?? '',
       }),
     });
     this.functions.set(declaration.name, fn);
@@ -330,6 +342,16 @@ export class ServiceConstruct extends Construct {
         onFailure: new SqsDlq(this.deadLetterQueueOf(declaration.name).queue),
       }),
     );
+    // The relay has exactly this one stream mapping, so its function's IteratorAge is the mapping's.
+    const iteratorAge = new Alarm(fn, 'IteratorAgeAlarm', {
+      alarmDescription: `${this.service.name}/${declaration.name}: outbox records wait on the table stream for more than ${OUTBOX_STREAM_ITERATOR_AGE_ALARM.toMinutes()} minutes (relay stuck or falling behind).`,
+      metric: fn.metric('IteratorAge', { period: Duration.minutes(5), statistic: 'Maximum' }),
+      threshold: OUTBOX_STREAM_ITERATOR_AGE_ALARM.toMilliseconds(),
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    iteratorAge.addAlarmAction(new SnsAction(this.shared.alarmTopic));
   }
 
   private integrationOf(functionName: string): HttpLambdaIntegration {
@@ -387,7 +409,7 @@ export class ServiceConstruct extends Construct {
         schedule.expression,
         schedule.timezone ? TimeZone.of(schedule.timezone) : undefined,
       ),
-      target: new InvokeLatestVersion(fn, {
+      target: new InvokeUnqualifiedFunction(fn, {
         retryAttempts: DELIVERY_RETRY_ATTEMPTS,
         maxEventAge: DELIVERY_MAX_EVENT_AGE,
         deadLetterQueue: this.deadLetterQueueOf(schedule.function).queue,
