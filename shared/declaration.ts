@@ -15,6 +15,16 @@ export interface FunctionAccess {
   publishEvents?: boolean;
   /** ses:SendRawEmail from the configured sender identity. */
   sendEmail?: boolean;
+  /**
+   * Create, list and delete EventBridge Scheduler one-time schedules (`at(...)`) in the service's
+   * schedule group, each invoking the declared `target` function (shared/one-time-schedules.ts).
+   */
+  oneTimeSchedules?: { target: string };
+  /**
+   * Create, update and delete EventBridge connections, API destinations and rules named
+   * `<service>-webhook-*` on the platform bus (shared/api-destinations.ts).
+   */
+  apiDestinations?: boolean;
 }
 
 /** How a function is started, besides routes, subscriptions and schedules that name it. */
@@ -130,6 +140,12 @@ export const defineService = (definition: ServiceDefinition): ServiceDeclaration
       throw new Error(`${definition.name}: ${named.name} names the undeclared function "${named.function}"`);
     }
   }
+  for (const fn of functions) {
+    const target = fn.access.oneTimeSchedules?.target;
+    if (target !== undefined && !names.has(target)) {
+      throw new Error(`${definition.name}: ${fn.name} schedules the undeclared function "${target}"`);
+    }
+  }
   return {
     name: definition.name,
     description: definition.description,
@@ -162,6 +178,15 @@ export interface PlatformResources {
   tableName?: string;
   senderEmail: string;
   sesConfigurationSet: string;
+  /** For functions with `oneTimeSchedules`: the service's schedule group, the role Scheduler assumes, the target's ARN. */
+  oneTimeSchedules?: {
+    groupName: string;
+    roleArn: string;
+    functionArn: (functionName: string) => string;
+    deadLetterArn?: string;
+  };
+  /** For functions with `apiDestinations`: the role EventBridge assumes to invoke them, their dead-letter queue. */
+  apiDestinations?: { roleArn: string; deadLetterArn?: string };
 }
 
 /**
@@ -185,6 +210,17 @@ export const functionEnvironment = (
   if (fn.access.sendEmail) {
     env.SENDER_EMAIL = resources.senderEmail;
     env.SES_CONFIGURATION_SET = resources.sesConfigurationSet;
+  }
+  const schedules = resources.oneTimeSchedules;
+  if (fn.access.oneTimeSchedules && schedules) {
+    env.SCHEDULE_GROUP_NAME = schedules.groupName;
+    env.SCHEDULE_TARGET_ARN = schedules.functionArn(fn.access.oneTimeSchedules.target);
+    env.SCHEDULE_ROLE_ARN = schedules.roleArn;
+    if (schedules.deadLetterArn) env.SCHEDULE_DEAD_LETTER_ARN = schedules.deadLetterArn;
+  }
+  if (fn.access.apiDestinations && resources.apiDestinations) {
+    env.WEBHOOK_ROLE_ARN = resources.apiDestinations.roleArn;
+    if (resources.apiDestinations.deadLetterArn) env.WEBHOOK_DEAD_LETTER_ARN = resources.apiDestinations.deadLetterArn;
   }
   return env;
 };

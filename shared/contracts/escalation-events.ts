@@ -40,7 +40,9 @@ export const SlaTimerV1 = z
   .describe('First response stops on acknowledgement; resolution on resolve, paused while waiting on the reporter.');
 
 const EscalationIdV1 = z.string().describe('Stable id of an escalation.');
-const DepartmentIdV1 = z.string().describe('The department that owns the escalation (`life-coach` for the life coach).');
+const DepartmentIdV1 = z
+  .string()
+  .describe('The department that owns the escalation (`life-coach` for the life coach).');
 const InstantV1 = z.iso.datetime({ offset: true });
 
 export const EscalationRaisedV1 = defineEvent({

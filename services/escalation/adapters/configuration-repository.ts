@@ -8,7 +8,13 @@ import type { Department } from '../domain/departments';
 import { StaleVersionError } from '../domain/escalations/errors';
 import type { ConfigurationRepository } from '../domain/ports';
 import { defaultRoutingSettings, type RoutingSettings } from '../domain/routing';
-import { DEPARTMENTS_PARTITION, departmentKey, departmentsIndexKey, routingCurrentKey, routingVersionKey } from './keys';
+import {
+  DEPARTMENTS_PARTITION,
+  departmentKey,
+  departmentsIndexKey,
+  routingCurrentKey,
+  routingVersionKey,
+} from './keys';
 
 export const createDynamoConfigurationRepository = (options: RepositoryOptions): ConfigurationRepository => {
   const { db, tableName } = options;
@@ -17,7 +23,8 @@ export const createDynamoConfigurationRepository = (options: RepositoryOptions):
     try {
       await write();
     } catch (error) {
-      if (error instanceof TransactionCancelledError && error.onlyConditionsFailed) throw new StaleVersionError(message);
+      if (error instanceof TransactionCancelledError && error.onlyConditionsFailed)
+        throw new StaleVersionError(message);
       throw error;
     }
   };
@@ -58,7 +65,10 @@ export const createDynamoConfigurationRepository = (options: RepositoryOptions):
                 },
                 ...(expectedVersion === null
                   ? { ConditionExpression: 'attribute_not_exists(pk)' }
-                  : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } }),
+                  : {
+                      ConditionExpression: 'version = :expected',
+                      ExpressionAttributeValues: { ':expected': expectedVersion },
+                    }),
               },
             },
           ]),
@@ -67,7 +77,9 @@ export const createDynamoConfigurationRepository = (options: RepositoryOptions):
     },
 
     async routingSettings() {
-      const found = await db.send(new GetCommand({ TableName: tableName, Key: routingCurrentKey(), ConsistentRead: true }));
+      const found = await db.send(
+        new GetCommand({ TableName: tableName, Key: routingCurrentKey(), ConsistentRead: true }),
+      );
       return found.Item ? recordOf<RoutingSettings>(found.Item) : structuredClone(defaultRoutingSettings);
     },
 
@@ -82,7 +94,10 @@ export const createDynamoConfigurationRepository = (options: RepositoryOptions):
                 Item: { ...routingCurrentKey(), ...settings },
                 ...(previous === 0
                   ? { ConditionExpression: 'attribute_not_exists(pk)' }
-                  : { ConditionExpression: 'version = :previous', ExpressionAttributeValues: { ':previous': previous } }),
+                  : {
+                      ConditionExpression: 'version = :previous',
+                      ExpressionAttributeValues: { ':previous': previous },
+                    }),
               },
             },
             {

@@ -68,7 +68,12 @@ export const createDynamoDirectoryRepository = (options: RepositoryOptions): Dir
         if (storedAsOf !== undefined && storedAsOf > change.asOf) return [];
         if (change.kind === 'person-offboarded') {
           if (!stored) return [];
-          return [putIfUnchanged(personItem({ ...(recordOf<StoredPerson>(stored)), active: false, asOf: change.asOf }), storedAsOf)];
+          return [
+            putIfUnchanged(
+              personItem({ ...recordOf<StoredPerson>(stored), active: false, asOf: change.asOf }),
+              storedAsOf,
+            ),
+          ];
         }
         return [putIfUnchanged(personItem({ ...change.person, asOf: change.asOf }), storedAsOf)];
       }
@@ -76,7 +81,10 @@ export const createDynamoDirectoryRepository = (options: RepositoryOptions): Dir
         const stored = await read(mentorPodKey(change.mentorId));
         const storedAsOf = stored?.asOf as string | undefined;
         const podMentor: TransactItem = {
-          Put: { TableName: tableName, Item: { ...podKey(change.podId), podId: change.podId, mentorId: change.mentorId } },
+          Put: {
+            TableName: tableName,
+            Item: { ...podKey(change.podId), podId: change.podId, mentorId: change.mentorId },
+          },
         };
         if (storedAsOf !== undefined && storedAsOf > change.asOf) return [podMentor];
         return [
@@ -100,7 +108,10 @@ export const createDynamoDirectoryRepository = (options: RepositoryOptions): Dir
       }
       case 'mentorship-started': {
         const podMentor: TransactItem = {
-          Put: { TableName: tableName, Item: { ...podKey(change.podId), podId: change.podId, mentorId: change.mentorId } },
+          Put: {
+            TableName: tableName,
+            Item: { ...podKey(change.podId), podId: change.podId, mentorId: change.mentorId },
+          },
         };
         const [stored, ended] = await Promise.all([
           read(menteeMentorshipKey(change.menteeId)),
@@ -206,7 +217,10 @@ export const createDynamoDirectoryRepository = (options: RepositoryOptions): Dir
               effects,
             );
           } catch (error) {
-            if (error instanceof TransactionCancelledError && error.reasons.slice(0, effects.length).includes('ConditionalCheckFailed')) {
+            if (
+              error instanceof TransactionCancelledError &&
+              error.reasons.slice(0, effects.length).includes('ConditionalCheckFailed')
+            ) {
               throw new ProjectionRaceError(error.message);
             }
             throw error;

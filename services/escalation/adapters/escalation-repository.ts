@@ -45,7 +45,13 @@ export const createDynamoEscalationRepository = (options: RepositoryOptions): Es
     return [
       { ...escalationKey(id), ...queueIndexKey(escalation.departmentId, status, createdAt, id), ...escalation },
       ...(escalation.reporterId
-        ? [{ ...escalationCopyKey(id, 'REPORTER'), ...reporterIndexKey(escalation.reporterId, createdAt, id), ...escalation }]
+        ? [
+            {
+              ...escalationCopyKey(id, 'REPORTER'),
+              ...reporterIndexKey(escalation.reporterId, createdAt, id),
+              ...escalation,
+            },
+          ]
         : []),
       { ...escalationCopyKey(id, 'STATUS'), ...statusIndexKey(status, slaState, createdAt, id), ...escalation },
       { ...escalationCopyKey(id, 'SLA'), ...slaIndexKey(slaState, createdAt, id), ...escalation },
@@ -142,7 +148,13 @@ export const createDynamoEscalationRepository = (options: RepositoryOptions): Es
 
     async listByDepartment({ departmentId, status, limit, cursor }) {
       return pageOf(
-        await indexPage(db, { tableName, partition: queuePartition(departmentId), prefix: status ? `${status}#` : undefined, limit, cursor }),
+        await indexPage(db, {
+          tableName,
+          partition: queuePartition(departmentId),
+          prefix: status ? `${status}#` : undefined,
+          limit,
+          cursor,
+        }),
       );
     },
 
@@ -156,7 +168,9 @@ export const createDynamoEscalationRepository = (options: RepositoryOptions): Es
         const prefix = status ? (slaState ? `${status}#${slaState}#` : `${status}#`) : undefined;
         return pageOf(await indexPage(db, { tableName, partition: STATUS_PARTITION, prefix, limit, cursor }));
       }
-      return pageOf(await indexPage(db, { tableName, partition: SLA_PARTITION, prefix: `${slaState}#`, limit, cursor }));
+      return pageOf(
+        await indexPage(db, { tableName, partition: SLA_PARTITION, prefix: `${slaState}#`, limit, cursor }),
+      );
     },
   };
 };

@@ -12,6 +12,7 @@ import type { EscalationChange } from '../domain/escalations/lifecycle';
 import type { Escalation, EscalationComment } from '../domain/escalations/model';
 import type {
   ConfigurationRepository,
+  ConsumedEvents,
   DirectoryPerson,
   DirectoryRepository,
   Email,
@@ -157,18 +158,21 @@ export const createInMemoryEscalationStore = () => {
       switch (change.kind) {
         case 'person': {
           const stored = people.get(change.person.personId);
-          if (!stored || stored.asOf <= change.asOf) people.set(change.person.personId, { ...change.person, asOf: change.asOf });
+          if (!stored || stored.asOf <= change.asOf)
+            people.set(change.person.personId, { ...change.person, asOf: change.asOf });
           break;
         }
         case 'person-offboarded': {
           const stored = people.get(change.personId);
-          if (stored && stored.asOf <= change.asOf) people.set(change.personId, { ...stored, active: false, asOf: change.asOf });
+          if (stored && stored.asOf <= change.asOf)
+            people.set(change.personId, { ...stored, active: false, asOf: change.asOf });
           break;
         }
         case 'pod-formed': {
           podMentors.set(change.podId, change.mentorId);
           const stored = mentorPods.get(change.mentorId);
-          if (!stored || stored.asOf <= change.asOf) mentorPods.set(change.mentorId, { podId: change.podId, asOf: change.asOf });
+          if (!stored || stored.asOf <= change.asOf)
+            mentorPods.set(change.mentorId, { podId: change.podId, asOf: change.asOf });
           break;
         }
         case 'pod-dissolved': {
@@ -179,13 +183,18 @@ export const createInMemoryEscalationStore = () => {
           podMentors.set(change.podId, change.mentorId);
           const stored = mentorships.get(change.menteeId);
           if (!endedMentorships.has(change.mentorshipId) && (!stored || stored.startedAt <= change.asOf)) {
-            mentorships.set(change.menteeId, { mentorshipId: change.mentorshipId, podId: change.podId, startedAt: change.asOf });
+            mentorships.set(change.menteeId, {
+              mentorshipId: change.mentorshipId,
+              podId: change.podId,
+              startedAt: change.asOf,
+            });
           }
           break;
         }
         case 'mentorship-ended': {
           endedMentorships.add(change.mentorshipId);
-          if (mentorships.get(change.menteeId)?.mentorshipId === change.mentorshipId) mentorships.delete(change.menteeId);
+          if (mentorships.get(change.menteeId)?.mentorshipId === change.mentorshipId)
+            mentorships.delete(change.menteeId);
           break;
         }
       }
@@ -206,7 +215,8 @@ export const createInMemoryEscalationStore = () => {
       return pageOf([...departments.values()], (department) => department.departmentId, limit, cursor);
     },
     async putDepartment(department, expectedVersion) {
-      if ((departments.get(department.departmentId)?.version ?? null) !== expectedVersion) throw new StaleVersionError();
+      if ((departments.get(department.departmentId)?.version ?? null) !== expectedVersion)
+        throw new StaleVersionError();
       departments.set(department.departmentId, structuredClone(department));
     },
     async routingSettings() {
@@ -258,6 +268,15 @@ export const createInMemoryEscalationStore = () => {
     },
   };
 
+  const consumedEvents: ConsumedEvents = {
+    async has(consumer, eventId) {
+      return consumed.has(`${consumer}#${eventId}`);
+    },
+    async mark(consumer, eventId) {
+      consumed.add(`${consumer}#${eventId}`);
+    },
+  };
+
   const mailer: Mailer = {
     async send(email) {
       sentEmails.push(structuredClone(email));
@@ -272,6 +291,7 @@ export const createInMemoryEscalationStore = () => {
     schedules: milestoneSchedules,
     webhooks,
     mailer,
+    consumedEvents,
     published,
     sentEmails,
     /** The one-time schedules that exist, with their due instants. */

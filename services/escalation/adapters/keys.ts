@@ -56,7 +56,10 @@ export const departmentKey = (departmentId: string) => ({ pk: `DEPARTMENT#${depa
 export const DEPARTMENTS_PARTITION = 'DEPARTMENTS';
 export const departmentsIndexKey = (departmentId: string) => ({ gsi1pk: DEPARTMENTS_PARTITION, gsi1sk: departmentId });
 export const routingCurrentKey = () => ({ pk: 'ROUTING', sk: 'CURRENT' });
-export const routingVersionKey = (version: number) => ({ pk: 'ROUTING', sk: `VERSION#${String(version).padStart(8, '0')}` });
+export const routingVersionKey = (version: number) => ({
+  pk: 'ROUTING',
+  sk: `VERSION#${String(version).padStart(8, '0')}`,
+});
 
 /** Themes: one item per escalation counted, sorted by when it was raised, and one claim per kind. */
 export const themeContributionKey = (theme: string, raisedAt: string, escalationId: string) => ({
@@ -65,4 +68,7 @@ export const themeContributionKey = (theme: string, raisedAt: string, escalation
 });
 export const themeContributionSortKey = (raisedAt: string) => `AT#${raisedAt}`;
 export const THEME_CONTRIBUTION_END = 'AT#~';
-export const themeClaimKey = (theme: string, kind: 'signal' | 'circle') => ({ pk: `THEME#${theme}`, sk: `CLAIM#${kind}` });
+export const themeClaimKey = (theme: string, kind: 'signal' | 'circle') => ({
+  pk: `THEME#${theme}`,
+  sk: `CLAIM#${kind}`,
+});

@@ -6,6 +6,8 @@
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ImprovementSignalDetectedV1 } from '../../../shared/contracts/escalation-events';
+import { pendingEvent } from '../../../shared/events/outbox';
 import { InvalidCursorError } from '../../../shared/pagination';
 import { fixedClock, sequentialIds } from '../../../shared/ports';
 import {
@@ -17,11 +19,8 @@ import {
   storedDepartment,
 } from '../../../test/builders/escalations';
 import { createTestTable, type TestTable } from '../../../test/support/dynamodb';
-import { ImprovementSignalDetectedV1 } from '../../../shared/contracts/escalation-events';
-import { pendingEvent } from '../../../shared/events/outbox';
-import { StaleVersionError } from '../domain/escalations/errors';
+import { IllegalTransitionError, StaleVersionError } from '../domain/escalations/errors';
 import { actOnEscalation, raiseEscalation } from '../domain/escalations/escalations';
-import { IllegalTransitionError } from '../domain/escalations/errors';
 import type { RaiseInput } from '../domain/escalations/model';
 import type { EscalationDependencies } from '../domain/ports';
 import { createDynamoConfigurationRepository } from './configuration-repository';
@@ -42,7 +41,13 @@ const context = { correlationId: 'corr-db' };
 /** Every id is prefixed per test, so tests share the table but never meet. */
 const setup = async (prefix: string) => {
   const clock = fixedClock('2026-01-19T09:00:00Z');
-  const options = { db: table.documentClient, tableName: table.tableName, service: 'escalation', clock, newId: sequentialIds(`${prefix}-id`) };
+  const options = {
+    db: table.documentClient,
+    tableName: table.tableName,
+    service: 'escalation',
+    clock,
+    newId: sequentialIds(`${prefix}-id`),
+  };
   const deps: EscalationDependencies = {
     escalations: createDynamoEscalationRepository(options),
     directory: createDynamoDirectoryRepository(options),
@@ -79,9 +84,16 @@ describe('escalations in DynamoDB', () => {
 
   it('lets exactly one of two concurrent acknowledgements through; the other is refused on fresh data', async () => {
     const { deps } = await setup('b');
-    const escalation = await raiseEscalation(deps, employeeP('b-e1'), raiseInput({ category: 'personal' }) as RaiseInput, context);
+    const escalation = await raiseEscalation(
+      deps,
+      employeeP('b-e1'),
+      raiseInput({ category: 'personal' }) as RaiseInput,
+      context,
+    );
     const results = await Promise.allSettled(
-      Array.from({ length: 4 }, () => actOnEscalation(deps, coachP, escalation.escalationId, { kind: 'acknowledge' }, context)),
+      Array.from({ length: 4 }, () =>
+        actOnEscalation(deps, coachP, escalation.escalationId, { kind: 'acknowledge' }, context),
+      ),
     );
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
     for (const result of results.filter((item) => item.status === 'rejected')) {
@@ -96,7 +108,12 @@ describe('escalations in DynamoDB', () => {
 
   it('keeps comments in order with their escalation', async () => {
     const { deps, clock } = await setup('c');
-    const escalation = await raiseEscalation(deps, employeeP('c-e1'), raiseInput({ category: 'personal' }) as RaiseInput, context);
+    const escalation = await raiseEscalation(
+      deps,
+      employeeP('c-e1'),
+      raiseInput({ category: 'personal' }) as RaiseInput,
+      context,
+    );
     for (const body of ['first', 'second', 'third']) {
       clock.advance(1000);
       await actOnEscalation(deps, employeeP('c-e1'), escalation.escalationId, { kind: 'comment', body }, context);
@@ -132,14 +149,32 @@ describe('escalations in DynamoDB', () => {
     );
     const raised = [];
     for (let index = 0; index < 3; index++) {
-      raised.push(await raiseEscalation(deps, employeeP(`e-r${index}`), raiseInput({ category: 'culture' }) as RaiseInput, context));
+      raised.push(
+        await raiseEscalation(
+          deps,
+          employeeP(`e-r${index}`),
+          raiseInput({ category: 'culture' }) as RaiseInput,
+          context,
+        ),
+      );
     }
-    await actOnEscalation(deps, departmentP(department), (raised[1] as { escalationId: string }).escalationId, { kind: 'acknowledge' }, context);
+    await actOnEscalation(
+      deps,
+      departmentP(department),
+      (raised[1] as { escalationId: string }).escalationId,
+      { kind: 'acknowledge' },
+      context,
+    );
     const queue = await deps.escalations.listByDepartment({ departmentId: department, limit: 10 });
     expect(queue.items.map((item) => item.status)).toEqual(['acknowledged', 'open', 'open']);
     const open = await deps.escalations.listByDepartment({ departmentId: department, status: 'open', limit: 1 });
     expect(open.items).toHaveLength(1);
-    const next = await deps.escalations.listByDepartment({ departmentId: department, status: 'open', limit: 1, cursor: open.nextCursor });
+    const next = await deps.escalations.listByDepartment({
+      departmentId: department,
+      status: 'open',
+      limit: 1,
+      cursor: open.nextCursor,
+    });
     expect(next.items).toHaveLength(1);
     expect(next.nextCursor).toBeUndefined();
     await expect(
@@ -147,7 +182,9 @@ describe('escalations in DynamoDB', () => {
     ).rejects.toBeInstanceOf(InvalidCursorError);
 
     const acknowledged = await deps.escalations.list({ status: 'acknowledged', slaState: 'on-track', limit: 100 });
-    expect(acknowledged.items.map((item) => item.escalationId)).toContain((raised[1] as { escalationId: string }).escalationId);
+    expect(acknowledged.items.map((item) => item.escalationId)).toContain(
+      (raised[1] as { escalationId: string }).escalationId,
+    );
     const onTrack = await deps.escalations.list({ slaState: 'on-track', limit: 100 });
     expect(onTrack.items.every((item) => item.slaState === 'on-track')).toBe(true);
     expect(onTrack.items.length).toBeGreaterThanOrEqual(3);
@@ -159,32 +196,72 @@ describe('the directory projection in DynamoDB', () => {
 
   it('keeps the newest person whatever order the events come in, and applies each event once', async () => {
     const { deps } = await setup('f');
-    const person = (name: string, roles = ['employee']) => ({ personId: 'f-p1', name, email: 'f-p1@example.com', roles, active: true });
-    expect(await deps.directory.apply({ kind: 'person', person: person('New', ['employee', 'life-coach']), asOf: '2026-01-02T00:00:00Z' }, consumed('f1'))).toBe('applied');
+    const person = (name: string, roles = ['employee']) => ({
+      personId: 'f-p1',
+      name,
+      email: 'f-p1@example.com',
+      roles,
+      active: true,
+    });
+    expect(
+      await deps.directory.apply(
+        { kind: 'person', person: person('New', ['employee', 'life-coach']), asOf: '2026-01-02T00:00:00Z' },
+        consumed('f1'),
+      ),
+    ).toBe('applied');
     await deps.directory.apply({ kind: 'person', person: person('Old'), asOf: '2026-01-01T00:00:00Z' }, consumed('f2'));
     expect((await deps.directory.person('f-p1'))?.name).toBe('New');
     expect((await deps.directory.lifeCoaches()).map((coach) => coach.personId)).toContain('f-p1');
-    expect(await deps.directory.apply({ kind: 'person-offboarded', personId: 'f-p1', asOf: '2026-01-03T00:00:00Z' }, consumed('f3'))).toBe('applied');
-    expect(await deps.directory.apply({ kind: 'person-offboarded', personId: 'f-p1', asOf: '2026-01-03T00:00:00Z' }, consumed('f3'))).toBe('duplicate');
+    expect(
+      await deps.directory.apply(
+        { kind: 'person-offboarded', personId: 'f-p1', asOf: '2026-01-03T00:00:00Z' },
+        consumed('f3'),
+      ),
+    ).toBe('applied');
+    expect(
+      await deps.directory.apply(
+        { kind: 'person-offboarded', personId: 'f-p1', asOf: '2026-01-03T00:00:00Z' },
+        consumed('f3'),
+      ),
+    ).toBe('duplicate');
     expect(await deps.directory.person('f-p1')).toMatchObject({ name: 'New', active: false });
   });
 
   it('derives pods from mentorships and pods, and a late start of an ended mentorship does not bring it back', async () => {
     const { deps } = await setup('g');
     const mentorship = { mentorshipId: 'g-ms1', podId: 'g-pod1', mentorId: 'g-m1', menteeId: 'g-e1' };
-    await deps.directory.apply({ kind: 'pod-formed', podId: 'g-pod1', mentorId: 'g-m1', asOf: '2026-01-01T00:00:00Z' }, consumed('g1'));
+    await deps.directory.apply(
+      { kind: 'pod-formed', podId: 'g-pod1', mentorId: 'g-m1', asOf: '2026-01-01T00:00:00Z' },
+      consumed('g1'),
+    );
     expect(await deps.directory.podOf('g-m1')).toEqual({ podId: 'g-pod1', as: 'mentor' });
     // Ended arrives before Started.
-    await deps.directory.apply({ kind: 'mentorship-ended', ...mentorship, asOf: '2026-03-01T00:00:00Z' }, consumed('g2'));
-    await deps.directory.apply({ kind: 'mentorship-started', ...mentorship, asOf: '2026-01-01T00:00:00Z' }, consumed('g3'));
+    await deps.directory.apply(
+      { kind: 'mentorship-ended', ...mentorship, asOf: '2026-03-01T00:00:00Z' },
+      consumed('g2'),
+    );
+    await deps.directory.apply(
+      { kind: 'mentorship-started', ...mentorship, asOf: '2026-01-01T00:00:00Z' },
+      consumed('g3'),
+    );
     expect(await deps.directory.podOf('g-e1')).toBeNull();
     await deps.directory.apply(
-      { kind: 'mentorship-started', ...mentorship, mentorshipId: 'g-ms2', podId: 'g-pod2', mentorId: 'g-m2', asOf: '2026-03-02T00:00:00Z' },
+      {
+        kind: 'mentorship-started',
+        ...mentorship,
+        mentorshipId: 'g-ms2',
+        podId: 'g-pod2',
+        mentorId: 'g-m2',
+        asOf: '2026-03-02T00:00:00Z',
+      },
       consumed('g4'),
     );
     expect(await deps.directory.podOf('g-e1')).toEqual({ podId: 'g-pod2', as: 'mentee' });
     expect(await deps.directory.mentorOfPod('g-pod2')).toBe('g-m2');
-    await deps.directory.apply({ kind: 'pod-dissolved', podId: 'g-pod1', mentorId: 'g-m1', asOf: '2026-04-01T00:00:00Z' }, consumed('g5'));
+    await deps.directory.apply(
+      { kind: 'pod-dissolved', podId: 'g-pod1', mentorId: 'g-m1', asOf: '2026-04-01T00:00:00Z' },
+      consumed('g5'),
+    );
     expect(await deps.directory.podOf('g-m1')).toBeNull();
   });
 });
@@ -193,7 +270,9 @@ describe('configuration in DynamoDB', () => {
   it('versions departments and routing settings, refusing a write based on a stale version', async () => {
     const { deps } = await setup('h');
     await deps.configuration.putDepartment(storedDepartment('h-it'), null);
-    await expect(deps.configuration.putDepartment(storedDepartment('h-it'), null)).rejects.toBeInstanceOf(StaleVersionError);
+    await expect(deps.configuration.putDepartment(storedDepartment('h-it'), null)).rejects.toBeInstanceOf(
+      StaleVersionError,
+    );
     await deps.configuration.putDepartment({ ...storedDepartment('h-it'), version: 2, name: 'Renamed' }, 1);
     expect((await deps.configuration.department('h-it'))?.name).toBe('Renamed');
     expect(await deps.configuration.existingDepartments(['h-it', 'h-none'])).toEqual(new Set(['h-it']));
@@ -214,9 +293,14 @@ describe('themes in DynamoDB', () => {
       reporterPodRole: null,
       confidential: false,
     });
-    await themes.record([contribution('old', '2025-11-01T00:00:00.000Z'), contribution('new', '2026-01-10T00:00:00.000Z')]);
+    await themes.record([
+      contribution('old', '2025-11-01T00:00:00.000Z'),
+      contribution('new', '2026-01-10T00:00:00.000Z'),
+    ]);
     await themes.record([contribution('new', '2026-01-10T00:00:00.000Z')]);
-    expect((await themes.contributions('tag:i-vpn', '2025-12-20T00:00:00.000Z')).map((item) => item.escalationId)).toEqual(['new']);
+    expect(
+      (await themes.contributions('tag:i-vpn', '2025-12-20T00:00:00.000Z')).map((item) => item.escalationId),
+    ).toEqual(['new']);
     const event = pendingEvent(ImprovementSignalDetectedV1, {
       signalId: 'i-s1',
       departmentId: 'it',
@@ -228,10 +312,18 @@ describe('themes in DynamoDB', () => {
       window: { from: '2025-12-20T00:00:00.000Z', to: '2026-01-19T00:00:00.000Z', days: 30 },
       detectedAt: '2026-01-19T00:00:00.000Z',
     });
-    expect(await themes.claim('tag:i-vpn', 'signal', '2026-01-19T00:00:00.000Z', '2025-12-20T00:00:00.000Z', event, context)).toBe(true);
-    expect(await themes.claim('tag:i-vpn', 'signal', '2026-01-25T00:00:00.000Z', '2025-12-26T00:00:00.000Z', event, context)).toBe(false);
-    expect(await themes.claim('tag:i-vpn', 'circle', '2026-01-25T00:00:00.000Z', '2025-12-26T00:00:00.000Z', event, context)).toBe(true);
-    expect(await themes.claim('tag:i-vpn', 'signal', '2026-02-20T00:00:00.000Z', '2026-01-21T00:00:00.000Z', event, context)).toBe(true);
+    expect(
+      await themes.claim('tag:i-vpn', 'signal', '2026-01-19T00:00:00.000Z', '2025-12-20T00:00:00.000Z', event, context),
+    ).toBe(true);
+    expect(
+      await themes.claim('tag:i-vpn', 'signal', '2026-01-25T00:00:00.000Z', '2025-12-26T00:00:00.000Z', event, context),
+    ).toBe(false);
+    expect(
+      await themes.claim('tag:i-vpn', 'circle', '2026-01-25T00:00:00.000Z', '2025-12-26T00:00:00.000Z', event, context),
+    ).toBe(true);
+    expect(
+      await themes.claim('tag:i-vpn', 'signal', '2026-02-20T00:00:00.000Z', '2026-01-21T00:00:00.000Z', event, context),
+    ).toBe(true);
     expect(await outbox((detail) => detail.data.signalId === 'i-s1')).toHaveLength(3);
   });
 });

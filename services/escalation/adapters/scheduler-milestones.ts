@@ -26,10 +26,9 @@ const milestoneCodes: Readonly<Record<Milestone, string>> = {
   breach: 'b1',
   'breach-2': 'b2',
 };
-const milestoneOfCode = Object.fromEntries(Object.entries(milestoneCodes).map(([milestone, code]) => [code, milestone])) as Record<
-  string,
-  Milestone
->;
+const milestoneOfCode = Object.fromEntries(
+  Object.entries(milestoneCodes).map(([milestone, code]) => [code, milestone]),
+) as Record<string, Milestone>;
 
 export const scheduleNameOf = (escalationId: string, item: ScheduledMilestone): string =>
   `${escalationId}.${item.timer === 'first-response' ? 'f' : 'r'}${item.cycle}.${item.planId}.${milestoneCodes[item.milestone]}`;
@@ -58,13 +57,20 @@ export const atExpressionOf = (dueAt: string): string =>
 /** Scheduler retries a failed invocation this often, for up to a day, then dead-letters it. */
 const RETRY_POLICY = { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 24 * 3600 };
 
-export const createSchedulerMilestones = (client: SchedulerClient, settings: OneTimeScheduleSettings): MilestoneSchedules => ({
+export const createSchedulerMilestones = (
+  client: SchedulerClient,
+  settings: OneTimeScheduleSettings,
+): MilestoneSchedules => ({
   async list(escalationId) {
     const found: ScheduledMilestone[] = [];
     let nextToken: string | undefined;
     do {
       const page = await client.send(
-        new ListSchedulesCommand({ GroupName: settings.groupName, NamePrefix: `${escalationId}.`, NextToken: nextToken }),
+        new ListSchedulesCommand({
+          GroupName: settings.groupName,
+          NamePrefix: `${escalationId}.`,
+          NextToken: nextToken,
+        }),
       );
       for (const schedule of page.Schedules ?? []) {
         const parsed = schedule.Name ? scheduledMilestoneOf(schedule.Name) : undefined;
@@ -106,7 +112,9 @@ export const createSchedulerMilestones = (client: SchedulerClient, settings: One
 
   async delete(escalationId, scheduled) {
     try {
-      await client.send(new DeleteScheduleCommand({ Name: scheduleNameOf(escalationId, scheduled), GroupName: settings.groupName }));
+      await client.send(
+        new DeleteScheduleCommand({ Name: scheduleNameOf(escalationId, scheduled), GroupName: settings.groupName }),
+      );
     } catch (error) {
       // Fired and deleted by Scheduler, or deleted by an earlier delivery.
       if (!(error instanceof ResourceNotFoundException)) throw error;

@@ -106,7 +106,9 @@ describe('automatic escalations', () => {
         ],
       }),
     );
-    const again = sourceOf(busEvent(PulseScoreDroppedV1, (dropped.detail as { data: never }).data, { id: 'drop-evt-2' }));
+    const again = sourceOf(
+      busEvent(PulseScoreDroppedV1, (dropped.detail as { data: never }).data, { id: 'drop-evt-2' }),
+    );
     await raiseAutomaticEscalation(deps, again, consumed('drop-evt-2'));
     expect((await deps.escalations.get(automaticEscalationId(again)))?.departmentId).toBe('pmo');
   });

@@ -27,7 +27,10 @@ import type { EscalationDependencies, WriteContext } from './ports';
 import { type Category, type RoutingDecision, routeEscalation } from './routing';
 
 export type AutomaticSource =
-  | { kind: 'mentee-at-risk'; detail: EventDetail<typeof MenteeAtRiskV1> & { data: z.infer<(typeof MenteeAtRiskV1)['data']> } }
+  | {
+      kind: 'mentee-at-risk';
+      detail: EventDetail<typeof MenteeAtRiskV1> & { data: z.infer<(typeof MenteeAtRiskV1)['data']> };
+    }
   | {
       kind: 'one-on-one-overdue';
       detail: EventDetail<typeof OneOnOneOverdueV1> & { data: z.infer<(typeof OneOnOneOverdueV1)['data']> };
@@ -42,7 +45,8 @@ export const automaticContracts = [MenteeAtRiskV1, OneOnOneOverdueV1, PulseScore
 
 export const automaticSourceOf = (event: ParsedEvent<typeof automaticContracts>): AutomaticSource => {
   if (event.contract === MenteeAtRiskV1) return { kind: 'mentee-at-risk', detail: event.detail } as AutomaticSource;
-  if (event.contract === OneOnOneOverdueV1) return { kind: 'one-on-one-overdue', detail: event.detail } as AutomaticSource;
+  if (event.contract === OneOnOneOverdueV1)
+    return { kind: 'one-on-one-overdue', detail: event.detail } as AutomaticSource;
   return { kind: 'pulse-score-dropped', detail: event.detail } as AutomaticSource;
 };
 
@@ -117,7 +121,8 @@ export const automaticEscalationOf = (source: AutomaticSource): AutomaticEscalat
     }
     case 'pulse-score-dropped': {
       const data = source.detail.data;
-      const segment = data.segment.kind === 'domain' && data.segment.domain ? `domain ${data.segment.domain}` : 'everyone';
+      const segment =
+        data.segment.kind === 'domain' && data.segment.domain ? `domain ${data.segment.domain}` : 'everyone';
       return {
         origin: 'pulse-score-dropped',
         podId: null,
@@ -129,7 +134,9 @@ export const automaticEscalationOf = (source: AutomaticSource): AutomaticEscalat
           tags: [
             'pulse',
             `pulse-topic:${data.topic}`,
-            ...(data.segment.kind === 'domain' && data.segment.domain ? [`domain:${data.segment.domain.toLowerCase()}`] : []),
+            ...(data.segment.kind === 'domain' && data.segment.domain
+              ? [`domain:${data.segment.domain.toLowerCase()}`]
+              : []),
           ].filter((tag) => /^[a-z0-9][a-z0-9.:-]{0,47}$/.test(tag)),
           confidential: false,
         },

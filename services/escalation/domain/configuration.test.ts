@@ -13,7 +13,10 @@ import { RoutingSettingsInputSchema } from './routing';
 
 const setup = async () => {
   const ctx = await inMemoryEscalations();
-  return { ...ctx, configDeps: { configuration: ctx.store.configuration, webhooks: ctx.store.webhooks, clock: ctx.clock } };
+  return {
+    ...ctx,
+    configDeps: { configuration: ctx.store.configuration, webhooks: ctx.store.webhooks, clock: ctx.clock },
+  };
 };
 
 const apiKey = { kind: 'api-key' as const, headerName: 'X-Api-Key', value: 'secret-1' };
@@ -62,13 +65,21 @@ describe('departments', () => {
     const parsed = DepartmentInputSchema.safeParse({
       ...departmentInput(),
       timezone: 'Mars/Olympus',
-      businessHours: { mon: [{ start: '09:00', end: '17:00' }, { start: '16:00', end: '18:00' }], tue: [{ start: '25:00', end: '10:00' }] },
+      businessHours: {
+        mon: [
+          { start: '09:00', end: '17:00' },
+          { start: '16:00', end: '18:00' },
+        ],
+        tue: [{ start: '25:00', end: '10:00' }],
+      },
       holidays: ['2026-12-25', '2026-12-25'],
       slaTargets: { ...departmentInput().slaTargets, low: { firstResponseMinutes: 600, resolutionMinutes: 60 } },
       webhook: { url: 'http://tracker.example.com', auth: apiKey },
     });
     expect(parsed.success).toBe(false);
-    const issues = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    const issues = parsed.success
+      ? []
+      : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     expect(issues).toEqual(
       expect.arrayContaining([
         'timezone: must be an IANA time zone such as "Europe/Berlin"',
@@ -80,13 +91,20 @@ describe('departments', () => {
     );
     const overlapping = DepartmentInputSchema.safeParse({
       ...departmentInput(),
-      businessHours: { mon: [{ start: '09:00', end: '17:00' }, { start: '16:00', end: '18:00' }] },
+      businessHours: {
+        mon: [
+          { start: '09:00', end: '17:00' },
+          { start: '16:00', end: '18:00' },
+        ],
+      },
     });
     expect(overlapping.success ? [] : overlapping.error.issues.map((issue) => issue.message)).toEqual([
       'shifts overlap: mon 09:00-17:00 / mon 16:00-18:00',
     ]);
     const never = DepartmentInputSchema.safeParse({ ...departmentInput(), businessHours: {} });
-    expect(never.success ? [] : never.error.issues.map((issue) => issue.message)).toEqual(['must open at least once a week']);
+    expect(never.success ? [] : never.error.issues.map((issue) => issue.message)).toEqual([
+      'must open at least once a week',
+    ]);
   });
 });
 
@@ -95,7 +113,11 @@ describe('routing settings', () => {
 
   it('store a new version based on the current one, and refuse a stale one', async () => {
     const { configDeps } = await setup();
-    const next = await putRoutingSettings(configDeps, adminP, input({ rules: [{ ruleId: 'all-tools', category: 'tools', departmentId: 'hr' }] }));
+    const next = await putRoutingSettings(
+      configDeps,
+      adminP,
+      input({ rules: [{ ruleId: 'all-tools', category: 'tools', departmentId: 'hr' }] }),
+    );
     expect(next).toMatchObject({ version: 2, updatedBy: 'admin-1', fallbackDepartmentId: 'life-coach' });
     await expect(putRoutingSettings(configDeps, adminP, input({}))).rejects.toBeInstanceOf(StaleVersionError);
   });
@@ -130,7 +152,10 @@ describe('routing settings', () => {
       rulesVersion: 1,
       draft: false,
     });
-    const draft = { rules: [{ ruleId: 'policy-to-it', category: 'policy' as const, departmentId: 'it' }], fallbackDepartmentId: 'pmo' };
+    const draft = {
+      rules: [{ ruleId: 'policy-to-it', category: 'policy' as const, departmentId: 'it' }],
+      fallbackDepartmentId: 'pmo',
+    };
     expect(await testRouting(configDeps, { category: 'policy', tags: ['leave'], draft })).toMatchObject({
       departmentId: 'it',
       draft: true,

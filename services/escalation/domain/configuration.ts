@@ -15,6 +15,7 @@ import {
   StaleVersionError,
   UnknownDepartmentsError,
   WebhookCredentialsRequiredError,
+  WebhookSetupFailedError,
 } from './escalations/errors';
 import type { ConfigurationRepository, PageQuery, WebhookDeliveries } from './ports';
 import {
@@ -51,7 +52,16 @@ export const putDepartment = (
           'The department has no webhook yet: give its credentials (auth) with the URL.',
         );
       }
-      if (input.webhook || previousWebhook) await deps.webhooks.configure(departmentId, input.webhook);
+      if (input.webhook || previousWebhook) {
+        try {
+          await deps.webhooks.configure(departmentId, input.webhook);
+        } catch (error) {
+          throw new WebhookSetupFailedError(
+            `The delivery to the department's webhook could not be set up (${(error as Error).message}); the department was not changed: send the same request again.`,
+            { cause: error },
+          );
+        }
+      }
       const now = deps.clock().toISOString();
       const { webhook, ...rest } = input;
       const department: Department = {
@@ -83,8 +93,10 @@ export const getDepartment = async (
   throw new DepartmentNotFoundError(departmentId);
 };
 
-export const listDepartments = (deps: Pick<ConfigurationDependencies, 'configuration'>, query: PageQuery): Promise<Page<Department>> =>
-  deps.configuration.listDepartments(query);
+export const listDepartments = (
+  deps: Pick<ConfigurationDependencies, 'configuration'>,
+  query: PageQuery,
+): Promise<Page<Department>> => deps.configuration.listDepartments(query);
 
 /** The departments named in routing settings that do not exist (the life coach always does). */
 const unknownDepartments = async (
@@ -148,7 +160,9 @@ export const testRouting = async (
   if (test.draft) {
     const unknown = await unknownDepartments(deps, test.draft);
     if (unknown.length > 0) {
-      throw new UnknownDepartmentsError(unknown.map((item) => ({ ...item, location: item.location.replace('body.', 'body.draft.') })));
+      throw new UnknownDepartmentsError(
+        unknown.map((item) => ({ ...item, location: item.location.replace('body.', 'body.draft.') })),
+      );
     }
   }
   const decision = routeEscalation(test.draft ? { ...test.draft, version: current.version } : current, test);

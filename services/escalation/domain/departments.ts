@@ -37,12 +37,17 @@ const ShiftSchema = z
     start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time "HH:MM"'),
     end: z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'must be a local time "HH:MM" or "24:00"'),
   })
-  .refine((shift) => shift.start !== shift.end, 'start and end must differ (a shift ending before it starts runs past midnight)');
+  .refine(
+    (shift) => shift.start !== shift.end,
+    'start and end must differ (a shift ending before it starts runs past midnight)',
+  );
 
 const DayHoursSchema = z.array(ShiftSchema).max(4).default([]);
 
 export const WeeklyHoursSchema = z
-  .strictObject(Object.fromEntries(weekdays.map((day) => [day, DayHoursSchema])) as Record<Weekday, typeof DayHoursSchema>)
+  .strictObject(
+    Object.fromEntries(weekdays.map((day) => [day, DayHoursSchema])) as Record<Weekday, typeof DayHoursSchema>,
+  )
   .superRefine((hours, context) => {
     if (weeklyOpenMinutes(hours) === 0) {
       context.addIssue({ code: 'custom', message: 'must open at least once a week' });
@@ -54,8 +59,14 @@ export const WeeklyHoursSchema = z
 
 const TargetSchema = z
   .strictObject({
-    firstResponseMinutes: z.int().min(1).max(60 * 24 * 60),
-    resolutionMinutes: z.int().min(1).max(60 * 24 * 365),
+    firstResponseMinutes: z
+      .int()
+      .min(1)
+      .max(60 * 24 * 60),
+    resolutionMinutes: z
+      .int()
+      .min(1)
+      .max(60 * 24 * 365),
   })
   .refine((target) => target.firstResponseMinutes <= target.resolutionMinutes, {
     message: 'firstResponseMinutes must not exceed resolutionMinutes',
@@ -129,7 +140,9 @@ export const DepartmentSchema = DepartmentInputSchema.omit({ webhook: true }).ex
 });
 export type Department = z.infer<typeof DepartmentSchema>;
 
-export const calendarOf = (department: Pick<Department, 'timezone' | 'businessHours' | 'holidays'>): BusinessCalendar => ({
+export const calendarOf = (
+  department: Pick<Department, 'timezone' | 'businessHours' | 'holidays'>,
+): BusinessCalendar => ({
   timeZone: department.timezone,
   weeklyHours: department.businessHours,
   holidays: department.holidays,
@@ -148,7 +161,15 @@ export const defaultLifeCoachDepartment = (now: Date): Department => ({
   // Never emailed: until the department is stored, the life coach's address comes from the directory.
   leadEmail: 'life-coach@example.invalid',
   timezone: 'UTC',
-  businessHours: { mon: weekdayHours, tue: weekdayHours, wed: weekdayHours, thu: weekdayHours, fri: weekdayHours, sat: [], sun: [] },
+  businessHours: {
+    mon: weekdayHours,
+    tue: weekdayHours,
+    wed: weekdayHours,
+    thu: weekdayHours,
+    fri: weekdayHours,
+    sat: [],
+    sun: [],
+  },
   holidays: [],
   slaTargets: {
     critical: { firstResponseMinutes: 60, resolutionMinutes: 8 * 60 },

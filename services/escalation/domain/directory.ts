@@ -33,15 +33,27 @@ export const directoryChangeOf = (event: DirectoryEvent): DirectoryChange => {
   switch (event.contract) {
     case PersonRegisteredV1:
     case PersonUpdatedV1: {
-      const { person } = event.detail.data as { person: { personId: string; name: string; email: string; roles: string[] } };
+      const { person } = event.detail.data as {
+        person: { personId: string; name: string; email: string; roles: string[] };
+      };
       return {
         kind: 'person',
-        person: { personId: person.personId, name: person.name, email: person.email, roles: person.roles, active: true },
+        person: {
+          personId: person.personId,
+          name: person.name,
+          email: person.email,
+          roles: person.roles,
+          active: true,
+        },
         asOf: occurredAt,
       };
     }
     case PersonOffboardedV1:
-      return { kind: 'person-offboarded', personId: (event.detail.data as { personId: string }).personId, asOf: occurredAt };
+      return {
+        kind: 'person-offboarded',
+        personId: (event.detail.data as { personId: string }).personId,
+        asOf: occurredAt,
+      };
     case PodFormedV1: {
       const data = event.detail.data as { podId: string; mentorId: string; formedAt: string };
       return { kind: 'pod-formed', podId: data.podId, mentorId: data.mentorId, asOf: data.formedAt };
@@ -51,11 +63,23 @@ export const directoryChangeOf = (event: DirectoryEvent): DirectoryChange => {
       return { kind: 'pod-dissolved', podId: data.podId, mentorId: data.mentorId, asOf: data.dissolvedAt };
     }
     case MentorshipStartedV1: {
-      const data = event.detail.data as { mentorshipId: string; podId: string; mentorId: string; menteeId: string; startedAt: string };
+      const data = event.detail.data as {
+        mentorshipId: string;
+        podId: string;
+        mentorId: string;
+        menteeId: string;
+        startedAt: string;
+      };
       return { kind: 'mentorship-started', ...pick(data), asOf: data.startedAt };
     }
     default: {
-      const data = event.detail.data as { mentorshipId: string; podId: string; mentorId: string; menteeId: string; endedAt: string };
+      const data = event.detail.data as {
+        mentorshipId: string;
+        podId: string;
+        mentorId: string;
+        menteeId: string;
+        endedAt: string;
+      };
       return { kind: 'mentorship-ended', ...pick(data), asOf: data.endedAt };
     }
   }

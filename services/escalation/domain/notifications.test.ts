@@ -14,7 +14,13 @@ const asDelivered = (pending: PendingEvent): NotifiedEvent =>
   ({
     contract: pending.contract,
     detail: {
-      metadata: { id: 'evt', version: 1, occurredAt: '2026-01-19T10:00:00Z', correlationId: 'c', service: 'escalation' },
+      metadata: {
+        id: 'evt',
+        version: 1,
+        occurredAt: '2026-01-19T10:00:00Z',
+        correlationId: 'c',
+        service: 'escalation',
+      },
       data: pending.data,
     },
   }) as NotifiedEvent;
@@ -38,8 +44,13 @@ describe('emails to the reporter', () => {
     const { act, emailsOfLast } = await setup();
     await act(departmentP('it'), { kind: 'acknowledge' });
     const [acknowledged] = await emailsOfLast('Escalation.Acknowledged');
-    expect(acknowledged).toMatchObject({ to: ['e1@example.com'], subject: 'Your escalation was acknowledged: VPN drops every hour' });
-    expect(acknowledged?.text).toContain('IT department acknowledged your escalation on 2026-01-19 10:00 Europe/Berlin.');
+    expect(acknowledged).toMatchObject({
+      to: ['e1@example.com'],
+      subject: 'Your escalation was acknowledged: VPN drops every hour',
+    });
+    expect(acknowledged?.text).toContain(
+      'IT department acknowledged your escalation on 2026-01-19 10:00 Europe/Berlin.',
+    );
 
     await act(departmentP('it'), { kind: 'comment', body: 'We see it too.\nLooking into it.' });
     const [answered] = await emailsOfLast('Escalation.CommentAdded');
@@ -75,15 +86,27 @@ describe('breach emails', () => {
   it('go to the department lead at level 1 and the life coach at level 2, without the reporter or their pod', async () => {
     const { store, escalation, notifyDeps, clock } = await setup({ confidential: true, severity: 'critical' });
     clock.set('2026-01-19T12:00:00Z');
-    const firing = { escalationId: escalation.escalationId, timer: 'first-response' as const, cycle: 1, planId: 1, dueAt: '2026-01-19T10:00:00.000Z' };
+    const firing = {
+      escalationId: escalation.escalationId,
+      timer: 'first-response' as const,
+      cycle: 1,
+      planId: 1,
+      dueAt: '2026-01-19T10:00:00.000Z',
+    };
     await fireScheduledMilestone({ ...notifyDeps }, { ...firing, milestone: 'breach-2' }, context);
     const breaches = store.published.filter((item) => item.event.contract.detailType === 'Escalation.SlaBreached');
     expect(breaches.map((item) => (item.event.data as { level: number }).level)).toEqual([1, 2]);
     const [levelOne] = await emailsFor(notifyDeps, asDelivered((breaches[0] as (typeof breaches)[number]).event));
     const [levelTwo] = await emailsFor(notifyDeps, asDelivered((breaches[1] as (typeof breaches)[number]).event));
-    expect(levelOne).toMatchObject({ to: ['it-lead@example.com'], subject: 'SLA breached: first response of a critical escalation (IT department)' });
+    expect(levelOne).toMatchObject({
+      to: ['it-lead@example.com'],
+      subject: 'SLA breached: first response of a critical escalation (IT department)',
+    });
     expect(levelOne?.text).toContain('passed at 2026-01-19 10:30 Europe/Berlin');
-    expect(levelTwo).toMatchObject({ to: ['coach-1@example.com'], subject: 'SLA breached twice over: first response of a critical escalation (IT department)' });
+    expect(levelTwo).toMatchObject({
+      to: ['coach-1@example.com'],
+      subject: 'SLA breached twice over: first response of a critical escalation (IT department)',
+    });
     for (const email of [levelOne, levelTwo]) {
       expect(email?.text).not.toMatch(/\be1\b|\bp1\b|Person e1/);
     }
@@ -108,7 +131,9 @@ describe('quality circle emails', () => {
     );
     expect(emails.map((email) => email.to)).toEqual([['m1@example.com'], ['m2@example.com']]);
     expect(emails[0]?.subject).toBe('A quality circle on "flaky-ci"?');
-    expect(emails[0]?.text).toContain('mentees of your pod and of 2 other pods raised the same technical impediment: "flaky-ci"');
+    expect(emails[0]?.text).toContain(
+      'mentees of your pod and of 2 other pods raised the same technical impediment: "flaky-ci"',
+    );
   });
 });
 

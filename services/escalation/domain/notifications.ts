@@ -22,9 +22,15 @@ import {
 } from '../../../shared/contracts/escalation-events';
 import type { ParsedEvent } from '../../../shared/events/consumer';
 import { wallClockAt } from '../../../shared/time-zones';
-import { defaultLifeCoachDepartment, type Department, LIFE_COACH_DEPARTMENT } from './departments';
+import { type Department, defaultLifeCoachDepartment, LIFE_COACH_DEPARTMENT } from './departments';
 import type { Escalation, EscalationComment } from './escalations/model';
-import type { ConfigurationRepository, DirectoryPerson, DirectoryRepository, Email, EscalationRepository } from './ports';
+import type {
+  ConfigurationRepository,
+  DirectoryPerson,
+  DirectoryRepository,
+  Email,
+  EscalationRepository,
+} from './ports';
 import { breachDueAt } from './sla/timers';
 
 export const notifiedContracts = [
@@ -56,7 +62,8 @@ export const formatInstant = (iso: string | null, timeZone: string): string => {
 
 const timerName = { 'first-response': 'first response', resolution: 'resolution' } as const;
 
-const lines = (...parts: (string | false | null | undefined)[]) => parts.filter((part) => typeof part === 'string').join('\n');
+const lines = (...parts: (string | false | null | undefined)[]) =>
+  parts.filter((part) => typeof part === 'string').join('\n');
 
 const reporterEmail = (
   reporter: DirectoryPerson,
@@ -120,7 +127,8 @@ export const emailsFor = async (deps: NotificationDependencies, event: NotifiedE
   const departmentId = String(data.departmentId);
   const department = await deps.configuration.department(departmentId);
   const departmentName =
-    department?.name ?? (departmentId === LIFE_COACH_DEPARTMENT ? defaultLifeCoachDepartment(deps.clock()).name : departmentId);
+    department?.name ??
+    (departmentId === LIFE_COACH_DEPARTMENT ? defaultLifeCoachDepartment(deps.clock()).name : departmentId);
 
   if (event.contract === ImprovementSignalDetectedV1) {
     const signal = data as {
@@ -152,8 +160,14 @@ export const emailsFor = async (deps: NotificationDependencies, event: NotifiedE
   if (!escalation) return [];
 
   if (event.contract === EscalationSlaBreachedV1) {
-    const breach = data as { level: 1 | 2; timer: 'first-response' | 'resolution'; breachedAt: string; targetMinutes: number };
-    const to = breach.level === 1 ? await leadAddresses(deps, department, departmentId) : await lifeCoachAddresses(deps);
+    const breach = data as {
+      level: 1 | 2;
+      timer: 'first-response' | 'resolution';
+      breachedAt: string;
+      targetMinutes: number;
+    };
+    const to =
+      breach.level === 1 ? await leadAddresses(deps, department, departmentId) : await lifeCoachAddresses(deps);
     if (to.length === 0) return [];
     const zone = escalation.calendar.timeZone;
     return [
@@ -208,16 +222,11 @@ export const emailsFor = async (deps: NotificationDependencies, event: NotifiedE
   const asksReporter = event.contract === EscalationStatusChangedV1 && data.to === 'waiting-on-reporter';
   const who = by === 'life-coach' ? 'The life coach' : departmentName;
   return [
-    reporterEmail(
-      reporter,
-      escalation,
-      asksReporter ? `${who} needs your answer` : `${who} answered your escalation`,
-      [
-        asksReporter ? `${who} needs your answer to go on with your escalation:` : `${who} wrote:`,
-        ...quoted(answer),
-        asksReporter && '',
-        asksReporter && `Answer with a comment: POST /escalations/${escalation.escalationId}/comments`,
-      ],
-    ),
+    reporterEmail(reporter, escalation, asksReporter ? `${who} needs your answer` : `${who} answered your escalation`, [
+      asksReporter ? `${who} needs your answer to go on with your escalation:` : `${who} wrote:`,
+      ...quoted(answer),
+      asksReporter && '',
+      asksReporter && `Answer with a comment: POST /escalations/${escalation.escalationId}/comments`,
+    ]),
   ];
 };

@@ -35,9 +35,13 @@ export interface EscalationRepository {
    * stored version is still `change.escalation.version - 1`; else ConcurrentEscalationChangeError.
    */
   update(change: EscalationChange, context: WriteContext): Promise<void>;
-  listByDepartment(query: PageQuery & { departmentId: string; status?: EscalationStatus | undefined }): Promise<Page<Escalation>>;
+  listByDepartment(
+    query: PageQuery & { departmentId: string; status?: EscalationStatus | undefined },
+  ): Promise<Page<Escalation>>;
   listByReporter(query: PageQuery & { reporterId: string }): Promise<Page<Escalation>>;
-  list(query: PageQuery & { status?: EscalationStatus | undefined; slaState?: SlaState | undefined }): Promise<Page<Escalation>>;
+  list(
+    query: PageQuery & { status?: EscalationStatus | undefined; slaState?: SlaState | undefined },
+  ): Promise<Page<Escalation>>;
 }
 
 /** A person as the directory (matching's events) describes them: enough to email them. */
@@ -60,7 +64,14 @@ export type DirectoryChange =
   | { kind: 'person-offboarded'; personId: string; asOf: string }
   | { kind: 'pod-formed'; podId: string; mentorId: string; asOf: string }
   | { kind: 'pod-dissolved'; podId: string; mentorId: string; asOf: string }
-  | { kind: 'mentorship-started'; mentorshipId: string; podId: string; mentorId: string; menteeId: string; asOf: string }
+  | {
+      kind: 'mentorship-started';
+      mentorshipId: string;
+      podId: string;
+      mentorId: string;
+      menteeId: string;
+      asOf: string;
+    }
   | { kind: 'mentorship-ended'; mentorshipId: string; podId: string; mentorId: string; menteeId: string; asOf: string };
 
 /** The people and pods this service knows, projected from matching's `Person.*`, `Pod.*` and `Mentorship.*` events. */
@@ -161,4 +172,10 @@ export interface EscalationDependencies {
   configuration: ConfigurationRepository;
   clock: Clock;
   newId: IdGenerator;
+}
+
+/** Which events a consumer with outside effects (emails) has handled: checked before, marked after. */
+export interface ConsumedEvents {
+  has(consumer: string, eventId: string): Promise<boolean>;
+  mark(consumer: string, eventId: string): Promise<void>;
 }

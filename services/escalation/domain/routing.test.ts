@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { routingSettings } from '../../../test/builders/escalations';
-import { routeEscalation, RoutingSettingsInputSchema } from './routing';
+import { RoutingSettingsInputSchema, routeEscalation } from './routing';
 
 describe('routing an escalation', () => {
   const settings = routingSettings();

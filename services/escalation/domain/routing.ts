@@ -131,10 +131,16 @@ export const routeEscalation = (
   const ofCategory = settings.rules.filter((rule) => rule.category === escalation.category);
   for (const rule of ofCategory) {
     const tag = rule.tags?.find((candidate) => escalation.tags.includes(candidate));
-    if (tag) return decided(rule.departmentId, rule.ruleId, `rule ${rule.ruleId}: category ${rule.category} with tag "${tag}"`);
+    if (tag)
+      return decided(
+        rule.departmentId,
+        rule.ruleId,
+        `rule ${rule.ruleId}: category ${rule.category} with tag "${tag}"`,
+      );
   }
   const general = ofCategory.find((rule) => !rule.tags);
-  if (general) return decided(general.departmentId, general.ruleId, `rule ${general.ruleId}: category ${general.category}`);
+  if (general)
+    return decided(general.departmentId, general.ruleId, `rule ${general.ruleId}: category ${general.category}`);
   return decided(
     settings.fallbackDepartmentId,
     null,

@@ -16,7 +16,13 @@ import { ImprovementSignalDetectedV1, QualityCircleSuggestedV1 } from '../../../
 import { pendingEvent } from '../../../shared/events/outbox';
 import type { Clock, IdGenerator } from '../../../shared/ports';
 import type { Escalation } from './escalations/model';
-import type { ConfigurationRepository, EscalationRepository, ThemeContribution, ThemeRepository, WriteContext } from './ports';
+import type {
+  ConfigurationRepository,
+  EscalationRepository,
+  ThemeContribution,
+  ThemeRepository,
+  WriteContext,
+} from './ports';
 import type { RoutingSettings } from './routing';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -60,12 +66,10 @@ const majorityDepartment = (contributions: readonly ThemeContribution[]): string
     const entry = tally.get(item.departmentId) ?? { count: 0, latest: '' };
     tally.set(item.departmentId, {
       count: entry.count + 1,
-      latest: item.raisedAt > entry.latest ? item.raisedAt : entry.latest,
+      latest: [item.raisedAt, entry.latest].sort().at(-1) ?? item.raisedAt,
     });
   }
-  const [best] = [...tally.entries()].sort(
-    ([, a], [, b]) => b.count - a.count || b.latest.localeCompare(a.latest),
-  );
+  const [best] = [...tally.entries()].sort(([, a], [, b]) => b.count - a.count || b.latest.localeCompare(a.latest));
   return best?.[0] ?? '';
 };
 
@@ -131,7 +135,7 @@ export const detectThemes = async (
   });
   const signalWindow = windowOf(settings.improvementSignals.windowDays);
   const circleWindow = windowOf(settings.qualityCircles.windowDays);
-  const earliest = signalWindow.from < circleWindow.from ? signalWindow.from : circleWindow.from;
+  const earliest = [signalWindow.from, circleWindow.from].sort()[0] ?? signalWindow.from;
   let signals = 0;
   let circles = 0;
   for (const { theme } of contributions) {
@@ -148,7 +152,10 @@ export const detectThemes = async (
         escalations: signal.escalations,
         distinctPods: signal.distinctPods,
         distinctReporters: signal.distinctReporters,
-        thresholds: { minPods: settings.improvementSignals.minPods, minReporters: settings.improvementSignals.minReporters },
+        thresholds: {
+          minPods: settings.improvementSignals.minPods,
+          minReporters: settings.improvementSignals.minReporters,
+        },
         window: signalWindow,
         detectedAt: now.toISOString(),
       });

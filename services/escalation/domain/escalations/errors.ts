@@ -48,9 +48,7 @@ export class DepartmentNotFoundError extends Error {
 /** Routing settings name departments that do not exist (422, naming each). */
 export class UnknownDepartmentsError extends Error {
   override readonly name = 'UnknownDepartmentsError';
-  constructor(
-    readonly unknown: readonly { location: string; departmentId: string }[],
-  ) {
+  constructor(readonly unknown: readonly { location: string; departmentId: string }[]) {
     super(`Unknown departments: ${unknown.map((item) => item.departmentId).join(', ')}`);
   }
 }
@@ -63,4 +61,9 @@ export class StaleVersionError extends Error {
 /** A webhook without credentials where none are stored yet (422). */
 export class WebhookCredentialsRequiredError extends Error {
   override readonly name = 'WebhookCredentialsRequiredError';
+}
+
+/** The department's webhook delivery could not be set up (EventBridge refused or failed): retry later (503). */
+export class WebhookSetupFailedError extends Error {
+  override readonly name = 'WebhookSetupFailedError';
 }

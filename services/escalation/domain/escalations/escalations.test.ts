@@ -7,7 +7,12 @@ import {
   principal,
   raiseInput,
 } from '../../../../test/builders/escalations';
-import { ConcurrentEscalationChangeError, EscalationNotFoundError, IllegalTransitionError, NotEntitledError } from './errors';
+import {
+  ConcurrentEscalationChangeError,
+  EscalationNotFoundError,
+  IllegalTransitionError,
+  NotEntitledError,
+} from './errors';
 import {
   actOnEscalation,
   listAllEscalations,
@@ -33,7 +38,12 @@ describe('raising an escalation', () => {
 
   it('routes by the stored rules and records Raised and Routed with the request’s correlation id', async () => {
     const { deps, store, detailTypes } = await inMemoryEscalations();
-    const careers = await raiseEscalation(deps, employeeP('e1'), input({ category: 'career-certification', tags: [] }), context);
+    const careers = await raiseEscalation(
+      deps,
+      employeeP('e1'),
+      input({ category: 'career-certification', tags: [] }),
+      context,
+    );
     expect(careers.departmentId).toBe('hr');
     const personal = await raiseEscalation(deps, employeeP('e1'), input({ category: 'personal' }), context);
     expect(personal.departmentId).toBe('life-coach');
@@ -43,7 +53,12 @@ describe('raising an escalation', () => {
 
   it('counts the life coach’s escalations in a default calendar until the department is stored', async () => {
     const { deps } = await inMemoryEscalations();
-    const personal = await raiseEscalation(deps, employeeP('e1'), input({ category: 'personal', severity: 'high' }), context);
+    const personal = await raiseEscalation(
+      deps,
+      employeeP('e1'),
+      input({ category: 'personal', severity: 'high' }),
+      context,
+    );
     expect(personal.calendar.timeZone).toBe('UTC');
     expect(personal.timers.firstResponse.targetMinutes).toBe(4 * 60);
   });
@@ -86,7 +101,11 @@ describe('who sees and who acts', () => {
     const { act } = await raised({ category: 'personal' });
     const acked = await act(coachP, { kind: 'acknowledge' });
     expect(acked.escalation.status).toBe('acknowledged');
-    const asked = await act(coachP, { kind: 'status', status: 'waiting-on-reporter', comment: 'Can we talk on Friday?' });
+    const asked = await act(coachP, {
+      kind: 'status',
+      status: 'waiting-on-reporter',
+      comment: 'Can we talk on Friday?',
+    });
     expect(asked.comment?.authorRole).toBe('life-coach');
   });
 
@@ -126,8 +145,12 @@ describe('listings', () => {
     const queue = await listDepartmentQueue(deps, departmentP('it'), 'it', { limit: 10 });
     expect(queue.items.map((item) => item.status)).toEqual(['acknowledged', 'open']);
     expect(queue.viewer).toBe('department');
-    expect((await listDepartmentQueue(deps, departmentP('it'), 'it', { limit: 10, status: 'open' })).items).toHaveLength(1);
-    await expect(listDepartmentQueue(deps, departmentP('it'), 'hr', { limit: 10 })).rejects.toBeInstanceOf(NotEntitledError);
+    expect(
+      (await listDepartmentQueue(deps, departmentP('it'), 'it', { limit: 10, status: 'open' })).items,
+    ).toHaveLength(1);
+    await expect(listDepartmentQueue(deps, departmentP('it'), 'hr', { limit: 10 })).rejects.toBeInstanceOf(
+      NotEntitledError,
+    );
     expect((await listDepartmentQueue(deps, coachP, 'hr', { limit: 10 })).viewer).toBe('life-coach');
 
     expect((await listOwnEscalations(deps, employeeP('e1'), { limit: 10 })).items).toHaveLength(2);

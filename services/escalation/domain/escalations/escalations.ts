@@ -6,7 +6,7 @@
 import type { Principal } from '../../../../shared/auth/principal';
 import type { Page } from '../../../../shared/pagination';
 import { retry } from '../../../../shared/retry';
-import { defaultLifeCoachDepartment, type Department, LIFE_COACH_DEPARTMENT } from '../departments';
+import { type Department, defaultLifeCoachDepartment, LIFE_COACH_DEPARTMENT } from '../departments';
 import type { EscalationDependencies, PageQuery, WriteContext } from '../ports';
 import { type RoutingDecision, routeEscalation } from '../routing';
 import { ConcurrentEscalationChangeError, EscalationNotFoundError, NotEntitledError } from './errors';
@@ -102,10 +102,17 @@ export type EscalationAction =
   | { kind: 'reopen'; comment?: string | undefined }
   | { kind: 'withdraw'; comment?: string | undefined };
 
-const decide = (escalation: Escalation, principal: Principal, action: EscalationAction, commentId: string, at: Date) => {
+const decide = (
+  escalation: Escalation,
+  principal: Principal,
+  action: EscalationAction,
+  commentId: string,
+  at: Date,
+) => {
   switch (action.kind) {
     case 'acknowledge': {
-      if (!workerOf(escalation, principal)) throw new NotEntitledError('Only the owning department acknowledges an escalation.');
+      if (!workerOf(escalation, principal))
+        throw new NotEntitledError('Only the owning department acknowledges an escalation.');
       return acknowledge(escalation, at);
     }
     case 'status': {

@@ -473,7 +473,9 @@ export const withdraw = (
         withdrawnAt: at.toISOString(),
       }),
     ],
-    comment: body ? commentOf(escalation, actor, body, commentId, at, { from: escalation.status, to: 'withdrawn' }) : null,
+    comment: body
+      ? commentOf(escalation, actor, body, commentId, at, { from: escalation.status, to: 'withdrawn' })
+      : null,
   };
 };
 

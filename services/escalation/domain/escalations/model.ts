@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import {
-  EscalationOriginV1,
+  type EscalationOriginV1,
   EscalationSeverityV1,
   EscalationStatusV1,
 } from '../../../../shared/contracts/escalation-events';

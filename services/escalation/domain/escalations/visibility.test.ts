@@ -14,7 +14,13 @@ const confidentialWithComments = async () => {
     raiseInput({ confidential: true, category: 'tools' }) as RaiseInput,
     context,
   );
-  await actOnEscalation(deps, employeeP('e1'), escalation.escalationId, { kind: 'comment', body: 'More detail' }, context);
+  await actOnEscalation(
+    deps,
+    employeeP('e1'),
+    escalation.escalationId,
+    { kind: 'comment', body: 'More detail' },
+    context,
+  );
   await actOnEscalation(deps, departmentP('it'), escalation.escalationId, { kind: 'comment', body: 'Thanks' }, context);
   const stored = await deps.escalations.get(escalation.escalationId);
   const comments = await deps.escalations.comments(escalation.escalationId);

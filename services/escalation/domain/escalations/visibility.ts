@@ -6,8 +6,8 @@
  * Comment authors are shown by role; who exactly wrote a comment only to the life coach.
  */
 import * as z from 'zod';
-import { EscalationCategoryV1, EscalationOriginV1 } from '../../../../shared/contracts/escalation-events';
 import type { Principal } from '../../../../shared/auth/principal';
+import { EscalationCategoryV1, EscalationOriginV1 } from '../../../../shared/contracts/escalation-events';
 import { LIFE_COACH_DEPARTMENT } from '../departments';
 import { MINUTE_MS } from '../sla/business-hours';
 import { breachDueAt, elapsedAt, milestones, type SlaTimer } from '../sla/timers';

@@ -35,7 +35,11 @@ const nineToFive = (timeZone: string, holidays: string[] = []): BusinessCalendar
 
 const allDay = (timeZone: string): BusinessCalendar => {
   const day = [{ start: '00:00', end: '24:00' }];
-  return { timeZone, weeklyHours: { mon: day, tue: day, wed: day, thu: day, fri: day, sat: day, sun: day }, holidays: [] };
+  return {
+    timeZone,
+    weeklyHours: { mon: day, tue: day, wed: day, thu: day, fri: day, sat: day, sun: day },
+    holidays: [],
+  };
 };
 
 /** An office whose hours cross midnight: weeknights 22:00-06:00. */
@@ -177,9 +181,7 @@ describe('business hours: daylight saving time', () => {
       holidays: [],
     };
     // 03:30 CEST to 10:00 CEST: 6.5 h.
-    expect(businessMillisBetween(sundayEarly, at('2026-03-29T00:00:00Z'), at('2026-03-29T12:00:00Z'))).toBe(
-      6.5 * HOUR,
-    );
+    expect(businessMillisBetween(sundayEarly, at('2026-03-29T00:00:00Z'), at('2026-03-29T12:00:00Z'))).toBe(6.5 * HOUR);
   });
 });
 
@@ -196,9 +198,7 @@ describe('business hours: an office whose hours cross midnight', () => {
     expect(isOpenAt(office, at('2026-01-24T05:59:00+01:00'))).toBe(true);
     expect(isOpenAt(office, at('2026-01-24T23:00:00+01:00'))).toBe(false);
     // Saturday 05:00 + 3 h: 1 h until 06:00, then Monday 22:00 + 2 h.
-    expect(iso(addBusinessMillis(office, at('2026-01-24T05:00:00+01:00'), 3 * HOUR))).toBe(
-      '2026-01-26T23:00:00.000Z',
-    );
+    expect(iso(addBusinessMillis(office, at('2026-01-24T05:00:00+01:00'), 3 * HOUR))).toBe('2026-01-26T23:00:00.000Z');
   });
 
   it('cancels the shift that starts on a holiday, but not the night that ran into it', () => {
@@ -206,9 +206,7 @@ describe('business hours: an office whose hours cross midnight', () => {
     expect(isOpenAt(office, at('2026-01-21T03:00:00+01:00'))).toBe(true);
     expect(isOpenAt(office, at('2026-01-21T23:00:00+01:00'))).toBe(false);
     // Wednesday 05:00 + 2 h: 1 h until 06:00, no Wednesday night, Thursday 22:00 + 1 h.
-    expect(iso(addBusinessMillis(office, at('2026-01-21T05:00:00+01:00'), 2 * HOUR))).toBe(
-      '2026-01-22T22:00:00.000Z',
-    );
+    expect(iso(addBusinessMillis(office, at('2026-01-21T05:00:00+01:00'), 2 * HOUR))).toBe('2026-01-22T22:00:00.000Z');
   });
 });
 
@@ -231,7 +229,10 @@ describe('business hours: calendars that cannot work', () => {
       ],
       sun: [{ start: '20:00', end: '10:00' }],
     };
-    expect(overlappingShifts(clash)).toEqual(['mon 09:00-17:00 / mon 16:00-18:00', 'mon 09:00-17:00 / sun 20:00-10:00']);
+    expect(overlappingShifts(clash)).toEqual([
+      'mon 09:00-17:00 / mon 16:00-18:00',
+      'mon 09:00-17:00 / sun 20:00-10:00',
+    ]);
   });
 });
 

@@ -180,7 +180,10 @@ export const overlappingShifts = (weeklyHours: BusinessCalendar['weeklyHours']):
     weeklyHours[day].map((shift) => {
       const start = index * 24 * 60 + minutesOf(shift.start);
       const endMinute = minutesOf(shift.end);
-      const length = endMinute > minutesOf(shift.start) ? endMinute - minutesOf(shift.start) : endMinute + 1440 - minutesOf(shift.start);
+      const length =
+        endMinute > minutesOf(shift.start)
+          ? endMinute - minutesOf(shift.start)
+          : endMinute + 1440 - minutesOf(shift.start);
       return { label: `${day} ${shift.start}-${shift.end}`, start, end: start + length };
     }),
   );

@@ -115,7 +115,11 @@ describe('an SLA timer', () => {
     // Thursday 10:00 local: Mon 4 + Tue 8 + Wed 8 + Thu 1 = 21 h.
     expect(cycleRecordOf(late.timer)).toMatchObject({ breached: true, elapsedMinutes: 21 * 60 });
     const cancelled = cancelTimer(started, berlin, at('2026-01-19T14:00:00Z'));
-    expect(cycleRecordOf(cancelled.timer)).toMatchObject({ outcome: 'cancelled', breached: false, elapsedMinutes: 120 });
+    expect(cycleRecordOf(cancelled.timer)).toMatchObject({
+      outcome: 'cancelled',
+      breached: false,
+      elapsedMinutes: 120,
+    });
     // Stopping or cancelling again changes nothing.
     expect(stopTimer(cancelled.timer, berlin, at('2026-01-23T09:00:00Z')).timer).toBe(cancelled.timer);
   });

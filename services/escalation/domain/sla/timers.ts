@@ -108,7 +108,8 @@ const dueInstantOf = (timer: SlaTimer, calendar: BusinessCalendar, milestone: Mi
   return addBusinessMillis(calendar, ms(timer.runningSince), thresholdMs(timer, milestone) - timer.elapsedMs);
 };
 
-const hasReached = (timer: SlaTimer, milestone: Milestone) => timer.reached.some((item) => item.milestone === milestone);
+const hasReached = (timer: SlaTimer, milestone: Milestone) =>
+  timer.reached.some((item) => item.milestone === milestone);
 
 /** What a running timer still has ahead of it; nothing for a paused, stopped or cancelled one. */
 export const plannedMilestones = (timer: SlaTimer, calendar: BusinessCalendar): PlannedMilestone[] =>

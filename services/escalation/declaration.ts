@@ -1,0 +1,117 @@
+import { EscalationRaisedV1, timerChangingEvents } from '../../shared/contracts/escalation-events';
+import { defineService, standardTable } from '../../shared/declaration';
+import { patternFor } from '../../shared/events/envelope';
+import { automaticContracts } from './domain/automatic';
+import { directoryContracts } from './domain/directory';
+import { notifiedContracts } from './domain/notifications';
+import { configurationRoutes } from './routes/configuration';
+import { escalationRoutes } from './routes/escalations';
+
+/** Escalation routing: department backlogs, business-hours SLAs, improvement signals, quality circles. */
+export const escalationService = defineService({
+  name: 'escalation',
+  description: 'Escalation routing: department backlogs, business-hours SLAs, improvement signals, quality circles.',
+  table: standardTable,
+  functions: [
+    {
+      name: 'escalation-api',
+      entry: 'services/escalation/handlers/escalation-api.ts',
+      description: 'Escalations HTTP API: raise, read, list, acknowledge, status, comments, reopen, withdraw.',
+      memoryMb: 512,
+      timeoutSeconds: 29,
+      access: { table: 'read-write' },
+      routes: escalationRoutes,
+    },
+    {
+      name: 'configuration-api',
+      entry: 'services/escalation/handlers/configuration-api.ts',
+      description: 'Departments (with their tracker webhooks) and the versioned routing rules, with a dry run.',
+      memoryMb: 256,
+      timeoutSeconds: 29,
+      access: { table: 'read-write', apiDestinations: true },
+      routes: configurationRoutes,
+    },
+    {
+      name: 'automatic-escalations',
+      entry: 'services/escalation/handlers/automatic-escalations.ts',
+      description: 'Mentee.AtRisk, OneOnOne.Overdue and PulseScore.Dropped become escalations, one per source event.',
+      memoryMb: 256,
+      timeoutSeconds: 30,
+      access: { table: 'read-write' },
+    },
+    {
+      name: 'directory-projection',
+      entry: 'services/escalation/handlers/directory-projection.ts',
+      description:
+        'Keeps the people and pods this service knows from matching’s Person.*, Pod.* and Mentorship.* events.',
+      memoryMb: 256,
+      timeoutSeconds: 30,
+      access: { table: 'read-write' },
+    },
+    {
+      name: 'sla-scheduler',
+      entry: 'services/escalation/handlers/sla-scheduler.ts',
+      description: 'Keeps each escalation’s one-time milestone schedules in step with its SLA timers.',
+      memoryMb: 256,
+      timeoutSeconds: 30,
+      access: { table: 'read', oneTimeSchedules: { target: 'sla-timer' } },
+    },
+    {
+      name: 'sla-timer',
+      entry: 'services/escalation/handlers/sla-timer.ts',
+      description: 'Target of the milestone schedules: an SLA warning or breach happens at its instant.',
+      memoryMb: 256,
+      // Waits out up to 70 s when Scheduler fires early in the minute.
+      timeoutSeconds: 120,
+      access: { table: 'read-write' },
+    },
+    {
+      name: 'notifier',
+      entry: 'services/escalation/handlers/notifier.ts',
+      description: 'Emails reporters, department leads, the life coach and mentors about what happened.',
+      memoryMb: 256,
+      timeoutSeconds: 30,
+      access: { table: 'read-write', sendEmail: true },
+    },
+    {
+      name: 'theme-detector',
+      entry: 'services/escalation/handlers/theme-detector.ts',
+      description: 'Counts raised escalations toward their themes: improvement signals and quality circles.',
+      memoryMb: 256,
+      timeoutSeconds: 30,
+      access: { table: 'read-write' },
+    },
+  ],
+  subscriptions: [
+    {
+      name: 'automatic-sources',
+      function: 'automatic-escalations',
+      pattern: patternFor(...automaticContracts),
+      description: 'pulse Mentee.AtRisk, PulseScore.Dropped; scheduling OneOnOne.Overdue (v1).',
+    },
+    {
+      name: 'directory',
+      function: 'directory-projection',
+      pattern: patternFor(...directoryContracts),
+      description: 'matching Person.*, Pod.*, Mentorship.* (v1): who is who, in which pod.',
+    },
+    {
+      name: 'timer-changes',
+      function: 'sla-scheduler',
+      pattern: patternFor(...timerChangingEvents),
+      description: 'Our own Escalation.Routed, Acknowledged, StatusChanged, Resolved, Reopened, Withdrawn (v1).',
+    },
+    {
+      name: 'notifications',
+      function: 'notifier',
+      pattern: patternFor(...notifiedContracts),
+      description: 'Our own events that someone is emailed about (v1).',
+    },
+    {
+      name: 'raised-escalations',
+      function: 'theme-detector',
+      pattern: patternFor(EscalationRaisedV1),
+      description: 'Our own Escalation.Raised (v1): count it toward its themes.',
+    },
+  ],
+});
