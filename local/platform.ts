@@ -20,6 +20,7 @@ import { type FunctionLogSink, type LocalFunctions, startLocalFunctions } from '
 import { type HttpGateway, type LocalHttpHandler, routesOf, startHttpGateway } from './http-gateway';
 import {
   createLocalIssuer,
+  DEPARTMENT_CLIENT_PREFIX,
   ISSUER_PATH,
   LOCAL_CLIENT_ID,
   type LocalIssuer,
@@ -209,7 +210,12 @@ export const startLocalPlatform = async (options: LocalPlatformOptions = {}): Pr
     onStop('gateway', () => gateway.stop());
 
     const issuer = createLocalIssuer(signingKey, `${gateway.url}${ISSUER_PATH}`, LOCAL_CLIENT_ID);
-    authorize = createJwtAuthorizer({ issuerUrl: issuer.issuerUrl, audience: [issuer.clientId], jwks: issuer.jwks });
+    authorize = createJwtAuthorizer({
+      issuerUrl: issuer.issuerUrl,
+      audience: [issuer.clientId],
+      audiencePrefixes: [DEPARTMENT_CLIENT_PREFIX],
+      jwks: issuer.jwks,
+    });
     writeIssuerInfo(join(dataDir, 'issuer'), { issuerUrl: issuer.issuerUrl, clientId: issuer.clientId });
     localHandlers.push(async (request) => {
       const path = request.url.pathname;

@@ -55,3 +55,22 @@ export const utcOffsetMillisAt = (instant: number, timeZone: string): number => 
   const wallAsUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second);
   return wallAsUtc - Math.floor(instant / 1000) * 1000;
 };
+
+/**
+ * The instant a zone's clocks show a wall time. A time skipped by a spring-forward change reads
+ * as the instant after the gap (02:30 becomes 03:30 when clocks jump from 02:00 to 03:00); a time
+ * repeated by a fall-back change is its first occurrence (Temporal's `compatible`
+ * disambiguation). Hours may run past 23 (`24:00` is the next midnight).
+ */
+export const instantOfWallTime = (wall: WallClockTime, timeZone: string): number => {
+  const DAY_MS = 24 * 3600 * 1000;
+  const wallAsUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second);
+  const offsetBefore = utcOffsetMillisAt(wallAsUtc - DAY_MS, timeZone);
+  const offsetAfter = utcOffsetMillisAt(wallAsUtc + DAY_MS, timeZone);
+  const candidates = [wallAsUtc - offsetBefore, wallAsUtc - offsetAfter].filter(
+    (candidate) => utcOffsetMillisAt(candidate, timeZone) === wallAsUtc - candidate,
+  );
+  if (candidates.length > 0) return Math.min(...candidates);
+  // In the gap: read the wall time with the offset in force before it, which lands after the gap.
+  return wallAsUtc - offsetBefore;
+};

@@ -15,7 +15,7 @@
  *   at the first instant after the gap, and an ambiguous one (repeated by fall-back) at its
  *   first occurrence.
  */
-import { utcOffsetMillisAt, wallClockAt } from '../../../../shared/time-zones';
+import { instantOfWallTime, wallClockAt } from '../../../../shared/time-zones';
 
 export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof weekdays)[number];
@@ -45,7 +45,6 @@ export class CalendarNeverOpensError extends Error {
 }
 
 export const MINUTE_MS = 60_000;
-const DAY_MS = 24 * 3600 * 1000;
 /** How far ahead `addBusinessMillis` looks before it gives up: three years of days. */
 const SEARCH_HORIZON_DAYS = 3 * 366;
 
@@ -77,22 +76,9 @@ export const minutesOf = (time: string): number => {
   return (hours ?? 0) * 60 + (minutes ?? 0);
 };
 
-/**
- * The instant a local wall time happens in a time zone: for a time skipped by spring-forward,
- * the instant after the gap (02:30 becomes 03:30 when clocks jump from 02:00 to 03:00); for a
- * repeated one, its first occurrence. (Temporal's `compatible` disambiguation.)
- */
-export const instantOfLocalTime = (date: LocalDate, minuteOfDay: number, timeZone: string): number => {
-  const wallAsUtc = Date.UTC(date.year, date.month - 1, date.day) + minuteOfDay * MINUTE_MS;
-  const offsetBefore = utcOffsetMillisAt(wallAsUtc - DAY_MS, timeZone);
-  const offsetAfter = utcOffsetMillisAt(wallAsUtc + DAY_MS, timeZone);
-  const candidates = [wallAsUtc - offsetBefore, wallAsUtc - offsetAfter].filter(
-    (candidate) => utcOffsetMillisAt(candidate, timeZone) === wallAsUtc - candidate,
-  );
-  if (candidates.length > 0) return Math.min(...candidates);
-  // In the gap: read the wall time with the offset in force before it, which lands after the gap.
-  return wallAsUtc - offsetBefore;
-};
+/** The instant a local wall time (minutes since midnight, 1440 = the next midnight) happens in a time zone. */
+export const instantOfLocalTime = (date: LocalDate, minuteOfDay: number, timeZone: string): number =>
+  instantOfWallTime({ ...date, hour: Math.floor(minuteOfDay / 60), minute: minuteOfDay % 60, second: 0 }, timeZone);
 
 /** The open intervals of the shifts that start on one local date (none on a holiday). */
 const shiftsStartingOn = (calendar: BusinessCalendar, date: LocalDate): OpenInterval[] => {
