@@ -106,7 +106,8 @@ export const createJwtAuthorizer = (config: JwtAuthorizerConfig) => {
           : [];
     const accepted = (audience: unknown) =>
       typeof audience === 'string' &&
-      (config.audience.includes(audience) || (config.audiencePrefixes ?? []).some((prefix) => audience.startsWith(prefix)));
+      (config.audience.includes(audience) ||
+        (config.audiencePrefixes ?? []).some((prefix) => audience.startsWith(prefix)));
     if (!audiences.some(accepted)) {
       return refuse('the token does not have a valid audience');
     }

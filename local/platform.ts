@@ -12,10 +12,18 @@ import { DeleteTableCommand, type DynamoDBClient, ResourceNotFoundException } fr
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { allServices } from '../services/index';
 import { functionKey, type ServiceDeclaration } from '../shared/declaration';
+import { oneTimeScheduleGroupOf } from '../shared/one-time-schedules';
 import { type PlatformBus, startPlatformBus } from './bus';
 import { DEV_VIEW_PATH, type DeadLetterView, devViewHandler } from './dev-view';
 import { createLocalDynamoDbClient, ensureTables, startDynamoDbLocal } from './dynamodb';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, localFunctionsOf, runtimeEnvironmentOf, tableNameOf } from './environment';
+import {
+  functionArnOf,
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  localFunctionsOf,
+  runtimeEnvironmentOf,
+  tableNameOf,
+} from './environment';
 import { type FunctionLogSink, type LocalFunctions, startLocalFunctions } from './functions';
 import { type HttpGateway, type LocalHttpHandler, routesOf, startHttpGateway } from './http-gateway';
 import {
@@ -29,10 +37,12 @@ import {
   writeIssuerInfo,
 } from './issuer';
 import { type AuthorizerDecision, createJwtAuthorizer } from './jwt-authorizer';
+import { type OneTimeScheduleDeadLetter, type OneTimeScheduler, startOneTimeScheduler } from './one-time-scheduler';
 import { type OutboxRelay, type StreamDeadLetter, startOutboxRelay } from './outbox-relay';
 import { DEFAULT_DATA_DIR, REPO_ROOT } from './paths';
 import { assertPortFree } from './ports';
 import { type LocalScheduler, type ScheduleDeadLetter, startScheduler } from './scheduler';
+import { startSchedulerServer } from './scheduler-server';
 import { type SesEmulator, startSesEmulator } from './ses';
 
 export interface LocalPlatformPorts {
@@ -40,9 +50,17 @@ export interface LocalPlatformPorts {
   eventbridge: number;
   ses: number;
   dynamodb: number;
+  /** The Scheduler API for one-time schedules created at run time. */
+  scheduler: number;
 }
 
-export const DEFAULT_PORTS: LocalPlatformPorts = { http: 3000, eventbridge: 4010, ses: 8005, dynamodb: 8000 };
+export const DEFAULT_PORTS: LocalPlatformPorts = {
+  http: 3000,
+  eventbridge: 4010,
+  ses: 8005,
+  dynamodb: 8000,
+  scheduler: 4020,
+};
 
 export interface LocalPlatformOptions {
   /** Where everything persists (default `.data/` in the repository). */
@@ -67,6 +85,8 @@ export interface LocalPlatformOptions {
   relay?: { pollIntervalMs?: number; maxAttempts?: number; baseBackoffMs?: number; maxBackoffMs?: number };
   /** Attempts and backoff of rule deliveries on the local bus. */
   delivery?: { maxAttempts?: number; baseBackoffMs?: number };
+  /** Extra certificate authorities webhook deliveries (API destinations) trust: a test receiver's self-signed one. */
+  trustedCertificates?: readonly string[];
   schedules?: { timers?: boolean; maxAttempts?: number; baseBackoffMs?: number };
   /** Where the platform's own notices go (default: stderr). */
   onNotice?: (message: string) => void;
@@ -84,6 +104,7 @@ export interface LocalPlatformUrls {
   sesStore: string;
   eventBridge: string;
   dynamodb: string;
+  scheduler: string;
 }
 
 export interface LocalPlatform {
@@ -92,6 +113,8 @@ export interface LocalPlatform {
   bus: PlatformBus['bus'];
   functions: LocalFunctions;
   scheduler: LocalScheduler;
+  /** One-time schedules functions create at run time (the Scheduler API at `urls.scheduler`). */
+  oneTimeSchedules: OneTimeScheduler;
   issuer: LocalIssuer;
   dynamodb: DynamoDBClient;
   /** Declared table names by service (`{ matching: 'mentoring-matching' }`). */
@@ -247,6 +270,7 @@ export const startLocalPlatform = async (options: LocalPlatformOptions = {}): Pr
       port: ports.eventbridge,
       host,
       ...(options.delivery ? { delivery: options.delivery } : {}),
+      ...(options.trustedCertificates ? { trustedCertificates: options.trustedCertificates } : {}),
     });
     onStop('bus', () => platformBus.stop());
     for (const service of services) {
@@ -287,7 +311,38 @@ export const startLocalPlatform = async (options: LocalPlatformOptions = {}): Pr
     );
     const streamArnOf = Object.fromEntries(described.map((table) => [table.TableName, table.LatestStreamArn]));
 
-    const endpoints = { dynamodb: dynamodbEndpoint, eventbridge: platformBus.endpoint, ses: ses.endpoint };
+    const functionKeyOfArn = new Map(localFunctionsOf(services).map((fn) => [functionArnOf(fn.key), fn.key]));
+    const oneTimeSchedules = startOneTimeScheduler({
+      groups: services
+        .filter((service) => service.functions.some((fn) => fn.access.oneTimeSchedules))
+        .map(oneTimeScheduleGroupOf),
+      functionKeyOfArn: (arn) => functionKeyOfArn.get(arn),
+      invoke,
+      dataFile: join(dataDir, 'scheduler', 'one-time-schedules.json'),
+      ...(options.schedules?.maxAttempts ? { maxAttempts: options.schedules.maxAttempts } : {}),
+      ...(options.schedules?.baseBackoffMs ? { baseBackoffMs: options.schedules.baseBackoffMs } : {}),
+      onDeadLetter: (deadLetter: OneTimeScheduleDeadLetter) =>
+        localDeadLetters.add({
+          id: `one-time-${deadLetter.id}`,
+          kind: 'schedule',
+          origin: deadLetter.schedule,
+          error: `${deadLetter.errorType}: ${deadLetter.errorMessage}`,
+          failedAt: deadLetter.failedAt,
+          redrivable: false,
+          payload: deadLetter,
+        }),
+    });
+    onStop('scheduler', () => oneTimeSchedules.stop());
+    if (ports.scheduler !== 0) await assertPortFree(ports.scheduler, 'The local Scheduler API');
+    const schedulerServer = await startSchedulerServer({ scheduler: oneTimeSchedules, port: ports.scheduler, host });
+    onStop('gateway', () => schedulerServer.close());
+
+    const endpoints = {
+      dynamodb: dynamodbEndpoint,
+      eventbridge: platformBus.endpoint,
+      ses: ses.endpoint,
+      scheduler: schedulerServer.url,
+    };
     functions = startLocalFunctions({
       functions: localFunctionsOf(services),
       repoRoot: REPO_ROOT,
@@ -362,6 +417,7 @@ export const startLocalPlatform = async (options: LocalPlatformOptions = {}): Pr
       sesStore: ses.storeUrl,
       eventBridge: platformBus.endpoint,
       dynamodb: dynamodbEndpoint,
+      scheduler: schedulerServer.url,
     };
     const deadLetters = () =>
       [...platformBus.deadLetters(), ...localDeadLetters.entries()].sort((a, b) =>
@@ -375,6 +431,7 @@ export const startLocalPlatform = async (options: LocalPlatformOptions = {}): Pr
         deadLetters,
         redrive: (id) => platformBus.redrive(id),
         schedules: () => scheduler.schedules(),
+        oneTimeSchedules: () => oneTimeSchedules.schedules(),
         runSchedule: (service, name) => scheduler.runNow(service, name),
         invocations: () => runningFunctions.recentInvocations(),
         routes: () =>
@@ -389,6 +446,7 @@ export const startLocalPlatform = async (options: LocalPlatformOptions = {}): Pr
         const before = invocationCount;
         await Promise.all(relays.map((relay) => relay.whenIdle()));
         await platformBus.whenIdle();
+        await oneTimeSchedules.whenIdle();
         if (invocationCount === before) return;
       }
     };
@@ -399,6 +457,7 @@ export const startLocalPlatform = async (options: LocalPlatformOptions = {}): Pr
       bus: platformBus.bus,
       functions: runningFunctions,
       scheduler,
+      oneTimeSchedules,
       issuer,
       dynamodb,
       tables,

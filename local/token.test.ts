@@ -122,14 +122,21 @@ describe('local issuer and the token CLI', () => {
     const issuerUrl = 'http://localhost:3000/local-issuer';
     const jwks = createLocalIssuer(key, issuerUrl).jwks;
     // The platform's authorizer accepts department clients; one that knows only the people's client does not.
-    const platform = createJwtAuthorizer({ issuerUrl, audience: [LOCAL_CLIENT_ID], audiencePrefixes: [DEPARTMENT_CLIENT_PREFIX], jwks });
+    const platform = createJwtAuthorizer({
+      issuerUrl,
+      audience: [LOCAL_CLIENT_ID],
+      audiencePrefixes: [DEPARTMENT_CLIENT_PREFIX],
+      jwks,
+    });
     const decision = await platform(`Bearer ${token}`);
     expect(decision.ok && principalFromClaims(decision.jwt.claims)).toEqual({
       personId: 'mentoring-department-it',
       roles: new Set(['department']),
       departmentId: 'it',
     });
-    expect((await createJwtAuthorizer({ issuerUrl, audience: [LOCAL_CLIENT_ID], jwks })(`Bearer ${token}`)).ok).toBe(false);
+    expect((await createJwtAuthorizer({ issuerUrl, audience: [LOCAL_CLIENT_ID], jwks })(`Bearer ${token}`)).ok).toBe(
+      false,
+    );
   });
 
   it('refuses a call without --sub', async () => {

@@ -32,3 +32,6 @@ export const oneTimeScheduleSettingsOf = (
   roleArn: config.SCHEDULE_ROLE_ARN,
   ...(config.SCHEDULE_DEAD_LETTER_ARN ? { deadLetterArn: config.SCHEDULE_DEAD_LETTER_ARN } : {}),
 });
+
+/** The schedule group of a service's one-time schedules, in AWS and locally. */
+export const oneTimeScheduleGroupOf = (service: { name: string }): string => `mentoring-${service.name}`;
