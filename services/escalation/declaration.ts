@@ -43,7 +43,7 @@ export const escalationService = defineService({
       name: 'directory-projection',
       entry: 'services/escalation/handlers/directory-projection.ts',
       description:
-        'Keeps the people and pods this service knows from matching’s Person.*, Pod.* and Mentorship.* events.',
+        'Keeps the people and pods this service knows from the Person.*, Pod.* and Mentorship.* events of matching.',
       memoryMb: 256,
       timeoutSeconds: 30,
       access: { table: 'read-write' },
@@ -51,7 +51,7 @@ export const escalationService = defineService({
     {
       name: 'sla-scheduler',
       entry: 'services/escalation/handlers/sla-scheduler.ts',
-      description: 'Keeps each escalation’s one-time milestone schedules in step with its SLA timers.',
+      description: 'Keeps the one-time milestone schedules of each escalation in step with its SLA timers.',
       memoryMb: 256,
       timeoutSeconds: 30,
       access: { table: 'read', oneTimeSchedules: { target: 'sla-timer' } },
