@@ -42,7 +42,11 @@ export const encodeHeaderText = (text: string): string => {
 };
 
 const base64Lines = (text: string): string =>
-  (Buffer.from(text.replace(/\r?\n/g, '\r\n'), 'utf8').toString('base64').match(/.{1,76}/g) ?? []).join('\r\n');
+  (
+    Buffer.from(text.replace(/\r?\n/g, '\r\n'), 'utf8')
+      .toString('base64')
+      .match(/.{1,76}/g) ?? []
+  ).join('\r\n');
 
 export const composeRawEmail = (email: OutgoingEmail, options: RawEmailOptions): string => {
   if (email.to.length === 0) throw new Error('An email needs at least one recipient');

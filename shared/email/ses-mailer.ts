@@ -4,7 +4,7 @@
  * Errors are thrown: a consumer's delivery is then retried and, in the end, dead-lettered.
  */
 import { randomUUID } from 'node:crypto';
-import { SendRawEmailCommand, type SESClient } from '@aws-sdk/client-ses';
+import { type SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import * as z from 'zod';
 import type { Clock } from '../ports';
 import { composeRawEmail } from './raw-email';
