@@ -64,6 +64,28 @@ it('makes a declared setting a stack parameter of whole numbers in range, handed
   }
 });
 
+it('generates each declared secret, gives its id to the functions that declare it, and lets only them read it', () => {
+  const secrets = resourcesOfType(fixtureTemplate(), 'AWS::SecretsManager::Secret');
+  const [secretId, secret] = Object.entries(secrets)[0] ?? [];
+  expect(Object.keys(secrets)).toHaveLength(1);
+  expect(secret?.Properties?.GenerateSecretString).toMatchObject({ PasswordLength: 64 });
+  expect(environmentOf('reminder-sweep').LINK_SIGNING_KEY_SECRET_ID).toEqual({ Ref: secretId });
+  expect(environmentOf('reader').LINK_SIGNING_KEY_SECRET_ID).toBeUndefined();
+  const readsSecret = (name: string) =>
+    statementsOfFunction(fixtureTemplate(), fixture(), name).some(
+      (statement) =>
+        JSON.stringify(statement.Action).includes('secretsmanager:GetSecretValue') &&
+        mentions(statement.Resource, secretId ?? ''),
+    );
+  expect(readsSecret('reminder-sweep')).toBe(true);
+  expect(readsSecret('reader')).toBe(false);
+});
+
+it('tells functions that send email where people reach the API (the core stack’s URL), and no others', () => {
+  expect(environmentOf('reminder-sweep').PUBLIC_API_URL).toEqual(coreValueIn(fixtureTemplate(), 'httpApiUrl'));
+  expect(environmentOf('reader').PUBLIC_API_URL).toBeUndefined();
+});
+
 describe('schedules', () => {
   it('run on EventBridge Scheduler with the declared expression and timezone, retries and a DLQ', () => {
     const dlq = fixture().deadLetterQueues.get(FIXTURE_SCHEDULE.function)?.queue;
@@ -195,6 +217,8 @@ describe('declared access', () => {
         name('senderIdentityArn'),
         name('configurationSetName'),
         name('configurationSetArn'),
+        // The sender of reminders puts links to the API in its emails.
+        name('httpApiUrl'),
       ].sort(),
     );
   });
