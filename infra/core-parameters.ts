@@ -16,6 +16,10 @@ const CORE_PARAMETERS = {
   eventBusName: { path: 'event-bus/name', description: 'Name of the platform event bus' },
   eventBusArn: { path: 'event-bus/arn', description: 'ARN of the platform event bus' },
   httpApiId: { path: 'http-api/id', description: 'Id of the platform HTTP API (API Gateway v2)' },
+  httpApiUrl: {
+    path: 'http-api/url',
+    description: 'Where people reach the platform HTTP API (the links in emails point here)',
+  },
   jwtAuthorizerId: {
     path: 'http-api/jwt-authorizer-id',
     description: 'Id of the JWT authorizer (Cognito user pool) of the platform HTTP API',

@@ -118,6 +118,8 @@ const ACCESS_LOG_FORMAT = JSON.stringify({
 export class CoreStack extends Stack {
   readonly eventBus: EventBus;
   readonly httpApi: HttpApi;
+  /** The default stage's URL: where people reach the API (links in emails). */
+  httpApiUrl = '';
   readonly jwtAuthorizer: HttpAuthorizer;
   readonly userPool: UserPool;
   readonly userPoolClient: UserPoolClient;
@@ -150,6 +152,7 @@ export class CoreStack extends Stack {
       eventBusName: this.eventBus.eventBusName,
       eventBusArn: this.eventBus.eventBusArn,
       httpApiId: this.httpApi.apiId,
+      httpApiUrl: this.httpApiUrl,
       jwtAuthorizerId: this.jwtAuthorizer.authorizerId,
       alarmTopicArn: this.alarmTopic.topicArn,
       ...this.email,
@@ -390,6 +393,7 @@ export class CoreStack extends Stack {
     serverErrors.addAlarmAction(new SnsAction(this.alarmTopic));
 
     new CfnOutput(this, 'HttpApiUrl', { value: stage.url });
+    this.httpApiUrl = stage.url;
     return httpApi;
   }
 

@@ -72,6 +72,10 @@ class CoreResourcesFromParameters implements SharedPlatformResources {
     };
   }
 
+  get publicApiUrl(): string {
+    return this.read('httpApiUrl');
+  }
+
   get alarmTopic(): ITopic {
     this.importedAlarmTopic ??= Topic.fromTopicArn(this.stack, 'PlatformAlarmTopic', this.read('alarmTopicArn'));
     return this.importedAlarmTopic;

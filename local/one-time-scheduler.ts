@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { instantOfWallTime } from '../shared/time-zones';
+import { utcInstantOf } from '../shared/time-zones';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from './environment';
 import type { InvocationOutcome } from './functions';
 
@@ -139,7 +139,8 @@ export const fireInstantOf = (expression: string, timeZone: string): number => {
   } catch {
     throw validationError(`Invalid ScheduleExpressionTimezone ${timeZone}`);
   }
-  return instantOfWallTime({ year, month, day, hour, minute, second }, timeZone);
+  // Offsets change on whole minutes, so the seconds add on.
+  return utcInstantOf(timeZone, { year, month, day }, hour * 60 + minute) + second * 1000;
 };
 
 /** Scheduler's context attributes, filled in the target input as Scheduler does. */

@@ -43,6 +43,7 @@ import { DEFAULT_DATA_DIR, REPO_ROOT } from './paths';
 import { assertPortFree } from './ports';
 import { type LocalScheduler, type ScheduleDeadLetter, startScheduler } from './scheduler';
 import { startSchedulerServer } from './scheduler-server';
+import { loadOrCreateSecrets, SECRETS_MANAGER_PATH, secretsManagerHandler } from './secrets';
 import { type SesEmulator, startSesEmulator } from './ses';
 
 export interface LocalPlatformPorts {
@@ -102,6 +103,8 @@ export interface LocalPlatformUrls {
   devView: string;
   sesInbox: string;
   sesStore: string;
+  /** The raw MIME of every SendRawEmail (local/ses.ts). */
+  sesRawStore: string;
   eventBridge: string;
   dynamodb: string;
   scheduler: string;
@@ -337,11 +340,14 @@ export const startLocalPlatform = async (options: LocalPlatformOptions = {}): Pr
     const schedulerServer = await startSchedulerServer({ scheduler: oneTimeSchedules, port: ports.scheduler, host });
     onStop('gateway', () => schedulerServer.close());
 
+    localHandlers.push(secretsManagerHandler(loadOrCreateSecrets(services, dataDir)));
     const endpoints = {
       dynamodb: dynamodbEndpoint,
       eventbridge: platformBus.endpoint,
       ses: ses.endpoint,
       scheduler: schedulerServer.url,
+      secretsManager: `${gateway.url}${SECRETS_MANAGER_PATH}`,
+      api: gateway.url,
     };
     functions = startLocalFunctions({
       functions: localFunctionsOf(services),
@@ -415,6 +421,7 @@ export const startLocalPlatform = async (options: LocalPlatformOptions = {}): Pr
       devView: `${gateway.url}${DEV_VIEW_PATH}`,
       sesInbox: ses.inboxUrl,
       sesStore: ses.storeUrl,
+      sesRawStore: ses.rawStoreUrl,
       eventBridge: platformBus.endpoint,
       dynamodb: dynamodbEndpoint,
       scheduler: schedulerServer.url,

@@ -1,42 +1,88 @@
 import { describe, expect, it } from 'vitest';
-import { instantOfWallTime, wallClockAt } from './time-zones';
+import {
+  addDays,
+  calendarDateAt,
+  formatCalendarDate,
+  isIanaTimeZone,
+  isoWeekdayOf,
+  minuteOfDay,
+  utcInstantOf,
+  wallClockAt,
+} from './time-zones';
 
-const wall = (text: string) => {
-  const [date = '', time = ''] = text.split('T');
-  const [year, month, day] = date.split('-').map(Number);
-  const [hour, minute, second] = time.split(':').map(Number);
-  return {
-    year: year ?? 0,
-    month: month ?? 1,
-    day: day ?? 1,
-    hour: hour ?? 0,
-    minute: minute ?? 0,
-    second: second ?? 0,
-  };
-};
 const iso = (instant: number) => new Date(instant).toISOString();
 
-describe('instantOfWallTime', () => {
-  it('reads ordinary wall times with the zone’s offset, to the second', () => {
-    expect(iso(instantOfWallTime(wall('2026-07-01T09:30:15'), 'America/New_York'))).toBe('2026-07-01T13:30:15.000Z');
-    expect(iso(instantOfWallTime(wall('2026-01-19T10:00:00'), 'Asia/Kolkata'))).toBe('2026-01-19T04:30:00.000Z');
-    expect(iso(instantOfWallTime(wall('2026-01-19T24:00:00'), 'UTC'))).toBe('2026-01-20T00:00:00.000Z');
+describe('utcInstantOf', () => {
+  it('turns a wall-clock time into its instant on either side of a change, in both hemispheres', () => {
+    // New York springs forward on 2027-03-14; Sydney falls back on 2027-04-04 and springs forward on 2027-10-03.
+    expect(iso(utcInstantOf('America/New_York', { year: 2027, month: 3, day: 12 }, 9 * 60))).toBe(
+      '2027-03-12T14:00:00.000Z',
+    );
+    expect(iso(utcInstantOf('America/New_York', { year: 2027, month: 3, day: 15 }, 9 * 60))).toBe(
+      '2027-03-15T13:00:00.000Z',
+    );
+    expect(iso(utcInstantOf('Australia/Sydney', { year: 2027, month: 4, day: 2 }, 9 * 60))).toBe(
+      '2027-04-01T22:00:00.000Z',
+    );
+    expect(iso(utcInstantOf('Australia/Sydney', { year: 2027, month: 4, day: 5 }, 9 * 60))).toBe(
+      '2027-04-04T23:00:00.000Z',
+    );
+    expect(iso(utcInstantOf('Asia/Kathmandu', { year: 2027, month: 1, day: 4 }, 10 * 60))).toBe(
+      '2027-01-04T04:15:00.000Z',
+    );
   });
 
-  it('puts a time skipped by spring-forward after the gap, and a repeated one at its first occurrence', () => {
-    // New York 2026-03-08: 02:00 -> 03:00; 02:30 reads as 03:30 EDT.
-    expect(iso(instantOfWallTime(wall('2026-03-08T02:30:00'), 'America/New_York'))).toBe('2026-03-08T07:30:00.000Z');
-    // New York 2026-11-01: 01:30 happens twice; the first is EDT (-04:00).
-    expect(iso(instantOfWallTime(wall('2026-11-01T01:30:00'), 'America/New_York'))).toBe('2026-11-01T05:30:00.000Z');
+  it('lands just after the gap for a time a spring-forward change skips', () => {
+    const instant = utcInstantOf('Europe/Berlin', { year: 2027, month: 3, day: 28 }, 2 * 60 + 30);
+    expect(iso(instant)).toBe('2027-03-28T01:30:00.000Z');
+    expect(wallClockAt(instant, 'Europe/Berlin')).toMatchObject({ hour: 3, minute: 30 });
   });
 
-  it('is the inverse of wallClockAt away from skipped and repeated hours', () => {
-    for (const instant of [
-      Date.parse('2026-03-29T00:59:59Z'),
-      Date.parse('2026-10-25T02:00:00Z'),
-      Date.parse('2026-06-15T12:34:56Z'),
-    ]) {
-      expect(instantOfWallTime(wallClockAt(instant, 'Europe/Berlin'), 'Europe/Berlin')).toBe(instant);
+  it('takes the first of the two occurrences of a time a fall-back change repeats', () => {
+    expect(iso(utcInstantOf('Europe/Berlin', { year: 2027, month: 10, day: 31 }, 2 * 60 + 30))).toBe(
+      '2027-10-31T00:30:00.000Z',
+    );
+    expect(iso(utcInstantOf('America/New_York', { year: 2027, month: 11, day: 7 }, 60 + 30))).toBe(
+      '2027-11-07T05:30:00.000Z',
+    );
+  });
+
+  it('round-trips every quarter hour of a year in zones with odd offsets and changes', () => {
+    for (const zone of ['Australia/Lord_Howe', 'America/Santiago', 'Asia/Kolkata', 'Europe/London']) {
+      for (let day = 0; day < 365; day += 13) {
+        const date = addDays({ year: 2027, month: 1, day: 1 }, day);
+        for (let minute = 0; minute < 24 * 60; minute += 15) {
+          const wall = wallClockAt(utcInstantOf(zone, date, minute), zone);
+          const shown = wall.hour * 60 + wall.minute;
+          // Equal, or moved forward by a skipped gap (at most an hour).
+          const sameDay = wall.day === date.day;
+          expect(
+            sameDay && shown >= minute && shown - minute <= 60,
+            `${zone} ${formatCalendarDate(date)} ${minute}`,
+          ).toBe(true);
+        }
+      }
     }
+  });
+});
+
+describe('calendar helpers', () => {
+  it('adds days across months and leap years, and names ISO weekdays', () => {
+    expect(addDays({ year: 2028, month: 2, day: 28 }, 1)).toEqual({ year: 2028, month: 2, day: 29 });
+    expect(addDays({ year: 2027, month: 12, day: 31 }, 1)).toEqual({ year: 2028, month: 1, day: 1 });
+    expect(addDays({ year: 2027, month: 3, day: 1 }, -1)).toEqual({ year: 2027, month: 2, day: 28 });
+    expect(isoWeekdayOf({ year: 2027, month: 3, day: 1 })).toBe(1);
+    expect(isoWeekdayOf({ year: 2027, month: 3, day: 7 })).toBe(7);
+    expect(calendarDateAt(Date.parse('2027-03-01T23:30:00Z'), 'Asia/Tokyo')).toEqual({ year: 2027, month: 3, day: 2 });
+    expect(minuteOfDay('09:30')).toBe(570);
+    expect(() => minuteOfDay('9h30')).toThrow(RangeError);
+  });
+
+  it('knows IANA zone names and refuses the rest', () => {
+    expect(isIanaTimeZone('Europe/Berlin')).toBe(true);
+    expect(isIanaTimeZone('UTC')).toBe(true);
+    expect(isIanaTimeZone('Mars/Olympus_Mons')).toBe(false);
+    expect(isIanaTimeZone('CET+1')).toBe(false);
+    expect(isIanaTimeZone('+02:00')).toBe(false);
   });
 });

@@ -10,6 +10,7 @@ import { pascalCase, TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS, toCdkEventPattern 
 import type { ServiceDeclaration } from '../../shared/declaration';
 import {
   FIXTURE_SCHEDULE,
+  FIXTURE_SETTING,
   FIXTURE_SUBSCRIPTION_PATTERN,
   fixtureService,
   tablelessFixtureService,
@@ -49,6 +50,40 @@ const coreValueIn = (template: Template, key: Parameters<typeof coreParameterNam
 
 it('passes cdk-nag with schedules, email and a table-less service', () => {
   expect(platform.unacknowledgedNagFindings).toEqual([]);
+});
+
+it('makes a declared setting a stack parameter of whole numbers in range, handed to every function of the service', () => {
+  const parameters = fixtureTemplate().toJSON().Parameters as Record<string, Record<string, unknown>>;
+  expect(parameters.FixtureRemindersReminderBatchSize).toMatchObject({
+    Type: 'Number',
+    Default: FIXTURE_SETTING.default,
+    AllowedValues: ['3', '4', '5', '6', '7', '8', '9', '10'],
+  });
+  for (const name of ['reader', 'reminder-sweep', 'relay']) {
+    expect(environmentOf(name)[FIXTURE_SETTING.name]).toEqual({ Ref: 'FixtureRemindersReminderBatchSize' });
+  }
+});
+
+it('generates each declared secret, gives its id to the functions that declare it, and lets only them read it', () => {
+  const secrets = resourcesOfType(fixtureTemplate(), 'AWS::SecretsManager::Secret');
+  const [secretId, secret] = Object.entries(secrets)[0] ?? [];
+  expect(Object.keys(secrets)).toHaveLength(1);
+  expect(secret?.Properties?.GenerateSecretString).toMatchObject({ PasswordLength: 64 });
+  expect(environmentOf('reminder-sweep').LINK_SIGNING_KEY_SECRET_ID).toEqual({ Ref: secretId });
+  expect(environmentOf('reader').LINK_SIGNING_KEY_SECRET_ID).toBeUndefined();
+  const readsSecret = (name: string) =>
+    statementsOfFunction(fixtureTemplate(), fixture(), name).some(
+      (statement) =>
+        JSON.stringify(statement.Action).includes('secretsmanager:GetSecretValue') &&
+        mentions(statement.Resource, secretId ?? ''),
+    );
+  expect(readsSecret('reminder-sweep')).toBe(true);
+  expect(readsSecret('reader')).toBe(false);
+});
+
+it('tells functions that send email where people reach the API (the core stack’s URL), and no others', () => {
+  expect(environmentOf('reminder-sweep').PUBLIC_API_URL).toEqual(coreValueIn(fixtureTemplate(), 'httpApiUrl'));
+  expect(environmentOf('reader').PUBLIC_API_URL).toBeUndefined();
 });
 
 describe('schedules', () => {
@@ -182,6 +217,8 @@ describe('declared access', () => {
         name('senderIdentityArn'),
         name('configurationSetName'),
         name('configurationSetArn'),
+        // The sender of reminders puts links to the API in its emails.
+        name('httpApiUrl'),
       ].sort(),
     );
   });

@@ -11,7 +11,13 @@ const routed = {
   region: 'eu-west-1',
   resources: [],
   detail: {
-    metadata: { id: 'm-1', version: 1, occurredAt: '2026-01-19T10:00:00.000Z', correlationId: 'c', service: 'escalation' },
+    metadata: {
+      id: 'm-1',
+      version: 1,
+      occurredAt: '2026-01-19T10:00:00.000Z',
+      correlationId: 'c',
+      service: 'escalation',
+    },
     data: {
       escalationId: 'esc-1',
       departmentId: 'it',

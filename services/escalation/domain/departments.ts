@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { EscalationSeverityV1 } from '../../../shared/contracts/escalation-events';
+import { isIanaTimeZone } from '../../../shared/time-zones';
 import {
   type BusinessCalendar,
   overlappingShifts,
@@ -20,15 +21,6 @@ export const LIFE_COACH_DEPARTMENT = 'life-coach';
 export const DepartmentIdSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be 1-40 characters: lower-case letters, digits or "-"');
-
-const isIanaTimeZone = (value: string): boolean => {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: value });
-    return value.includes('/') || value === 'UTC';
-  } catch {
-    return false;
-  }
-};
 
 export const TimeZoneSchema = z.string().refine(isIanaTimeZone, 'must be an IANA time zone such as "Europe/Berlin"');
 

@@ -15,7 +15,14 @@
  *   at the first instant after the gap, and an ambiguous one (repeated by fall-back) at its
  *   first occurrence.
  */
-import { instantOfWallTime, wallClockAt } from '../../../../shared/time-zones';
+import {
+  addDays,
+  type CalendarDate,
+  calendarDateAt,
+  formatCalendarDate,
+  isoWeekdayOf,
+  utcInstantOf,
+} from '../../../../shared/time-zones';
 
 export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof weekdays)[number];
@@ -48,28 +55,7 @@ export const MINUTE_MS = 60_000;
 /** How far ahead `addBusinessMillis` looks before it gives up: three years of days. */
 const SEARCH_HORIZON_DAYS = 3 * 366;
 
-interface LocalDate {
-  year: number;
-  month: number;
-  day: number;
-}
-
-const localDateOf = (instant: number, timeZone: string): LocalDate => {
-  const wall = wallClockAt(instant, timeZone);
-  return { year: wall.year, month: wall.month, day: wall.day };
-};
-
-const addDays = (date: LocalDate, days: number): LocalDate => {
-  const moved = new Date(Date.UTC(date.year, date.month - 1, date.day + days));
-  return { year: moved.getUTCFullYear(), month: moved.getUTCMonth() + 1, day: moved.getUTCDate() };
-};
-
-const isoDateOf = (date: LocalDate): string =>
-  `${String(date.year).padStart(4, '0')}-${String(date.month).padStart(2, '0')}-${String(date.day).padStart(2, '0')}`;
-
-/** Monday = 0 ... Sunday = 6. */
-const weekdayOf = (date: LocalDate): Weekday =>
-  weekdays[(new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay() + 6) % 7] as Weekday;
+const weekdayOf = (date: CalendarDate): Weekday => weekdays[isoWeekdayOf(date) - 1] as Weekday;
 
 export const minutesOf = (time: string): number => {
   const [hours, minutes] = time.split(':').map(Number);
@@ -77,12 +63,12 @@ export const minutesOf = (time: string): number => {
 };
 
 /** The instant a local wall time (minutes since midnight, 1440 = the next midnight) happens in a time zone. */
-export const instantOfLocalTime = (date: LocalDate, minuteOfDay: number, timeZone: string): number =>
-  instantOfWallTime({ ...date, hour: Math.floor(minuteOfDay / 60), minute: minuteOfDay % 60, second: 0 }, timeZone);
+export const instantOfLocalTime = (date: CalendarDate, minuteOfDay: number, timeZone: string): number =>
+  utcInstantOf(timeZone, date, minuteOfDay);
 
 /** The open intervals of the shifts that start on one local date (none on a holiday). */
-const shiftsStartingOn = (calendar: BusinessCalendar, date: LocalDate): OpenInterval[] => {
-  if (calendar.holidays.includes(isoDateOf(date))) return [];
+const shiftsStartingOn = (calendar: BusinessCalendar, date: CalendarDate): OpenInterval[] => {
+  if (calendar.holidays.includes(formatCalendarDate(date))) return [];
   return calendar.weeklyHours[weekdayOf(date)]
     .map((shift) => {
       const startMinute = minutesOf(shift.start);
@@ -104,14 +90,14 @@ const shiftsStartingOn = (calendar: BusinessCalendar, date: LocalDate): OpenInte
 export const openIntervalsBetween = (calendar: BusinessCalendar, from: number, to: number): OpenInterval[] => {
   if (to <= from) return [];
   const intervals: OpenInterval[] = [];
-  const lastDate = localDateOf(to, calendar.timeZone);
-  for (let date = addDays(localDateOf(from, calendar.timeZone), -1); ; date = addDays(date, 1)) {
+  const lastDate = calendarDateAt(to, calendar.timeZone);
+  for (let date = addDays(calendarDateAt(from, calendar.timeZone), -1); ; date = addDays(date, 1)) {
     for (const interval of shiftsStartingOn(calendar, date)) {
       const start = Math.max(interval.start, from);
       const end = Math.min(interval.end, to);
       if (end > start) intervals.push({ start, end });
     }
-    if (isoDateOf(date) >= isoDateOf(lastDate)) break;
+    if (formatCalendarDate(date) >= formatCalendarDate(lastDate)) break;
   }
   return intervals;
 };
@@ -131,7 +117,7 @@ export const isOpenAt = (calendar: BusinessCalendar, instant: number): boolean =
 export const addBusinessMillis = (calendar: BusinessCalendar, from: number, amount: number): number => {
   if (amount <= 0) return from;
   let remaining = amount;
-  const firstDate = addDays(localDateOf(from, calendar.timeZone), -1);
+  const firstDate = addDays(calendarDateAt(from, calendar.timeZone), -1);
   for (let offset = 0; offset <= SEARCH_HORIZON_DAYS; offset++) {
     for (const interval of shiftsStartingOn(calendar, addDays(firstDate, offset))) {
       const start = Math.max(interval.start, from);
