@@ -32,18 +32,10 @@ export const escalationService = defineService({
       routes: configurationRoutes,
     },
     {
-      name: 'automatic-escalations',
-      entry: 'services/escalation/handlers/automatic-escalations.ts',
-      description: 'Mentee.AtRisk, OneOnOne.Overdue and PulseScore.Dropped become escalations, one per source event.',
-      memoryMb: 256,
-      timeoutSeconds: 30,
-      access: { table: 'read-write' },
-    },
-    {
-      name: 'directory-projection',
-      entry: 'services/escalation/handlers/directory-projection.ts',
+      name: 'event-consumer',
+      entry: 'services/escalation/handlers/event-consumer.ts',
       description:
-        'Keeps the people and pods this service knows from the Person.*, Pod.* and Mentorship.* events of matching.',
+        'Raises escalations from other services events, keeps the directory, counts themes of raised escalations.',
       memoryMb: 256,
       timeoutSeconds: 30,
       access: { table: 'read-write' },
@@ -73,25 +65,17 @@ export const escalationService = defineService({
       timeoutSeconds: 30,
       access: { table: 'read-write', sendEmail: true },
     },
-    {
-      name: 'theme-detector',
-      entry: 'services/escalation/handlers/theme-detector.ts',
-      description: 'Counts raised escalations toward their themes: improvement signals and quality circles.',
-      memoryMb: 256,
-      timeoutSeconds: 30,
-      access: { table: 'read-write' },
-    },
   ],
   subscriptions: [
     {
       name: 'automatic-sources',
-      function: 'automatic-escalations',
+      function: 'event-consumer',
       pattern: patternFor(...automaticContracts),
       description: 'pulse Mentee.AtRisk, PulseScore.Dropped; scheduling OneOnOne.Overdue (v1).',
     },
     {
       name: 'directory',
-      function: 'directory-projection',
+      function: 'event-consumer',
       pattern: patternFor(...directoryContracts),
       description: 'matching Person.*, Pod.*, Mentorship.* (v1): who is who, in which pod.',
     },
@@ -109,7 +93,7 @@ export const escalationService = defineService({
     },
     {
       name: 'raised-escalations',
-      function: 'theme-detector',
+      function: 'event-consumer',
       pattern: patternFor(EscalationRaisedV1),
       description: 'Our own Escalation.Raised (v1): count it toward its themes.',
     },

@@ -86,7 +86,7 @@ export const loadNotifierDependencies = (
   };
 };
 
-export const loadSignalDependencies = (env: Env = process.env): SignalDependencies => {
+export const loadSignalDependencies = (env: Env = process.env): SignalDependencies & EscalationDependencies => {
   const options = repositoryOptions(env);
   return {
     ...loadEscalationDependencies(env),

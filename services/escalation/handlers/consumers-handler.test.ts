@@ -15,6 +15,7 @@ import { actOnEscalation, raiseEscalation } from '../domain/escalations/escalati
 import type { RaiseInput } from '../domain/escalations/model';
 import { createAutomaticEscalationConsumer } from './automatic-escalations-handler';
 import { createDirectoryProjectionConsumer } from './directory-projection-handler';
+import { createEventConsumer } from './event-consumer-handler';
 import { createNotifier } from './notifier-handler';
 import { createSlaSchedulerConsumer } from './sla-scheduler-handler';
 import { createSlaTimer } from './sla-timer-handler';
@@ -161,6 +162,34 @@ describe('notifier', () => {
     if (!acknowledged) throw new Error('Acknowledged expected');
     await expect(notify(delivered(acknowledged.event, 'ack-2'))).rejects.toThrow(/Maximum sending rate/);
     expect(await store.consumedEvents.has('notifier', 'ack-2')).toBe(false);
+  });
+});
+
+describe('event-consumer', () => {
+  it('hands each event to its consumer, and refuses (so it is dead-lettered) an event it takes no part in', async () => {
+    const { deps, store, detailTypes } = await inMemoryEscalations();
+    const consume = createEventConsumer({ ...deps, themes: store.themes });
+    const atRisk = busEvent(
+      MenteeAtRiskV1,
+      {
+        menteeId: 'e1',
+        mentorId: 'm1',
+        podId: 'p1',
+        checkInId: 'ci',
+        risk: 'high',
+        previousRisk: null,
+        trigger: 'high-risk',
+      },
+      { id: 'risk-2' },
+    );
+    expect(await consume(atRisk)).toBe('created');
+    const raised = store.published.find((item) => item.event.contract === EscalationRaisedV1);
+    if (!raised) throw new Error('Raised expected');
+    expect(await consume(delivered(raised.event))).toEqual({ signals: 0, circles: 0 });
+    expect(detailTypes()).toEqual(['Escalation.Raised', 'Escalation.Routed']);
+    const routed = store.published.find((item) => item.event.contract === EscalationRoutedV1);
+    if (!routed) throw new Error('Routed expected');
+    await expect(consume(delivered(routed.event))).rejects.toBeInstanceOf(UnacceptableEventError);
   });
 });
 

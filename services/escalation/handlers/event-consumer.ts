@@ -2,8 +2,6 @@ import middy from '@middy/core';
 import type { BusEvent } from '../../../shared/events/envelope';
 import { observability } from '../../../shared/observability';
 import { loadSignalDependencies } from '../adapters/dependencies';
-import { createThemeDetector } from './theme-detector-handler';
+import { createEventConsumer } from './event-consumer-handler';
 
-export const handler = middy<BusEvent, { signals: number; circles: number }>(
-  createThemeDetector(loadSignalDependencies()),
-).use(observability);
+export const handler = middy<BusEvent, unknown>(createEventConsumer(loadSignalDependencies())).use(observability);
