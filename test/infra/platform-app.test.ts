@@ -3,6 +3,7 @@
  * does: cdk-nag attached and every function bundled by esbuild. The core stack and each
  * service stack are checked on their own template.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type CoreParameterKey, coreParameterName, coreParameterNames } from '../../infra/core-parameters';
@@ -379,11 +380,15 @@ describe('subscriptions', () => {
       const fnId = logicalIdOf(construct.functionNamed(subscription.function, 'test'));
       const dlq = construct.deadLetterQueues.get(subscription.function)?.queue;
       expect(dlq, subscription.name).toBeDefined();
+      // A function may have several subscriptions: the rule is the one with this pattern.
       const rule = Object.values(resourcesOfType(template, 'AWS::Events::Rule')).find((candidate) => {
         const targets = candidate.Properties?.Targets as { Arn: unknown }[];
-        return targets.some((target) => mentions(target.Arn, fnId));
+        return (
+          targets.some((target) => mentions(target.Arn, fnId)) &&
+          isDeepStrictEqual(candidate.Properties?.EventPattern, subscription.pattern)
+        );
       });
-      expect(rule?.Properties?.EventPattern).toEqual(subscription.pattern);
+      expect(rule?.Properties?.EventPattern, subscription.name).toEqual(subscription.pattern);
       expect(rule?.Properties?.EventBusName).toEqual(coreValueIn(template, 'eventBusName'));
       const [target] = propertyOf<Record<string, unknown>[]>(rule, 'Targets');
       expect(target?.RetryPolicy).toEqual({
@@ -558,7 +563,11 @@ describe('functions', () => {
       } else {
         expect(variables.TABLE_NAME, fn.name).toBeUndefined();
       }
-      expect(variables.SENDER_EMAIL, fn.name).toBeUndefined();
+      if (fn.access.sendEmail) {
+        expect(variables.SENDER_EMAIL, fn.name).toEqual(coreValueIn(template, 'senderEmail'));
+      } else {
+        expect(variables.SENDER_EMAIL, fn.name).toBeUndefined();
+      }
     }
   });
 
@@ -609,7 +618,12 @@ describe('least privilege', () => {
       if (resourcesOf(statement).includes('*')) {
         expect(
           actionsOf(statement).every((action) =>
-            ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'dynamodb:ListStreams'].includes(action),
+            [
+              'xray:PutTraceSegments',
+              'xray:PutTelemetryRecords',
+              'dynamodb:ListStreams',
+              'scheduler:ListSchedules',
+            ].includes(action),
           ),
         ).toBe(true);
       }
