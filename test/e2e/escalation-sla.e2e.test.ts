@@ -10,6 +10,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OneTimeSchedule } from '../../local/one-time-scheduler';
+import { demoDepartments, demoRoutingRules, seedDemoDepartments } from '../../local/seed/demo-departments';
 import { departmentInput } from '../builders/escalations';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { storedEmails } from '../support/ses';
@@ -69,6 +70,16 @@ describe('SLA milestones on the local runtime', () => {
 
   beforeAll(async () => {
     platform = await startTestPlatform();
+    // The demo's departments and rules (npm start -- --seed demo), seeded twice: the second time changes nothing.
+    const adminToken = await platform.mintToken(admin);
+    expect(await seedDemoDepartments(platform.urls.api, adminToken)).toEqual({
+      departmentsCreated: Object.keys(demoDepartments),
+      routingRulesVersion: 1,
+    });
+    expect(await seedDemoDepartments(platform.urls.api, adminToken)).toEqual({
+      departmentsCreated: [],
+      routingRulesVersion: 1,
+    });
     const targets = departmentInput().slaTargets;
     const department = await api('/departments/ops', {
       method: 'PUT',
@@ -86,7 +97,14 @@ describe('SLA milestones on the local runtime', () => {
     const rules = await api('/routing-rules', {
       method: 'PUT',
       as: admin,
-      json: { basedOnVersion: 0, rules: [{ ruleId: 'tools-to-ops', category: 'tools', departmentId: 'ops' }] },
+      json: {
+        basedOnVersion: 1,
+        rules: [
+          ...demoRoutingRules.filter((rule) => rule.category !== 'tools'),
+          { ruleId: 'tools-to-ops', category: 'tools', departmentId: 'ops' },
+        ],
+        fallbackDepartmentId: 'life-coach',
+      },
     });
     expect(rules.status).toBe(200);
   }, 120_000);
