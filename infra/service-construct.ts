@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { CfnOutput, Duration, RemovalPolicy, TimeZone, Validations } from 'aws-cdk-lib';
+import { CfnOutput, CfnParameter, Duration, RemovalPolicy, TimeZone, Validations } from 'aws-cdk-lib';
 import {
   HttpMethod,
   HttpNoneAuthorizer,
@@ -139,6 +139,8 @@ export class ServiceConstruct extends Construct {
   readonly deadLetterQueues = new Map<string, DeadLetterQueue>();
 
   private readonly shared: SharedPlatformResources;
+  /** Setting values as the functions receive them: references to the stack parameters. */
+  private readonly settings: Record<string, string>;
   private readonly integrations = new Map<string, HttpLambdaIntegration>();
   private readonly asyncInvokeConfigured = new Set<string>();
 
@@ -147,6 +149,7 @@ export class ServiceConstruct extends Construct {
     this.service = props.service;
     this.shared = props.shared;
 
+    this.settings = this.createSettingParameters();
     if (this.service.table) this.table = this.createTable();
     for (const declaration of this.service.functions) this.createFunction(declaration);
     for (const route of this.service.routes) this.createRoute(route);
@@ -159,6 +162,31 @@ export class ServiceConstruct extends Construct {
     const fn = this.functions.get(name);
     if (!fn) throw new Error(`${this.service.name}: ${usedBy} names the undeclared function "${name}"`);
     return fn;
+  }
+
+  /** One stack parameter per declared setting, validated by CloudFormation at deployment. */
+  private createSettingParameters(): Record<string, string> {
+    const values: Record<string, string> = {};
+    for (const setting of this.service.settings) {
+      const name = `${pascalCase(this.service.name)}${pascalCase(setting.name.toLowerCase())}`;
+      const range = setting.integerRange;
+      const parameter = new CfnParameter(this, name, {
+        description: `${this.service.name}: ${setting.description}`,
+        default: setting.default,
+        ...(range
+          ? {
+              type: 'Number',
+              // Listed, so 4.5 is refused too (minValue/maxValue would let it through).
+              allowedValues: Array.from({ length: range.max - range.min + 1 }, (_, index) => String(range.min + index)),
+              constraintDescription: `a whole number from ${range.min} to ${range.max}`,
+            }
+          : { type: 'String' }),
+      });
+      // `PulseAnonymityThreshold`, as `cdk deploy --parameters` names it, not a hashed id.
+      parameter.overrideLogicalId(name);
+      values[setting.name] = parameter.valueAsString;
+    }
+    return values;
   }
 
   private createTable(): Table {
@@ -214,6 +242,7 @@ export class ServiceConstruct extends Construct {
         ...(this.table ? { tableName: this.table.tableName } : {}),
         senderEmail: email.senderEmail,
         sesConfigurationSet: email.configurationSetName,
+        settings: this.settings,
       }),
     });
     this.functions.set(declaration.name, fn);

@@ -67,11 +67,26 @@ export interface TableDeclaration {
   timeToLiveAttribute: string;
 }
 
+/**
+ * A per-deployment setting of a service (the anonymity threshold, say): every function of the
+ * service gets it as an environment variable, read once at cold start. CDK makes it a stack
+ * parameter (`<Service><Name>`: `PulseAnonymityThreshold`); the local runtime uses the default.
+ */
+export interface SettingDeclaration {
+  /** The environment variable: `ANONYMITY_THRESHOLD`. */
+  name: string;
+  description: string;
+  default: string;
+  /** A whole number in this range (CloudFormation refuses anything else at deployment). */
+  integerRange?: { min: number; max: number };
+}
+
 export interface ServiceDeclaration {
   /** Short name: `matching`. Its events have the source `mentoring.<name>`. */
   name: string;
   description: string;
   table?: TableDeclaration;
+  settings: readonly SettingDeclaration[];
   /** Every function, the outbox relay of a service with a table included. */
   functions: readonly FunctionDeclaration[];
   /** Every route of every function (derived from `functions`). */
@@ -85,6 +100,7 @@ export interface ServiceDefinition {
   name: string;
   description: string;
   table?: TableDeclaration;
+  settings?: readonly SettingDeclaration[];
   functions: readonly FunctionDeclaration[];
   subscriptions?: readonly SubscriptionDeclaration[];
   schedules?: readonly ScheduleDeclaration[];
@@ -134,6 +150,7 @@ export const defineService = (definition: ServiceDefinition): ServiceDeclaration
     name: definition.name,
     description: definition.description,
     ...(definition.table ? { table: definition.table } : {}),
+    settings: definition.settings ?? [],
     functions,
     routes,
     subscriptions: definition.subscriptions ?? [],
@@ -162,6 +179,8 @@ export interface PlatformResources {
   tableName?: string;
   senderEmail: string;
   sesConfigurationSet: string;
+  /** Values of the service's settings by name (a CloudFormation parameter in AWS); absent ones take the default. */
+  settings?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -170,7 +189,7 @@ export interface PlatformResources {
  * identity only for functions that send email.
  */
 export const functionEnvironment = (
-  service: Pick<ServiceDeclaration, 'name'>,
+  service: Pick<ServiceDeclaration, 'name'> & { settings?: readonly SettingDeclaration[] },
   fn: Pick<FunctionDeclaration, 'access'>,
   resources: PlatformResources,
 ): Record<string, string> => {
@@ -181,6 +200,8 @@ export const functionEnvironment = (
     POWERTOOLS_METRICS_NAMESPACE: 'MentoringPlatform',
     POWERTOOLS_LOG_LEVEL: 'INFO',
   };
+  for (const setting of service.settings ?? [])
+    env[setting.name] = resources.settings?.[setting.name] ?? setting.default;
   if (fn.access.table && resources.tableName) env.TABLE_NAME = resources.tableName;
   if (fn.access.sendEmail) {
     env.SENDER_EMAIL = resources.senderEmail;

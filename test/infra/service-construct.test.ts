@@ -9,6 +9,7 @@ import { pascalCase, TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS, toCdkEventPattern 
 import type { ServiceDeclaration } from '../../shared/declaration';
 import {
   FIXTURE_SCHEDULE,
+  FIXTURE_SETTING,
   FIXTURE_SUBSCRIPTION_PATTERN,
   fixtureService,
   tablelessFixtureService,
@@ -47,6 +48,18 @@ const environmentOf = (name: string) =>
 
 it('passes cdk-nag with schedules, email and a table-less service', () => {
   expect(platform.unacknowledgedNagFindings).toEqual([]);
+});
+
+it('makes a declared setting a stack parameter of whole numbers in range, handed to every function of the service', () => {
+  const parameters = platform.template.toJSON().Parameters as Record<string, Record<string, unknown>>;
+  expect(parameters.FixtureRemindersReminderBatchSize).toMatchObject({
+    Type: 'Number',
+    Default: FIXTURE_SETTING.default,
+    AllowedValues: ['3', '4', '5', '6', '7', '8', '9', '10'],
+  });
+  for (const name of ['reader', 'reminder-sweep', 'relay']) {
+    expect(environmentOf(name)[FIXTURE_SETTING.name]).toEqual({ Ref: 'FixtureRemindersReminderBatchSize' });
+  }
 });
 
 describe('schedules', () => {
