@@ -51,7 +51,8 @@ export const scoreDrops = (current: TrendEntry, earlier: readonly TrendEntry[]):
       .slice(0, TRAILING_ROUNDS);
     if (trailing.length < MINIMUM_TRAILING_ROUNDS) return [];
     const trailingAverage = Math.round((trailing.reduce((sum, score) => sum + score, 0) / trailing.length) * 100) / 100;
-    return entry.score <= trailingAverage - DROP_MARGIN[measure]
+    // Compared to the hundredth, so 4.1 - 3.6 counts as the 0.5 it is.
+    return Math.round((trailingAverage - entry.score) * 100) / 100 >= DROP_MARGIN[measure]
       ? [{ segment: entry.segment, measure, score: entry.score, trailingAverage, respondents: entry.respondents }]
       : [];
   });
