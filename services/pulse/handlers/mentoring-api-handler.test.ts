@@ -48,9 +48,15 @@ describe('check-ins', () => {
     const recorded = await ctx.call({ routeKey: 'POST /checkins', body: checkIn(), caller: mentor('m1') });
     expect(recorded.statusCode).toBe(201);
     expect(recorded.json).toMatchObject({ menteeId: 'e1', month: '2026-11', performanceRisk: 'high' });
-    expect(ctx.harness.store.published.map((published) => published.event.contract.detailType)).toEqual(['Mentee.AtRisk']);
-    expect((await ctx.call({ routeKey: 'POST /checkins', body: checkIn(), caller: mentor('m1') })).statusCode).toBe(409);
-    expect((await ctx.call({ routeKey: 'POST /checkins', body: checkIn(), caller: mentor('m2') })).statusCode).toBe(403);
+    expect(ctx.harness.store.published.map((published) => published.event.contract.detailType)).toEqual([
+      'Mentee.AtRisk',
+    ]);
+    expect((await ctx.call({ routeKey: 'POST /checkins', body: checkIn(), caller: mentor('m1') })).statusCode).toBe(
+      409,
+    );
+    expect((await ctx.call({ routeKey: 'POST /checkins', body: checkIn(), caller: mentor('m2') })).statusCode).toBe(
+      403,
+    );
     const bad = await ctx.call({ routeKey: 'POST /checkins', body: checkIn({ engagement: 6 }), caller: mentor('m1') });
     expect(bad.statusCode).toBe(400);
     expect(bad.json.errors).toContainEqual(expect.objectContaining({ location: 'body.engagement' }));
@@ -74,12 +80,20 @@ describe('goals', () => {
     const created = await ctx.call({ routeKey: 'POST /goals', body: goal, caller: employee('e1') });
     expect(created.statusCode).toBe(201);
     expect(created.json).toMatchObject({ menteeId: 'e1', progress: 0, status: 'active', version: 1 });
-    const forbidden = await ctx.call({ routeKey: 'POST /goals', body: { ...goal, menteeId: 'e1' }, caller: mentor('m2') });
+    const forbidden = await ctx.call({
+      routeKey: 'POST /goals',
+      body: { ...goal, menteeId: 'e1' },
+      caller: mentor('m2'),
+    });
     expect(forbidden.statusCode).toBe(403);
 
     expect((await ctx.call({ routeKey: 'GET /goals', caller: employee('e1') })).json.items).toHaveLength(1);
-    expect((await ctx.call({ routeKey: 'GET /goals', query: { menteeId: 'e1' }, caller: mentor('m1') })).statusCode).toBe(200);
-    expect((await ctx.call({ routeKey: 'GET /goals', query: { menteeId: 'e1' }, caller: employee('e2') })).statusCode).toBe(403);
+    expect(
+      (await ctx.call({ routeKey: 'GET /goals', query: { menteeId: 'e1' }, caller: mentor('m1') })).statusCode,
+    ).toBe(200);
+    expect(
+      (await ctx.call({ routeKey: 'GET /goals', query: { menteeId: 'e1' }, caller: employee('e2') })).statusCode,
+    ).toBe(403);
 
     const patch = (caller: CallerClaims, goalId = created.json.goalId as string, body: object = { progress: 50 }) =>
       ctx.call({ routeKey: 'PATCH /goals/{goalId}', pathParameters: { goalId }, body, caller });
@@ -108,12 +122,24 @@ describe('1:1 ratings', () => {
     const ctx = await setup();
     for (const [index, menteeId] of ['e1', 'e2', 'e3'].entries()) {
       await ctx.harness.store.directory.addCompletedSession(
-        { sessionId: `s${index}`, mentorId: 'm1', menteeId, mentorshipId: null, completedAt: '2026-11-20T10:00:00Z', rated: false },
+        {
+          sessionId: `s${index}`,
+          mentorId: 'm1',
+          menteeId,
+          mentorshipId: null,
+          completedAt: '2026-11-20T10:00:00Z',
+          rated: false,
+        },
         ctx.harness.eventContext(),
       );
     }
     const rate = (sessionId: string, caller: CallerClaims, rating = 4) =>
-      ctx.call({ routeKey: 'POST /sessions/{sessionId}/rating', pathParameters: { sessionId }, body: { rating }, caller });
+      ctx.call({
+        routeKey: 'POST /sessions/{sessionId}/rating',
+        pathParameters: { sessionId },
+        body: { rating },
+        caller,
+      });
     expect((await rate('s0', employee('e2'))).statusCode).toBe(404);
     expect((await rate('s0', employee('e1'))).statusCode).toBe(201);
     expect((await rate('s0', employee('e1'))).statusCode).toBe(409);

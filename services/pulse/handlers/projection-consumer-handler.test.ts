@@ -49,10 +49,24 @@ describe('the projection consumer', () => {
     const registered = at(busEvent(PersonRegisteredV1, { person: snapshot('p1') }), '2026-11-01T10:00:00Z');
     await consume(registered);
     await consume(registered);
-    await consume(at(busEvent(PersonUpdatedV1, { person: snapshot('p1', 'data'), changedFields: ['domain'] }), '2026-11-03T10:00:00Z'));
+    await consume(
+      at(
+        busEvent(PersonUpdatedV1, { person: snapshot('p1', 'data'), changedFields: ['domain'] }),
+        '2026-11-03T10:00:00Z',
+      ),
+    );
     // Delivered late: the update of the 2nd must not undo the one of the 3rd.
-    await consume(at(busEvent(PersonUpdatedV1, { person: snapshot('p1', 'design'), changedFields: ['domain'] }), '2026-11-02T10:00:00Z'));
-    expect(await harness.deps.directory.person('p1')).toMatchObject({ domain: 'data', active: true, timezone: 'Europe/Berlin' });
+    await consume(
+      at(
+        busEvent(PersonUpdatedV1, { person: snapshot('p1', 'design'), changedFields: ['domain'] }),
+        '2026-11-02T10:00:00Z',
+      ),
+    );
+    expect(await harness.deps.directory.person('p1')).toMatchObject({
+      domain: 'data',
+      active: true,
+      timezone: 'Europe/Berlin',
+    });
     expect((await harness.deps.directory.activePeople(['data'])).map((person) => person.personId)).toEqual(['p1']);
 
     await consume(at(busEvent(PersonOffboardedV1, { personId: 'p1', reason: 'left-company' }), '2026-11-04T10:00:00Z'));
@@ -64,7 +78,14 @@ describe('the projection consumer', () => {
     const harness = createHarness();
     const consume = createProjectionConsumer(harness.deps);
     await consume(
-      busEvent(PodFormedV1, { podId: 'pod-1', mentorId: 'm1', domain: 'a', menteeIds: ['e1'], formedAt: '2026-11-01T00:00:00Z', runId: null }),
+      busEvent(PodFormedV1, {
+        podId: 'pod-1',
+        mentorId: 'm1',
+        domain: 'a',
+        menteeIds: ['e1'],
+        formedAt: '2026-11-01T00:00:00Z',
+        runId: null,
+      }),
     );
     const started = (mentorshipId: string, menteeId: string) =>
       busEvent(MentorshipStartedV1, {
@@ -90,7 +111,9 @@ describe('the projection consumer', () => {
       });
     await consume(started('ms-1', 'e1'));
     await consume(started('ms-2', 'e2'));
-    expect(await harness.deps.directory.podMembers(['pod-1', 'pod-x'])).toEqual(new Map([['pod-1', ['m1', 'e1', 'e2']]]));
+    expect(await harness.deps.directory.podMembers(['pod-1', 'pod-x'])).toEqual(
+      new Map([['pod-1', ['m1', 'e1', 'e2']]]),
+    );
     expect((await harness.deps.directory.mentorshipOf('e1'))?.mentorId).toBe('m1');
 
     await consume(ended('ms-2', 'e2'));
@@ -101,7 +124,15 @@ describe('the projection consumer', () => {
     expect(await harness.deps.directory.mentorshipOf('e3')).toBeUndefined();
     expect(await harness.deps.directory.podMembers(['pod-1'])).toEqual(new Map([['pod-1', ['m1', 'e1']]]));
 
-    await consume(busEvent(PodDissolvedV1, { podId: 'pod-1', mentorId: 'm1', domain: 'a', reason: 'no-mentees', dissolvedAt: '2026-11-20T00:00:00Z' }));
+    await consume(
+      busEvent(PodDissolvedV1, {
+        podId: 'pod-1',
+        mentorId: 'm1',
+        domain: 'a',
+        reason: 'no-mentees',
+        dissolvedAt: '2026-11-20T00:00:00Z',
+      }),
+    );
     expect(await harness.deps.directory.podMembers(['pod-1'])).toEqual(new Map());
   });
 

@@ -57,13 +57,21 @@ describe('the surveys API', () => {
   it('creates a survey (201) from a question set, and refuses a too-small audience (422) or a bad schedule (400)', async () => {
     const created = await create(admin, surveyBody(ctx.harness, { questionSet: 'enps', questions: [] }));
     expect(created.statusCode).toBe(201);
-    expect(created.json).toMatchObject({ status: 'active', questions: [{ questionId: 'q1', type: 'enps' }, { questionId: 'q2' }] });
-    expect(created.json.rounds).toEqual([expect.objectContaining({ round: 1, status: 'scheduled', audienceSize: null })]);
+    expect(created.json).toMatchObject({
+      status: 'active',
+      questions: [{ questionId: 'q1', type: 'enps' }, { questionId: 'q2' }],
+    });
+    expect(created.json.rounds).toEqual([
+      expect.objectContaining({ round: 1, status: 'scheduled', audienceSize: null }),
+    ]);
 
     const small = await create(lifeCoach, surveyBody(ctx.harness, { audience: { kind: 'domains', domains: ['zz'] } }));
     expect(small.statusCode).toBe(422);
     expect(small.json.errors).toEqual([expect.objectContaining({ location: 'body.audience' })]);
-    const past = await create(lifeCoach, surveyBody(ctx.harness, { schedule: { kind: 'once', opensOn: '2020-01-01', closesOn: '2020-01-02' } }));
+    const past = await create(
+      lifeCoach,
+      surveyBody(ctx.harness, { schedule: { kind: 'once', opensOn: '2020-01-01', closesOn: '2020-01-02' } }),
+    );
     expect(past.statusCode).toBe(400);
     expect(past.json.errors).toEqual([{ location: 'body.schedule.closesOn', message: 'is in the past' }]);
     const none = await create(lifeCoach, surveyBody(ctx.harness, { questions: [] }));
@@ -87,15 +95,25 @@ describe('the surveys API', () => {
     expect((await respond('sv-missing', employee('a0'))).statusCode).toBe(404);
     const wrong = await respond(surveyId, employee('a1'), { answers: [{ questionId: 'q1', value: 9 }] });
     expect(wrong.statusCode).toBe(400);
-    expect(wrong.json.errors).toEqual([{ location: 'body.answers.0.value', message: 'must be a whole number from 1 to 5, alone' }]);
+    expect(wrong.json.errors).toEqual([
+      { location: 'body.answers.0.value', message: 'must be a whole number from 1 to 5, alone' },
+    ]);
   });
 
   it('reads a survey (200), its list, and hides it from people never asked (404)', async () => {
     const surveyId = await openOne();
-    const read = await ctx.call({ routeKey: 'GET /pulse/surveys/{surveyId}', pathParameters: { surveyId }, caller: employee('a1') });
+    const read = await ctx.call({
+      routeKey: 'GET /pulse/surveys/{surveyId}',
+      pathParameters: { surveyId },
+      caller: employee('a1'),
+    });
     expect(read.statusCode).toBe(200);
     expect(read.json).toMatchObject({ answered: false, rounds: [{ status: 'open', responsesAtLeast: null }] });
-    const hidden = await ctx.call({ routeKey: 'GET /pulse/surveys/{surveyId}', pathParameters: { surveyId }, caller: employee('zz') });
+    const hidden = await ctx.call({
+      routeKey: 'GET /pulse/surveys/{surveyId}',
+      pathParameters: { surveyId },
+      caller: employee('zz'),
+    });
     expect(hidden.statusCode).toBe(404);
     const listed = await ctx.call({ routeKey: 'GET /pulse/surveys', query: { limit: '5' }, caller: lifeCoach });
     expect(listed.statusCode).toBe(200);
@@ -106,17 +124,28 @@ describe('the surveys API', () => {
 
   it('closes (200, then 409; 404 unknown), shows results by the rules, and exports them as CSV', async () => {
     const surveyId = await openOne();
-    for (const id of ['a0', 'a1', 'a2']) await respond(surveyId, employee(id), answers(id === 'a0' ? 2 : 5, id === 'a0' ? 'Slow CI' : ''));
-    const close = () => ctx.call({ routeKey: 'POST /pulse/surveys/{surveyId}/close', pathParameters: { surveyId }, caller: lifeCoach });
+    for (const id of ['a0', 'a1', 'a2'])
+      await respond(surveyId, employee(id), answers(id === 'a0' ? 2 : 5, id === 'a0' ? 'Slow CI' : ''));
+    const close = () =>
+      ctx.call({ routeKey: 'POST /pulse/surveys/{surveyId}/close', pathParameters: { surveyId }, caller: lifeCoach });
     expect((await close()).statusCode).toBe(200);
     expect((await close()).statusCode).toBe(409);
     expect(
-      (await ctx.call({ routeKey: 'POST /pulse/surveys/{surveyId}/close', pathParameters: { surveyId: 'sv-x' }, caller: admin }))
-        .statusCode,
+      (
+        await ctx.call({
+          routeKey: 'POST /pulse/surveys/{surveyId}/close',
+          pathParameters: { surveyId: 'sv-x' },
+          caller: admin,
+        })
+      ).statusCode,
     ).toBe(404);
     await releaseRound(ctx.harness.deps, `${surveyId}-r1`, { correlationId: 'release' });
 
-    const results = await ctx.call({ routeKey: 'GET /pulse/surveys/{surveyId}/results', pathParameters: { surveyId }, caller: lifeCoach });
+    const results = await ctx.call({
+      routeKey: 'GET /pulse/surveys/{surveyId}/results',
+      pathParameters: { surveyId },
+      caller: lifeCoach,
+    });
     expect(results.statusCode).toBe(200);
     expect(results.json).toMatchObject({ state: 'released', threshold: 3 });
     expect(results.json.segments[0]).toMatchObject({ segment: { kind: 'everyone' }, shown: true, respondents: 3 });
@@ -148,7 +177,9 @@ describe('the surveys API', () => {
 
     const trend = await ctx.call({ routeKey: 'GET /pulse/trends', query: { topic: 'tool' }, caller: lifeCoach });
     expect(trend.statusCode).toBe(200);
-    expect(trend.json.points).toEqual([expect.objectContaining({ surveyId, measure: 'scale-mean', score: 4, respondents: 3 })]);
+    expect(trend.json.points).toEqual([
+      expect.objectContaining({ surveyId, measure: 'scale-mean', score: 4, respondents: 3 }),
+    ]);
   });
 
   it('runs an anonymous conversation: reply (201; 404 for a comment not shown), read and answer with the token only', async () => {
@@ -156,7 +187,11 @@ describe('the surveys API', () => {
     const { json } = await respond(surveyId, employee('a0'), answers(1, 'Nobody reviews my PRs'));
     const token = json.replyToken as string;
     for (const id of ['a1', 'a2']) await respond(surveyId, employee(id));
-    await ctx.call({ routeKey: 'POST /pulse/surveys/{surveyId}/close', pathParameters: { surveyId }, caller: lifeCoach });
+    await ctx.call({
+      routeKey: 'POST /pulse/surveys/{surveyId}/close',
+      pathParameters: { surveyId },
+      caller: lifeCoach,
+    });
     const [comment] = await ctx.harness.deps.surveys.comments(`${surveyId}-r1`);
     const commentId = comment?.commentId as string;
     const reply = () =>

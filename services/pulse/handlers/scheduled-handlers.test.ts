@@ -35,11 +35,18 @@ describe('the pulse sweeper', () => {
   it('takes the firing’s instant as now: opens a round on its day and closes it after its last', async () => {
     const { harness, surveyId } = await setup();
     const sweep = createPulseSweeper(harness.deps);
-    expect(await sweep(firing(SURVEY_ROUNDS_SCHEDULE, '2026-11-24T23:45:00Z'))).toMatchObject({ opened: [], closed: [] });
-    expect(await sweep(firing(SURVEY_ROUNDS_SCHEDULE, '2026-11-25T00:00:00Z'))).toMatchObject({ opened: [`${surveyId}-r1`] });
+    expect(await sweep(firing(SURVEY_ROUNDS_SCHEDULE, '2026-11-24T23:45:00Z'))).toMatchObject({
+      opened: [],
+      closed: [],
+    });
+    expect(await sweep(firing(SURVEY_ROUNDS_SCHEDULE, '2026-11-25T00:00:00Z'))).toMatchObject({
+      opened: [`${surveyId}-r1`],
+    });
     const opened = harness.store.published.at(-1);
     expect(opened?.correlationId).toBe('survey-rounds@2026-11-25T00:00:00Z');
-    expect(await sweep(firing(SURVEY_ROUNDS_SCHEDULE, '2026-11-28T00:00:00Z'))).toMatchObject({ closed: [`${surveyId}-r1`] });
+    expect(await sweep(firing(SURVEY_ROUNDS_SCHEDULE, '2026-11-28T00:00:00Z'))).toMatchObject({
+      closed: [`${surveyId}-r1`],
+    });
     expect((await harness.deps.surveys.survey(surveyId))?.status).toBe('closed');
   });
 

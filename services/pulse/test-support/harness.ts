@@ -43,9 +43,18 @@ export const person = (
   ...overrides,
 });
 
-export const createHarness = (options: { threshold?: number; now?: string } = {}) => {
-  const store = createInMemoryPulseStore();
-  const clock = fixedClock(options.now ?? NOW);
+export type PulseRepositories = Pick<PulseDependencies, 'directory' | 'surveys' | 'mail' | 'mentoring'>;
+
+export interface HarnessOptions {
+  threshold?: number;
+  now?: string;
+  /** The clock to use (the repositories' own, in adapter tests). */
+  clock?: ReturnType<typeof fixedClock>;
+}
+
+/** The harness on any implementation of the repositories (the DynamoDB ones in adapter tests). */
+export const harnessOn = <TStore extends PulseRepositories>(store: TStore, options: HarnessOptions = {}) => {
+  const clock = options.clock ?? fixedClock(options.now ?? NOW);
   const deps: PulseDependencies = {
     clock,
     newId: sequentialIds('id'),
@@ -93,6 +102,8 @@ export const createHarness = (options: { threshold?: number; now?: string } = {}
   };
   return { store, clock, deps, addPerson, removePerson, addPod, eventContext };
 };
+
+export const createHarness = (options: HarnessOptions = {}) => harnessOn(createInMemoryPulseStore(), options);
 
 export type Harness = ReturnType<typeof createHarness>;
 

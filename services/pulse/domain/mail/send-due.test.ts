@@ -45,7 +45,12 @@ describe('sending due emails', () => {
     const { harness } = await setup();
     const { mailer, sent } = recordingMailer();
     expect((await sendDueMail(harness.deps, mailer)).sent).toBe(4);
-    expect(sent.map((email) => email.to).sort()).toEqual(['a0@example.com', 'a1@example.com', 'a2@example.com', 'a3@example.com']);
+    expect(sent.map((email) => email.to).sort()).toEqual([
+      'a0@example.com',
+      'a1@example.com',
+      'a2@example.com',
+      'a3@example.com',
+    ]);
     expect(sent[0]?.subject).toBe('Pulse survey: Tool survey');
     expect(sent[0]?.text).toContain('anonymous');
     expect(sent[0]?.text).toContain('Answer by Monday, 30 November 2026');
@@ -86,14 +91,18 @@ describe('sending due emails', () => {
     const { harness } = await setup();
     const { mailer } = recordingMailer(100);
     expect((await sendDueMail(harness.deps, mailer)).retry).toBe(4);
-    const retried = [...harness.store.inspect.mail.values()].find((mail) => mail.personId === 'a0' && mail.kind === 'survey-invitation');
+    const retried = [...harness.store.inspect.mail.values()].find(
+      (mail) => mail.personId === 'a0' && mail.kind === 'survey-invitation',
+    );
     expect(retried).toMatchObject({ attempts: 1, dueAt: '2026-11-24T10:05:00.000Z' });
     for (let attempt = 0; attempt < 4; attempt++) {
       harness.clock.advance(3 * 3600_000);
       await sendDueMail(harness.deps, mailer);
     }
-    expect([...harness.store.inspect.mail.values()].some((mail) => mail.personId === 'a0' && mail.kind === 'survey-invitation')).toBe(
-      false,
-    );
+    expect(
+      [...harness.store.inspect.mail.values()].some(
+        (mail) => mail.personId === 'a0' && mail.kind === 'survey-invitation',
+      ),
+    ).toBe(false);
   });
 });

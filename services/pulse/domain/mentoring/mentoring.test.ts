@@ -80,7 +80,13 @@ describe('check-ins', () => {
         trigger: 'sharp-drop',
         droppedMeasures: ['engagement'],
       }),
-      expect.objectContaining({ menteeId: 'e2', risk: 'high', previousRisk: null, trigger: 'high-risk', droppedMeasures: [] }),
+      expect.objectContaining({
+        menteeId: 'e2',
+        risk: 'high',
+        previousRisk: null,
+        trigger: 'high-risk',
+        droppedMeasures: [],
+      }),
     ]);
     // The private notes never travel.
     expect(JSON.stringify(events)).not.toContain('ownership');
@@ -94,7 +100,9 @@ describe('check-ins', () => {
       trigger: 'sharp-drop',
       droppedMeasures: ['engagement', 'role-clarity'],
     });
-    expect(atRiskTrigger({ performanceRisk: 'high', engagement: 4, roleClarity: 5 }, undefined)?.trigger).toBe('high-risk');
+    expect(atRiskTrigger({ performanceRisk: 'high', engagement: 4, roleClarity: 5 }, undefined)?.trigger).toBe(
+      'high-risk',
+    );
   });
 
   it('review goals: progress and the review land with the check-in, or nothing does', async () => {
@@ -104,11 +112,21 @@ describe('check-ins', () => {
       { kind: 'certification', title: 'AWS Solutions Architect', targetDate: '2027-03-31', progress: 10 },
       context,
     );
-    await recordCheckIn(harness.deps, 'm1', checkIn({ goalReviews: [{ goalId: goal.goalId, progress: 40, note: 'On track' }] }), context);
+    await recordCheckIn(
+      harness.deps,
+      'm1',
+      checkIn({ goalReviews: [{ goalId: goal.goalId, progress: 40, note: 'On track' }] }),
+      context,
+    );
     const [reviewed] = await goalsFor(harness.deps, principal('e1'), 'e1');
     expect(reviewed).toMatchObject({ progress: 40, version: 2, lastReview: { month: '2026-11', note: 'On track' } });
     await expect(
-      recordCheckIn(harness.deps, 'm1', checkIn({ menteeId: 'e2', goalReviews: [{ goalId: goal.goalId, progress: 50 }] }), context),
+      recordCheckIn(
+        harness.deps,
+        'm1',
+        checkIn({ menteeId: 'e2', goalReviews: [{ goalId: goal.goalId, progress: 50 }] }),
+        context,
+      ),
     ).rejects.toThrow(InvalidInputError);
     expect(await checkInsFor(harness.deps, coach, 'e2')).toEqual([]);
   });
@@ -131,7 +149,12 @@ describe('goals', () => {
     );
     expect(byMentor.createdBy).toBe('m1');
     await expect(
-      createGoal(harness.deps, otherMentor, { menteeId: 'e1', kind: 'skill', title: 'Nope', targetDate: '2027-01-01', progress: 0 }, context),
+      createGoal(
+        harness.deps,
+        otherMentor,
+        { menteeId: 'e1', kind: 'skill', title: 'Nope', targetDate: '2027-01-01', progress: 0 },
+        context,
+      ),
     ).rejects.toThrow(NotEntitledError);
     expect(await goalsFor(harness.deps, coach, 'e1')).toHaveLength(2);
     await expect(goalsFor(harness.deps, principal('e2'), 'e1')).rejects.toThrow(NotEntitledError);
@@ -140,8 +163,12 @@ describe('goals', () => {
     const updated = await updateGoal(harness.deps, mentor, own.goalId, { progress: 30 });
     expect(updated).toMatchObject({ progress: 30, version: 2 });
     await expect(updateGoal(harness.deps, coach, own.goalId, { progress: 31 })).rejects.toThrow(NotEntitledError);
-    await expect(updateGoal(harness.deps, principal('e2'), own.goalId, { progress: 31 })).rejects.toThrow(NotFoundError);
-    await expect(harness.deps.mentoring.updateGoal({ ...updated, progress: 99 }, 1)).rejects.toThrow(ConcurrentGoalChangeError);
+    await expect(updateGoal(harness.deps, principal('e2'), own.goalId, { progress: 31 })).rejects.toThrow(
+      NotFoundError,
+    );
+    await expect(harness.deps.mentoring.updateGoal({ ...updated, progress: 99 }, 1)).rejects.toThrow(
+      ConcurrentGoalChangeError,
+    );
   });
 });
 
@@ -159,7 +186,10 @@ describe('1:1 ratings', () => {
     for (const [index, menteeId] of raters.entries()) await completed(harness, `s${index}`, menteeId);
     await expect(rateSession(harness.deps, 'e2', 's0', { rating: 5 })).rejects.toThrow(NotFoundError);
     for (const [index, menteeId] of raters.slice(0, 4).entries()) {
-      await rateSession(harness.deps, menteeId, `s${index}`, { rating: 4, comment: index === 0 ? 'Helpful' : undefined });
+      await rateSession(harness.deps, menteeId, `s${index}`, {
+        rating: 4,
+        comment: index === 0 ? 'Helpful' : undefined,
+      });
       // Four ratings (or fewer) show nothing at all.
       expect((await ratingsFor(harness.deps, mentor, 'm1')).batches).toEqual([]);
     }
@@ -174,7 +204,9 @@ describe('1:1 ratings', () => {
     expect((await ratingsFor(harness.deps, coach, 'm1')).batches).toHaveLength(1);
     // Nothing stored with a rating says who gave it, or when.
     const stored = [...harness.store.inspect.pendingRatings.values()].flat();
-    expect(stored.every((rating) => Object.keys(rating).every((key) => ['ratingId', 'rating', 'comment'].includes(key)))).toBe(true);
+    expect(
+      stored.every((rating) => Object.keys(rating).every((key) => ['ratingId', 'rating', 'comment'].includes(key))),
+    ).toBe(true);
   });
 
   it('wait for a third mentee however many ratings two mentees give', async () => {
@@ -199,7 +231,14 @@ describe('1:1 ratings', () => {
     await batch(4);
     const events = harness.store.published.filter((published) => published.event.contract === MentorSupportSuggestedV1);
     expect(events.map((published) => published.event.data)).toEqual([
-      expect.objectContaining({ mentorId: 'm1', batch: 2, mean: 4, previousMean: 5, trigger: 'falling-average', distinctMentees: 4 }),
+      expect.objectContaining({
+        mentorId: 'm1',
+        batch: 2,
+        mean: 4,
+        previousMean: 5,
+        trigger: 'falling-average',
+        distinctMentees: 4,
+      }),
     ]);
     expect(events[0]?.correlationId).toMatch(/^pulse-rating-/);
   });
@@ -225,7 +264,9 @@ describe('1:1 ratings', () => {
             expect(shown.distinctMentees).toBeGreaterThanOrEqual(3);
             const slice = ratings.slice(consumed, consumed + shown.ratings);
             expect(new Set(slice.map((entry) => entry.mentee)).size).toBe(shown.distinctMentees);
-            expect(shown.mean).toBe(Math.round((slice.reduce((sum, entry) => sum + entry.rating, 0) / slice.length) * 100) / 100);
+            expect(shown.mean).toBe(
+              Math.round((slice.reduce((sum, entry) => sum + entry.rating, 0) / slice.length) * 100) / 100,
+            );
             consumed += shown.ratings;
           }
           const state = await harness.deps.mentoring.ratingState('m1');

@@ -7,7 +7,7 @@ const population = (
   sizes: Record<string, number>,
   respondents: Record<string, number> = sizes,
   prefix = '',
-): RoundPopulation => ({
+): RoundPopulation & { audience: { personId: string; domain: string }[] } => ({
   roundId,
   audience: Object.entries(sizes).flatMap(([domain, size]) =>
     Array.from({ length: size }, (_, index) => ({ personId: `${prefix}${domain}${index}`, domain })),
