@@ -125,6 +125,13 @@ const backends: [string, () => Promise<Backend>][] = [
 ];
 
 const context = { correlationId: 'corr-repo' };
+
+/** The record, which the test has just written. */
+const known = async <T>(read: Promise<T | undefined>): Promise<T> => {
+  const found = await read;
+  if (found === undefined) throw new Error('expected a stored record');
+  return found;
+};
 const scaleAnswers = (value: number, text = '') => ({
   answers: [
     { questionId: 'q1', value },
@@ -293,7 +300,7 @@ describe.each(backends)('pulse repositories: %s', (_name, makeBackend) => {
 
   it('projects the organisation: newest record wins, pods and current mentorships, check-in status', async () => {
     await harness.deps.directory.putPerson(
-      { ...(await harness.deps.directory.person('a0'))!, domain: 'old', asOf: '2020-01-01T00:00:00.000Z' },
+      { ...(await known(harness.deps.directory.person('a0'))), domain: 'old', asOf: '2020-01-01T00:00:00.000Z' },
       harness.eventContext(),
     );
     expect((await harness.deps.directory.person('a0'))?.domain).toBe('a');
@@ -301,12 +308,12 @@ describe.each(backends)('pulse repositories: %s', (_name, makeBackend) => {
     await harness.addPod('pod-1', 'a0', 'a', ['a1', 'a2']);
     expect(await harness.deps.directory.podMembers(['pod-1'])).toEqual(new Map([['pod-1', ['a0', 'a1', 'a2']]]));
     expect((await harness.deps.directory.activePeople(['b'])).map((person) => person.personId)).toEqual(['b0', 'b1']);
-    expect(await harness.deps.directory.putPerson({ ...(await harness.deps.directory.person('b0'))! }, replay)).toBe(
-      'applied',
-    );
-    expect(await harness.deps.directory.putPerson({ ...(await harness.deps.directory.person('b0'))! }, replay)).toBe(
-      'duplicate',
-    );
+    expect(
+      await harness.deps.directory.putPerson({ ...(await known(harness.deps.directory.person('b0'))) }, replay),
+    ).toBe('applied');
+    expect(
+      await harness.deps.directory.putPerson({ ...(await known(harness.deps.directory.person('b0'))) }, replay),
+    ).toBe('duplicate');
 
     expect((await harness.deps.directory.mentorshipsBehind('2026-11')).map((m) => m.menteeId).sort()).toEqual([
       'a1',
@@ -426,7 +433,7 @@ describe.each(backends)('pulse repositories: %s', (_name, makeBackend) => {
     await expect(
       harness.deps.mentoring.recordRating(
         {
-          session: (await harness.deps.directory.session('s1'))!,
+          session: await known(harness.deps.directory.session('s1')),
           rating: { ratingId: 'r-x', rating: 1 },
           state: { ...state, version: 2 },
           expectedVersion: 0,

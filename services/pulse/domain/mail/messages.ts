@@ -11,15 +11,18 @@ const compose = (to: string, subject: string, paragraphs: readonly string[]): Ou
   html: `<!doctype html><html><body>${paragraphs.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`).join('')}</body></html>`,
 });
 
-/** `Friday 27 November 2026` in the recipient's zone: the last day answers are taken, as they see it. */
-export const lastDayFor = (closesAt: string, timeZone: string): string =>
+/** `Saturday, 28 November 2026 at 01:00`: when answers stop being taken, on the recipient's own clock. */
+export const closingTimeFor = (closesAt: string, timeZone: string): string =>
   new Intl.DateTimeFormat('en-GB', {
     timeZone,
     weekday: 'long',
     day: 'numeric',
     month: 'long',
     year: 'numeric',
-  }).format(new Date(new Date(closesAt).getTime() - 1));
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(new Date(closesAt));
 
 const ANONYMITY =
   'Your answers are anonymous: they are stored without your name or the time you answered, and results are only shown for groups large enough that no one can be singled out, the life coach included.';
@@ -37,7 +40,7 @@ export const surveyInvitation = (
     `Hello ${to.name},`,
     `You are invited to answer the pulse survey "${survey.title}" (${survey.questions} questions, a few minutes).`,
     ANONYMITY,
-    `Answer by ${lastDayFor(survey.closesAt, to.timezone)} in the mentoring programme portal (survey ${survey.surveyId}).`,
+    `Answer before ${closingTimeFor(survey.closesAt, to.timezone)} (your time) in the mentoring programme portal (survey ${survey.surveyId}).`,
   ]);
 
 export const surveyReminder = (
@@ -50,7 +53,7 @@ export const surveyReminder = (
 ): OutgoingEmail =>
   compose(to.email, `Reminder: pulse survey "${survey.title}" closes soon`, [
     `Hello ${to.name},`,
-    `The pulse survey "${survey.title}" closes after ${lastDayFor(survey.closesAt, to.timezone)}, and we have not had your answer yet. This is the only reminder.`,
+    `The pulse survey "${survey.title}" closes on ${closingTimeFor(survey.closesAt, to.timezone)} (your time), and we have not had your answer yet. This is the only reminder.`,
     ANONYMITY,
     `Answer in the mentoring programme portal (survey ${survey.surveyId}).`,
   ]);

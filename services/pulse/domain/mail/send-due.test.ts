@@ -53,7 +53,7 @@ describe('sending due emails', () => {
     ]);
     expect(sent[0]?.subject).toBe('Pulse survey: Tool survey');
     expect(sent[0]?.text).toContain('anonymous');
-    expect(sent[0]?.text).toContain('Answer by Monday, 30 November 2026');
+    expect(sent[0]?.text).toContain('Answer before Tuesday, 1 December 2026 at 00:00 (your time)');
     expect((await sendDueMail(harness.deps, mailer)).sent).toBe(0);
     // Tokyo's working day begins at 00:00 UTC on Wednesday.
     harness.clock.set('2026-11-25T00:00:00Z');
