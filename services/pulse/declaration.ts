@@ -51,7 +51,7 @@ export const pulseService = defineService({
       name: 'projection-consumer',
       entry: 'services/pulse/handlers/projection-consumer.ts',
       description:
-        'Keeps pulse’s view of people, pods, mentorships, email preferences and completed 1:1s from other services’ events.',
+        "Keeps pulse's view of people, pods, mentorships, email preferences and completed 1:1s from other services' events.",
       memoryMb: 256,
       timeoutSeconds: 30,
       access: { table: 'read-write' },
@@ -59,7 +59,7 @@ export const pulseService = defineService({
     {
       name: 'results-releaser',
       entry: 'services/pulse/handlers/results-releaser.ts',
-      description: 'Decides what a closed round’s results may show, stores them, raises score drops.',
+      description: "Decides what a closed round's results may show, stores them, raises score drops.",
       memoryMb: 1024,
       // Reads the round's responses and everyone's signatures, writes the audience's: not bound to the API's 29 s.
       timeoutSeconds: 300,
@@ -77,7 +77,7 @@ export const pulseService = defineService({
     {
       name: 'mail-sender',
       entry: 'services/pulse/handlers/mail-sender.ts',
-      description: 'Sends due survey invitations and reminders and check-in reminders, in recipients’ working hours.',
+      description: "Sends due survey invitations and reminders and check-in reminders, in recipients' working hours.",
       memoryMb: 512,
       timeoutSeconds: 120,
       access: { table: 'read-write', sendEmail: true },

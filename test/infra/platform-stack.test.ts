@@ -252,9 +252,14 @@ describe('subscriptions', () => {
       const fnId = logicalIdOf(construct.functionNamed(subscription.function, 'test'));
       const dlq = construct.deadLetterQueues.get(subscription.function)?.queue;
       expect(dlq, subscription.name).toBeDefined();
+      // A function may have several rules: the one of this subscription names it in its description.
       const rule = rules().find((candidate) => {
         const targets = candidate.Properties?.Targets as { Arn: unknown }[];
-        return targets.some((target) => mentions(target.Arn, fnId));
+        const description = String(candidate.Properties?.Description ?? '');
+        return (
+          targets.some((target) => mentions(target.Arn, fnId)) &&
+          description.startsWith(`${service.name}/${subscription.name}:`)
+        );
       });
       expect(rule?.Properties?.EventPattern).toEqual(subscription.pattern);
       expect(rule?.Properties?.EventBusName).toEqual({ Ref: busId });
@@ -393,7 +398,12 @@ describe('functions', () => {
       } else {
         expect(variables.TABLE_NAME, fn.name).toBeUndefined();
       }
-      expect(variables.SENDER_EMAIL, fn.name).toBeUndefined();
+      if (fn.access.sendEmail) {
+        expect(variables.SENDER_EMAIL, fn.name).toEqual({ Ref: 'SenderEmail' });
+        expect(variables.SES_CONFIGURATION_SET, fn.name).toBeDefined();
+      } else {
+        expect(variables.SENDER_EMAIL, fn.name).toBeUndefined();
+      }
     }
   });
 
