@@ -66,7 +66,7 @@ export const pulseService = defineService({
       access: { table: 'read-write' },
     },
     {
-      name: 'pulse-sweeper',
+      name: 'sweeper',
       entry: 'services/pulse/handlers/pulse-sweeper.ts',
       description: 'Opens and closes survey rounds on their dates; queues reminders of missed check-ins.',
       memoryMb: 1024,
@@ -107,13 +107,13 @@ export const pulseService = defineService({
   schedules: [
     {
       name: SURVEY_ROUNDS_SCHEDULE,
-      function: 'pulse-sweeper',
+      function: 'sweeper',
       expression: 'rate(15 minutes)',
       description: 'Open and close the survey rounds that are due.',
     },
     {
       name: CHECK_IN_REMINDERS_SCHEDULE,
-      function: 'pulse-sweeper',
+      function: 'sweeper',
       expression: 'cron(0 5 * * ? *)',
       description: 'Queue one reminder per mentor who missed last month’s check-ins (sent in their working hours).',
     },

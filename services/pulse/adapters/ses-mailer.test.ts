@@ -3,7 +3,7 @@
  * are captured from the SDK and read with an independent MIME parser (mailparser), as a mail
  * client would.
  */
-import { type SESClient, SESClient as Client } from '@aws-sdk/client-ses';
+import { SESClient as Client, type SESClient } from '@aws-sdk/client-ses';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../local/environment';
@@ -37,7 +37,11 @@ describe('the SES mailer', () => {
     await ses.clear();
     const client = new Client({ endpoint: ses.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
     const raw = capturing(client);
-    const mailer = createSesMailer({ ses: client, senderEmail: 'mentoring@example.com', configurationSet: 'mentoring-local' });
+    const mailer = createSesMailer({
+      ses: client,
+      senderEmail: 'mentoring@example.com',
+      configurationSet: 'mentoring-local',
+    });
     const email = surveyInvitation(
       { name: 'Zoë Nowak', email: 'zoe@example.com', timezone: 'Europe/Warsaw' },
       { surveyId: 'sv-1', title: 'Café & <tools> — grüße', questions: 4, closesAt: '2026-11-28T00:00:00.000Z' },
@@ -65,7 +69,13 @@ describe('the SES mailer', () => {
   it('encodes only the header values that need it, and wraps base64 bodies at 76 characters', () => {
     expect(encodeHeaderValue('Plain subject')).toBe('Plain subject');
     expect(encodeHeaderValue('Ünïcode')).toBe(`=?UTF-8?B?${Buffer.from('Ünïcode').toString('base64')}?=`);
-    const mime = buildMimeEmail({ from: 'a@example.com', to: 'b@example.com', subject: 's', text: 'x'.repeat(500), html: '<p>y</p>' });
+    const mime = buildMimeEmail({
+      from: 'a@example.com',
+      to: 'b@example.com',
+      subject: 's',
+      text: 'x'.repeat(500),
+      html: '<p>y</p>',
+    });
     const longest = Math.max(...mime.split('\r\n').map((line) => line.length));
     expect(longest).toBeLessThanOrEqual(998);
     expect(mime.split('\r\n').filter((line) => /^[A-Za-z0-9+/=]{77,}$/.test(line))).toEqual([]);

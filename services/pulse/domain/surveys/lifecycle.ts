@@ -75,8 +75,8 @@ export const createSurvey = async (
     surveyId,
     roundId: roundIdOf(surveyId, 1),
     round: 1,
-    // A round whose day has already begun opens at the next sweep.
-    opensAt: new Date(Math.max(window.opensAt.getTime(), now.getTime())).toISOString(),
+    // A round whose day has already begun opens at the next sweep (emails go out from then on).
+    opensAt: window.opensAt.toISOString(),
     closesAt: window.closesAt.toISOString(),
     status: 'scheduled',
     audienceSize: null,

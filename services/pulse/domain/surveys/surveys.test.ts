@@ -82,7 +82,7 @@ describe('a survey from creation to results', () => {
       ['q2', 'text'],
       ['q3', 'scale'],
     ]);
-    expect(rounds[0]).toMatchObject({ status: 'scheduled', opensAt: '2026-11-24T10:00:00.000Z' });
+    expect(rounds[0]).toMatchObject({ status: 'scheduled', opensAt: '2026-11-24T00:00:00.000Z' });
 
     const swept = await advanceRounds(harness.deps, context);
     expect(swept.opened).toEqual([`${survey.surveyId}-r1`]);
