@@ -15,6 +15,8 @@ export interface FunctionAccess {
   publishEvents?: boolean;
   /** ses:SendRawEmail from the configured sender identity. */
   sendEmail?: boolean;
+  /** The service's declared secrets this function reads (by name), e.g. a key that signs links. */
+  secrets?: readonly string[];
 }
 
 /** How a function is started, besides routes, subscriptions and schedules that name it. */
@@ -81,12 +83,25 @@ export interface SettingDeclaration {
   integerRange?: { min: number; max: number };
 }
 
+/**
+ * A secret the platform generates for a service and keeps out of the environment: in AWS a
+ * Secrets Manager secret with a generated value, locally a value generated into the data folder
+ * and served by the local Secrets Manager endpoint. Functions that list it in `access.secrets`
+ * get its id in `<NAME>_SECRET_ID` and read the value once at cold start.
+ */
+export interface SecretDeclaration {
+  /** kebab-case, unique in the service: `link-signing-key`. */
+  name: string;
+  description: string;
+}
+
 export interface ServiceDeclaration {
   /** Short name: `matching`. Its events have the source `mentoring.<name>`. */
   name: string;
   description: string;
   table?: TableDeclaration;
   settings: readonly SettingDeclaration[];
+  secrets: readonly SecretDeclaration[];
   /** Every function, the outbox relay of a service with a table included. */
   functions: readonly FunctionDeclaration[];
   /** Every route of every function (derived from `functions`). */
@@ -101,6 +116,7 @@ export interface ServiceDefinition {
   description: string;
   table?: TableDeclaration;
   settings?: readonly SettingDeclaration[];
+  secrets?: readonly SecretDeclaration[];
   functions: readonly FunctionDeclaration[];
   subscriptions?: readonly SubscriptionDeclaration[];
   schedules?: readonly ScheduleDeclaration[];
@@ -141,6 +157,13 @@ export const defineService = (definition: ServiceDefinition): ServiceDeclaration
     if (keys.has(key)) throw new Error(`${definition.name} declares the route ${key} twice`);
     keys.add(key);
   }
+  const secretNames = new Set((definition.secrets ?? []).map((secret) => secret.name));
+  for (const fn of functions) {
+    for (const secret of fn.access.secrets ?? []) {
+      if (!secretNames.has(secret))
+        throw new Error(`${definition.name}/${fn.name} reads the undeclared secret "${secret}"`);
+    }
+  }
   for (const named of [...(definition.subscriptions ?? []), ...(definition.schedules ?? [])]) {
     if (!names.has(named.function)) {
       throw new Error(`${definition.name}: ${named.name} names the undeclared function "${named.function}"`);
@@ -151,6 +174,7 @@ export const defineService = (definition: ServiceDefinition): ServiceDeclaration
     description: definition.description,
     ...(definition.table ? { table: definition.table } : {}),
     settings: definition.settings ?? [],
+    secrets: definition.secrets ?? [],
     functions,
     routes,
     subscriptions: definition.subscriptions ?? [],
@@ -181,7 +205,15 @@ export interface PlatformResources {
   sesConfigurationSet: string;
   /** Values of the service's settings by name (a CloudFormation parameter in AWS); absent ones take the default. */
   settings?: Readonly<Record<string, string>>;
+  /** Where people reach the HTTP API (links in emails); given to functions that send email. */
+  publicApiUrl?: string;
+  /** The id (ARN or name) of each of the service's declared secrets, by declared name. */
+  secretIds?: Readonly<Record<string, string>>;
 }
+
+/** `link-signing-key` -> `LINK_SIGNING_KEY_SECRET_ID`: the variable that holds a secret's id. */
+export const secretIdVariableOf = (secretName: string): string =>
+  `${secretName.replaceAll('-', '_').toUpperCase()}_SECRET_ID`;
 
 /**
  * The environment of one declared function: CDK sets it in AWS, the local runtime in a worker.
@@ -206,6 +238,11 @@ export const functionEnvironment = (
   if (fn.access.sendEmail) {
     env.SENDER_EMAIL = resources.senderEmail;
     env.SES_CONFIGURATION_SET = resources.sesConfigurationSet;
+    if (resources.publicApiUrl) env.PUBLIC_API_URL = resources.publicApiUrl;
+  }
+  for (const secret of fn.access.secrets ?? []) {
+    const id = resources.secretIds?.[secret];
+    if (id) env[secretIdVariableOf(secret)] = id;
   }
   return env;
 };

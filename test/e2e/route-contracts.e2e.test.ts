@@ -101,12 +101,12 @@ describe('every route answers as its contract documents', () => {
         });
       }
       if (route.auth === 'public') {
+        // A public route may still refuse what it is given (a link's token that is not valid, say),
+        // but never for want of a token, and never with a fault.
         it('answers without a token', async () => {
-          const response = await platform.api(pathOf(route), { method: route.method, token: null });
-          // A route that needs nothing answers 200; one that needs a body or a credential of its own
-          // (a reply token) answers its own problem, never the JWT authorizer's 401.
-          if (!route.body && !route.problems?.[401]) expect(response.status).toBe(200);
-          else expect(response.headers.get('content-type')).toBe('application/problem+json');
+          const status = (await platform.api(pathOf(route), { method: route.method, token: null })).status;
+          expect([401, 403]).not.toContain(status);
+          expect(status).toBeLessThan(500);
         });
       }
     });
