@@ -7,7 +7,6 @@
  * Mentee.AtRisk on the bus; scheduling's events (put on the bus by the test, as scheduling is
  * built beside this) turn emails off and make a 1:1 rateable.
  */
-import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoRoster, seedDemo } from '../../local/seed/demo';
 import {
@@ -17,7 +16,7 @@ import {
 } from '../../shared/contracts/scheduling-events';
 import { publishedSchemaViolations } from '../support/event-schema';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { type StoredEmail, storedEmails } from '../support/ses';
+import { receivedEmails, type StoredEmail, storedEmails } from '../support/ses';
 import { busEvents, envelopeOf, eventBridgeClientOf, eventually, putOnBus } from './dev-view';
 
 const admin = { sub: 'p-002', groups: ['admin', 'employee'] };
@@ -121,10 +120,12 @@ describe('pulse on the demo organisation', () => {
           .map((row) => row.email)
           .sort(),
       );
-      // As a mail client reads it: the message rebuilt from what SES received, parsed with mailparser.
-      const eml = await fetch(`${platform.urls.sesInbox}get-emlContent?messageId=${invitations[0]?.messageId}`);
-      const parsed = await simpleParser(Buffer.from(((await eml.json()) as { body: { data: number[] } }).body.data));
+      // As a mail client reads it: the raw message SES received, parsed with mailparser.
+      const received = await receivedEmails(platform.urls.sesRawStore);
+      const parsed = received.find((email) => email.messageId === invitations[0]?.messageId)?.parsed;
+      if (!parsed) throw new Error('the invitation is not among the raw messages');
       expect(parsed.subject).toBe('Pulse survey: Data team pulse');
+      expect(parsed.headers.get('content-type')).toMatchObject({ value: 'multipart/alternative' });
       expect(parsed.text).toMatch(/Your answers are anonymous/);
       expect(parsed.text).toMatch(/Answer before \w+day, \d+ \w+ \d{4} at \d\d:\d\d \(your time\)/);
       expect(parsed.html).toContain('<p>Hello ');
@@ -236,7 +237,7 @@ describe('pulse on the demo organisation', () => {
         json: { commentId: comment?.commentId, text: 'No-meeting afternoons.' },
       });
       expect(answered.status).toBe(201);
-      expect((await api('/pulse/replies', { token: null })).status).toBe(401);
+      expect((await api('/pulse/replies', { token: null })).status).toBe(400);
 
       const trend = await api('/pulse/trends?topic=engagement&domain=data', { as: coach });
       expect(((await trend.json()) as { points: { roundId: string; score: number }[] }).points).toEqual([

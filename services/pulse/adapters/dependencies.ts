@@ -5,6 +5,7 @@ import * as z from 'zod';
 import { readConfig, ServiceConfigSchema } from '../../../shared/config';
 import { createDocumentClient } from '../../../shared/dynamo/client';
 import type { RepositoryOptions } from '../../../shared/dynamo/table';
+import { createSesMailer, EmailConfigSchema } from '../../../shared/email/ses-mailer';
 import { type Clock, randomId, systemClock } from '../../../shared/ports';
 import type { Mailer, PulseDependencies } from '../domain/ports';
 import { AnonymityThresholdSchema } from '../domain/settings';
@@ -12,7 +13,6 @@ import { createDynamoDirectoryRepository } from './dynamo-directory';
 import { createDynamoMailRepository } from './dynamo-mail';
 import { createDynamoMentoringRepository } from './dynamo-mentoring';
 import { createDynamoSurveyRepository } from './dynamo-surveys';
-import { createSesMailer } from './ses-mailer';
 
 export const PulseConfigSchema = ServiceConfigSchema.extend({ ANONYMITY_THRESHOLD: AnonymityThresholdSchema });
 
@@ -43,13 +43,24 @@ export const loadPulseDependencies = (
   };
 };
 
-const MailConfigSchema = z.object({ SENDER_EMAIL: z.string().min(3), SES_CONFIGURATION_SET: z.string().min(1) });
+const MailConfigSchema = EmailConfigSchema.extend({ PUBLIC_API_URL: z.url().optional() });
 
-export const loadMailer = (env: Record<string, string | undefined> = process.env): Mailer => {
+/** Pulse's emails through the shared SES mailer: one recipient, text and HTML. */
+export const pulseMailer = (client: SESClient, senderEmail: string, configurationSet: string): Mailer => {
+  const mailer = createSesMailer({ client, senderEmail, configurationSet });
+  return {
+    send: async (email) => {
+      await mailer.send({ to: [email.to], subject: email.subject, text: email.text, html: email.html });
+    },
+  };
+};
+
+export const loadMailer = (
+  env: Record<string, string | undefined> = process.env,
+): { mailer: Mailer; publicApiUrl: string | undefined } => {
   const config = readConfig(MailConfigSchema, env);
-  return createSesMailer({
-    ses: new SESClient({}),
-    senderEmail: config.SENDER_EMAIL,
-    configurationSet: config.SES_CONFIGURATION_SET,
-  });
+  return {
+    mailer: pulseMailer(new SESClient({}), config.SENDER_EMAIL, config.SES_CONFIGURATION_SET),
+    publicApiUrl: config.PUBLIC_API_URL,
+  };
 };

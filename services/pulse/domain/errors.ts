@@ -57,9 +57,15 @@ export class CommentNotFoundError extends Error {
   }
 }
 
-/** The reply token is missing, malformed, or holds no conversation. */
+/** The reply token is missing or malformed (`malformed`), or holds no conversation (`unknown`). */
 export class InvalidReplyTokenError extends Error {
   override readonly name = 'InvalidReplyTokenError';
+  constructor(
+    readonly kind: 'malformed' | 'unknown',
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /** The caller may not see or do this (not the mentee's mentor, not the session's mentee...). */

@@ -6,7 +6,6 @@ import {
   conflict,
   type ErrorTable,
   forbidden,
-  HttpProblem,
   notFound,
   unprocessable,
 } from '../../../shared/http/errors';
@@ -48,8 +47,9 @@ export const pulseErrors: ErrorTable = [
   answer(DuplicateCheckInError, conflictAsIs),
   answer(ConcurrentGoalChangeError, conflictAsIs),
   answer(AlreadyRatedError, conflictAsIs),
-  answer(
-    InvalidReplyTokenError,
-    (error) => new HttpProblem(401, 'Unauthorized', error.message, undefined, { 'www-authenticate': 'Reply-Token' }),
+  answer(InvalidReplyTokenError, (error) =>
+    error.kind === 'malformed'
+      ? badRequest('The request has invalid fields.', [{ location: 'header.x-reply-token', message: error.message }])
+      : notFound(error.message),
   ),
 ];

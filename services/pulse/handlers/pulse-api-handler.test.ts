@@ -215,8 +215,13 @@ describe('the surveys API', () => {
     expect(read.statusCode).toBe(200);
     expect(read.json.items[0]).toMatchObject({ comment: 'Nobody reviews my PRs', messages: [{ from: 'life-coach' }] });
     const noToken = await ctx.call({ routeKey: 'GET /pulse/replies' });
-    expect(noToken.statusCode).toBe(401);
-    expect(noToken.json.detail).toBe('A valid reply token is required.');
+    expect(noToken.statusCode).toBe(400);
+    expect(noToken.json.errors).toEqual([{ location: 'header.x-reply-token', message: expect.any(String) }]);
+    const unknown = await ctx.call({
+      routeKey: 'GET /pulse/replies',
+      headers: { [REPLY_TOKEN_HEADER]: 'C'.repeat(43) },
+    });
+    expect(unknown.statusCode).toBe(404);
     const answer = await ctx.call({
       routeKey: 'POST /pulse/replies',
       body: { commentId, text: 'The team lead, but they are swamped.' },
@@ -235,7 +240,13 @@ describe('the surveys API', () => {
       body: { commentId, text: 'Hi' },
       headers: { [REPLY_TOKEN_HEADER]: 'B'.repeat(43) },
     });
-    expect(forged.statusCode).toBe(401);
+    expect(forged.statusCode).toBe(404);
+    const malformed = await ctx.call({
+      routeKey: 'POST /pulse/replies',
+      body: { commentId, text: 'Hi' },
+      headers: { [REPLY_TOKEN_HEADER]: 'not a token' },
+    });
+    expect(malformed.statusCode).toBe(400);
   });
 
   it('lists the question sets', async () => {

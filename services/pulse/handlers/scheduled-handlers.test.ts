@@ -64,14 +64,18 @@ describe('the pulse sweeper', () => {
 });
 
 describe('the mail sender', () => {
-  it('sends what is due at the firing’s instant', async () => {
-    const { harness } = await setup();
+  it('sends what is due at the firing’s instant, with a link to the survey', async () => {
+    const { harness, surveyId } = await setup();
     await createPulseSweeper(harness.deps)(firing(SURVEY_ROUNDS_SCHEDULE, '2026-11-25T00:00:00Z'));
     const sent: OutgoingEmail[] = [];
-    const send = createMailSender(harness.deps, { send: async (email) => void sent.push(email) });
+    const send = createMailSender(harness.deps, {
+      mailer: { send: async (email) => void sent.push(email) },
+      publicApiUrl: 'https://api.example.com/',
+    });
     expect(await send(firing('mail', '2026-11-25T08:00:00Z'))).toMatchObject({ sent: 0 });
     expect(await send(firing('mail', '2026-11-25T09:00:00Z'))).toMatchObject({ sent: 3 });
     expect(sent.map((email) => email.subject)).toEqual(Array(3).fill('Pulse survey: Process check'));
+    expect(sent[0]?.text).toContain(`at https://api.example.com/pulse/surveys/${surveyId}.`);
   });
 });
 

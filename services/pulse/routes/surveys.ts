@@ -165,7 +165,8 @@ export const replyToCommentRoute = defineRoute({
 });
 
 const tokenProblems = {
-  401: 'No valid reply token in the `x-reply-token` header (missing, malformed, or holding no conversation)',
+  400: 'The `x-reply-token` header is missing or is not a reply token',
+  404: 'The reply token holds no conversation',
 } as const;
 
 export const readRepliesRoute = defineRoute({
@@ -188,7 +189,7 @@ export const answerReplyRoute = defineRoute({
   responses: { 201: { description: 'Sent', schema: MessageSchema } },
   problems: {
     ...tokenProblems,
-    404: 'The token holds no comment with this id',
+    404: 'The reply token holds no conversation, or none about this comment',
     409: 'Nobody has replied to this comment yet',
   },
 });

@@ -27,10 +27,14 @@ export const closingTimeFor = (closesAt: string, timeZone: string): string =>
 const ANONYMITY =
   'Your answers are anonymous: they are stored without your name or the time you answered, and results are only shown for groups large enough that no one can be singled out, the life coach included.';
 
+const where = (survey: { surveyId: string; url: string | null }) =>
+  survey.url ? `at ${survey.url}` : `in the mentoring programme portal (survey ${survey.surveyId})`;
+
 export const surveyInvitation = (
   to: { name: string; email: string; timezone: string },
   survey: {
     surveyId: string;
+    url: string | null;
     title: string;
     questions: number;
     closesAt: string;
@@ -40,13 +44,14 @@ export const surveyInvitation = (
     `Hello ${to.name},`,
     `You are invited to answer the pulse survey "${survey.title}" (${survey.questions} questions, a few minutes).`,
     ANONYMITY,
-    `Answer before ${closingTimeFor(survey.closesAt, to.timezone)} (your time) in the mentoring programme portal (survey ${survey.surveyId}).`,
+    `Answer before ${closingTimeFor(survey.closesAt, to.timezone)} (your time) ${where(survey)}.`,
   ]);
 
 export const surveyReminder = (
   to: { name: string; email: string; timezone: string },
   survey: {
     surveyId: string;
+    url: string | null;
     title: string;
     closesAt: string;
   },
@@ -55,7 +60,7 @@ export const surveyReminder = (
     `Hello ${to.name},`,
     `The pulse survey "${survey.title}" closes on ${closingTimeFor(survey.closesAt, to.timezone)} (your time), and we have not had your answer yet. This is the only reminder.`,
     ANONYMITY,
-    `Answer in the mentoring programme portal (survey ${survey.surveyId}).`,
+    `Answer ${where(survey)}.`,
   ]);
 
 export const checkInReminder = (

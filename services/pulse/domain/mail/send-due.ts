@@ -23,7 +23,11 @@ const preferenceOf: Record<MailKind, NotificationKind> = {
 export type MailOutcome = 'sent' | 'skipped' | 'retry' | 'given-up' | 'taken';
 
 /** The email to send now, or why none is (`skipped`). */
-const render = async (deps: PulseDependencies, mail: QueuedMail): Promise<OutgoingEmail | 'skipped'> => {
+const render = async (
+  deps: PulseDependencies,
+  mail: QueuedMail,
+  publicApiUrl: string | undefined,
+): Promise<OutgoingEmail | 'skipped'> => {
   const person = await deps.directory.person(mail.personId);
   if (!person?.active || !person.email) return 'skipped';
   const preferences = await deps.directory.preferences(person.personId);
@@ -52,25 +56,34 @@ const render = async (deps: PulseDependencies, mail: QueuedMail): Promise<Outgoi
   const round = mail.roundId ? await deps.surveys.round(mail.roundId) : undefined;
   const survey = mail.surveyId ? await deps.surveys.survey(mail.surveyId) : undefined;
   if (!round || !survey || round.status !== 'open') return 'skipped';
+  const surveyLink = {
+    surveyId: survey.surveyId,
+    url: publicApiUrl ? `${publicApiUrl.replace(/\/$/, '')}/pulse/surveys/${survey.surveyId}` : null,
+  };
   if (mail.kind === 'survey-reminder') {
     const member = await deps.surveys.member(round.roundId, person.personId);
     if (!member || member.answered) return 'skipped';
-    return surveyReminder(person, { surveyId: survey.surveyId, title: survey.title, closesAt: round.closesAt });
+    return surveyReminder(person, { ...surveyLink, title: survey.title, closesAt: round.closesAt });
   }
   return surveyInvitation(person, {
-    surveyId: survey.surveyId,
+    ...surveyLink,
     title: survey.title,
     questions: survey.questions.length,
     closesAt: round.closesAt,
   });
 };
 
-const sendOne = async (deps: PulseDependencies, mailer: Mailer, mail: QueuedMail): Promise<MailOutcome> => {
+const sendOne = async (
+  deps: PulseDependencies,
+  mailer: Mailer,
+  mail: QueuedMail,
+  publicApiUrl: string | undefined,
+): Promise<MailOutcome> => {
   const now = deps.clock();
   if (!(await deps.mail.claim(mail, now.toISOString(), new Date(now.getTime() + LEASE_MS).toISOString()))) {
     return 'taken';
   }
-  const email = await render(deps, mail);
+  const email = await render(deps, mail, publicApiUrl);
   if (email === 'skipped') {
     await deps.mail.sent(mail);
     return 'skipped';
@@ -93,12 +106,12 @@ const sendOne = async (deps: PulseDependencies, mailer: Mailer, mail: QueuedMail
 export const sendDueMail = async (
   deps: PulseDependencies,
   mailer: Mailer,
-  options: { batch?: number; concurrency?: number } = {},
+  options: { batch?: number; concurrency?: number; publicApiUrl?: string | undefined } = {},
 ): Promise<Record<MailOutcome, number>> => {
   const counts: Record<MailOutcome, number> = { sent: 0, skipped: 0, retry: 0, 'given-up': 0, taken: 0 };
   const due = await deps.mail.due(deps.clock().toISOString(), options.batch ?? 200);
   await forEachLimited(due, options.concurrency ?? 4, async (mail) => {
-    counts[await sendOne(deps, mailer, mail)]++;
+    counts[await sendOne(deps, mailer, mail, options.publicApiUrl)]++;
   });
   return counts;
 };

@@ -43,9 +43,14 @@ export const replyToComment = async (
 };
 
 const commentsOfToken = async (deps: PulseDependencies, token: string | undefined) => {
-  if (!token || !REPLY_TOKEN.test(token)) throw new InvalidReplyTokenError('A valid reply token is required.');
+  if (!token || !REPLY_TOKEN.test(token)) {
+    throw new InvalidReplyTokenError(
+      'malformed',
+      'The x-reply-token header must hold the reply token you got when answering.',
+    );
+  }
   const comments = await deps.surveys.commentsWithToken(hashReplyToken(token));
-  if (comments.length === 0) throw new InvalidReplyTokenError('This reply token holds no conversation.');
+  if (comments.length === 0) throw new InvalidReplyTokenError('unknown', 'This reply token holds no conversation.');
   return comments;
 };
 
