@@ -11,7 +11,6 @@ import { join, resolve } from 'node:path';
 import { DeleteTableCommand, type DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { allServices } from '../services/index';
-import { chunksOf } from '../shared/concurrency';
 import { functionKey, type ServiceDeclaration } from '../shared/declaration';
 import { oneTimeScheduleGroupOf } from '../shared/one-time-schedules';
 import { type PlatformBus, startPlatformBus } from './bus';
@@ -447,14 +446,7 @@ export const startLocalPlatform = async (options: LocalPlatformOptions = {}): Pr
       }),
     );
 
-    if (options.warm) {
-      // Two at a time: started all at once, each worker's first load (tsx compiling its module
-      // graph) competes with every other's, and on a busy machine each then takes longer than the
-      // init limit; in pairs every one is ready sooner.
-      void (async () => {
-        for (const pair of chunksOf(runningFunctions.keys(), 2)) await runningFunctions.warm(pair);
-      })();
-    }
+    if (options.warm) void runningFunctions.warm();
 
     const whenIdle = async () => {
       for (let round = 0; round < 20; round++) {

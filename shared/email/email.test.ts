@@ -50,6 +50,19 @@ describe('composeRawEmail', () => {
     ).toThrow();
   });
 
+  it('sends an HTML version beside the text as multipart/alternative, each read back as written', async () => {
+    const html = '<p>Grüße, <strong>Ada</strong> &amp; team</p>';
+    const raw = composeRawEmail(
+      { from: 'mentoring@example.com', to: ['ada@example.com'], subject: 'Pulse', text: 'Grüße, Ada & team', html },
+      options,
+    );
+    const parsed = await simpleParser(raw);
+    expect(parsed.headers.get('content-type')).toMatchObject({ value: 'multipart/alternative' });
+    expect(parsed.text?.trim()).toBe('Grüße, Ada & team');
+    expect(parsed.html).toBe(html);
+    expect(parsed.attachments).toEqual([]);
+  });
+
   it('leaves plain ASCII subjects readable', () => {
     expect(encodeHeaderText('Your escalation was resolved')).toBe('Your escalation was resolved');
   });

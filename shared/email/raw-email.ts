@@ -1,13 +1,16 @@
 /**
  * A plain-text email as RFC 5322 / MIME text, for SES SendRawEmail: UTF-8 everywhere (subjects
  * and names as RFC 2047 encoded words, the body base64), so any language and any line length
- * arrive intact, and no header can be injected through a subject or a name.
+ * arrive intact, and no header can be injected through a subject or a name. With `html`, the
+ * text and an HTML version go as multipart/alternative (mail clients show the one they prefer).
  */
 export interface OutgoingEmail {
   from: string;
   to: readonly string[];
   subject: string;
   text: string;
+  /** An HTML version of the same message (escaped by the caller). */
+  html?: string;
 }
 
 export interface RawEmailOptions {
@@ -48,19 +51,36 @@ const base64Lines = (text: string): string =>
       .match(/.{1,76}/g) ?? []
   ).join('\r\n');
 
+/** A part: its type, base64 UTF-8, so no line of it can be read as a boundary or a header. */
+const part = (type: string, body: string) => [
+  `Content-Type: ${type}; charset=utf-8`,
+  'Content-Transfer-Encoding: base64',
+  '',
+  base64Lines(body),
+];
+
 export const composeRawEmail = (email: OutgoingEmail, options: RawEmailOptions): string => {
   if (email.to.length === 0) throw new Error('An email needs at least one recipient');
-  return [
+  const headers = [
     `From: ${assertAddress(email.from)}`,
     `To: ${email.to.map(assertAddress).join(', ')}`,
     `Subject: ${encodeHeaderText(email.subject)}`,
     `Date: ${options.date.toUTCString().replace('GMT', '+0000')}`,
     `Message-ID: ${options.messageId}`,
     'MIME-Version: 1.0',
-    'Content-Type: text/plain; charset=utf-8',
-    'Content-Transfer-Encoding: base64',
+  ];
+  if (email.html === undefined) return [...headers, ...part('text/plain', email.text), ''].join('\r\n');
+  // Derived from the Message-ID, which is unique per email; base64 bodies never contain "=_".
+  const boundary = `=_alt_${options.messageId.replace(/[^A-Za-z0-9]/g, '')}`;
+  return [
+    ...headers,
+    `Content-Type: multipart/alternative; boundary="${boundary}"`,
     '',
-    base64Lines(email.text),
+    `--${boundary}`,
+    ...part('text/plain', email.text),
+    `--${boundary}`,
+    ...part('text/html', email.html),
+    `--${boundary}--`,
     '',
   ].join('\r\n');
 };

@@ -18,6 +18,8 @@ export interface PlainEmail {
   to: readonly string[];
   subject: string;
   text: string;
+  /** An HTML version of the same message, sent beside the text (multipart/alternative). */
+  html?: string;
 }
 
 export interface SesMailerOptions {
@@ -31,7 +33,13 @@ export const createSesMailer = (options: SesMailerOptions) => ({
   async send(email: PlainEmail): Promise<string | undefined> {
     const domain = options.senderEmail.split('@')[1] ?? 'localhost';
     const raw = composeRawEmail(
-      { from: options.senderEmail, to: email.to, subject: email.subject, text: email.text },
+      {
+        from: options.senderEmail,
+        to: email.to,
+        subject: email.subject,
+        text: email.text,
+        ...(email.html === undefined ? {} : { html: email.html }),
+      },
       { messageId: `<${randomUUID()}@${domain}>`, date: (options.clock ?? (() => new Date()))() },
     );
     const sent = await options.client.send(

@@ -296,6 +296,7 @@ describe('escalation routing through the local platform', () => {
         risk: 'high',
         previousRisk: 'medium',
         trigger: 'high-risk',
+        droppedMeasures: [],
       },
       'risk-evt-1',
     );
@@ -319,6 +320,7 @@ describe('escalation routing through the local platform', () => {
         roundId: 'r-2',
         topic: 'tool',
         segment: { kind: 'everyone', domain: null },
+        measure: 'enps',
         score: 2.8,
         trailingAverage: 3.9,
         respondents: 57,

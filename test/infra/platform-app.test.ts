@@ -3,12 +3,11 @@
  * does: cdk-nag attached and every function bundled by esbuild. The core stack and each
  * service stack are checked on their own template.
  */
-import { isDeepStrictEqual } from 'node:util';
 import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type CoreParameterKey, coreParameterName, coreParameterNames } from '../../infra/core-parameters';
 import { CORE_STACK_NAME, serviceStackName } from '../../infra/platform-app';
-import { TABLE_WRITE_ACTIONS } from '../../infra/service-construct';
+import { pascalCase, TABLE_WRITE_ACTIONS } from '../../infra/service-construct';
 import { allServices } from '../../services/index';
 import { roles } from '../../shared/auth/roles';
 import { eventCatalog } from '../../shared/contracts/catalog';
@@ -100,7 +99,20 @@ describe('stacks', () => {
         (template.toJSON().Parameters ?? {}) as Record<string, { Type: string; Default?: string }>,
       ).filter(([id]) => id !== 'BootstrapVersion');
       expect(parameters.length, stack.stackName).toBeGreaterThan(0);
+      // Besides the core's SSM parameters, only the service's declared settings, each with its default.
+      const service = platform.services.find((candidate) => candidate.stack === stack)?.construct.service;
+      const settings = new Map(
+        (service?.settings ?? []).map((setting) => [
+          `${pascalCase(service?.name ?? '')}${pascalCase(setting.name.toLowerCase())}`,
+          setting,
+        ]),
+      );
       for (const [id, parameter] of parameters) {
+        const setting = settings.get(id);
+        if (setting) {
+          expect(parameter.Default, `${stack.stackName} ${id}`).toBe(setting.default);
+          continue;
+        }
         expect(parameter.Type, `${stack.stackName} ${id}`).toBe('AWS::SSM::Parameter::Value<String>');
         expect(written, `${stack.stackName} ${id}`).toContain(parameter.Default);
       }
@@ -380,12 +392,13 @@ describe('subscriptions', () => {
       const fnId = logicalIdOf(construct.functionNamed(subscription.function, 'test'));
       const dlq = construct.deadLetterQueues.get(subscription.function)?.queue;
       expect(dlq, subscription.name).toBeDefined();
-      // A function may have several subscriptions: the rule is the one with this pattern.
+      // A function may have several rules: the one of this subscription names it in its description.
       const rule = Object.values(resourcesOfType(template, 'AWS::Events::Rule')).find((candidate) => {
         const targets = candidate.Properties?.Targets as { Arn: unknown }[];
+        const description = String(candidate.Properties?.Description ?? '');
         return (
           targets.some((target) => mentions(target.Arn, fnId)) &&
-          isDeepStrictEqual(candidate.Properties?.EventPattern, subscription.pattern)
+          description.startsWith(`${service.name}/${subscription.name}:`)
         );
       });
       expect(rule?.Properties?.EventPattern, subscription.name).toEqual(subscription.pattern);
@@ -565,6 +578,7 @@ describe('functions', () => {
       }
       if (fn.access.sendEmail) {
         expect(variables.SENDER_EMAIL, fn.name).toEqual(coreValueIn(template, 'senderEmail'));
+        expect(variables.SES_CONFIGURATION_SET, fn.name).toBeDefined();
       } else {
         expect(variables.SENDER_EMAIL, fn.name).toBeUndefined();
       }

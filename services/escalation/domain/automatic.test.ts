@@ -17,6 +17,7 @@ const atRisk = (id = 'risk-evt-1') =>
       risk: 'high',
       previousRisk: 'low',
       trigger: 'sharp-drop',
+      droppedMeasures: ['engagement'],
     },
     { id },
   );
@@ -39,6 +40,7 @@ const dropped = busEvent(
     roundId: 'r-4',
     topic: 'tool',
     segment: { kind: 'domain', domain: 'Backend' },
+    measure: 'scale-mean',
     score: 2.9,
     trailingAverage: 3.8,
     respondents: 41,
@@ -64,7 +66,14 @@ describe('automatic escalations', () => {
       reporterId: null,
       podId: 'p1',
       sourceEventId: 'risk-evt-1',
-      context: { menteeId: 'e1', mentorId: 'm1', risk: 'high', previousRisk: 'low', trigger: 'sharp-drop' },
+      context: {
+        menteeId: 'e1',
+        mentorId: 'm1',
+        risk: 'high',
+        previousRisk: 'low',
+        trigger: 'sharp-drop',
+        droppedMeasures: 'engagement',
+      },
       routing: { ruleId: null, reason: 'a mentee at risk always goes to the life coach' },
     });
   });

@@ -69,7 +69,11 @@ interface AutomaticEscalation {
   context: EscalationContext;
 }
 
-const riskWords = { 'high-risk': 'rated at high risk', 'sharp-drop': 'risk rose sharply' } as const;
+const riskWords = {
+  'high-risk': 'rated at high risk',
+  'sharp-drop': 'engagement or role clarity fell sharply',
+} as const;
+const measureWords = { enps: 'an eNPS of', 'scale-mean': 'a 1-5 mean of' } as const;
 
 /** What an automatic escalation says: facts from the event (ids, levels, scores), no free text from it. */
 export const automaticEscalationOf = (source: AutomaticSource): AutomaticEscalation => {
@@ -83,7 +87,7 @@ export const automaticEscalationOf = (source: AutomaticSource): AutomaticEscalat
           category: 'personal',
           severity: 'high',
           summary: `Mentee ${data.menteeId} at risk (${riskWords[data.trigger]})`,
-          details: `The check-in ${data.checkInId} by mentor ${data.mentorId} rated mentee ${data.menteeId} at ${data.risk} risk of low performance${data.previousRisk ? ` (previously ${data.previousRisk})` : ''}.`,
+          details: `The check-in ${data.checkInId} by mentor ${data.mentorId} rated mentee ${data.menteeId} at ${data.risk} risk of low performance${data.previousRisk ? ` (previously ${data.previousRisk})` : ''}${data.droppedMeasures.length > 0 ? `; ${data.droppedMeasures.join(' and ')} fell by two points or more` : ''}.`,
           tags: ['mentee-at-risk'],
           confidential: true,
         },
@@ -94,6 +98,7 @@ export const automaticEscalationOf = (source: AutomaticSource): AutomaticEscalat
           risk: data.risk,
           previousRisk: data.previousRisk,
           trigger: data.trigger,
+          droppedMeasures: data.droppedMeasures.join(',') || null,
         },
       };
     }
@@ -129,8 +134,8 @@ export const automaticEscalationOf = (source: AutomaticSource): AutomaticEscalat
         input: {
           category: topicCategory[data.topic],
           severity: 'medium',
-          summary: `Pulse score on ${data.topic} dropped for ${segment}: ${data.score} against ${data.trailingAverage}`,
-          details: `Survey ${data.surveyId}, round ${data.roundId}: ${data.respondents} respondents scored ${data.topic} ${data.score}, against a trailing average of ${data.trailingAverage}.`,
+          summary: `Pulse score on ${data.topic} dropped for ${segment}: ${data.score} against ${data.trailingAverage} (${measureWords[data.measure]})`,
+          details: `Survey ${data.surveyId}, round ${data.roundId}: ${data.respondents} respondents gave ${data.topic} ${measureWords[data.measure]} ${data.score}, against a trailing average of ${data.trailingAverage}.`,
           tags: [
             'pulse',
             `pulse-topic:${data.topic}`,
@@ -146,6 +151,7 @@ export const automaticEscalationOf = (source: AutomaticSource): AutomaticEscalat
           topic: data.topic,
           segment: data.segment.kind,
           domain: data.segment.domain,
+          measure: data.measure,
           score: data.score,
           trailingAverage: data.trailingAverage,
           respondents: data.respondents,

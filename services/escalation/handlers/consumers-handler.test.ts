@@ -36,6 +36,7 @@ describe('automatic-escalations', () => {
       risk: 'high',
       previousRisk: null,
       trigger: 'high-risk',
+      droppedMeasures: [],
     },
     { id: 'risk-1', correlationId: 'pulse-corr' },
   );
@@ -179,6 +180,7 @@ describe('event-consumer', () => {
         risk: 'high',
         previousRisk: null,
         trigger: 'high-risk',
+        droppedMeasures: [],
       },
       { id: 'risk-2' },
     );
