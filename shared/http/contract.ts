@@ -11,8 +11,13 @@ export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE' | 'PATCH';
 
 export interface SuccessResponse {
   description: string;
-  /** The JSON body; a response without a schema has no body (204, 202 with only a Location). */
+  /** The body; a response without a schema has no body (204, 202 with only a Location). */
   schema?: z.ZodType;
+  /**
+   * `application/json` (default: `schema` describes the JSON), or a text type such as `text/html`
+   * for pages people open from an email (`schema` is then a string, sent as it is).
+   */
+  mediaType?: string;
   /** Response headers the handler sets (name → what it holds), for the OpenAPI document. */
   headers?: Readonly<Record<string, string>>;
 }

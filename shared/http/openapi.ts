@@ -38,7 +38,9 @@ export const operationOf = (serviceName: string, route: RouteContract) => {
     {
       description: response.description,
       ...headersOf(response.headers),
-      ...(response.schema ? { content: { 'application/json': { schema: schemaOf(response.schema, 'output') } } } : {}),
+      ...(response.schema
+        ? { content: { [response.mediaType ?? 'application/json']: { schema: schemaOf(response.schema, 'output') } } }
+        : {}),
     },
   ]);
   // A 401 normally comes from the JWT authorizer in API Gateway, in its own shape.

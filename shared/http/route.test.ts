@@ -47,6 +47,24 @@ describe('a route built from its contract', () => {
     expect(JSON.parse(response.body ?? '')).toEqual({ thingId: 't-1', verbose: true });
   });
 
+  it('sends a page as it is, with its media type, where the contract says the answer is not JSON', async () => {
+    const page = defineRoute({
+      method: 'GET',
+      path: '/pages/{thingId}',
+      summary: 'A page people open from an email',
+      auth: 'public',
+      params: z.strictObject({ thingId: z.string() }),
+      responses: { 200: { description: 'The page', mediaType: 'text/html', schema: z.string() } },
+    });
+    const handler = serveRoutes(
+      route(page).handle(async ({ params }) => ({ status: 200, body: `<p>${params.thingId}</p>` })),
+    );
+    const response = await call(handler, { routeKey: 'GET /pages/{thingId}', pathParameters: { thingId: 't-1' } });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers?.['content-type']).toBe('text/html; charset=utf-8');
+    expect(response.body).toBe('<p>t-1</p>');
+  });
+
   it('answers the handler’s documented problems and mapped domain errors as problem+json', async () => {
     const handler = serveRoutes(
       route(readThing).handle(async ({ params, fail }) => {

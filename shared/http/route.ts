@@ -58,14 +58,24 @@ export interface HttpRouteHandler {
   (event: HttpEvent, context: Context, options?: InvokeOptions): Promise<HttpResult>;
 }
 
-const resultOf = (reply: { status: number; body?: unknown; headers?: Record<string, string> }): HttpResult =>
-  reply.body === undefined
-    ? { statusCode: reply.status, headers: { ...reply.headers } }
-    : {
+const resultOf = (
+  reply: { status: number; body?: unknown; headers?: Record<string, string> },
+  contract: RouteContract,
+): HttpResult => {
+  if (reply.body === undefined) return { statusCode: reply.status, headers: { ...reply.headers } };
+  const mediaType = contract.responses[reply.status]?.mediaType ?? 'application/json';
+  return mediaType === 'application/json'
+    ? {
         statusCode: reply.status,
         headers: { 'content-type': 'application/json', ...reply.headers },
         body: JSON.stringify(reply.body),
+      }
+    : {
+        statusCode: reply.status,
+        headers: { 'content-type': `${mediaType}; charset=utf-8`, ...reply.headers },
+        body: String(reply.body),
       };
+};
 
 /**
  * Binds a service's error table once: `const route = routesAnswering(errors)`, then
@@ -95,7 +105,7 @@ export const routesAnswering =
               throw problemWithStatus(status, detail, fieldErrors);
             },
           } as unknown as RouteRequest<TContract>;
-          return resultOf(await handle(request));
+          return resultOf(await handle(request), contract);
         });
       return Object.assign(
         async (event: HttpEvent, context: Context, options?: InvokeOptions): Promise<HttpResult> =>

@@ -42,8 +42,10 @@ export const contractViolations = (contract: RouteContract, answer: HttpAnswer):
   const success = contract.responses[answer.status];
   if (success) {
     if (!success.schema) return answer.body ? [`${route} ${answer.status}: a body where the contract has none`] : [];
-    if (mediaType !== 'application/json') return [`${route} ${answer.status}: content-type ${mediaType}, not JSON`];
-    return issuesOf(success.schema, jsonOf(answer.body)).map((issue) => `${route} ${answer.status}: ${issue}`);
+    const expected = success.mediaType ?? 'application/json';
+    if (mediaType !== expected) return [`${route} ${answer.status}: content-type ${mediaType}, not ${expected}`];
+    const body = expected === 'application/json' ? jsonOf(answer.body) : answer.body;
+    return issuesOf(success.schema, body).map((issue) => `${route} ${answer.status}: ${issue}`);
   }
   if (answer.status === 401 && mediaType === 'application/json') {
     // The JWT authorizer's own answer, before the function runs (documented as such).
