@@ -7,7 +7,7 @@
 import type { MentorshipRecord, Notice, NoticeRef } from './model';
 import { pendingNotice } from './notices';
 import type { CadencePolicy, EmailPolicy } from './policy';
-import { DAY, nextWorkingMorning } from './working-time';
+import { DAY, nextWorkingMorning, workingMorningFromDay } from './working-time';
 
 /** `iso` plus whole calendar months (UTC), the day clamped to the month's last (31 Jan + 1 = 28/29 Feb). */
 export const addMonths = (iso: string, months: number): string => {
@@ -92,15 +92,15 @@ export const cadenceNotices = (
   const createdAt = new Date(now).toISOString();
   for (const recipient of recipients) {
     const dueRef = { subject, kind: 'one-on-one-due' as const, recipientId: recipient.personId };
-    const earliest = Math.max(due - policy.cadence.dueReminderDaysBefore * DAY, now);
-    const remindAt = nextWorkingMorning(earliest, recipient.timezone, policy.email.morningMinute);
+    const onTheDay = workingMorningFromDay(due - policy.cadence.dueReminderDaysBefore * DAY, recipient.timezone, policy.email.morningMinute);
+    const remindAt = onTheDay >= now ? onTheDay : nextWorkingMorning(now, recipient.timezone, policy.email.morningMinute);
     if (remindAt <= due) put.push(pendingNotice(dueRef, remindAt, `due:${dueAt}`, createdAt));
     else remove.push(dueRef);
 
     const warningRef = { subject, kind: 'inactivity-warning' as const, recipientId: recipient.personId };
     const warnFrom = Date.parse(since) + policy.cadence.inactivityWarningDays * DAY;
     if (warnFrom >= now) {
-      const warnAt = nextWorkingMorning(warnFrom, recipient.timezone, policy.email.morningMinute);
+      const warnAt = workingMorningFromDay(warnFrom, recipient.timezone, policy.email.morningMinute);
       put.push(pendingNotice(warningRef, warnAt, `since:${since}`, createdAt));
     } else remove.push(warningRef);
   }

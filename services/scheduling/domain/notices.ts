@@ -6,7 +6,10 @@
 import type { Notice, NoticeKind, NoticeRef, Session } from './model';
 import type { EmailPolicy } from './policy';
 import type { ReminderKind } from './vocabulary';
-import { nextWorkingMorning, previousWorkingMorning } from './working-time';
+import { HOUR, nextWorkingMorning, previousWorkingMorning } from './working-time';
+
+/** The eve-of-session reminder is sent only if it comes at least this long after the invite. */
+const REMINDER_AFTER_INVITE_MINIMUM = 12 * HOUR;
 
 export const pendingNotice = (ref: NoticeRef, dueAt: number, basis: string, createdAt: string): Notice => ({
   ...ref,
@@ -73,8 +76,8 @@ export const sessionNotices = (
   if (session.status !== 'scheduled') return { put, remove: [...remove, ...refs.reminders, ...refs.questions] };
   for (const ref of refs.reminders) {
     const at = previousWorkingMorning(Date.parse(session.startsAt), timezoneOf(ref.recipientId), policy.morningMinute);
-    // Scheduled too late for a reminder the day before: the invite itself is the reminder.
-    if (at >= now) put.push(pendingNotice(ref, at, `starts:${session.startsAt}`, createdAt));
+    // Booked so late that the reminder would follow the invite within hours: the invite is the reminder.
+    if (at - now >= REMINDER_AFTER_INVITE_MINIMUM) put.push(pendingNotice(ref, at, `starts:${session.startsAt}`, createdAt));
     else remove.push(ref);
   }
   for (const ref of refs.questions) {

@@ -112,7 +112,8 @@ export interface SchedulingStore {
   calendarLocks(personIds: readonly string[]): Promise<Map<string, number>>;
   /** A person's calendar entries that start in [from, to). */
   calendarOf(personId: string, from: string, to: string): Promise<CalendarEntry[]>;
-  listSessions(query: SessionQuery): Promise<Page<CalendarEntry | Session>>;
+  /** Ids of sessions starting in [from, to), in order of start, a page at a time. */
+  listSessionIds(query: SessionQuery): Promise<Page<string>>;
   /** The session of the series just before `startsAt` (not `sessionId` itself), if any. */
   previousInSeries(seriesId: string, startsAt: string, sessionId: string): Promise<Session | undefined>;
 

@@ -24,13 +24,13 @@ const applyPerson = (record: PersonRecord | undefined, event: PersonEvent): Pers
   return personFlaggedAtRisk(record, 'p-1', { risk: event.risk, trigger: 'high-risk' }, event.occurredAt, stamp).record;
 };
 
-const profileArbitrary = fc.record({
+const profileArbitrary: fc.Arbitrary<Profile> = fc.record({
   name: fc.constantFrom('Ada', 'Grace', 'Alan'),
   email: fc.constantFrom('a@example.com', 'b@example.com'),
   timezone: fc.constantFrom('Europe/Berlin', 'Asia/Tokyo'),
   workingHours: fc.constantFrom({ start: '09:00', end: '17:00' }, { start: '22:00', end: '06:00' }),
   domain: fc.constantFrom('backend', 'data'),
-  roles: fc.constantFrom(['employee'], ['employee', 'mentor']),
+  roles: fc.constantFrom(['employee'], ['employee', 'mentor']).map((roles) => [...roles]),
 });
 
 /** Events with ids and times; the same instant may appear in two offset styles, and ids may tie on time. */

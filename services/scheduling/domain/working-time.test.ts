@@ -11,6 +11,7 @@ import {
   nextWorkingMorning,
   previousWorkingMorning,
   suggestSlots,
+  workingMorningFromDay,
   subtract,
   withinWorkingHours,
   workingIntervals,
@@ -168,13 +169,18 @@ describe('local mornings', () => {
     expect(iso(nextWorkingMorning(at('2027-03-02T10:00Z'), 'America/Los_Angeles', 480))).toBe('2027-03-02T16:00:00.000Z');
   });
 
+  it('from a day, are that day’s morning, or the next working day’s', () => {
+    expect(iso(workingMorningFromDay(at('2027-03-02T20:00Z'), 'Europe/Berlin', 480))).toBe('2027-03-02T07:00:00.000Z');
+    expect(iso(workingMorningFromDay(at('2027-03-06T10:00Z'), 'Europe/Berlin', 480))).toBe('2027-03-08T07:00:00.000Z');
+  });
+
   it('for the eve of a session, are the last working day before it (Friday for a Monday)', () => {
     expect(iso(previousWorkingMorning(at('2027-03-08T09:00Z'), 'Europe/Berlin', 480))).toBe('2027-03-05T07:00:00.000Z');
     expect(iso(previousWorkingMorning(at('2027-03-10T09:00Z'), 'Europe/Berlin', 480))).toBe('2027-03-09T07:00:00.000Z');
   });
 
   it('print in the reader’s zone', () => {
-    expect(formatInZone(at('2027-03-02T09:00Z'), 'Europe/Berlin')).toBe('Tuesday 2 March 2027, 10:00 CET');
+    expect(formatInZone(at('2027-03-02T09:00Z'), 'Europe/Berlin')).toBe('Tuesday 2 March 2027, 10:00 (Europe/Berlin)');
     expect(localDateTime(at('2027-03-02T09:00Z'), 'Asia/Kolkata')).toBe('2027-03-02T14:30');
   });
 });

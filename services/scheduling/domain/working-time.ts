@@ -151,6 +151,13 @@ export const nextWorkingMorning = (earliest: number, timezone: string, morningMi
   throw new Error(`No working morning within two weeks of ${new Date(earliest).toISOString()} in ${timezone}`);
 };
 
+/** The morning of the first working day on or after the local day of `instant` ("7 days before", "on day 60"). */
+export const workingMorningFromDay = (instant: number, timezone: string, morningMinute: number): number => {
+  let date = calendarDateAt(instant, timezone);
+  while (!isWorkingDay(date)) date = addDays(date, 1);
+  return utcInstantOf(timezone, date, morningMinute);
+};
+
 /** The morning of the last working day before the local day of `instant` (the eve of a session). */
 export const previousWorkingMorning = (instant: number, timezone: string, morningMinute: number): number => {
   let date = addDays(calendarDateAt(instant, timezone), -1);
@@ -158,7 +165,7 @@ export const previousWorkingMorning = (instant: number, timezone: string, mornin
   return utcInstantOf(timezone, date, morningMinute);
 };
 
-/** `Tuesday 2 March 2027, 10:00 CET` in a zone (what emails and pages show). */
+/** `Tuesday 2 March 2027, 10:00 (Europe/Berlin)`: what emails and pages show, in the reader's zone. */
 export const formatInZone = (instant: number, timezone: string): string => {
   const parts = Object.fromEntries(
     new Intl.DateTimeFormat('en-GB', {
@@ -170,12 +177,11 @@ export const formatInZone = (instant: number, timezone: string): string => {
       hour: '2-digit',
       minute: '2-digit',
       hourCycle: 'h23',
-      timeZoneName: 'short',
     })
       .formatToParts(new Date(instant))
       .map((part) => [part.type, part.value]),
   );
-  return `${parts.weekday} ${parts.day} ${parts.month} ${parts.year}, ${parts.hour}:${parts.minute} ${parts.timeZoneName}`;
+  return `${parts.weekday} ${parts.day} ${parts.month} ${parts.year}, ${parts.hour}:${parts.minute} (${timezone})`;
 };
 
 /** `2027-03-02T10:00` local in a zone (API views). */
