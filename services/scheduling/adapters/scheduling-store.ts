@@ -5,7 +5,7 @@
  */
 import { GetCommand, QueryCommand, type QueryCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { batchGet } from '../../../shared/dynamo/batch';
+import { batchGet, batchPut } from '../../../shared/dynamo/batch';
 import { outboxContextOf, outboxPut } from '../../../shared/dynamo/outbox';
 import { decodeCursor, encodeCursor, indexPage, queryAll } from '../../../shared/dynamo/pages';
 import { type Item, type RepositoryOptions, recordOf } from '../../../shared/dynamo/table';
@@ -132,6 +132,7 @@ export const createDynamoSchedulingStore = (options: RepositoryOptions): Schedul
       case 'plan':
         return put({ ...planKey(write.record.planId), ...write.record }, versionCondition(write.expectedVersion));
       case 'plan-entry':
+        // A confirmed plan's entries are kept; a proposal's expire with it (see savePlanEntries).
         return put({ ...planEntryKey(write.planId, write.entry.entryId), ...write.entry });
       case 'calendar-lock':
         return {
@@ -497,6 +498,19 @@ export const createDynamoSchedulingStore = (options: RepositoryOptions): Schedul
           .map((item) => recordOf<PlanEntry>(item))
           .sort((a, b) => a.startsAt.localeCompare(b.startsAt) || a.entryId.localeCompare(b.entryId)),
       };
+    },
+
+    async savePlanEntries(planId, entries, expiresAt) {
+      await batchPut(
+        db,
+        tableName,
+        entries.map((entry) => ({ ...planEntryKey(planId, entry.entryId), ...entry, expiresAt: epochSeconds(expiresAt) })),
+      );
+    },
+
+    async confirmedPlanOf(quarter) {
+      const found = await get<{ planId: string }>(confirmedQuarterKey(quarter));
+      return found?.planId;
     },
 
     getSuppression: (email) => get<Suppression>(suppressionKey(email), false),

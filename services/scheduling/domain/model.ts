@@ -187,7 +187,8 @@ export interface SkipLevelPlan {
   planId: string;
   quarter: string;
   coachId: string;
-  status: 'proposed' | 'confirmed';
+  /** `confirming`: the quarter is taken and sessions are being made (confirming again resumes). */
+  status: 'proposed' | 'confirming' | 'confirmed';
   weeklyLimit: number;
   durationMinutes: number;
   domains: string[] | null;

@@ -136,6 +136,10 @@ export interface SchedulingStore {
   releaseNotice(notice: Notice, retryAt: string, reason: string): Promise<void>;
 
   getPlan(planId: string): Promise<{ plan: SkipLevelPlan; entries: PlanEntry[] } | undefined>;
+  /** Writes a new plan's entries (any number; unreachable until the plan itself is committed). */
+  savePlanEntries(planId: string, entries: readonly PlanEntry[], expiresAt: string): Promise<void>;
+  /** Which plan confirmed a quarter, if any. */
+  confirmedPlanOf(quarter: string): Promise<string | undefined>;
   getSuppression(email: string): Promise<Suppression | undefined>;
   listSuppressions(query: { limit: number; cursor?: string }): Promise<Page<Suppression>>;
   linkUsed(linkId: string): Promise<boolean>;
