@@ -59,7 +59,11 @@ export const secretsManagerHandler =
     if (request.method !== 'POST') return awsError(405, 'InvalidRequestException', 'Only POST is served');
     const target = String(request.headers['x-amz-target'] ?? '');
     if (target !== 'secretsmanager.GetSecretValue') {
-      return awsError(400, 'InvalidRequestException', `The local Secrets Manager serves only GetSecretValue, not ${target}`);
+      return awsError(
+        400,
+        'InvalidRequestException',
+        `The local Secrets Manager serves only GetSecretValue, not ${target}`,
+      );
     }
     let secretId: unknown;
     try {

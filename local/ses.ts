@@ -7,7 +7,13 @@
  * SendRawEmail is kept and served at `GET /raw-store` (`{ emails: [{ messageId, raw, at }] }`,
  * `raw` in base64), for tests that read an email exactly as a receiver would.
  */
-import { createServer, type IncomingMessage, request as httpRequest, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { assertPortFree } from './ports';
 

@@ -157,7 +157,8 @@ export const defineService = (definition: ServiceDefinition): ServiceDeclaration
   const secretNames = new Set((definition.secrets ?? []).map((secret) => secret.name));
   for (const fn of functions) {
     for (const secret of fn.access.secrets ?? []) {
-      if (!secretNames.has(secret)) throw new Error(`${definition.name}/${fn.name} reads the undeclared secret "${secret}"`);
+      if (!secretNames.has(secret))
+        throw new Error(`${definition.name}/${fn.name} reads the undeclared secret "${secret}"`);
     }
   }
   for (const named of [...(definition.subscriptions ?? []), ...(definition.schedules ?? [])]) {

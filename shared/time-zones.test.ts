@@ -56,9 +56,10 @@ describe('utcInstantOf', () => {
           const shown = wall.hour * 60 + wall.minute;
           // Equal, or moved forward by a skipped gap (at most an hour).
           const sameDay = wall.day === date.day;
-          expect(sameDay && shown >= minute && shown - minute <= 60, `${zone} ${formatCalendarDate(date)} ${minute}`).toBe(
-            true,
-          );
+          expect(
+            sameDay && shown >= minute && shown - minute <= 60,
+            `${zone} ${formatCalendarDate(date)} ${minute}`,
+          ).toBe(true);
         }
       }
     }

@@ -8,6 +8,9 @@ import type { SettingDeclaration } from '../../shared/declaration';
 import { minuteOfDay } from '../../shared/time-zones';
 import { defaultPolicy, type SchedulingPolicy } from './domain/policy';
 
+/** The declared secret that signs the links in emails. */
+export const LINK_SIGNING_KEY = 'link-signing-key';
+
 export const schedulingSettings: readonly SettingDeclaration[] = [
   {
     name: 'MEETING_URL_TEMPLATE',
@@ -85,7 +88,10 @@ export const policyFromSettings = (settings: z.infer<typeof SettingsSchema>): Sc
     overdueDays: settings.INACTIVITY_OVERDUE_DAYS,
     podEveryMonths: settings.POD_SESSION_EVERY_MONTHS,
   },
-  email: { morningMinute: minuteOfDay(settings.REMINDER_LOCAL_TIME), attendanceLinkDays: settings.ATTENDANCE_LINK_DAYS },
+  email: {
+    morningMinute: minuteOfDay(settings.REMINDER_LOCAL_TIME),
+    attendanceLinkDays: settings.ATTENDANCE_LINK_DAYS,
+  },
   meetingUrlTemplate: settings.MEETING_URL_TEMPLATE,
   minimumNoticeMinutes: defaultPolicy.minimumNoticeMinutes,
 });

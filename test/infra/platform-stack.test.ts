@@ -2,6 +2,7 @@
  * The real app (`allServices`, the real event catalogue), synthesized once as `cdk synth`
  * does: cdk-nag attached and every function bundled by esbuild.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_WRITE_ACTIONS } from '../../infra/service-construct';
@@ -252,9 +253,13 @@ describe('subscriptions', () => {
       const fnId = logicalIdOf(construct.functionNamed(subscription.function, 'test'));
       const dlq = construct.deadLetterQueues.get(subscription.function)?.queue;
       expect(dlq, subscription.name).toBeDefined();
+      // A function may have several subscriptions: the rule is the one on it with this pattern.
       const rule = rules().find((candidate) => {
         const targets = candidate.Properties?.Targets as { Arn: unknown }[];
-        return targets.some((target) => mentions(target.Arn, fnId));
+        return (
+          targets.some((target) => mentions(target.Arn, fnId)) &&
+          isDeepStrictEqual(candidate.Properties?.EventPattern, subscription.pattern)
+        );
       });
       expect(rule?.Properties?.EventPattern).toEqual(subscription.pattern);
       expect(rule?.Properties?.EventBusName).toEqual({ Ref: busId });
@@ -393,7 +398,11 @@ describe('functions', () => {
       } else {
         expect(variables.TABLE_NAME, fn.name).toBeUndefined();
       }
-      expect(variables.SENDER_EMAIL, fn.name).toBeUndefined();
+      if (fn.access.sendEmail) {
+        expect(variables.SENDER_EMAIL, fn.name).toEqual({ Ref: 'SenderEmail' });
+      } else {
+        expect(variables.SENDER_EMAIL, fn.name).toBeUndefined();
+      }
     }
   });
 

@@ -7,12 +7,9 @@ import { randomId, systemClock } from '../../../shared/ports';
 import { declaredSecret } from '../../../shared/secrets';
 import { createLinkSigner } from '../domain/links';
 import type { SchedulingDependencies } from '../domain/ports';
-import { policyFromSettings, SettingsSchema } from '../settings';
+import { LINK_SIGNING_KEY, policyFromSettings, SettingsSchema } from '../settings';
 import { createDynamoSchedulingStore } from './scheduling-store';
 import { createSesMailer } from './ses-mailer';
-
-/** The secret that signs links in emails (declared in declaration.ts). */
-export const LINK_SIGNING_KEY = 'link-signing-key';
 
 const EmailConfigSchema = z.object({
   SENDER_EMAIL: z.email(),
@@ -47,7 +44,10 @@ export const loadSchedulingDependencies = async (
     newId: randomId,
     policy,
     mailer: email
-      ? createSesMailer(new SESClient({}), { senderEmail: email.SENDER_EMAIL, configurationSet: email.SES_CONFIGURATION_SET })
+      ? createSesMailer(new SESClient({}), {
+          senderEmail: email.SENDER_EMAIL,
+          configurationSet: email.SES_CONFIGURATION_SET,
+        })
       : {
           send: async () => {
             throw new Error('This function does not send email');

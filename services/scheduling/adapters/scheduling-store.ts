@@ -3,8 +3,9 @@
  * one TransactWriteItems with its outbox records, applied at most once per consumed event; a failed
  * condition comes back as WriteConflictError naming the writes whose conditions failed.
  */
-import { GetCommand, QueryCommand, type QueryCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, type QueryCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGet, batchPut } from '../../../shared/dynamo/batch';
 import { outboxContextOf, outboxPut } from '../../../shared/dynamo/outbox';
 import { decodeCursor, encodeCursor, indexPage, queryAll } from '../../../shared/dynamo/pages';
@@ -106,13 +107,18 @@ export const createDynamoSchedulingStore = (options: RepositoryOptions): Schedul
         );
       }
       case 'preferences':
-        return put({ ...preferencesKey(write.record.personId), ...write.record }, versionCondition(write.expectedVersion));
+        return put(
+          { ...preferencesKey(write.record.personId), ...write.record },
+          versionCondition(write.expectedVersion),
+        );
       case 'mentorship': {
         const { record } = write;
         return put(
           {
             ...mentorshipKey(record.mentorshipId),
-            ...(record.status === 'active' ? cadencesIndexKey(record.mentorId, record.menteeId, record.mentorshipId) : {}),
+            ...(record.status === 'active'
+              ? cadencesIndexKey(record.mentorId, record.menteeId, record.mentorshipId)
+              : {}),
             ...record,
           },
           versionCondition(write.expectedVersion),
@@ -149,7 +155,10 @@ export const createDynamoSchedulingStore = (options: RepositoryOptions): Schedul
           },
         };
       case 'calendar-entry':
-        return put({ ...calendarEntryKey(write.entry.personId, write.entry.startsAt, write.entry.sessionId), ...write.entry });
+        return put({
+          ...calendarEntryKey(write.entry.personId, write.entry.startsAt, write.entry.sessionId),
+          ...write.entry,
+        });
       case 'remove-calendar-entry':
         return remove(calendarEntryKey(write.personId, write.startsAt, write.sessionId));
       case 'series-entry':
@@ -310,7 +319,11 @@ export const createDynamoSchedulingStore = (options: RepositoryOptions): Schedul
     async calendarOf(personId, from, to) {
       const items = await queryRange({
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': personKey(personId).pk, ':from': calendarBound(from), ':to': calendarBound(to) },
+        ExpressionAttributeValues: {
+          ':pk': personKey(personId).pk,
+          ':from': calendarBound(from),
+          ':to': calendarBound(to),
+        },
         ConsistentRead: true,
       });
       return items.map((item) => recordOf<CalendarEntry>(item));
@@ -422,7 +435,13 @@ export const createDynamoSchedulingStore = (options: RepositoryOptions): Schedul
             ConditionExpression:
               'attribute_exists(gsi1pk) AND ((#state = :pending AND dueAt <= :now) OR (#state = :sending AND claim.#until < :now))',
             ExpressionAttributeNames: { '#state': 'state', '#until': 'until' },
-            ExpressionAttributeValues: { ':sending': 'sending', ':pending': 'pending', ':now': now, ':claim': claim, ':one': 1 },
+            ExpressionAttributeValues: {
+              ':sending': 'sending',
+              ':pending': 'pending',
+              ':now': now,
+              ':claim': claim,
+              ':one': 1,
+            },
             ReturnValues: 'ALL_NEW',
           }),
         );
@@ -451,7 +470,9 @@ export const createDynamoSchedulingStore = (options: RepositoryOptions): Schedul
         },
       };
       try {
-        await retryTransactionConflicts(() => transactWrite(db, [finish, ...transactItemsOf(work, context.correlationId)]));
+        await retryTransactionConflicts(() =>
+          transactWrite(db, [finish, ...transactItemsOf(work, context.correlationId)]),
+        );
         return 'finished';
       } catch (error) {
         if (error instanceof TransactionCancelledError && error.conditionFailedAt(0)) return 'lost-claim';
@@ -504,7 +525,11 @@ export const createDynamoSchedulingStore = (options: RepositoryOptions): Schedul
       await batchPut(
         db,
         tableName,
-        entries.map((entry) => ({ ...planEntryKey(planId, entry.entryId), ...entry, expiresAt: epochSeconds(expiresAt) })),
+        entries.map((entry) => ({
+          ...planEntryKey(planId, entry.entryId),
+          ...entry,
+          expiresAt: epochSeconds(expiresAt),
+        })),
       );
     },
 

@@ -24,7 +24,8 @@ export const createSesMailer = (
       return answer.MessageId;
     } catch (error) {
       const name = (error as Error).name;
-      if (PERMANENT_ERRORS.has(name)) throw new PermanentSendError(`${name}: ${(error as Error).message}`, { cause: error });
+      if (PERMANENT_ERRORS.has(name))
+        throw new PermanentSendError(`${name}: ${(error as Error).message}`, { cause: error });
       throw error;
     }
   },

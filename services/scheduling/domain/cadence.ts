@@ -92,8 +92,13 @@ export const cadenceNotices = (
   const createdAt = new Date(now).toISOString();
   for (const recipient of recipients) {
     const dueRef = { subject, kind: 'one-on-one-due' as const, recipientId: recipient.personId };
-    const onTheDay = workingMorningFromDay(due - policy.cadence.dueReminderDaysBefore * DAY, recipient.timezone, policy.email.morningMinute);
-    const remindAt = onTheDay >= now ? onTheDay : nextWorkingMorning(now, recipient.timezone, policy.email.morningMinute);
+    const onTheDay = workingMorningFromDay(
+      due - policy.cadence.dueReminderDaysBefore * DAY,
+      recipient.timezone,
+      policy.email.morningMinute,
+    );
+    const remindAt =
+      onTheDay >= now ? onTheDay : nextWorkingMorning(now, recipient.timezone, policy.email.morningMinute);
     if (remindAt <= due) put.push(pendingNotice(dueRef, remindAt, `due:${dueAt}`, createdAt));
     else remove.push(dueRef);
 

@@ -7,7 +7,8 @@
  * (cancelling sessions) are idempotent and run again on a redelivery, so a crash half-way through
  * is finished by the retry.
  */
-import type { MenteeAtRiskV1 } from '../../../shared/contracts/pulse-events';
+
+import type * as z from 'zod';
 import type {
   MentorshipEndedV1,
   MentorshipStartedV1,
@@ -16,7 +17,7 @@ import type {
   PodDissolvedV1,
   PodFormedV1,
 } from '../../../shared/contracts/matching-events';
-import type * as z from 'zod';
+import type { MenteeAtRiskV1 } from '../../../shared/contracts/pulse-events';
 import { cadenceNoticeRefs, cadenceNotices } from './cadence';
 import type { NoticeRef, PersonRecord, Profile } from './model';
 import { pendingNotice } from './notices';
@@ -62,7 +63,11 @@ const commitOrMark = async (deps: SchedulingDependencies, writes: Write[], event
 
 const personWrites = (before: PersonRecord | undefined, after: PersonRecord): Write[] => {
   const writes: Write[] = [
-    { type: 'person', record: { ...after, version: (before?.version ?? 0) + 1 }, expectedVersion: before?.version ?? null },
+    {
+      type: 'person',
+      record: { ...after, version: (before?.version ?? 0) + 1 },
+      expectedVersion: before?.version ?? null,
+    },
   ];
   const oldEmail = before?.profile?.email;
   const newEmail = after.profile?.email;
@@ -93,7 +98,11 @@ export const applyPersonChanged = (
     const before = await deps.store.getPerson(data.person.personId);
     const reduced = personRegistered(before, data.person.personId, profileOf(data.person), stampOf(event));
     const outcome = await commitOrMark(deps, reduced.changed ? personWrites(before, reduced.record) : [], event);
-    return { outcome: reduced.changed ? outcome : outcome === 'duplicate' ? 'duplicate' : 'unchanged', deliverNow: [], cancelledSessions: 0 };
+    return {
+      outcome: reduced.changed ? outcome : outcome === 'duplicate' ? 'duplicate' : 'unchanged',
+      deliverNow: [],
+      cancelledSessions: 0,
+    };
   });
 
 export const applyPersonOffboarded = async (
@@ -110,7 +119,9 @@ export const applyPersonOffboarded = async (
   // Only while the projection says they are gone (an older offboarding cancels nothing).
   const invites =
     person?.status === 'offboarded'
-      ? await cancelFutureSessions(deps, data.personId, () => true, 'person-left', { correlationId: event.correlationId })
+      ? await cancelFutureSessions(deps, data.personId, () => true, 'person-left', {
+          correlationId: event.correlationId,
+        })
       : [];
   return { outcome, deliverNow: invites, cancelledSessions: sessionsOf(invites) };
 };
@@ -131,7 +142,15 @@ export const applyMenteeAtRisk = (
     );
     const outcome = await commitOrMark(
       deps,
-      reduced.changed ? [{ type: 'person', record: { ...reduced.record, version: (before?.version ?? 0) + 1 }, expectedVersion: before?.version ?? null }] : [],
+      reduced.changed
+        ? [
+            {
+              type: 'person',
+              record: { ...reduced.record, version: (before?.version ?? 0) + 1 },
+              expectedVersion: before?.version ?? null,
+            },
+          ]
+        : [],
       event,
       'pulse-at-risk',
     );
@@ -149,12 +168,19 @@ export const applyPodFormed = (
     const writes: Write[] = [];
     const deliverNow: NoticeRef[] = [];
     if (reduced.changed) {
-      writes.push({ type: 'pod', record: { ...reduced.record, version: (before?.version ?? 0) + 1 }, expectedVersion: before?.version ?? null });
+      writes.push({
+        type: 'pod',
+        record: { ...reduced.record, version: (before?.version ?? 0) + 1 },
+        expectedVersion: before?.version ?? null,
+      });
       if (reduced.record.status === 'active') {
         const now = deps.clock().getTime();
         for (const recipientId of [data.mentorId, ...data.menteeIds]) {
           const ref: NoticeRef = { subject: { type: 'pod', id: data.podId }, kind: 'pod-introduction', recipientId };
-          writes.push({ type: 'notice', notice: pendingNotice(ref, now, `formed:${data.formedAt}`, new Date(now).toISOString()) });
+          writes.push({
+            type: 'notice',
+            notice: pendingNotice(ref, now, `formed:${data.formedAt}`, new Date(now).toISOString()),
+          });
           deliverNow.push(ref);
         }
       }
@@ -173,7 +199,15 @@ export const applyPodDissolved = (
     const reduced = podDissolved(before, data);
     const outcome = await commitOrMark(
       deps,
-      reduced.changed ? [{ type: 'pod', record: { ...reduced.record, version: (before?.version ?? 0) + 1 }, expectedVersion: before?.version ?? null }] : [],
+      reduced.changed
+        ? [
+            {
+              type: 'pod',
+              record: { ...reduced.record, version: (before?.version ?? 0) + 1 },
+              expectedVersion: before?.version ?? null,
+            },
+          ]
+        : [],
       event,
     );
     return { outcome, deliverNow: [], cancelledSessions: 0 };
@@ -197,8 +231,20 @@ export const applyMentorshipStarted = (
       }));
       writes.push(
         { type: 'mentorship', record, expectedVersion: null },
-        { type: 'mentorship-link', personId: data.mentorId, mentorshipId: data.mentorshipId, role: 'mentor', active: true },
-        { type: 'mentorship-link', personId: data.menteeId, mentorshipId: data.mentorshipId, role: 'mentee', active: true },
+        {
+          type: 'mentorship-link',
+          personId: data.mentorId,
+          mentorshipId: data.mentorshipId,
+          role: 'mentor',
+          active: true,
+        },
+        {
+          type: 'mentorship-link',
+          personId: data.menteeId,
+          mentorshipId: data.mentorshipId,
+          role: 'mentee',
+          active: true,
+        },
         ...noticeWrites(cadenceNotices(record, recipients, deps.clock().getTime(), deps.policy)),
       );
     }
@@ -217,9 +263,25 @@ export const applyMentorshipEnded = async (
     const writes: Write[] = [];
     if (reduced.changed) {
       writes.push(
-        { type: 'mentorship', record: { ...reduced.record, version: (before?.version ?? 0) + 1 }, expectedVersion: before?.version ?? null },
-        { type: 'mentorship-link', personId: data.mentorId, mentorshipId: data.mentorshipId, role: 'mentor', active: false },
-        { type: 'mentorship-link', personId: data.menteeId, mentorshipId: data.mentorshipId, role: 'mentee', active: false },
+        {
+          type: 'mentorship',
+          record: { ...reduced.record, version: (before?.version ?? 0) + 1 },
+          expectedVersion: before?.version ?? null,
+        },
+        {
+          type: 'mentorship-link',
+          personId: data.mentorId,
+          mentorshipId: data.mentorshipId,
+          role: 'mentor',
+          active: false,
+        },
+        {
+          type: 'mentorship-link',
+          personId: data.menteeId,
+          mentorshipId: data.mentorshipId,
+          role: 'mentee',
+          active: false,
+        },
         ...cadenceNoticeRefs(reduced.record).map((ref): Write => ({ type: 'remove-notice', ref })),
       );
     }

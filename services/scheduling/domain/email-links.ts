@@ -14,7 +14,9 @@ const claimsOf = <TPurpose extends 'attendance' | 'unsubscribe'>(
   deps: SchedulingDependencies,
   token: string,
   purpose: TPurpose,
-): { ok: true; claims: TPurpose extends 'attendance' ? AttendanceClaims : UnsubscribeClaims } | { ok: false; reason: 'invalid' | 'expired' } => {
+):
+  | { ok: true; claims: TPurpose extends 'attendance' ? AttendanceClaims : UnsubscribeClaims }
+  | { ok: false; reason: 'invalid' | 'expired' } => {
   if (!deps.links) throw new Error('This function has no link-signing key');
   const checked = deps.links.check(token, deps.clock().getTime());
   if (!checked.ok) return { ok: false, reason: checked.reason };
@@ -53,7 +55,7 @@ export const attendancePage = async (deps: SchedulingDependencies, token: string
   const { claims } = checked;
   if (await deps.store.linkUsed(claims.linkId)) return { state: 'used' };
   const session = await deps.store.getSession(claims.sessionId);
-  if (!session || !session.participantIds.includes(claims.personId)) return { state: 'invalid' };
+  if (!session?.participantIds.includes(claims.personId)) return { state: 'invalid' };
   const { title, timezone } = await titleOf(deps, session, claims.personId);
   if (session.status === 'cancelled') return { state: 'cancelled', sessionTitle: title };
   if (session.status !== 'scheduled') return { state: 'answered', session, sessionTitle: title };
@@ -69,7 +71,8 @@ export const answerAttendance = async (
 ): Promise<Session> => {
   const checked = claimsOf(deps, token, 'attendance');
   if (!checked.ok) {
-    if (checked.reason === 'expired') throw new LinkGoneError('This link has expired; answer in the app or through the API.');
+    if (checked.reason === 'expired')
+      throw new LinkGoneError('This link has expired; answer in the app or through the API.');
     throw new InvalidLinkError('This link is not one the platform sent.');
   }
   const { claims } = checked;
@@ -102,7 +105,8 @@ export const unsubscribePage = async (deps: SchedulingDependencies, token: strin
 export const unsubscribe = async (deps: SchedulingDependencies, token: string, context: WriteContext) => {
   const checked = claimsOf(deps, token, 'unsubscribe');
   if (!checked.ok) {
-    if (checked.reason === 'expired') throw new LinkGoneError('This link has expired; change your preferences in the app.');
+    if (checked.reason === 'expired')
+      throw new LinkGoneError('This link has expired; change your preferences in the app.');
     throw new InvalidLinkError('This link is not one the platform sent.');
   }
   await optOut(deps, checked.claims.personId, checked.claims.kind, context);

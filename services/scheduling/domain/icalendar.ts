@@ -25,7 +25,11 @@ export interface CalendarInvite {
   attendees: readonly CalendarPerson[];
 }
 
-const utc = (date: Date) => date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+const utc = (date: Date) =>
+  date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 
 /** TEXT values: backslash, semicolon, comma and line breaks escaped. */
 export const escapeText = (text: string): string =>

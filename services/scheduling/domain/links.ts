@@ -54,10 +54,12 @@ export const createLinkSigner = (key: string): LinkSigner => {
     },
     check: (token, now) => {
       const [version, payload, signature] = token.split('.');
-      if (version !== VERSION || !payload || !signature || !TOKEN_PATTERN.test(token)) return { ok: false, reason: 'invalid' };
+      if (version !== VERSION || !payload || !signature || !TOKEN_PATTERN.test(token))
+        return { ok: false, reason: 'invalid' };
       const given = Buffer.from(signature, 'base64url');
       const expected = signatureOf(payload);
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'invalid' };
+      if (given.length !== expected.length || !timingSafeEqual(given, expected))
+        return { ok: false, reason: 'invalid' };
       let parsed: ReturnType<typeof ClaimsSchema.safeParse>;
       try {
         parsed = ClaimsSchema.safeParse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));

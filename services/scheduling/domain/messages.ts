@@ -65,7 +65,9 @@ export const sessionTitleFor = (session: Session, people: ReadonlyMap<string, Kn
   const others = session.participantIds.filter((personId) => personId !== readerId).map((id) => nameOf(people, id));
   if (session.kind === 'one-on-one') return `1:1 with ${others.join(', ')}`;
   if (session.kind === 'skip-level') return `skip-level with ${others.join(', ')}`;
-  return readerId === session.hostId ? 'pod session with your mentees' : `pod session with ${nameOf(people, session.hostId)}`;
+  return readerId === session.hostId
+    ? 'pod session with your mentees'
+    : `pod session with ${nameOf(people, session.hostId)}`;
 };
 
 /** The calendar entry's own title, the same for everyone. */
@@ -76,7 +78,8 @@ export const sessionSummary = (session: Session, people: ReadonlyMap<string, Kno
   return `Pod session: ${nameOf(people, session.hostId)} and mentees`;
 };
 
-const whenFor = (session: Session, reader: KnownPerson) => formatInZone(Date.parse(session.startsAt), reader.profile.timezone);
+const whenFor = (session: Session, reader: KnownPerson) =>
+  formatInZone(Date.parse(session.startsAt), reader.profile.timezone);
 const minutesOf = (session: Session) => (Date.parse(session.endsAt) - Date.parse(session.startsAt)) / 60_000;
 
 export interface InviteInput {
@@ -198,7 +201,10 @@ export const oneOnOneDueEmail = (input: {
     `Hello ${reader.profile.name},`,
     `Your monthly 1:1 with ${other.profile.name} is due by ${due}, and nothing is scheduled yet.`,
     ...(input.suggestions.length > 0
-      ? [`Times that suit you both (in your time, ${reader.profile.timezone}):`, { list: slotLines(input.suggestions, reader.profile.timezone) }]
+      ? [
+          `Times that suit you both (in your time, ${reader.profile.timezone}):`,
+          { list: slotLines(input.suggestions, reader.profile.timezone) },
+        ]
       : [`Your working hours and ${other.profile.name}'s do not meet in the next weeks; agree on a time together.`]),
     { link: input.unsubscribeUrl, label: 'Stop these reminders' },
   ]);
@@ -234,7 +240,9 @@ export const podIntroductionEmail = (input: {
         const slots = input.suggestions.get(mentee.personId) ?? [];
         return [
           `First 1:1 with ${mentee.profile.name}, times that suit you both (your time, ${tz}):`,
-          slots.length > 0 ? { list: slotLines(slots, tz) } : 'Your working hours do not meet in the next weeks; agree on a time together.',
+          slots.length > 0
+            ? { list: slotLines(slots, tz) }
+            : 'Your working hours do not meet in the next weeks; agree on a time together.',
         ];
       })
     : [

@@ -15,7 +15,8 @@ const invite = (method: 'REQUEST' | 'CANCEL', sequence: number) =>
     start: new Date('2027-03-02T09:00:00Z'),
     end: new Date('2027-03-02T09:30:00Z'),
     summary: '1:1: Zoë Ağaoğlu and Grace Hopper',
-    description: 'Agenda: goals; feedback, next steps\nSecond line with a backslash \\ and a very long tail that must be folded somewhere along the way',
+    description:
+      'Agenda: goals; feedback, next steps\nSecond line with a backslash \\ and a very long tail that must be folded somewhere along the way',
     location: 'https://meet.example.com/mentoring-session-1?x=1,2;3',
     organizer: { name: 'Mentoring programme', email: 'mentoring@example.com' },
     attendees: [
@@ -30,10 +31,14 @@ describe('MIME messages', () => {
     const raw = buildMime({
       from: { name: 'Mentoring programme', address: 'mentoring@example.com' },
       to: { name: 'Zoë Ağaoğlu', address: 'zoe@example.com' },
-      subject: 'Invitation: 1:1 with Grace Hopper — Tuesday 2 March 2027, 10:00 CET, a subject long enough to need several encoded words',
+      subject:
+        'Invitation: 1:1 with Grace Hopper — Tuesday 2 March 2027, 10:00 CET, a subject long enough to need several encoded words',
       date: new Date('2027-03-01T12:00:00Z'),
       messageId: 'notice-1@mentoring.example',
-      headers: { 'List-Unsubscribe': '<https://api.example/email-links/unsubscribe/v1.x.y>', 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+      headers: {
+        'List-Unsubscribe': '<https://api.example/email-links/unsubscribe/v1.x.y>',
+        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      },
       text: 'Hello Zoë,\nsee you there.',
       html: '<p>Hello Zoë,</p><p>see you there.</p>',
       calendar: { method: 'REQUEST', content: calendar },
@@ -41,7 +46,9 @@ describe('MIME messages', () => {
     for (const line of raw.split('\r\n')) expect(line.length).toBeLessThanOrEqual(998);
     const mail = await simpleParser(raw);
     expect(mail.from?.value).toEqual([{ name: 'Mentoring programme', address: 'mentoring@example.com' }]);
-    expect(mail.to && !Array.isArray(mail.to) ? mail.to.value : []).toEqual([{ name: 'Zoë Ağaoğlu', address: 'zoe@example.com' }]);
+    expect(mail.to && !Array.isArray(mail.to) ? mail.to.value : []).toEqual([
+      { name: 'Zoë Ağaoğlu', address: 'zoe@example.com' },
+    ]);
     expect(mail.subject).toBe(
       'Invitation: 1:1 with Grace Hopper — Tuesday 2 March 2027, 10:00 CET, a subject long enough to need several encoded words',
     );
@@ -59,7 +66,8 @@ describe('MIME messages', () => {
 
   it('encode header text only when it is not plain ASCII, in words of at most 75 characters', () => {
     expect(encodeHeaderText('Plain subject')).toBe('Plain subject');
-    for (const word of encodeHeaderText('Ünïcødé '.repeat(20)).split('\r\n ')) expect(word.length).toBeLessThanOrEqual(75);
+    for (const word of encodeHeaderText('Ünïcødé '.repeat(20)).split('\r\n '))
+      expect(word.length).toBeLessThanOrEqual(75);
   });
 });
 
@@ -97,8 +105,11 @@ describe('iCalendar invites', () => {
   it('fold lines at 75 octets without splitting a character', () => {
     const folded = foldLine(`DESCRIPTION:${'ü'.repeat(100)}`);
     for (const line of folded.split('\r\n')) expect(Buffer.byteLength(line)).toBeLessThanOrEqual(75);
-    expect(folded.split('\r\n').map((line, index) => (index === 0 ? line : line.slice(1))).join('')).toBe(
-      `DESCRIPTION:${'ü'.repeat(100)}`,
-    );
+    expect(
+      folded
+        .split('\r\n')
+        .map((line, index) => (index === 0 ? line : line.slice(1)))
+        .join(''),
+    ).toBe(`DESCRIPTION:${'ü'.repeat(100)}`);
   });
 });

@@ -63,7 +63,11 @@ export const formatMailbox = (mailbox: Mailbox): string => {
 };
 
 const base64Lines = (content: string): string =>
-  (Buffer.from(content, 'utf8').toString('base64').match(/.{1,76}/g) ?? []).join(CRLF);
+  (
+    Buffer.from(content, 'utf8')
+      .toString('base64')
+      .match(/.{1,76}/g) ?? []
+  ).join(CRLF);
 
 const part = (headers: string[], content: string) =>
   [...headers, 'Content-Transfer-Encoding: base64', '', base64Lines(content)].join(CRLF);

@@ -49,8 +49,16 @@ export const sessionNoticeRefs = (session: Pick<Session, 'sessionId' | 'particip
   const subject = { type: 'session' as const, id: session.sessionId };
   return {
     invites: session.participantIds.map((recipientId) => ({ subject, kind: 'session-invite' as const, recipientId })),
-    reminders: session.participantIds.map((recipientId) => ({ subject, kind: 'session-tomorrow' as const, recipientId })),
-    questions: attendanceAskedOf(session).map((recipientId) => ({ subject, kind: 'did-it-happen' as const, recipientId })),
+    reminders: session.participantIds.map((recipientId) => ({
+      subject,
+      kind: 'session-tomorrow' as const,
+      recipientId,
+    })),
+    questions: attendanceAskedOf(session).map((recipientId) => ({
+      subject,
+      kind: 'did-it-happen' as const,
+      recipientId,
+    })),
   };
 };
 
@@ -77,7 +85,8 @@ export const sessionNotices = (
   for (const ref of refs.reminders) {
     const at = previousWorkingMorning(Date.parse(session.startsAt), timezoneOf(ref.recipientId), policy.morningMinute);
     // Booked so late that the reminder would follow the invite within hours: the invite is the reminder.
-    if (at - now >= REMINDER_AFTER_INVITE_MINIMUM) put.push(pendingNotice(ref, at, `starts:${session.startsAt}`, createdAt));
+    if (at - now >= REMINDER_AFTER_INVITE_MINIMUM)
+      put.push(pendingNotice(ref, at, `starts:${session.startsAt}`, createdAt));
     else remove.push(ref);
   }
   for (const ref of refs.questions) {

@@ -60,7 +60,10 @@ export const setMeetingLink = (
     if (current.meetingLink === meetingLink) return current;
     const record: Preferences = { ...current, meetingLink, version: current.version + 1 };
     await deps.store.commit(
-      { writes: [{ type: 'preferences', record, expectedVersion: current.version === 0 ? null : current.version }], events: [] },
+      {
+        writes: [{ type: 'preferences', record, expectedVersion: current.version === 0 ? null : current.version }],
+        events: [],
+      },
       context,
     );
     return record;

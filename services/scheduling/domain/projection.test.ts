@@ -61,13 +61,11 @@ const personEventsArbitrary = fc
 
 /** Deliveries: every event at least once, some twice, in any order. */
 const deliveriesOf = <T>(events: readonly T[]) =>
-  fc
-    .shuffledSubarray(events.map((_, index) => index))
-    .chain((duplicates) =>
-      fc.shuffledSubarray([...events, ...duplicates.map((index) => events[index] as T)], {
-        minLength: events.length + duplicates.length,
-      }),
-    );
+  fc.shuffledSubarray(events.map((_, index) => index)).chain((duplicates) =>
+    fc.shuffledSubarray([...events, ...duplicates.map((index) => events[index] as T)], {
+      minLength: events.length + duplicates.length,
+    }),
+  );
 
 const withoutVersion = <T extends { version: number }>(record: T | undefined) =>
   record ? { ...record, version: 0 } : undefined;
@@ -76,7 +74,9 @@ describe('the people projection', () => {
   it('ends in the same record whatever the order of deliveries and duplicates', () => {
     fc.assert(
       fc.property(
-        personEventsArbitrary.chain((events) => fc.tuple(fc.constant(events), deliveriesOf(events), deliveriesOf(events))),
+        personEventsArbitrary.chain((events) =>
+          fc.tuple(fc.constant(events), deliveriesOf(events), deliveriesOf(events)),
+        ),
         ([, first, second]) => {
           const a = first.reduce<PersonRecord | undefined>(applyPerson, undefined);
           const b = second.reduce<PersonRecord | undefined>(applyPerson, undefined);
@@ -92,7 +92,9 @@ describe('the people projection', () => {
       fc.property(personEventsArbitrary, (events) => {
         const record = events.reduce<PersonRecord | undefined>(applyPerson, undefined);
         const latest = (types: PersonEvent['type'][]) =>
-          [...events].filter((event) => types.includes(event.type)).sort((x, y) => (stampOf(x) < stampOf(y) ? 1 : -1))[0];
+          [...events]
+            .filter((event) => types.includes(event.type))
+            .sort((x, y) => (stampOf(x) < stampOf(y) ? 1 : -1))[0];
         const profile = latest(['registered']);
         const status = latest(['registered', 'offboarded']);
         const flag = latest(['at-risk']);
@@ -104,7 +106,14 @@ describe('the people projection', () => {
   });
 
   it('changes nothing for an event it has already applied', () => {
-    const profile = { name: 'Ada', email: 'a@example.com', timezone: 'UTC', workingHours: { start: '09:00', end: '17:00' }, domain: 'x', roles: ['employee'] };
+    const profile = {
+      name: 'Ada',
+      email: 'a@example.com',
+      timezone: 'UTC',
+      workingHours: { start: '09:00', end: '17:00' },
+      domain: 'x',
+      roles: ['employee'],
+    };
     const stamp = stampOf({ occurredAt: '2027-01-01T10:00:00Z', id: 'e1' });
     const first = personRegistered(undefined, 'p-1', profile, stamp);
     expect(first.changed).toBe(true);
@@ -115,7 +124,13 @@ describe('the people projection', () => {
 });
 
 describe('mentorships and pods', () => {
-  const facts = { mentorshipId: 'ms-1', podId: 'pod-1', mentorId: 'm-1', menteeId: 'e-1', startedAt: '2027-01-04T10:00:00.000Z' };
+  const facts = {
+    mentorshipId: 'ms-1',
+    podId: 'pod-1',
+    mentorId: 'm-1',
+    menteeId: 'e-1',
+    startedAt: '2027-01-04T10:00:00.000Z',
+  };
   const ended = { ...facts, endedAt: '2027-05-01T10:00:00.000Z', reason: 'reassigned' };
   type MentorshipEvent = 'started' | 'ended';
   const applyMentorship = (record: MentorshipRecord | undefined, event: MentorshipEvent) =>
@@ -125,7 +140,12 @@ describe('mentorships and pods', () => {
     fc.assert(
       fc.property(deliveriesOf<MentorshipEvent>(['started', 'ended']), (deliveries) => {
         const record = deliveries.reduce<MentorshipRecord | undefined>(applyMentorship, undefined);
-        expect(record).toMatchObject({ status: 'ended', endedAt: ended.endedAt, startedAt: facts.startedAt, mentorId: 'm-1' });
+        expect(record).toMatchObject({
+          status: 'ended',
+          endedAt: ended.endedAt,
+          startedAt: facts.startedAt,
+          mentorId: 'm-1',
+        });
       }),
     );
     expect(mentorshipStarted(undefined, facts).record.status).toBe('active');
@@ -145,7 +165,11 @@ describe('mentorships and pods', () => {
     ].map((order) => (order as PodEvent[]).reduce<PodRecord | undefined>(applyPod, undefined));
     for (const result of results) {
       expect(result).toEqual(results[0]);
-      expect(result).toMatchObject({ status: 'dissolved', menteeIds: ['e-1', 'e-2', 'e-3'], formedAt: '2027-01-04T10:00:00.000Z' });
+      expect(result).toMatchObject({
+        status: 'dissolved',
+        menteeIds: ['e-1', 'e-2', 'e-3'],
+        formedAt: '2027-01-04T10:00:00.000Z',
+      });
     }
   });
 });

@@ -26,12 +26,21 @@ import {
   UnknownPersonError,
   UnprocessableRequestError,
 } from './errors';
-import type { ActionItem, KnownPerson, MentorshipRecord, Notice, NoticeRef, PersonRecord, PodRecord, Session } from './model';
+import type {
+  ActionItem,
+  KnownPerson,
+  MentorshipRecord,
+  Notice,
+  NoticeRef,
+  PersonRecord,
+  PodRecord,
+  Session,
+} from './model';
 import { isKnown } from './model';
 import { sessionNoticeRefs, sessionNotices } from './notices';
+import { meetingUrlFor } from './policy';
 import type { SchedulingDependencies, UnitOfWork, Write, WriteContext } from './ports';
 import { WriteConflictError } from './ports';
-import { meetingUrlFor } from './policy';
 import type { SessionKind } from './vocabulary';
 import { HOUR, MINUTE, overlaps, withinWorkingHours } from './working-time';
 
@@ -111,7 +120,11 @@ export const checkSlot = (people: readonly KnownPerson[], start: number, end: nu
   const errors: FieldError[] = [];
   if (start < now) errors.push({ location: 'body.startsAt', message: 'is in the past' });
   for (const person of people) {
-    const availability = { personId: person.personId, timezone: person.profile.timezone, workingHours: person.profile.workingHours };
+    const availability = {
+      personId: person.personId,
+      timezone: person.profile.timezone,
+      workingHours: person.profile.workingHours,
+    };
     if (!withinWorkingHours(availability, start, end)) {
       errors.push({
         location: 'body.startsAt',
@@ -155,7 +168,12 @@ const calendarWrites = (
   for (const personId of session.participantIds) {
     writes.push({ type: 'calendar-lock', personId, expectedVersion: locks.get(personId) ?? 0 });
     if (previous && previous.startsAt !== session.startsAt) {
-      writes.push({ type: 'remove-calendar-entry', personId, startsAt: previous.startsAt, sessionId: session.sessionId });
+      writes.push({
+        type: 'remove-calendar-entry',
+        personId,
+        startsAt: previous.startsAt,
+        sessionId: session.sessionId,
+      });
     }
     writes.push({
       type: 'calendar-entry',
@@ -226,14 +244,19 @@ const castOf = async (deps: SchedulingDependencies, actor: Actor, request: Sched
   if (request.kind === 'pod') {
     const podId = request.podId ?? '';
     const pod = await deps.store.getPod(podId);
-    if (!pod || pod.status !== 'active') {
-      throw new UnprocessableRequestError(`No active pod ${podId}.`, [{ location: 'body.podId', message: 'is not an active pod' }]);
+    if (pod?.status !== 'active') {
+      throw new UnprocessableRequestError(`No active pod ${podId}.`, [
+        { location: 'body.podId', message: 'is not an active pod' },
+      ]);
     }
     const menteeIds = await activeMenteesOf(deps, pod);
     const participantIds = [pod.mentorId, ...menteeIds];
-    if (!participantIds.includes(actor.personId)) throw new NotEntitledError('Only members of a pod can schedule its sessions.');
+    if (!participantIds.includes(actor.personId))
+      throw new NotEntitledError('Only members of a pod can schedule its sessions.');
     if (menteeIds.length === 0) {
-      throw new UnprocessableRequestError(`Pod ${podId} has no mentees.`, [{ location: 'body.podId', message: 'has no mentees' }]);
+      throw new UnprocessableRequestError(`Pod ${podId} has no mentees.`, [
+        { location: 'body.podId', message: 'has no mentees' },
+      ]);
     }
     return { hostId: pod.mentorId, participantIds, mentorship: null, pod, seriesId: `pod-${podId}` };
   }
@@ -276,7 +299,10 @@ const videoLinkFor = async (deps: SchedulingDependencies, hostId: string, sessio
 
 /** A new session as it would be written (used by scheduling and by confirmed skip-level plans). */
 export const newSession = (
-  fields: Pick<Session, 'sessionId' | 'kind' | 'hostId' | 'participantIds' | 'mentorshipId' | 'podId' | 'planId' | 'seriesId' | 'videoLink'> & {
+  fields: Pick<
+    Session,
+    'sessionId' | 'kind' | 'hostId' | 'participantIds' | 'mentorshipId' | 'podId' | 'planId' | 'seriesId' | 'videoLink'
+  > & {
     start: number;
     durationMinutes: number;
     agenda: string;
@@ -317,13 +343,20 @@ export const newSession = (
 export const scheduledSessionWork = (
   deps: SchedulingDependencies,
   session: Session,
-  context: { locks: Map<string, number>; people: Map<string, PersonRecord>; mentorship: MentorshipRecord | null; now: number },
+  context: {
+    locks: Map<string, number>;
+    people: Map<string, PersonRecord>;
+    mentorship: MentorshipRecord | null;
+    now: number;
+  },
 ): UnitOfWork => {
   const writes: Write[] = [
     { type: 'session', record: session, expectedVersion: null },
     ...calendarWrites(session, context.locks),
     { type: 'series-entry', seriesId: session.seriesId, sessionId: session.sessionId, startsAt: session.startsAt },
-    ...noticeWrites(sessionNotices(session, timezoneLookup(context.people), context.now, deps.policy.email, { invite: true })),
+    ...noticeWrites(
+      sessionNotices(session, timezoneLookup(context.people), context.now, deps.policy.email, { invite: true }),
+    ),
   ];
   if (context.mentorship) {
     writes.push({
@@ -467,7 +500,11 @@ export const changeSession = (
     if (mentorship) {
       writes.push({
         type: 'mentorship',
-        record: { ...mentorship, upcoming: { ...mentorship.upcoming, [sessionId]: moved.startsAt }, version: mentorship.version + 1 },
+        record: {
+          ...mentorship,
+          upcoming: { ...mentorship.upcoming, [sessionId]: moved.startsAt },
+          version: mentorship.version + 1,
+        },
         expectedVersion: mentorship.version,
       });
     }
@@ -509,7 +546,12 @@ export const cancellationWork = async (
   const writes: Write[] = [
     { type: 'session', record: cancelled, expectedVersion: session.version },
     ...calendarWrites(cancelled, locks),
-    { type: 'remove-series-entry', seriesId: session.seriesId, sessionId: session.sessionId, startsAt: session.startsAt },
+    {
+      type: 'remove-series-entry',
+      seriesId: session.seriesId,
+      sessionId: session.sessionId,
+      startsAt: session.startsAt,
+    },
     ...noticeWrites(sessionNotices(cancelled, timezoneLookup(people), now, deps.policy.email, { invite: true })),
   ];
   const mentorship = session.mentorshipId ? await deps.store.getMentorship(session.mentorshipId) : undefined;
@@ -533,7 +575,9 @@ export const cancelSession = (
   retryingConflicts(async () => {
     const session = await ownSession(deps, actor, sessionId);
     if (session.status !== 'scheduled') {
-      throw new SessionStateError(`Session ${sessionId} is ${session.status}; only a scheduled session can be cancelled.`);
+      throw new SessionStateError(
+        `Session ${sessionId} is ${session.status}; only a scheduled session can be cancelled.`,
+      );
     }
     const work = await cancellationWork(deps, session, actor.personId, 'cancelled-by-participant');
     await deps.store.commit(work, context);
@@ -559,7 +603,7 @@ export const cancelFutureSessions = async (
   for (const entry of entries.filter((candidate) => candidate.status === 'scheduled')) {
     const cancelled = await retryingConflicts(async () => {
       const session = await deps.store.getSession(entry.sessionId);
-      if (!session || session.status !== 'scheduled' || !which(session)) return undefined;
+      if (session?.status !== 'scheduled' || !which(session)) return undefined;
       await deps.store.commit(await cancellationWork(deps, session, null, reason), context);
       return session;
     });
@@ -612,7 +656,8 @@ export const recordOutcome = (
       ...calendarWrites(recorded, locks),
       ...noticeWrites(sessionNotices(recorded, timezoneLookup(people), now, deps.policy.email, { invite: false })),
     ];
-    if (report.link) writes.push({ type: 'link-used', linkId: report.link.linkId, usedAt: nowIso, expiresAt: report.link.expiresAt });
+    if (report.link)
+      writes.push({ type: 'link-used', linkId: report.link.linkId, usedAt: nowIso, expiresAt: report.link.expiresAt });
     const mentorship = session.mentorshipId ? await deps.store.getMentorship(session.mentorshipId) : undefined;
     if (mentorship) {
       const { [sessionId]: _dropped, ...upcoming } = mentorship.upcoming;
@@ -633,7 +678,11 @@ export const recordOutcome = (
     if (report.happened && session.kind === 'pod' && session.podId) {
       const pod = await deps.store.getPod(session.podId);
       if (pod && (!pod.lastCompletedAt || session.startsAt > pod.lastCompletedAt)) {
-        writes.push({ type: 'pod', record: { ...pod, lastCompletedAt: session.startsAt, version: pod.version + 1 }, expectedVersion: pod.version });
+        writes.push({
+          type: 'pod',
+          record: { ...pod, lastCompletedAt: session.startsAt, version: pod.version + 1 },
+          expectedVersion: pod.version,
+        });
       }
     }
     const events: PendingEvent[] = [

@@ -2,16 +2,9 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wallClockAt } from '../../../shared/time-zones';
 import { outboxEvents, type SchedulingTestContext, schedulingTestContext } from '../test-support/context';
-import { PlanStateError, UnprocessableRequestError } from './errors';
 import { applyMenteeAtRisk } from './directory';
-import {
-  confirmPlan,
-  moveEntry,
-  type PlanCandidate,
-  planSkipLevels,
-  proposePlan,
-  quarterWeeks,
-} from './skip-levels';
+import { PlanStateError, UnprocessableRequestError } from './errors';
+import { confirmPlan, moveEntry, type PlanCandidate, planSkipLevels, proposePlan, quarterWeeks } from './skip-levels';
 import { sweepDueNotices } from './sweep';
 import { type Availability, DAY, MINUTE, overlaps } from './working-time';
 
@@ -39,7 +32,9 @@ const atWork = (someone: Availability, instant: number) => {
   const end = toMinutes(someone.workingHours.end);
   const day = new Date(Date.UTC(wall.year, wall.month - 1, wall.day)).getUTCDay();
   const workday = (d: number) => d >= 1 && d <= 5;
-  return start < end ? workday(day) && minute >= start && minute < end : (workday(day) && minute >= start) || (workday((day + 6) % 7) && minute < end);
+  return start < end
+    ? workday(day) && minute >= start && minute < end
+    : (workday(day) && minute >= start) || (workday((day + 6) % 7) && minute < end);
 };
 
 describe('the quarter’s weeks', () => {
@@ -79,25 +74,41 @@ describe('planning skip-levels', () => {
 
   it('reports who does not fit: the weekly limit, or no shared working hours at all', () => {
     const people = [
-      ...Array.from({ length: 30 }, (_, index) => candidate(person(`p${String(index).padStart(2, '0')}`, 'Europe/Paris'))),
+      ...Array.from({ length: 30 }, (_, index) =>
+        candidate(person(`p${String(index).padStart(2, '0')}`, 'Europe/Paris')),
+      ),
       // 09:00-17:00 in Honolulu never meets 09:00-17:00 in Berlin.
       candidate(person('far', 'Pacific/Honolulu')),
     ];
     const plan = planSkipLevels({ coach, coachBusy: [], people, weeks, weeklyLimit: 2, durationMinutes: 30 });
     expect(plan.entries).toHaveLength(weeks.length * 2);
     expect(plan.unplanned).toContainEqual({ personId: 'far', reason: 'no-common-working-hours' });
-    expect(plan.unplanned.filter((entry) => entry.reason === 'weekly-limit-reached')).toHaveLength(31 - 1 - weeks.length * 2);
+    expect(plan.unplanned.filter((entry) => entry.reason === 'weekly-limit-reached')).toHaveLength(
+      31 - 1 - weeks.length * 2,
+    );
   });
 
   it('keeps every meeting inside both people’s hours by the wall clock, off their sessions and each other, across zones and DST', () => {
-    const zones = ['Europe/Berlin', 'America/New_York', 'Australia/Sydney', 'Asia/Kolkata', 'America/Sao_Paulo', 'Europe/London'];
+    const zones = [
+      'Europe/Berlin',
+      'America/New_York',
+      'Australia/Sydney',
+      'Asia/Kolkata',
+      'America/Sao_Paulo',
+      'Europe/London',
+    ];
     const hours = fc.constantFrom(['09:00', '17:00'], ['07:00', '15:00'], ['12:00', '20:00'], ['22:00', '06:00']);
     const availability = (id: string) =>
-      fc.record({ zone: fc.constantFrom(...zones), hours }).map(({ zone, hours: [start, end] }) => person(id, zone, start, end));
+      fc
+        .record({ zone: fc.constantFrom(...zones), hours })
+        .map(({ zone, hours: [start, end] }) => person(id, zone, start, end));
     fc.assert(
       fc.property(
         availability('coach'),
-        fc.array(fc.tuple(availability('x'), fc.boolean(), fc.array(fc.integer({ min: 0, max: 90 * 24 }), { maxLength: 5 })), { minLength: 1, maxLength: 25 }),
+        fc.array(
+          fc.tuple(availability('x'), fc.boolean(), fc.array(fc.integer({ min: 0, max: 90 * 24 }), { maxLength: 5 })),
+          { minLength: 1, maxLength: 25 },
+        ),
         fc.constantFrom('2027-Q1', '2027-Q2', '2027-Q4'),
         fc.integer({ min: 1, max: 4 }),
         fc.constantFrom(30, 45, 60),
@@ -105,13 +116,26 @@ describe('planning skip-levels', () => {
           const quarterWeeksList = quarterWeeks(quarter, coachAvailability.timezone, at('2026-12-01T00:00:00Z'));
           const first = quarterWeeksList[0]?.from ?? 0;
           const people = drafts.map(([draft, atRisk, hoursIn], index) =>
-            candidate({ ...draft, personId: `p${index}` }, {
-              atRisk,
-              flaggedAt: atRisk ? '2027-01-01T00:00:00Z' : null,
-              busy: hoursIn.map((hour) => ({ start: first + hour * 60 * MINUTE, end: first + hour * 60 * MINUTE + 60 * MINUTE })),
-            }),
+            candidate(
+              { ...draft, personId: `p${index}` },
+              {
+                atRisk,
+                flaggedAt: atRisk ? '2027-01-01T00:00:00Z' : null,
+                busy: hoursIn.map((hour) => ({
+                  start: first + hour * 60 * MINUTE,
+                  end: first + hour * 60 * MINUTE + 60 * MINUTE,
+                })),
+              },
+            ),
           );
-          const plan = planSkipLevels({ coach: coachAvailability, coachBusy: [], people, weeks: quarterWeeksList, weeklyLimit, durationMinutes });
+          const plan = planSkipLevels({
+            coach: coachAvailability,
+            coachBusy: [],
+            people,
+            weeks: quarterWeeksList,
+            weeklyLimit,
+            durationMinutes,
+          });
           expect(plan.entries.length + plan.unplanned.length).toBe(people.length);
           for (const entry of plan.entries) {
             const who = people.find((candidateEntry) => candidateEntry.person.personId === entry.personId);
@@ -125,9 +149,11 @@ describe('planning skip-levels', () => {
             expect(week && entry.start >= week.from && entry.end <= week.to).toBe(true);
           }
           for (const [index, a] of plan.entries.entries()) {
-            for (const b of plan.entries.slice(index + 1)) expect(overlaps({ start: a.start, end: a.end }, { start: b.start, end: b.end })).toBe(false);
+            for (const b of plan.entries.slice(index + 1))
+              expect(overlaps({ start: a.start, end: a.end }, { start: b.start, end: b.end })).toBe(false);
           }
-          for (const week of quarterWeeksList) expect(plan.entries.filter((entry) => entry.week === week.week).length).toBeLessThanOrEqual(weeklyLimit);
+          for (const week of quarterWeeksList)
+            expect(plan.entries.filter((entry) => entry.week === week.week).length).toBeLessThanOrEqual(weeklyLimit);
           // Nobody at risk waits while someone not at risk got an earlier week.
           const atRiskWeeks = plan.entries.filter((entry) => entry.atRisk).map((entry) => entry.week);
           const othersWeeks = plan.entries.filter((entry) => !entry.atRisk).map((entry) => entry.week);
@@ -148,20 +174,42 @@ describe('skip-level plans against DynamoDB Local', () => {
 
   beforeAll(async () => {
     ctx = await schedulingTestContext({ now: '2027-03-22T09:00:00Z' });
-    await ctx.person({ personId: 'coach', name: 'Cora Coach', timezone: 'Europe/Berlin', roles: ['employee', 'life-coach'] });
+    await ctx.person({
+      personId: 'coach',
+      name: 'Cora Coach',
+      timezone: 'Europe/Berlin',
+      roles: ['employee', 'life-coach'],
+    });
     for (let index = 1; index <= 12; index++) {
-      await ctx.person({ personId: `p${index}`, timezone: index % 3 === 0 ? 'America/New_York' : 'Europe/Madrid', domain: index % 2 ? 'backend' : 'data' });
+      await ctx.person({
+        personId: `p${index}`,
+        timezone: index % 3 === 0 ? 'America/New_York' : 'Europe/Madrid',
+        domain: index % 2 ? 'backend' : 'data',
+      });
     }
     await applyMenteeAtRisk(
       ctx.deps,
-      { menteeId: 'p9', mentorId: 'm', podId: null, checkInId: 'c1', risk: 'high', previousRisk: 'medium', trigger: 'high-risk' },
+      {
+        menteeId: 'p9',
+        mentorId: 'm',
+        podId: null,
+        checkInId: 'c1',
+        risk: 'high',
+        previousRisk: 'medium',
+        trigger: 'high-risk',
+      },
       ctx.event(),
     );
   });
   afterAll(() => ctx.drop());
 
   it('proposes, edits, confirms once per quarter, and invites everyone', async () => {
-    const { plan, entries } = await proposePlan(ctx.deps, coach, { quarter: '2027-Q2', weeklyLimit: 1, durationMinutes: 45 }, write);
+    const { plan, entries } = await proposePlan(
+      ctx.deps,
+      coach,
+      { quarter: '2027-Q2', weeklyLimit: 1, durationMinutes: 45 },
+      write,
+    );
     expect(plan).toMatchObject({ status: 'proposed', quarter: '2027-Q2', unplanned: [] });
     expect(entries).toHaveLength(12);
     expect(entries[0]).toMatchObject({ personId: 'p9', atRisk: true, week: 1 });
@@ -171,15 +219,34 @@ describe('skip-level plans against DynamoDB Local', () => {
     if (!first || !second) throw new Error('entries expected');
     // Into a week that is full: 422, saying so.
     // The same weekday and time a week later: inside everyone's hours, but in week 2, which is full.
-    const full = await moveEntry(ctx.deps, coach, plan.planId, first.entryId, Date.parse(first.startsAt) + 7 * DAY, write).catch((error) => error);
+    const full = await moveEntry(
+      ctx.deps,
+      coach,
+      plan.planId,
+      first.entryId,
+      Date.parse(first.startsAt) + 7 * DAY,
+      write,
+    ).catch((error) => error);
     expect(full).toBeInstanceOf(UnprocessableRequestError);
     expect(full.errors[0].message).toMatch(/already holds the weekly limit of 1/);
-    const night = await moveEntry(ctx.deps, coach, plan.planId, first.entryId, Date.parse(first.startsAt) + 12 * 60 * MINUTE, write).catch((error) => error);
+    const night = await moveEntry(
+      ctx.deps,
+      coach,
+      plan.planId,
+      first.entryId,
+      Date.parse(first.startsAt) + 12 * 60 * MINUTE,
+      write,
+    ).catch((error) => error);
     expect(night.errors[0].message).toMatch(/outside the working hours of Cora Coach/);
     const moved = await moveEntry(ctx.deps, coach, plan.planId, first.entryId, Date.parse(first.startsAt) + DAY, write);
     expect(moved.entry.startsAt).toBe(new Date(Date.parse(first.startsAt) + DAY).toISOString());
 
-    const other = await proposePlan(ctx.deps, coach, { quarter: '2027-Q2', weeklyLimit: 2, durationMinutes: 30, domains: ['data'] }, write);
+    const other = await proposePlan(
+      ctx.deps,
+      coach,
+      { quarter: '2027-Q2', weeklyLimit: 2, durationMinutes: 30, domains: ['data'] },
+      write,
+    );
     expect(other.entries.map((entry) => entry.personId).sort()).toEqual(['p10', 'p12', 'p2', 'p4', 'p6', 'p8']);
 
     const confirmation = await confirmPlan(ctx.deps, coach, plan.planId, { timeLeftMs: () => 60_000 }, write);
@@ -190,17 +257,28 @@ describe('skip-level plans against DynamoDB Local', () => {
     expect(session).toMatchObject({ kind: 'skip-level', hostId: 'coach', planId: plan.planId, status: 'scheduled' });
     expect(await sweepDueNotices(ctx.deps, { correlationId: 'sweep' })).toMatchObject({ sent: 24 });
     const confirmed = (await outboxEvents(ctx)).filter((event) => event.detailType === 'SkipLevelPlan.Confirmed');
-    expect(confirmed.map((event) => event.detail.data)).toEqual([{ planId: plan.planId, quarter: '2027-Q2', sessions: 12 }]);
+    expect(confirmed.map((event) => event.detail.data)).toEqual([
+      { planId: plan.planId, quarter: '2027-Q2', sessions: 12 },
+    ]);
 
-    await expect(confirmPlan(ctx.deps, coach, plan.planId, { timeLeftMs: () => 60_000 }, write)).rejects.toBeInstanceOf(PlanStateError);
+    await expect(confirmPlan(ctx.deps, coach, plan.planId, { timeLeftMs: () => 60_000 }, write)).rejects.toBeInstanceOf(
+      PlanStateError,
+    );
     await expect(confirmPlan(ctx.deps, coach, other.plan.planId, { timeLeftMs: () => 60_000 }, write)).rejects.toThrow(
       /2027-Q2 has a confirmed plan already/,
     );
-    await expect(moveEntry(ctx.deps, coach, plan.planId, second.entryId, Date.parse(second.startsAt) + DAY, write)).rejects.toBeInstanceOf(PlanStateError);
+    await expect(
+      moveEntry(ctx.deps, coach, plan.planId, second.entryId, Date.parse(second.startsAt) + DAY, write),
+    ).rejects.toBeInstanceOf(PlanStateError);
   });
 
   it('resumes an interrupted confirmation, making each session once', async () => {
-    const { plan } = await proposePlan(ctx.deps, coach, { quarter: '2027-Q3', weeklyLimit: 2, durationMinutes: 30 }, write);
+    const { plan } = await proposePlan(
+      ctx.deps,
+      coach,
+      { quarter: '2027-Q3', weeklyLimit: 2, durationMinutes: 30 },
+      write,
+    );
     // A deadline already past: the quarter is taken, nothing more is done this time.
     const stopped = await confirmPlan(ctx.deps, coach, plan.planId, { timeLeftMs: () => 0 }, write);
     expect(stopped).toMatchObject({ complete: false, plan: { status: 'confirming' } });

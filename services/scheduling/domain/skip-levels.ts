@@ -7,8 +7,9 @@
  * flagged at risk come first, so they get the earliest weeks. The plan is a proposal until the
  * coach confirms it; then its sessions are scheduled and invites go out.
  */
-import { SkipLevelPlanConfirmedV1 } from '../../../shared/contracts/scheduling-events';
+
 import { forEachLimited } from '../../../shared/concurrency';
+import { SkipLevelPlanConfirmedV1 } from '../../../shared/contracts/scheduling-events';
 import { pendingEvent } from '../../../shared/events/outbox';
 import { addDays, calendarDateAt, formatCalendarDate, isoWeekdayOf, utcInstantOf } from '../../../shared/time-zones';
 import { PlanNotFoundError, PlanStateError, UnprocessableRequestError } from './errors';
@@ -16,14 +17,7 @@ import { isKnown, type KnownPerson, type NoticeRef, type PlanEntry, type SkipLev
 import { sessionNoticeRefs } from './notices';
 import { type SchedulingDependencies, WriteConflictError, type WriteContext } from './ports';
 import { type Actor, checkSlot, newSession, retryingConflicts, scheduledSessionWork } from './sessions';
-import {
-  type Availability,
-  DAY,
-  type Interval,
-  MINUTE,
-  overlaps,
-  suggestSlots,
-} from './working-time';
+import { type Availability, DAY, type Interval, MINUTE, overlaps, suggestSlots } from './working-time';
 
 export interface PlanWeek {
   week: number;
@@ -102,7 +96,8 @@ export interface PlanningResult {
 export const planningOrder = (people: readonly PlanCandidate[]): PlanCandidate[] =>
   [...people].sort((a, b) => {
     if (a.atRisk !== b.atRisk) return a.atRisk ? -1 : 1;
-    if (a.atRisk && b.atRisk && a.flaggedAt !== b.flaggedAt) return (a.flaggedAt ?? '').localeCompare(b.flaggedAt ?? '');
+    if (a.atRisk && b.atRisk && a.flaggedAt !== b.flaggedAt)
+      return (a.flaggedAt ?? '').localeCompare(b.flaggedAt ?? '');
     return a.domain.localeCompare(b.domain) || a.person.personId.localeCompare(b.person.personId);
   });
 
@@ -140,14 +135,25 @@ export const planSkipLevels = (input: PlanningInput): PlanningResult => {
       if (planned.length >= weeklyLimit) continue;
       const load = new Map<string, number>();
       for (const entry of planned) load.set(coachDayOf(entry.start), (load.get(coachDayOf(entry.start)) ?? 0) + 1);
-      const [best] = [...slots].sort((a, b) => (load.get(coachDayOf(a.start)) ?? 0) - (load.get(coachDayOf(b.start)) ?? 0) || a.start - b.start);
+      const [best] = [...slots].sort(
+        (a, b) => (load.get(coachDayOf(a.start)) ?? 0) - (load.get(coachDayOf(b.start)) ?? 0) || a.start - b.start,
+      );
       if (!best) continue;
-      const entry = { personId: candidate.person.personId, week: week.week, start: best.start, end: best.start + duration, atRisk: candidate.atRisk };
+      const entry = {
+        personId: candidate.person.personId,
+        week: week.week,
+        start: best.start,
+        end: best.start + duration,
+        atRisk: candidate.atRisk,
+      };
       planned.push(entry);
       result.entries.push(entry);
       return;
     }
-    result.unplanned.push({ personId: candidate.person.personId, reason: sawSlot ? 'weekly-limit-reached' : 'no-common-working-hours' });
+    result.unplanned.push({
+      personId: candidate.person.personId,
+      reason: sawSlot ? 'weekly-limit-reached' : 'no-common-working-hours',
+    });
   });
   result.entries.sort((a, b) => a.start - b.start);
   return result;
@@ -272,38 +278,60 @@ export const moveEntry = (
   retryingConflicts(async () => {
     const now = deps.clock().getTime();
     const { plan, entries } = await planOf(deps, actor, planId);
-    if (plan.status !== 'proposed') throw new PlanStateError(`Plan ${planId} is ${plan.status}; only a proposal can be edited.`);
+    if (plan.status !== 'proposed')
+      throw new PlanStateError(`Plan ${planId} is ${plan.status}; only a proposal can be edited.`);
     const entry = entries.find((candidate) => candidate.entryId === entryId);
     if (!entry) throw new PlanNotFoundError(`${planId}/${entryId}`);
     const coach = await coachOf(deps, actor);
     const person = await deps.store.getPerson(entry.personId);
     if (!isKnown(person) || person.status !== 'active') {
-      throw new UnprocessableRequestError(`${entry.personId} has left the programme.`, [{ location: 'path.entryId', message: 'is for someone no longer in the programme' }]);
+      throw new UnprocessableRequestError(`${entry.personId} has left the programme.`, [
+        { location: 'path.entryId', message: 'is for someone no longer in the programme' },
+      ]);
     }
     const end = startsAt + plan.durationMinutes * MINUTE;
     checkSlot([coach, person], startsAt, end, now);
-    const week = quarterWeeks(plan.quarter, coach.profile.timezone, 0).find((candidate) => startsAt >= candidate.from && end <= candidate.to);
+    const week = quarterWeeks(plan.quarter, coach.profile.timezone, 0).find(
+      (candidate) => startsAt >= candidate.from && end <= candidate.to,
+    );
     if (!week) {
-      throw new UnprocessableRequestError(`The slot is not inside ${plan.quarter}.`, [{ location: 'body.startsAt', message: `is not inside ${plan.quarter}` }]);
+      throw new UnprocessableRequestError(`The slot is not inside ${plan.quarter}.`, [
+        { location: 'body.startsAt', message: `is not inside ${plan.quarter}` },
+      ]);
     }
     const others = entries.filter((candidate) => candidate.entryId !== entryId);
     if (others.filter((candidate) => candidate.week === week.week).length >= plan.weeklyLimit) {
       throw new UnprocessableRequestError(`Week ${week.week} already holds ${plan.weeklyLimit} skip-levels.`, [
-        { location: 'body.startsAt', message: `is in week ${week.week}, which already holds the weekly limit of ${plan.weeklyLimit}` },
+        {
+          location: 'body.startsAt',
+          message: `is in week ${week.week}, which already holds the weekly limit of ${plan.weeklyLimit}`,
+        },
       ]);
     }
     const slot = { start: startsAt, end };
-    const planned = others.find((candidate) => overlaps(slot, { start: Date.parse(candidate.startsAt), end: Date.parse(candidate.endsAt) }));
-    const sessions = [...(await busyOf(deps, coach.personId, startsAt, end)), ...(await busyOf(deps, person.personId, startsAt, end))];
+    const planned = others.find((candidate) =>
+      overlaps(slot, { start: Date.parse(candidate.startsAt), end: Date.parse(candidate.endsAt) }),
+    );
+    const sessions = [
+      ...(await busyOf(deps, coach.personId, startsAt, end)),
+      ...(await busyOf(deps, person.personId, startsAt, end)),
+    ];
     if (planned || sessions.some((block) => overlaps(slot, block))) {
       throw new UnprocessableRequestError('The slot is taken.', [
         {
           location: 'body.startsAt',
-          message: planned ? `overlaps the plan's entry ${planned.entryId} (${planned.personId})` : 'overlaps a scheduled session of the coach or the person',
+          message: planned
+            ? `overlaps the plan's entry ${planned.entryId} (${planned.personId})`
+            : 'overlaps a scheduled session of the coach or the person',
         },
       ]);
     }
-    const moved: PlanEntry = { ...entry, startsAt: new Date(startsAt).toISOString(), endsAt: new Date(end).toISOString(), week: week.week };
+    const moved: PlanEntry = {
+      ...entry,
+      startsAt: new Date(startsAt).toISOString(),
+      endsAt: new Date(end).toISOString(),
+      week: week.week,
+    };
     const next = { ...plan, version: plan.version + 1 };
     await deps.store.commit(
       {
@@ -361,7 +389,8 @@ export const confirmPlan = async (
         context,
       );
     } catch (error) {
-      if (error instanceof WriteConflictError) throw new PlanStateError(`Plan ${planId} or ${plan.quarter} changed at the same time; read it again.`);
+      if (error instanceof WriteConflictError)
+        throw new PlanStateError(`Plan ${planId} or ${plan.quarter} changed at the same time; read it again.`);
       throw error;
     }
     plan = confirming;
@@ -369,7 +398,8 @@ export const confirmPlan = async (
   const invites: NoticeRef[] = [];
   const coach = await coachOf(deps, actor);
   for (const entry of entries.filter((candidate) => candidate.state === 'proposed')) {
-    if (options.timeLeftMs() < CONFIRM_RESERVE_MS) return { plan, entries: (await planOf(deps, actor, planId)).entries, complete: false, invites };
+    if (options.timeLeftMs() < CONFIRM_RESERVE_MS)
+      return { plan, entries: (await planOf(deps, actor, planId)).entries, complete: false, invites };
     const made = await scheduleEntry(deps, plan, entry, coach, context);
     if (made.sessionId) {
       const session = await deps.store.getSession(made.sessionId);
@@ -378,7 +408,12 @@ export const confirmPlan = async (
   }
   ({ plan, entries } = await planOf(deps, actor, planId));
   const sessions = entries.filter((entry) => entry.state === 'scheduled').length;
-  const confirmed: SkipLevelPlan = { ...plan, status: 'confirmed', confirmedAt: deps.clock().toISOString(), version: plan.version + 1 };
+  const confirmed: SkipLevelPlan = {
+    ...plan,
+    status: 'confirmed',
+    confirmedAt: deps.clock().toISOString(),
+    version: plan.version + 1,
+  };
   await deps.store.commit(
     {
       writes: [{ type: 'plan', record: confirmed, expectedVersion: plan.version }],
@@ -403,12 +438,18 @@ const scheduleEntry = (
     const existing = await deps.store.getSession(sessionId);
     const conflict = async (note: string) => {
       const marked: PlanEntry = { ...entry, state: 'conflict', note };
-      await deps.store.commit({ writes: [{ type: 'plan-entry', planId: plan.planId, entry: marked }], events: [] }, context);
+      await deps.store.commit(
+        { writes: [{ type: 'plan-entry', planId: plan.planId, entry: marked }], events: [] },
+        context,
+      );
       return marked;
     };
     if (existing) {
       const marked: PlanEntry = { ...entry, state: 'scheduled', sessionId };
-      await deps.store.commit({ writes: [{ type: 'plan-entry', planId: plan.planId, entry: marked }], events: [] }, context);
+      await deps.store.commit(
+        { writes: [{ type: 'plan-entry', planId: plan.planId, entry: marked }], events: [] },
+        context,
+      );
       return marked;
     }
     const person = await deps.store.getPerson(entry.personId);
@@ -422,9 +463,10 @@ const scheduleEntry = (
       throw error;
     }
     const locks = await deps.store.calendarLocks([coach.personId, person.personId]);
-    const clash = [...(await busyOf(deps, coach.personId, start, end)), ...(await busyOf(deps, person.personId, start, end))].some((block) =>
-      overlaps({ start, end }, block),
-    );
+    const clash = [
+      ...(await busyOf(deps, coach.personId, start, end)),
+      ...(await busyOf(deps, person.personId, start, end)),
+    ].some((block) => overlaps({ start, end }, block));
     if (clash) return conflict('a session was scheduled in this slot since the plan was made');
     const preferences = await deps.store.getPreferences(coach.personId);
     const session = newSession({
@@ -436,7 +478,9 @@ const scheduleEntry = (
       podId: null,
       planId: plan.planId,
       seriesId: `skip-level-${coach.personId}-${person.personId}`,
-      videoLink: preferences?.meetingLink ?? deps.policy.meetingUrlTemplate.replaceAll('{sessionId}', encodeURIComponent(sessionId)),
+      videoLink:
+        preferences?.meetingLink ??
+        deps.policy.meetingUrlTemplate.replaceAll('{sessionId}', encodeURIComponent(sessionId)),
       start,
       durationMinutes: plan.durationMinutes,
       agenda: '',

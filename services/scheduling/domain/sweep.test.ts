@@ -32,7 +32,13 @@ describe('the sweep, run twice, concurrently, or interrupted', () => {
       await scheduleSession(
         ctx.deps,
         { personId: 'm1', isLifeCoach: false },
-        { kind: 'one-on-one', mentorId: 'm1', menteeId, startsAt: at(`${day}T${String(9 + index).padStart(2, '0')}:00:00Z`), durationMinutes: 30 },
+        {
+          kind: 'one-on-one',
+          mentorId: 'm1',
+          menteeId,
+          startsAt: at(`${day}T${String(9 + index).padStart(2, '0')}:00:00Z`),
+          durationMinutes: 30,
+        },
         write,
       );
     }
@@ -43,7 +49,13 @@ describe('the sweep, run twice, concurrently, or interrupted', () => {
     await bookFour('2027-03-10');
     const [first, second] = await Promise.all([sweep(), sweep()]);
     expect((first?.sent ?? 0) + (second?.sent ?? 0)).toBe(8);
-    expect(sentTo()).toEqual(['e1@example.com', 'e2@example.com', 'e3@example.com', 'e4@example.com', ...Array(4).fill('m1@example.com')]);
+    expect(sentTo()).toEqual([
+      'e1@example.com',
+      'e2@example.com',
+      'e3@example.com',
+      'e4@example.com',
+      ...Array(4).fill('m1@example.com'),
+    ]);
     expect(await sweep()).toMatchObject({ due: 0, sent: 0 });
   });
 
@@ -64,7 +76,10 @@ describe('the sweep, run twice, concurrently, or interrupted', () => {
     expect(await sweep()).toMatchObject({ due: 0 });
     ctx.clock.advance(5 * MINUTE);
     expect(await sweep()).toMatchObject({ sent: 5, retry: 0 });
-    expect(new Set(ctx.mailer.sent.map((email) => `${email.to}|${email.raw.toString().match(/^Subject: (.*)$/m)?.[1]}`)).size).toBe(8);
+    expect(
+      new Set(ctx.mailer.sent.map((email) => `${email.to}|${email.raw.toString().match(/^Subject: (.*)$/m)?.[1]}`))
+        .size,
+    ).toBe(8);
   });
 
   it('takes back a notice from a sweep that died holding it, once the claim expires', async () => {
@@ -78,15 +93,27 @@ describe('the sweep, run twice, concurrently, or interrupted', () => {
       { kind: 'one-on-one', mentorId: 'm1', menteeId: 'e5', startsAt: at('2027-03-24T13:00:00Z'), durationMinutes: 30 },
       write,
     );
-    const ref = { subject: { type: 'session' as const, id: session.sessionId }, kind: 'session-invite' as const, recipientId: 'e5' };
+    const ref = {
+      subject: { type: 'session' as const, id: session.sessionId },
+      kind: 'session-invite' as const,
+      recipientId: 'e5',
+    };
     // A sweep claims e5's invite and dies before sending it.
-    expect(await ctx.deps.store.claimNotice(ref, ctx.clock().toISOString(), { token: 'dead', until: new Date(ctx.clock().getTime() + CLAIM_MINUTES * MINUTE).toISOString() })).toBeDefined();
+    expect(
+      await ctx.deps.store.claimNotice(ref, ctx.clock().toISOString(), {
+        token: 'dead',
+        until: new Date(ctx.clock().getTime() + CLAIM_MINUTES * MINUTE).toISOString(),
+      }),
+    ).toBeDefined();
     expect(await sweep()).toMatchObject({ sent: 1, 'not-claimed': 1 });
     expect(sentTo()).toEqual(['m1@example.com']);
     ctx.clock.advance(CLAIM_MINUTES * MINUTE + 1000);
     expect(await sweep()).toMatchObject({ sent: 1 });
     expect(sentTo()).toEqual(['e5@example.com', 'm1@example.com']);
-    expect(await ctx.deps.store.getNotice(ref)).toMatchObject({ state: 'sent', result: { messageId: expect.any(String) } });
+    expect(await ctx.deps.store.getNotice(ref)).toMatchObject({
+      state: 'sent',
+      result: { messageId: expect.any(String) },
+    });
   });
 });
 
@@ -100,7 +127,12 @@ describe('a month of sweeps on a fake clock', () => {
     ctx.deps.policy = { ...ctx.deps.policy, cadence: { ...ctx.deps.policy.cadence, ...policy } };
     await ctx.person({ personId: 'm1', name: 'Mia', timezone: 'Europe/Berlin' });
     await ctx.person({ personId: 'e1', name: 'Eli', timezone: 'America/New_York' });
-    await ctx.person({ personId: 'm2', name: 'Kenji', timezone: 'Asia/Tokyo', workingHours: { start: '08:00', end: '16:00' } });
+    await ctx.person({
+      personId: 'm2',
+      name: 'Kenji',
+      timezone: 'Asia/Tokyo',
+      workingHours: { start: '08:00', end: '16:00' },
+    });
     await ctx.person({ personId: 'e2', name: 'Priya', timezone: 'Asia/Kolkata' });
     await ctx.person({ personId: 'e3', name: 'Liam', timezone: 'Australia/Sydney' });
     await ctx.mentorship('m1', 'e1');
@@ -122,7 +154,13 @@ describe('a month of sweeps on a fake clock', () => {
         await scheduleSession(
           ctx.deps,
           { personId: 'e1', isLifeCoach: false },
-          { kind: 'one-on-one', mentorId: 'm1', menteeId: 'e1', startsAt: at('2027-03-09T15:00:00Z'), durationMinutes: 30 },
+          {
+            kind: 'one-on-one',
+            mentorId: 'm1',
+            menteeId: 'e1',
+            startsAt: at('2027-03-09T15:00:00Z'),
+            durationMinutes: 30,
+          },
           write,
         );
         sessionBooked = true;
@@ -144,7 +182,10 @@ describe('a month of sweeps on a fake clock', () => {
       ctx.clock.advance(HOUR);
     }
 
-    const summary = sent.map((email) => `${email.to.split('@')[0]} ${email.subject.replace(/ (on|by|is on) .*$/, '').replace(/ for \d+ days/, '')}`);
+    const summary = sent.map(
+      (email) =>
+        `${email.to.split('@')[0]} ${email.subject.replace(/ (on|by|is on) .*$/, '').replace(/ for \d+ days/, '')}`,
+    );
     expect(summary.sort()).toEqual(
       [
         // Mia and Eli: invites on booking, the eve reminder, and Mia's question (Eli's is withdrawn once she answers).
@@ -180,13 +221,33 @@ describe('a month of sweeps on a fake clock', () => {
       expect(weekday >= 1 && weekday <= 5, `${email.to} ${email.subject}`).toBe(true);
     }
     const due = sent.filter((email) => email.subject.includes('is due'));
-    expect(due.every((email) => email.at >= at('2027-03-07T00:00:00Z') && email.at < at('2027-03-09T00:00:00Z'))).toBe(true);
-    expect(sent.find((email) => email.subject.startsWith('Your 1:1 with Priya'))?.text).toMatch(/Times that suit you both/);
+    expect(due.every((email) => email.at >= at('2027-03-07T00:00:00Z') && email.at < at('2027-03-09T00:00:00Z'))).toBe(
+      true,
+    );
+    expect(sent.find((email) => email.subject.startsWith('Your 1:1 with Priya'))?.text).toMatch(
+      /Times that suit you both/,
+    );
 
     const overdue = (await outboxEvents(ctx)).filter((event) => event.detailType === 'OneOnOne.Overdue');
-    expect(overdue.map((event) => event.detail.data).sort((a, b) => String(a.menteeId).localeCompare(String(b.menteeId)))).toEqual([
-      { mentorshipId: 'ms-m2-e2', mentorId: 'm2', menteeId: 'e2', podId: 'pod-m2', lastCompletedAt: null, daysWithoutOneOnOne: 28 },
-      { mentorshipId: 'ms-m2-e3', mentorId: 'm2', menteeId: 'e3', podId: 'pod-m2', lastCompletedAt: null, daysWithoutOneOnOne: 28 },
+    expect(
+      overdue.map((event) => event.detail.data).sort((a, b) => String(a.menteeId).localeCompare(String(b.menteeId))),
+    ).toEqual([
+      {
+        mentorshipId: 'ms-m2-e2',
+        mentorId: 'm2',
+        menteeId: 'e2',
+        podId: 'pod-m2',
+        lastCompletedAt: null,
+        daysWithoutOneOnOne: 28,
+      },
+      {
+        mentorshipId: 'ms-m2-e3',
+        mentorId: 'm2',
+        menteeId: 'e3',
+        podId: 'pod-m2',
+        lastCompletedAt: null,
+        daysWithoutOneOnOne: 28,
+      },
     ]);
     const mia = await ctx.deps.store.getMentorship('ms-m1-e1');
     expect(mia?.lastCompletedAt).toBe('2027-03-09T15:00:00.000Z');

@@ -8,10 +8,10 @@
  * crash between SES accepting it and the write that marks it sent (milliseconds): then it is sent
  * again rather than lost.
  */
-import { OneOnOneOverdueV1 } from '../../../shared/contracts/scheduling-events';
+
 import { forEachLimited } from '../../../shared/concurrency';
+import { OneOnOneOverdueV1 } from '../../../shared/contracts/scheduling-events';
 import { pendingEvent } from '../../../shared/events/outbox';
-import { activeMenteesOf } from './sessions';
 import { daysWithoutOneOnOne, dueAtOf, inactiveSinceOf, nextUpcoming } from './cadence';
 import { buildInvite } from './icalendar';
 import { linkUrl } from './links';
@@ -28,6 +28,7 @@ import { buildMime } from './mime';
 import { isKnown, type KnownPerson, type Notice, type NoticeRef } from './model';
 import { optOutKindOf } from './notices';
 import type { SchedulingDependencies, UnitOfWork } from './ports';
+import { activeMenteesOf } from './sessions';
 import type { ReminderKind } from './vocabulary';
 import { DAY, type Interval, MINUTE, suggestSlots } from './working-time';
 
@@ -58,7 +59,12 @@ const skip = (reason: string): Plan => ({ action: 'skip', reason });
 
 const unsubscribeLink = (deps: SchedulingDependencies, personId: string, kind: ReminderKind, now: number) => {
   if (!deps.links) throw new NotReadyError('This function has no link-signing key; the sweep will send it');
-  const token = deps.links.sign({ purpose: 'unsubscribe', personId, kind, expiresAt: Math.floor(now / 1000) + 365 * 24 * 3600 });
+  const token = deps.links.sign({
+    purpose: 'unsubscribe',
+    personId,
+    kind,
+    expiresAt: Math.floor(now / 1000) + 365 * 24 * 3600,
+  });
   return linkUrl(deps.sender.publicApiUrl, 'unsubscribe', token);
 };
 
@@ -81,13 +87,19 @@ const pairSuggestions = async (
   const horizonDays = 28;
   const to = new Date(from + horizonDays * DAY).toISOString();
   const busy = (
-    await Promise.all([a, b].map((person) => deps.store.calendarOf(person.personId, new Date(from - DAY).toISOString(), to)))
+    await Promise.all(
+      [a, b].map((person) => deps.store.calendarOf(person.personId, new Date(from - DAY).toISOString(), to)),
+    )
   )
     .flat()
     .filter((entry) => entry.status === 'scheduled')
     .map((entry) => ({ start: Date.parse(entry.startsAt), end: Date.parse(entry.endsAt) }));
   return suggestSlots({
-    people: [a, b].map((person) => ({ personId: person.personId, timezone: person.profile.timezone, workingHours: person.profile.workingHours })),
+    people: [a, b].map((person) => ({
+      personId: person.personId,
+      timezone: person.profile.timezone,
+      workingHours: person.profile.workingHours,
+    })),
     busy,
     from,
     durationMinutes: 30,
@@ -100,7 +112,7 @@ const pairSuggestions = async (
 const planOf = async (deps: SchedulingDependencies, notice: Notice, now: number): Promise<Plan> => {
   if (notice.kind === 'one-on-one-overdue') {
     const mentorship = await deps.store.getMentorship(notice.subject.id);
-    if (!mentorship || mentorship.status !== 'active') return skip('mentorship-ended');
+    if (mentorship?.status !== 'active') return skip('mentorship-ended');
     if (notice.basis !== `since:${inactiveSinceOf(mentorship)}`) return skip('superseded');
     return {
       action: 'event',
@@ -162,7 +174,13 @@ const planOf = async (deps: SchedulingDependencies, notice: Notice, now: number)
         return {
           action: 'email',
           to: reader,
-          email: sessionReminderEmail({ session, people, reader, openFromLastTime: open, unsubscribeUrl: unsubscribe ?? '' }),
+          email: sessionReminderEmail({
+            session,
+            people,
+            reader,
+            openFromLastTime: open,
+            unsubscribeUrl: unsubscribe ?? '',
+          }),
           ...(unsubscribe ? { unsubscribe } : {}),
         };
       }
@@ -193,7 +211,7 @@ const planOf = async (deps: SchedulingDependencies, notice: Notice, now: number)
     case 'one-on-one-due':
     case 'inactivity-warning': {
       const mentorship = await deps.store.getMentorship(notice.subject.id);
-      if (!mentorship || mentorship.status !== 'active') return skip('mentorship-ended');
+      if (mentorship?.status !== 'active') return skip('mentorship-ended');
       const otherId = reader.personId === mentorship.mentorId ? mentorship.menteeId : mentorship.mentorId;
       const other = await deps.store.getPerson(otherId);
       if (!isKnown(other)) return skip('partner-unknown');
@@ -213,13 +231,18 @@ const planOf = async (deps: SchedulingDependencies, notice: Notice, now: number)
       return {
         action: 'email',
         to: reader,
-        email: inactivityWarningEmail({ reader, other, days: daysWithoutOneOnOne(mentorship, now), unsubscribeUrl: unsubscribe ?? '' }),
+        email: inactivityWarningEmail({
+          reader,
+          other,
+          days: daysWithoutOneOnOne(mentorship, now),
+          unsubscribeUrl: unsubscribe ?? '',
+        }),
         ...(unsubscribe ? { unsubscribe } : {}),
       };
     }
     case 'pod-introduction': {
       const pod = await deps.store.getPod(notice.subject.id);
-      if (!pod || pod.status !== 'active') return skip('pod-dissolved');
+      if (pod?.status !== 'active') return skip('pod-dissolved');
       const menteeIds = [...new Set([...pod.menteeIds, ...(await activeMenteesOf(deps, pod))])];
       const people = await knownPeople(deps, [pod.mentorId, ...menteeIds]);
       const mentor = people.get(pod.mentorId);
@@ -230,9 +253,11 @@ const planOf = async (deps: SchedulingDependencies, notice: Notice, now: number)
         const mentee = people.get(personId);
         return mentee ? [mentee] : [];
       });
-      const readerMentees = reader.personId === mentor.personId ? mentees : mentees.filter((m) => m.personId === reader.personId);
+      const readerMentees =
+        reader.personId === mentor.personId ? mentees : mentees.filter((m) => m.personId === reader.personId);
       const suggestions = new Map<string, Interval[]>();
-      for (const mentee of readerMentees) suggestions.set(mentee.personId, await pairSuggestions(deps, mentor, mentee, now, 3));
+      for (const mentee of readerMentees)
+        suggestions.set(mentee.personId, await pairSuggestions(deps, mentor, mentee, now, 3));
       return { action: 'email', to: reader, email: podIntroductionEmail({ reader, mentor, mentees, suggestions }) };
     }
   }
@@ -261,8 +286,12 @@ export const deliverNotice = async (
   try {
     const plan = await planOf(deps, notice, now);
     if (plan.action === 'skip') {
-      return (await deps.store.finishNotice(notice, { state: 'skipped', at: nowIso, reason: plan.reason }, { writes: [], events: [] }, context)) ===
-        'finished'
+      return (await deps.store.finishNotice(
+        notice,
+        { state: 'skipped', at: nowIso, reason: plan.reason },
+        { writes: [], events: [] },
+        context,
+      )) === 'finished'
         ? 'skipped'
         : 'lost-claim';
     }
@@ -279,7 +308,12 @@ export const deliverNotice = async (
       date: new Date(now),
       messageId: messageIdOf(notice, domain),
       ...(plan.unsubscribe
-        ? { headers: { 'List-Unsubscribe': `<${plan.unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } }
+        ? {
+            headers: {
+              'List-Unsubscribe': `<${plan.unsubscribe}>`,
+              'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+            },
+          }
         : {}),
       text: plan.email.text,
       html: plan.email.html,
@@ -288,14 +322,23 @@ export const deliverNotice = async (
         : {}),
     });
     const messageId = await deps.mailer.send({ to: plan.to.profile.email, raw: Buffer.from(raw, 'utf8') });
-    return (await deps.store.finishNotice(notice, { state: 'sent', at: nowIso, messageId }, { writes: [], events: [] }, context)) ===
-      'finished'
+    return (await deps.store.finishNotice(
+      notice,
+      { state: 'sent', at: nowIso, messageId },
+      { writes: [], events: [] },
+      context,
+    )) === 'finished'
       ? 'sent'
       : 'lost-claim';
   } catch (error) {
     const reason = `${(error as Error).name}: ${(error as Error).message}`.slice(0, 500);
     if (error instanceof PermanentSendError || notice.attempts >= MAX_ATTEMPTS) {
-      await deps.store.finishNotice(notice, { state: 'failed', at: nowIso, reason }, { writes: [], events: [] }, context);
+      await deps.store.finishNotice(
+        notice,
+        { state: 'failed', at: nowIso, reason },
+        { writes: [], events: [] },
+        context,
+      );
       return 'failed';
     }
     const retryAt = new Date(now + RETRY_BASE_MINUTES * MINUTE * 2 ** (notice.attempts - 1)).toISOString();
@@ -313,7 +356,15 @@ export const deliverNotices = async (
   correlationId: string,
   concurrency = 8,
 ): Promise<SweepSummary> => {
-  const summary: SweepSummary = { due: refs.length, sent: 0, skipped: 0, failed: 0, retry: 0, 'not-claimed': 0, 'lost-claim': 0 };
+  const summary: SweepSummary = {
+    due: refs.length,
+    sent: 0,
+    skipped: 0,
+    failed: 0,
+    retry: 0,
+    'not-claimed': 0,
+    'lost-claim': 0,
+  };
   await forEachLimited(refs, concurrency, async (ref) => {
     summary[await deliverNotice(deps, ref, correlationId)]++;
   });

@@ -12,7 +12,12 @@ export const notificationKinds = NotificationKindV1.options;
 export const ALWAYS_SENT: readonly NotificationKind[] = ['session-invites'];
 
 /** The kinds of email this service sends that a person may turn off. */
-export const schedulingReminderKinds = ['one-on-one-due', 'session-tomorrow', 'did-it-happen', 'inactivity-warning'] as const;
+export const schedulingReminderKinds = [
+  'one-on-one-due',
+  'session-tomorrow',
+  'did-it-happen',
+  'inactivity-warning',
+] as const;
 export type ReminderKind = (typeof schedulingReminderKinds)[number];
 
 export const SESSION_DURATIONS = [30, 45, 60] as const;

@@ -10,11 +10,11 @@ import {
   MINUTE,
   nextWorkingMorning,
   previousWorkingMorning,
-  suggestSlots,
-  workingMorningFromDay,
   subtract,
+  suggestSlots,
   withinWorkingHours,
   workingIntervals,
+  workingMorningFromDay,
 } from './working-time';
 
 const at = (iso: string) => Date.parse(iso);
@@ -46,9 +46,9 @@ describe('working intervals', () => {
   it('follow each person’s clock across the daylight-saving changes of both hemispheres', () => {
     // New York springs forward on Sunday 2027-03-14; Sydney falls back on Sunday 2027-04-04.
     const newYork = person('ny', 'America/New_York');
-    expect(workingIntervals(newYork, at('2027-03-12T00:00Z'), at('2027-03-16T00:00Z')).map((i) => iso(i.start))).toEqual(
-      ['2027-03-12T14:00:00.000Z', '2027-03-15T13:00:00.000Z'],
-    );
+    expect(
+      workingIntervals(newYork, at('2027-03-12T00:00Z'), at('2027-03-16T00:00Z')).map((i) => iso(i.start)),
+    ).toEqual(['2027-03-12T14:00:00.000Z', '2027-03-15T13:00:00.000Z']);
     const sydney = person('syd', 'Australia/Sydney');
     expect(workingIntervals(sydney, at('2027-04-01T00:00Z'), at('2027-04-06T00:00Z')).map((i) => iso(i.start))).toEqual(
       // Thursday's shift (AEDT, still running at the start of the range), then Friday, Monday, Tuesday.
@@ -99,9 +99,26 @@ describe('slot suggestions', () => {
 
   it('move with a daylight-saving change in one hemisphere while the other stays', () => {
     // Around 2027-04-04 Sydney falls back: 09:00 Sydney is 22:00Z before and 23:00Z after.
-    const pair = [person('ldn', 'Europe/London', '07:00', '15:00'), person('syd', 'Australia/Sydney', '16:00', '23:59')];
-    const before = suggestSlots({ people: pair, busy: [], from: at('2027-03-29T00:00Z'), durationMinutes: 60, count: 1, horizonDays: 3 });
-    const after = suggestSlots({ people: pair, busy: [], from: at('2027-04-05T00:00Z'), durationMinutes: 60, count: 1, horizonDays: 3 });
+    const pair = [
+      person('ldn', 'Europe/London', '07:00', '15:00'),
+      person('syd', 'Australia/Sydney', '16:00', '23:59'),
+    ];
+    const before = suggestSlots({
+      people: pair,
+      busy: [],
+      from: at('2027-03-29T00:00Z'),
+      durationMinutes: 60,
+      count: 1,
+      horizonDays: 3,
+    });
+    const after = suggestSlots({
+      people: pair,
+      busy: [],
+      from: at('2027-04-05T00:00Z'),
+      durationMinutes: 60,
+      count: 1,
+      horizonDays: 3,
+    });
     expect(before.map((slot) => localDateTime(slot.start, 'Australia/Sydney'))).toEqual(['2027-03-29T17:00']);
     expect(after.map((slot) => localDateTime(slot.start, 'Australia/Sydney'))).toEqual(['2027-04-05T16:00']);
   });
@@ -117,16 +134,31 @@ describe('slot suggestions', () => {
       'Pacific/Auckland',
       'America/Sao_Paulo',
     ];
-    const hours = fc.constantFrom(['09:00', '17:00'], ['07:30', '15:30'], ['22:00', '06:00'], ['12:00', '20:00'], ['00:30', '09:00']);
+    const hours = fc.constantFrom(
+      ['09:00', '17:00'],
+      ['07:30', '15:30'],
+      ['22:00', '06:00'],
+      ['12:00', '20:00'],
+      ['00:30', '09:00'],
+    );
     const someone = (id: string) =>
-      fc.record({ zone: fc.constantFrom(...zones), hours }).map(({ zone, hours: [start, end] }) => person(id, zone, start, end));
+      fc
+        .record({ zone: fc.constantFrom(...zones), hours })
+        .map(({ zone, hours: [start, end] }) => person(id, zone, start, end));
     fc.assert(
       fc.property(
         someone('a'),
         someone('b'),
         // Start dates spread over a year, so both hemispheres' changes fall inside some runs.
         fc.integer({ min: 0, max: 365 }),
-        fc.array(fc.record({ day: fc.integer({ min: 0, max: 20 }), hour: fc.integer({ min: 0, max: 23 }), length: fc.integer({ min: 1, max: 8 }) }), { maxLength: 12 }),
+        fc.array(
+          fc.record({
+            day: fc.integer({ min: 0, max: 20 }),
+            hour: fc.integer({ min: 0, max: 23 }),
+            length: fc.integer({ min: 1, max: 8 }),
+          }),
+          { maxLength: 12 },
+        ),
         fc.constantFrom(30, 45, 60),
         (a, b, offset, sessions, duration) => {
           const from = at('2027-01-01T00:00Z') + offset * DAY + 7 * MINUTE;
@@ -134,7 +166,14 @@ describe('slot suggestions', () => {
             start: from + s.day * DAY + s.hour * 60 * MINUTE,
             end: from + s.day * DAY + s.hour * 60 * MINUTE + s.length * 15 * MINUTE,
           }));
-          const slots = suggestSlots({ people: [a, b], busy, from, durationMinutes: duration, count: 8, horizonDays: 21 });
+          const slots = suggestSlots({
+            people: [a, b],
+            busy,
+            from,
+            durationMinutes: duration,
+            count: 8,
+            horizonDays: 21,
+          });
           let previousEnd = from;
           for (const slot of slots) {
             expect(slot.end - slot.start).toBe(duration * MINUTE);
@@ -154,7 +193,17 @@ describe('slot suggestions', () => {
   });
 
   it('subtract sessions that overlap each other and the edges', () => {
-    expect(subtract([{ start: 0, end: 100 }], [{ start: 50, end: 60 }, { start: -5, end: 10 }, { start: 55, end: 70 }, { start: 95, end: 200 }])).toEqual([
+    expect(
+      subtract(
+        [{ start: 0, end: 100 }],
+        [
+          { start: 50, end: 60 },
+          { start: -5, end: 10 },
+          { start: 55, end: 70 },
+          { start: 95, end: 200 },
+        ],
+      ),
+    ).toEqual([
       { start: 10, end: 50 },
       { start: 70, end: 95 },
     ]);
@@ -166,7 +215,9 @@ describe('local mornings', () => {
     // Friday 2027-03-05 10:00 in Tokyo: past the morning, and the weekend follows: Monday 08:00 Tokyo.
     expect(iso(nextWorkingMorning(at('2027-03-05T01:00Z'), 'Asia/Tokyo', 480))).toBe('2027-03-07T23:00:00.000Z');
     // Before 08:00 on a Tuesday in Los Angeles: the same morning.
-    expect(iso(nextWorkingMorning(at('2027-03-02T10:00Z'), 'America/Los_Angeles', 480))).toBe('2027-03-02T16:00:00.000Z');
+    expect(iso(nextWorkingMorning(at('2027-03-02T10:00Z'), 'America/Los_Angeles', 480))).toBe(
+      '2027-03-02T16:00:00.000Z',
+    );
   });
 
   it('from a day, are that day’s morning, or the next working day’s', () => {

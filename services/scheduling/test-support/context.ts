@@ -18,8 +18,8 @@ import {
   type ConsumedEvent,
 } from '../domain/directory';
 import { createLinkSigner } from '../domain/links';
-import type { Mailer, OutgoingEmail, SchedulingDependencies } from '../domain/ports';
 import { defaultPolicy, type SchedulingPolicy } from '../domain/policy';
+import type { Mailer, OutgoingEmail, SchedulingDependencies } from '../domain/ports';
 
 export const TEST_LINK_KEY = 'test-link-signing-key-0123456789abcdefghijklmnop';
 
@@ -163,7 +163,9 @@ export const schedulingTestContext = async (
 /** The events a test table's outbox holds, oldest first (tests may scan; the service never does). */
 export const outboxEvents = async (
   context: Pick<SchedulingTestContext, 'table'>,
-): Promise<{ detailType: string; detail: { metadata: { id: string; occurredAt: string }; data: Record<string, unknown> } }[]> => {
+): Promise<
+  { detailType: string; detail: { metadata: { id: string; occurredAt: string }; data: Record<string, unknown> } }[]
+> => {
   const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
   const items: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
@@ -181,5 +183,9 @@ export const outboxEvents = async (
   } while (start);
   return items
     .map((item) => ({ detailType: String(item.detailType), detail: JSON.parse(String(item.detail)) }))
-    .sort((a, b) => a.detail.metadata.occurredAt.localeCompare(b.detail.metadata.occurredAt) || a.detail.metadata.id.localeCompare(b.detail.metadata.id));
+    .sort(
+      (a, b) =>
+        a.detail.metadata.occurredAt.localeCompare(b.detail.metadata.occurredAt) ||
+        a.detail.metadata.id.localeCompare(b.detail.metadata.id),
+    );
 };
