@@ -17,9 +17,9 @@ const EmailConfigSchema = z.object({
 });
 
 export interface LoadOptions {
-  /** Functions that sign or check links read the key (and need the public URL for what they sign). */
+  /** Functions that sign or check links read the key. */
   links?: boolean;
-  /** Functions that send email read the sender identity; the others get a mailer that refuses. */
+  /** Functions that send email read the sender identity (and, if they sign links, the API's public URL). */
   email?: boolean;
 }
 
@@ -29,7 +29,8 @@ export const loadSchedulingDependencies = async (
 ): Promise<SchedulingDependencies> => {
   const config = readConfig(ServiceConfigSchema.extend(SettingsSchema.shape), env);
   const email = options.email ? readConfig(EmailConfigSchema, env) : undefined;
-  const publicApiUrl = options.links ? readConfig(z.object({ PUBLIC_API_URL: z.url() }), env).PUBLIC_API_URL : '';
+  const publicApiUrl =
+    options.links && options.email ? readConfig(z.object({ PUBLIC_API_URL: z.url() }), env).PUBLIC_API_URL : '';
   const readKey = options.links ? declaredSecret(LINK_SIGNING_KEY, env) : undefined;
   const policy = policyFromSettings(config);
   return {
