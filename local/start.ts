@@ -75,7 +75,7 @@ const main = async () => {
     `  Get a token     TOKEN=$(npm run -s token -- --sub p-002 --groups admin,employee${portFlag})`,
     `                  curl -H "Authorization: Bearer $TOKEN" ${urls.api}/people`,
     `  Developer view  ${urls.devView}`,
-    `  SES inbox       ${urls.sesInbox}   (emails as JSON: ${urls.sesStore})`,
+    `  SES inbox       ${urls.sesInbox}   (emails as JSON: ${urls.sesStore}, as sent: ${urls.sesRawStore})`,
     `  EventBridge     ${urls.eventBridge}   (PutEvents, TestEventPattern)`,
     `  DynamoDB        ${urls.dynamodb}`,
     `  Data folder     ${dataFolder}   (npm start -- --reset to wipe it)`,

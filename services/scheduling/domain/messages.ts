@@ -105,7 +105,7 @@ export const inviteEmail = (input: InviteInput): EmailContent => {
   const participants = session.participantIds.map((personId) => {
     const person = people.get(personId);
     return person
-      ? `${person.profile.name} (${formatInZone(Date.parse(session.startsAt), person.profile.timezone)})`
+      ? `${person.profile.name}: ${formatInZone(Date.parse(session.startsAt), person.profile.timezone)}`
       : personId;
   });
   const blocks: Block[] = cancelled

@@ -338,7 +338,9 @@ describe('SES feedback and the sweep’s schedule', () => {
     const sweep = createReminderSweep(ctx.deps);
     await expect(sweep({ schedule: 'reminder-sweep' })).rejects.toThrow();
     // As of the firing's time, whatever the clock says.
-    expect(await sweep({ schedule: 'reminder-sweep', scheduledTime: '2027-03-08T06:00:00Z' })).toMatchObject({ due: 0 });
+    expect(await sweep({ schedule: 'reminder-sweep', scheduledTime: '2027-03-08T06:00:00Z' })).toMatchObject({
+      due: 0,
+    });
     const summary = await sweep({ schedule: 'reminder-sweep', scheduledTime: '2027-03-08T13:00:00Z' });
     // Both due reminders were due (Berlin's at 07:00Z, New York's at 13:00Z); both addresses are suppressed.
     expect(summary).toMatchObject({ due: 2, sent: 0, skipped: 2 });
