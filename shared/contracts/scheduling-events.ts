@@ -132,8 +132,7 @@ export const EmailAddressSuppressedV1 = defineEvent({
   source,
   detailType: 'EmailAddress.Suppressed',
   version: 1,
-  description:
-    'SES reported a hard bounce or a complaint for an address: no service emails it any more.',
+  description: 'SES reported a hard bounce or a complaint for an address: no service emails it any more.',
   data: z.object({
     email: z.string(),
     /** The person the address belongs to, when known. */

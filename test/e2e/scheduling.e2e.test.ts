@@ -422,7 +422,7 @@ describe('scheduling through the local platform', () => {
         expect(found).toHaveLength(1);
         return found[0];
       });
-      expect((overdue?.detail as { data: unknown }).data).toEqual({
+      expect((overdue?.detail as { data: unknown } | undefined)?.data).toEqual({
         mentorshipId: 'old-ms-1',
         mentorId: 'sm-1',
         menteeId: 'se-2',
@@ -496,7 +496,11 @@ describe('scheduling through the local platform', () => {
       expect(found).toHaveLength(1);
       return found[0];
     });
-    expect((event?.detail as { data: unknown }).data).toEqual({ planId: plan.planId, quarter, sessions: scheduled });
+    expect((event?.detail as { data: unknown } | undefined)?.data).toEqual({
+      planId: plan.planId,
+      quarter,
+      sessions: scheduled,
+    });
   });
 
   it('publishes only events that validate against the event catalogue’s JSON Schemas', async () => {
