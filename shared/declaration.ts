@@ -15,6 +15,16 @@ export interface FunctionAccess {
   publishEvents?: boolean;
   /** ses:SendRawEmail from the configured sender identity. */
   sendEmail?: boolean;
+  /**
+   * Create, list and delete EventBridge Scheduler one-time schedules (`at(...)`) in the service's
+   * schedule group, each invoking the declared `target` function (shared/one-time-schedules.ts).
+   */
+  oneTimeSchedules?: { target: string };
+  /**
+   * Create, update and delete EventBridge connections, API destinations and rules named
+   * `<service>-webhook-*` on the platform bus (shared/api-destinations.ts).
+   */
+  apiDestinations?: boolean;
   /** The service's declared secrets this function reads (by name), e.g. a key that signs links. */
   secrets?: readonly string[];
 }
@@ -70,14 +80,17 @@ export interface TableDeclaration {
 }
 
 /**
- * A deployment setting of a service: every function of the service gets it as an environment
- * variable, with the default unless the deployment (CDK context, local overrides) sets another.
+ * A per-deployment setting of a service (the anonymity threshold, say): every function of the
+ * service gets it as an environment variable, read once at cold start. CDK makes it a stack
+ * parameter (`<Service><Name>`: `PulseAnonymityThreshold`); the local runtime uses the default.
  */
 export interface SettingDeclaration {
-  /** The environment variable: `MEETING_URL_TEMPLATE`. */
+  /** The environment variable: `ANONYMITY_THRESHOLD`. */
   name: string;
   description: string;
   default: string;
+  /** A whole number in this range (CloudFormation refuses anything else at deployment). */
+  integerRange?: { min: number; max: number };
 }
 
 /**
@@ -166,6 +179,12 @@ export const defineService = (definition: ServiceDefinition): ServiceDeclaration
       throw new Error(`${definition.name}: ${named.name} names the undeclared function "${named.function}"`);
     }
   }
+  for (const fn of functions) {
+    const target = fn.access.oneTimeSchedules?.target;
+    if (target !== undefined && !names.has(target)) {
+      throw new Error(`${definition.name}: ${fn.name} schedules the undeclared function "${target}"`);
+    }
+  }
   return {
     name: definition.name,
     description: definition.description,
@@ -200,6 +219,17 @@ export interface PlatformResources {
   tableName?: string;
   senderEmail: string;
   sesConfigurationSet: string;
+  /** For functions with `oneTimeSchedules`: the service's schedule group, the role Scheduler assumes, the target's ARN. */
+  oneTimeSchedules?: {
+    groupName: string;
+    roleArn: string;
+    functionArn: (functionName: string) => string;
+    deadLetterArn?: string;
+  };
+  /** For functions with `apiDestinations`: the role EventBridge assumes to invoke them, their dead-letter queue. */
+  apiDestinations?: { roleArn: string; deadLetterArn?: string };
+  /** Values of the service's settings by name (a CloudFormation parameter in AWS); absent ones take the default. */
+  settings?: Readonly<Record<string, string>>;
   /** Where people reach the HTTP API (links in emails); given to functions that send email. */
   publicApiUrl?: string;
   /** The id (ARN or name) of each of the service's declared secrets, by declared name. */
@@ -216,7 +246,7 @@ export const secretIdVariableOf = (secretName: string): string =>
  * identity only for functions that send email.
  */
 export const functionEnvironment = (
-  service: Pick<ServiceDeclaration, 'name' | 'settings'>,
+  service: Pick<ServiceDeclaration, 'name'> & { settings?: readonly SettingDeclaration[] },
   fn: Pick<FunctionDeclaration, 'access'>,
   resources: PlatformResources,
 ): Record<string, string> => {
@@ -227,16 +257,28 @@ export const functionEnvironment = (
     POWERTOOLS_METRICS_NAMESPACE: 'MentoringPlatform',
     POWERTOOLS_LOG_LEVEL: 'INFO',
   };
+  for (const setting of service.settings ?? [])
+    env[setting.name] = resources.settings?.[setting.name] ?? setting.default;
   if (fn.access.table && resources.tableName) env.TABLE_NAME = resources.tableName;
   if (fn.access.sendEmail) {
     env.SENDER_EMAIL = resources.senderEmail;
     env.SES_CONFIGURATION_SET = resources.sesConfigurationSet;
     if (resources.publicApiUrl) env.PUBLIC_API_URL = resources.publicApiUrl;
   }
-  for (const setting of service.settings ?? []) env[setting.name] = setting.default;
   for (const secret of fn.access.secrets ?? []) {
     const id = resources.secretIds?.[secret];
     if (id) env[secretIdVariableOf(secret)] = id;
+  }
+  const schedules = resources.oneTimeSchedules;
+  if (fn.access.oneTimeSchedules && schedules) {
+    env.SCHEDULE_GROUP_NAME = schedules.groupName;
+    env.SCHEDULE_TARGET_ARN = schedules.functionArn(fn.access.oneTimeSchedules.target);
+    env.SCHEDULE_ROLE_ARN = schedules.roleArn;
+    if (schedules.deadLetterArn) env.SCHEDULE_DEAD_LETTER_ARN = schedules.deadLetterArn;
+  }
+  if (fn.access.apiDestinations && resources.apiDestinations) {
+    env.WEBHOOK_ROLE_ARN = resources.apiDestinations.roleArn;
+    if (resources.apiDestinations.deadLetterArn) env.WEBHOOK_DEAD_LETTER_ARN = resources.apiDestinations.deadLetterArn;
   }
   return env;
 };

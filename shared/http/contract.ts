@@ -11,11 +11,11 @@ export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE' | 'PATCH';
 
 export interface SuccessResponse {
   description: string;
-  /** The body; a response without a schema has no body (204, 202 with only a Location). */
+  /** The JSON body; a response without a schema has no body (204, 202 with only a Location). */
   schema?: z.ZodType;
   /**
-   * `application/json` (default: `schema` describes the JSON), or a text type such as `text/html`
-   * for pages people open from an email (`schema` is then a string, sent as it is).
+   * `application/json` (default), or a text type such as `text/csv`: the handler then answers
+   * the string its schema (`z.string()`) describes, sent as it is.
    */
   mediaType?: string;
   /** Response headers the handler sets (name → what it holds), for the OpenAPI document. */
@@ -81,6 +81,9 @@ export const problemsOf = (contract: RouteContract): Record<number, string> => (
   ...chainProblemsOf(contract),
   ...contract.problems,
 });
+
+/** The media type of a success answer's body. */
+export const mediaTypeOf = (response: SuccessResponse): string => response.mediaType ?? 'application/json';
 
 /** Every status the route may answer. Anything else is a breach of its contract. */
 export const documentedStatusesOf = (contract: RouteContract): ReadonlySet<number> =>

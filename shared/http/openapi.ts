@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { ServiceDeclaration } from '../declaration';
-import { problemsOf, type RouteContract } from './contract';
+import { mediaTypeOf, problemsOf, type RouteContract } from './contract';
 import { GatewayErrorSchema, ProblemSchema } from './problem';
 
 type JsonSchema = Record<string, unknown>;
@@ -39,7 +39,7 @@ export const operationOf = (serviceName: string, route: RouteContract) => {
       description: response.description,
       ...headersOf(response.headers),
       ...(response.schema
-        ? { content: { [response.mediaType ?? 'application/json']: { schema: schemaOf(response.schema, 'output') } } }
+        ? { content: { [mediaTypeOf(response)]: { schema: schemaOf(response.schema, 'output') } } }
         : {}),
     },
   ]);

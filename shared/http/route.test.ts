@@ -116,4 +116,21 @@ describe('a route built from its contract', () => {
     const response = await call(serveRoutes(served), { routeKey: 'GET /elsewhere', caller });
     expect(response.statusCode).toBe(404);
   });
+
+  it('sends a text answer (a CSV export) as it is, with its declared media type', async () => {
+    const exportThings = defineRoute({
+      method: 'GET',
+      path: '/things/export',
+      summary: 'Export things',
+      auth: { roles: ['employee'] },
+      responses: { 200: { description: 'CSV', schema: z.string(), mediaType: 'text/csv' } },
+    });
+    const handler = serveRoutes(
+      route(exportThings).handle(async () => ({ status: 200, body: 'thingId,name\r\nt-1,"a, b"\r\n' })),
+    );
+    const response = await call(handler, { routeKey: 'GET /things/export', caller });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers?.['content-type']).toBe('text/csv; charset=utf-8');
+    expect(response.body).toBe('thingId,name\r\nt-1,"a, b"\r\n');
+  });
 });

@@ -8,7 +8,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
 import type { Principal } from '../auth/principal';
-import { type RouteContract, routeKeyOf } from './contract';
+import { mediaTypeOf, type RouteContract, routeKeyOf } from './contract';
 import { type ErrorTable, type FieldError, notFound, problemWithStatus } from './errors';
 import {
   authorizeRoute,
@@ -59,22 +59,18 @@ export interface HttpRouteHandler {
 }
 
 const resultOf = (
-  reply: { status: number; body?: unknown; headers?: Record<string, string> },
   contract: RouteContract,
+  reply: { status: number; body?: unknown; headers?: Record<string, string> },
 ): HttpResult => {
   if (reply.body === undefined) return { statusCode: reply.status, headers: { ...reply.headers } };
-  const mediaType = contract.responses[reply.status]?.mediaType ?? 'application/json';
-  return mediaType === 'application/json'
-    ? {
-        statusCode: reply.status,
-        headers: { 'content-type': 'application/json', ...reply.headers },
-        body: JSON.stringify(reply.body),
-      }
-    : {
-        statusCode: reply.status,
-        headers: { 'content-type': `${mediaType}; charset=utf-8`, ...reply.headers },
-        body: String(reply.body),
-      };
+  const declared = contract.responses[reply.status];
+  const mediaType = declared ? mediaTypeOf(declared) : 'application/json';
+  const json = mediaType === 'application/json';
+  return {
+    statusCode: reply.status,
+    headers: { 'content-type': json ? mediaType : `${mediaType}; charset=utf-8`, ...reply.headers },
+    body: json ? JSON.stringify(reply.body) : String(reply.body),
+  };
 };
 
 /**
@@ -105,7 +101,7 @@ export const routesAnswering =
               throw problemWithStatus(status, detail, fieldErrors);
             },
           } as unknown as RouteRequest<TContract>;
-          return resultOf(await handle(request), contract);
+          return resultOf(contract, await handle(request));
         });
       return Object.assign(
         async (event: HttpEvent, context: Context, options?: InvokeOptions): Promise<HttpResult> =>

@@ -7,7 +7,7 @@
  */
 import type * as z from 'zod';
 import type { ServiceDeclaration } from '../../shared/declaration';
-import { documentedStatusesOf, type RouteContract, routeKeyOf } from '../../shared/http/contract';
+import { documentedStatusesOf, mediaTypeOf, type RouteContract, routeKeyOf } from '../../shared/http/contract';
 import { GatewayErrorSchema, ProblemSchema } from '../../shared/http/problem';
 
 export interface HttpAnswer {
@@ -42,9 +42,9 @@ export const contractViolations = (contract: RouteContract, answer: HttpAnswer):
   const success = contract.responses[answer.status];
   if (success) {
     if (!success.schema) return answer.body ? [`${route} ${answer.status}: a body where the contract has none`] : [];
-    const expected = success.mediaType ?? 'application/json';
-    if (mediaType !== expected) return [`${route} ${answer.status}: content-type ${mediaType}, not ${expected}`];
-    const body = expected === 'application/json' ? jsonOf(answer.body) : answer.body;
+    const declared = mediaTypeOf(success);
+    if (mediaType !== declared) return [`${route} ${answer.status}: content-type ${mediaType}, not ${declared}`];
+    const body = declared === 'application/json' ? jsonOf(answer.body) : (answer.body ?? '');
     return issuesOf(success.schema, body).map((issue) => `${route} ${answer.status}: ${issue}`);
   }
   if (answer.status === 401 && mediaType === 'application/json') {

@@ -197,6 +197,7 @@ describe('skip-level plans against DynamoDB Local', () => {
         risk: 'high',
         previousRisk: 'medium',
         trigger: 'high-risk',
+        droppedMeasures: [],
       },
       ctx.event(),
     );

@@ -11,6 +11,7 @@
 
 import { forEachLimited } from '../../../shared/concurrency';
 import { OneOnOneOverdueV1 } from '../../../shared/contracts/scheduling-events';
+import { composeRawEmail } from '../../../shared/email/raw-email';
 import { pendingEvent } from '../../../shared/events/outbox';
 import { daysWithoutOneOnOne, dueAtOf, inactiveSinceOf, nextUpcoming } from './cadence';
 import { buildInvite } from './icalendar';
@@ -24,7 +25,6 @@ import {
   podIntroductionEmail,
   sessionReminderEmail,
 } from './messages';
-import { buildMime } from './mime';
 import { isKnown, type KnownPerson, type Notice, type NoticeRef } from './model';
 import { optOutKindOf } from './notices';
 import type { SchedulingDependencies, UnitOfWork } from './ports';
@@ -301,26 +301,27 @@ export const deliverNotice = async (
         : 'lost-claim';
     }
     const domain = deps.sender.address.split('@')[1] ?? 'mentoring.invalid';
-    const raw = buildMime({
-      from: { name: deps.sender.name, address: deps.sender.address },
-      to: { name: plan.to.profile.name, address: plan.to.profile.email },
-      subject: plan.email.subject,
-      date: new Date(now),
-      messageId: messageIdOf(notice, domain),
-      ...(plan.unsubscribe
-        ? {
-            headers: {
-              'List-Unsubscribe': `<${plan.unsubscribe}>`,
-              'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-            },
-          }
-        : {}),
-      text: plan.email.text,
-      html: plan.email.html,
-      ...(plan.email.calendar
-        ? { calendar: { method: plan.email.calendar.method, content: buildInvite(plan.email.calendar) } }
-        : {}),
-    });
+    const raw = composeRawEmail(
+      {
+        from: { name: deps.sender.name, address: deps.sender.address },
+        to: [{ name: plan.to.profile.name, address: plan.to.profile.email }],
+        subject: plan.email.subject,
+        text: plan.email.text,
+        html: plan.email.html,
+        ...(plan.unsubscribe
+          ? {
+              headers: {
+                'List-Unsubscribe': `<${plan.unsubscribe}>`,
+                'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+              },
+            }
+          : {}),
+        ...(plan.email.calendar
+          ? { calendar: { method: plan.email.calendar.method, content: buildInvite(plan.email.calendar) } }
+          : {}),
+      },
+      { messageId: `<${messageIdOf(notice, domain)}>`, date: new Date(now) },
+    );
     const messageId = await deps.mailer.send({ to: plan.to.profile.email, raw: Buffer.from(raw, 'utf8') });
     return (await deps.store.finishNotice(
       notice,

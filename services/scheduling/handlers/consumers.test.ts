@@ -235,6 +235,7 @@ describe('the directory consumer', () => {
         risk: 'high',
         previousRisk: 'low',
         trigger: 'sharp-drop',
+        droppedMeasures: ['engagement'],
       }),
     );
     expect((await ctx.deps.store.getPerson('e1'))?.atRisk).toMatchObject({ risk: 'high', trigger: 'sharp-drop' });
