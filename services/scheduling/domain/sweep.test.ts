@@ -166,9 +166,9 @@ describe('a month of sweeps on a fake clock', () => {
         sessionBooked = true;
       }
       const before = ctx.mailer.sent.length;
-      // Every firing twice: a duplicate run of the schedule must send nothing more.
-      await sweepDueNotices(ctx.deps, { correlationId: 'sweep' });
-      await sweepDueNotices(ctx.deps, { correlationId: 'sweep-again' });
+      const firing = await sweepDueNotices(ctx.deps, { correlationId: 'sweep' });
+      // A firing that found work runs again (a duplicate run of the schedule): it must send nothing more.
+      if (firing.due > 0) expect(await sweepDueNotices(ctx.deps, { correlationId: 'sweep-again' })).toMatchObject({ sent: 0 });
       for (const email of ctx.mailer.sent.slice(before)) {
         const mail = await email.parsed();
         sent.push({ at: now, to: email.to, subject: mail.subject ?? '', text: mail.text ?? '' });
