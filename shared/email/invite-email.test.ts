@@ -54,6 +54,8 @@ describe('an email with a calendar invite', () => {
     expect(mail.text?.trim()).toBe('Hello Zoë,\r\nsee you there.'.replace(/\r\n/g, '\n'));
     expect(mail.html).toBe('<p>Hello Zoë,</p><p>see you there.</p>');
     expect(invite.split('\r\n').every((line) => line.length <= 998)).toBe(true);
+    // RFC 2046: a boundary is at most 70 characters, whatever the Message-ID.
+    for (const [, boundary] of invite.matchAll(/boundary="([^"]+)"/g)) expect(boundary?.length).toBeLessThanOrEqual(70);
   });
 
   it('carries the calendar as an alternative with its method and as an invite.ics attachment, byte for byte', async () => {

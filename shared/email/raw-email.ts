@@ -7,6 +7,8 @@
  * method=...`, so mail clients show Accept and Decline) and as an `invite.ics` attachment, the
  * layout calendar clients expect.
  */
+import { createHash } from 'node:crypto';
+
 export interface Mailbox {
   name: string;
   address: string;
@@ -130,8 +132,9 @@ export const composeRawEmail = (email: OutgoingEmail, options: RawEmailOptions):
     ...Object.entries(email.headers ?? {}).map(extraHeader),
   ];
   if (email.html === undefined) return [...headers, ...part('text/plain', email.text), ''].join('\r\n');
-  // Derived from the Message-ID, which is unique per email; base64 bodies never contain "=_".
-  const id = options.messageId.replace(/[^A-Za-z0-9]/g, '');
+  // Derived from the Message-ID, which is unique per email (hashed: a boundary is at most 70
+  // characters); base64 bodies never contain "=_".
+  const id = createHash('sha256').update(options.messageId).digest('hex').slice(0, 32);
   const boundary = `=_alt_${id}`;
   const alternatives = [
     `--${boundary}`,

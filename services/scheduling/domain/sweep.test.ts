@@ -168,7 +168,8 @@ describe('a month of sweeps on a fake clock', () => {
       const before = ctx.mailer.sent.length;
       const firing = await sweepDueNotices(ctx.deps, { correlationId: 'sweep' });
       // A firing that found work runs again (a duplicate run of the schedule): it must send nothing more.
-      if (firing.due > 0) expect(await sweepDueNotices(ctx.deps, { correlationId: 'sweep-again' })).toMatchObject({ sent: 0 });
+      if (firing.due > 0)
+        expect(await sweepDueNotices(ctx.deps, { correlationId: 'sweep-again' })).toMatchObject({ sent: 0 });
       for (const email of ctx.mailer.sent.slice(before)) {
         const mail = await email.parsed();
         sent.push({ at: now, to: email.to, subject: mail.subject ?? '', text: mail.text ?? '' });

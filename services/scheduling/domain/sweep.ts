@@ -75,7 +75,27 @@ const knownPeople = async (deps: SchedulingDependencies, personIds: readonly str
   return known;
 };
 
-/** Free slots of two people for a 1:1, from the working morning after now. */
+const SUGGESTION_HORIZON_DAYS = 28;
+
+const busyOf = async (deps: SchedulingDependencies, personIds: readonly string[], from: number) => {
+  const to = new Date(from + SUGGESTION_HORIZON_DAYS * DAY).toISOString();
+  return (
+    await Promise.all(
+      personIds.map((personId) => deps.store.calendarOf(personId, new Date(from - DAY).toISOString(), to)),
+    )
+  )
+    .flat()
+    .filter((entry) => entry.status === 'scheduled')
+    .map((entry) => ({ start: Date.parse(entry.startsAt), end: Date.parse(entry.endsAt) }));
+};
+
+const availabilityOf = (person: KnownPerson) => ({
+  personId: person.personId,
+  timezone: person.profile.timezone,
+  workingHours: person.profile.workingHours,
+});
+
+/** Free 30-minute slots of two people for a 1:1, from `minimumNoticeMinutes` after now. */
 const pairSuggestions = async (
   deps: SchedulingDependencies,
   a: KnownPerson,
@@ -84,28 +104,43 @@ const pairSuggestions = async (
   count: number,
 ): Promise<Interval[]> => {
   const from = now + deps.policy.minimumNoticeMinutes * MINUTE;
-  const horizonDays = 28;
-  const to = new Date(from + horizonDays * DAY).toISOString();
-  const busy = (
-    await Promise.all(
-      [a, b].map((person) => deps.store.calendarOf(person.personId, new Date(from - DAY).toISOString(), to)),
-    )
-  )
-    .flat()
-    .filter((entry) => entry.status === 'scheduled')
-    .map((entry) => ({ start: Date.parse(entry.startsAt), end: Date.parse(entry.endsAt) }));
   return suggestSlots({
-    people: [a, b].map((person) => ({
-      personId: person.personId,
-      timezone: person.profile.timezone,
-      workingHours: person.profile.workingHours,
-    })),
-    busy,
+    people: [availabilityOf(a), availabilityOf(b)],
+    busy: await busyOf(deps, [a.personId, b.personId], from),
     from,
     durationMinutes: 30,
     count,
-    horizonDays,
+    horizonDays: SUGGESTION_HORIZON_DAYS,
   });
+};
+
+/**
+ * Slots for each mentee's first 1:1 with the mentor, mentee by mentee in a fixed order, each
+ * avoiding the slots offered to the ones before: the mentor is never offered the same time twice.
+ */
+const podSuggestions = async (
+  deps: SchedulingDependencies,
+  mentor: KnownPerson,
+  mentees: readonly KnownPerson[],
+  now: number,
+): Promise<Map<string, Interval[]>> => {
+  const from = now + deps.policy.minimumNoticeMinutes * MINUTE;
+  const mentorBusy = await busyOf(deps, [mentor.personId], from);
+  const offered: Interval[] = [];
+  const suggestions = new Map<string, Interval[]>();
+  for (const mentee of mentees) {
+    const slots = suggestSlots({
+      people: [availabilityOf(mentor), availabilityOf(mentee)],
+      busy: [...mentorBusy, ...offered, ...(await busyOf(deps, [mentee.personId], from))],
+      from,
+      durationMinutes: 30,
+      count: 3,
+      horizonDays: SUGGESTION_HORIZON_DAYS,
+    });
+    offered.push(...slots);
+    suggestions.set(mentee.personId, slots);
+  }
+  return suggestions;
 };
 
 /** What to do with a claimed notice, decided on fresh reads. */
@@ -253,11 +288,7 @@ const planOf = async (deps: SchedulingDependencies, notice: Notice, now: number)
         const mentee = people.get(personId);
         return mentee ? [mentee] : [];
       });
-      const readerMentees =
-        reader.personId === mentor.personId ? mentees : mentees.filter((m) => m.personId === reader.personId);
-      const suggestions = new Map<string, Interval[]>();
-      for (const mentee of readerMentees)
-        suggestions.set(mentee.personId, await pairSuggestions(deps, mentor, mentee, now, 3));
+      const suggestions = await podSuggestions(deps, mentor, mentees, now);
       return { action: 'email', to: reader, email: podIntroductionEmail({ reader, mentor, mentees, suggestions }) };
     }
   }

@@ -123,6 +123,10 @@ describe('the directory consumer', () => {
     expect(toMentor?.text).toContain('Priya, mentee (Asia/Kolkata)');
     expect(toMentor?.text).toContain('First 1:1 with Eli, times that suit you both (your time, Europe/Berlin):');
     expect(toMentor?.text).toContain('- Monday 1 March 2027, 15:00 (Europe/Berlin)');
+    // The mentor is never offered the same time for two mentees.
+    const offered = (toMentor?.text ?? '').split('\n').filter((line) => line.startsWith('- ') && line.includes('2027'));
+    expect(offered).toHaveLength(6);
+    expect(new Set(offered).size).toBe(6);
     const toMentee = await ctx.mailer.sent.find((email) => email.to === 'e2@example.com')?.parsed();
     expect(toMentee?.subject).toBe("Welcome to Mia's mentoring pod");
     expect(toMentee?.text).toContain('Your first 1:1 with Mia, times that suit you both (your time, Asia/Kolkata):');
