@@ -2,9 +2,10 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { observability } from '../../../shared/observability';
 import { loadSchedulingDependencies } from '../adapters/dependencies';
+import { loadEmail } from '../adapters/email-wiring';
 import { createSchedulingApiHandler } from './scheduling-api-handler';
 
-const deps = await loadSchedulingDependencies({ email: true });
+const deps = loadSchedulingDependencies({ email: loadEmail() });
 let context: Context | undefined;
 
 /** The current invocation's remaining time, so a long plan confirmation answers before the API's 29 s. */
