@@ -1,5 +1,15 @@
 import { join } from 'node:path';
-import { CfnOutput, Duration, RemovalPolicy, TimeZone, Validations } from 'aws-cdk-lib';
+import {
+  ArnFormat,
+  CfnOutput,
+  CfnParameter,
+  Duration,
+  Lazy,
+  RemovalPolicy,
+  Stack,
+  TimeZone,
+  Validations,
+} from 'aws-cdk-lib';
 import {
   HttpMethod,
   HttpNoneAuthorizer,
@@ -21,14 +31,22 @@ import {
 } from 'aws-cdk-lib/aws-dynamodb';
 import { type EventPattern, type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { type IRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule, type IFunction, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import {
+  ContextAttribute,
+  Schedule,
+  ScheduleExpression,
+  ScheduleGroup,
+  ScheduleTargetInput,
+} from 'aws-cdk-lib/aws-scheduler';
 import { ScheduleTargetBase, type ScheduleTargetBaseProps } from 'aws-cdk-lib/aws-scheduler-targets';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { webhookResourceName } from '../shared/api-destinations';
 import {
   type EventPattern as DeclaredEventPattern,
   type FunctionDeclaration,
@@ -36,6 +54,7 @@ import {
   type ServiceDeclaration,
 } from '../shared/declaration';
 import { OUTBOX_KEY_PREFIX } from '../shared/events/outbox';
+import { oneTimeScheduleGroupOf } from '../shared/one-time-schedules';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { PlatformFunction } from './platform-function';
 
@@ -47,7 +66,7 @@ export interface EmailSettings {
   configurationSetArn: string;
 }
 
-/** What every service is given by the platform stack; everything else a service builds itself. */
+/** What every service is given by the core stack (imported in its service stack); everything else a service builds itself. */
 export interface SharedPlatformResources {
   repositoryRoot: string;
   eventBus: IEventBus;
@@ -55,6 +74,8 @@ export interface SharedPlatformResources {
   /** The JWT authorizer of every non-public route. */
   authorizer: IHttpRouteAuthorizer;
   email: EmailSettings;
+  /** Where people reach the HTTP API: given to functions that send email, for the links in it. */
+  publicApiUrl: string;
   alarmTopic: ITopic;
 }
 
@@ -74,6 +95,42 @@ export const TABLE_WRITE_ACTIONS = [
   'dynamodb:ConditionCheckItem',
 ] as const;
 export const SEND_EMAIL_ACTIONS = ['ses:SendEmail', 'ses:SendRawEmail'] as const;
+/** One-time schedules in the service's group; listing has no resource-level permission. */
+export const ONE_TIME_SCHEDULE_ACTIONS = [
+  'scheduler:CreateSchedule',
+  'scheduler:UpdateSchedule',
+  'scheduler:GetSchedule',
+  'scheduler:DeleteSchedule',
+] as const;
+/** Webhook deliveries: rules, connections and API destinations named `<service>-webhook-*`. */
+export const WEBHOOK_RULE_ACTIONS = [
+  'events:PutRule',
+  'events:DescribeRule',
+  'events:DeleteRule',
+  'events:PutTargets',
+  'events:RemoveTargets',
+] as const;
+export const WEBHOOK_CONNECTION_ACTIONS = [
+  'events:CreateConnection',
+  'events:UpdateConnection',
+  'events:DescribeConnection',
+  'events:DeleteConnection',
+] as const;
+export const WEBHOOK_DESTINATION_ACTIONS = [
+  'events:CreateApiDestination',
+  'events:UpdateApiDestination',
+  'events:DescribeApiDestination',
+  'events:DeleteApiDestination',
+] as const;
+/** EventBridge keeps a connection's credentials in a secret it creates as the caller (`events!connection/<name>/...`). */
+export const CONNECTION_SECRET_ACTIONS = [
+  'secretsmanager:CreateSecret',
+  'secretsmanager:UpdateSecret',
+  'secretsmanager:DescribeSecret',
+  'secretsmanager:DeleteSecret',
+  'secretsmanager:GetSecretValue',
+  'secretsmanager:PutSecretValue',
+] as const;
 
 /** EventBridge rules and Scheduler retry a failed delivery (throttling, a missing permission) this long. */
 const DELIVERY_RETRY_ATTEMPTS = 8;
@@ -84,6 +141,14 @@ const ASYNC_INVOKE_MAX_EVENT_AGE = Duration.hours(6);
 /** The stream keeps records 24 h; a batch that still fails after this goes to the DLQ (as a pointer). */
 const OUTBOX_STREAM_RETRY_ATTEMPTS = 10;
 const OUTBOX_STREAM_MAX_RECORD_AGE = Duration.hours(24);
+/**
+ * The relay normally publishes an outbox record within a second or two of the write. A record
+ * still unread after 5 minutes means the relay is stuck on a failing batch or falling behind:
+ * consumers (and the people waiting on them) already notice, and it is a day before the
+ * stream's 24 h retention turns the delay into a dead-letter pointer. Short bursts of retries
+ * (a PutEvents throttle) stay well under it.
+ */
+const OUTBOX_STREAM_ITERATOR_AGE_ALARM = Duration.minutes(5);
 
 const XRAY_WILDCARD_REASON =
   'X-Ray PutTraceSegments/PutTelemetryRecords (added by Lambda active tracing) support no resource-level permissions, so they must name Resource "*".';
@@ -109,11 +174,11 @@ export const toCdkEventPattern = (pattern: DeclaredEventPattern): EventPattern =
 };
 
 /**
- * Invokes the unqualified function (the grant names its ARN and `$LATEST`, the same code).
- * The stock `LambdaInvoke` target grants `lambda:InvokeFunction` on `<arn>:*` (every version
- * and alias), a wildcard nothing here needs.
+ * Invokes the unqualified function, and may invoke nothing else. The stock `LambdaInvoke`
+ * target grants `lambda:InvokeFunction` on `<arn>:*` (every version and alias), and
+ * `grantInvokeLatestVersion` adds `<arn>:$LATEST`; the schedule calls neither.
  */
-class InvokeLatestVersion extends ScheduleTargetBase {
+class InvokeUnqualifiedFunction extends ScheduleTargetBase {
   private readonly target: IFunction;
 
   constructor(target: IFunction, props: ScheduleTargetBaseProps) {
@@ -122,7 +187,9 @@ class InvokeLatestVersion extends ScheduleTargetBase {
   }
 
   protected addTargetActionToRole(role: IRole): void {
-    this.target.grantInvokeLatestVersion(role);
+    role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.target.functionArn] }),
+    );
   }
 }
 
@@ -139,16 +206,32 @@ export class ServiceConstruct extends Construct {
   readonly deadLetterQueues = new Map<string, DeadLetterQueue>();
 
   private readonly shared: SharedPlatformResources;
+  /** The service's declared secrets, by declared name. */
+  readonly secrets: ReadonlyMap<string, Secret>;
+  /** Setting values as the functions receive them: references to the stack parameters. */
+  private readonly settings: Record<string, string>;
   private readonly integrations = new Map<string, HttpLambdaIntegration>();
   private readonly asyncInvokeConfigured = new Set<string>();
+  /** For functions that create one-time schedules: the service's schedule group and the role Scheduler assumes. */
+  private oneTimeScheduling?: { group: ScheduleGroup; role: Role };
+  /** For functions that set up webhook deliveries: the role EventBridge assumes, and where failed deliveries go. */
+  private webhookDelivery?: { role: Role; deadLetters: DeadLetterQueue };
 
   constructor(scope: Construct, id: string, props: ServiceConstructProps) {
     super(scope, id);
     this.service = props.service;
     this.shared = props.shared;
 
+    this.settings = this.createSettingParameters();
+    this.secrets = this.createSecrets();
     if (this.service.table) this.table = this.createTable();
+    if (this.service.functions.some((fn) => fn.access.oneTimeSchedules)) {
+      this.oneTimeScheduling = this.createOneTimeScheduling();
+    }
+    if (this.service.functions.some((fn) => fn.access.apiDestinations))
+      this.webhookDelivery = this.createWebhookDelivery();
     for (const declaration of this.service.functions) this.createFunction(declaration);
+    this.letSchedulerInvokeTargets();
     for (const route of this.service.routes) this.createRoute(route);
     for (const subscription of this.service.subscriptions) this.createSubscription(subscription);
     for (const schedule of this.service.schedules) this.createSchedule(schedule);
@@ -159,6 +242,53 @@ export class ServiceConstruct extends Construct {
     const fn = this.functions.get(name);
     if (!fn) throw new Error(`${this.service.name}: ${usedBy} names the undeclared function "${name}"`);
     return fn;
+  }
+
+  /** One stack parameter per declared setting, validated by CloudFormation at deployment. */
+  private createSettingParameters(): Record<string, string> {
+    const values: Record<string, string> = {};
+    for (const setting of this.service.settings) {
+      const name = `${pascalCase(this.service.name)}${pascalCase(setting.name.toLowerCase())}`;
+      const range = setting.integerRange;
+      const parameter = new CfnParameter(this, name, {
+        description: `${this.service.name}: ${setting.description}`,
+        default: setting.default,
+        ...(range
+          ? {
+              type: 'Number',
+              // Listed, so 4.5 is refused too (minValue/maxValue would let it through).
+              allowedValues: Array.from({ length: range.max - range.min + 1 }, (_, index) => String(range.min + index)),
+              constraintDescription: `a whole number from ${range.min} to ${range.max}`,
+            }
+          : { type: 'String' }),
+      });
+      // `PulseAnonymityThreshold`, as `cdk deploy --parameters` names it, not a hashed id.
+      parameter.overrideLogicalId(name);
+      values[setting.name] = parameter.valueAsString;
+    }
+    return values;
+  }
+
+  /**
+   * One Secrets Manager secret per declared secret, its value generated by Secrets Manager at
+   * creation: nobody ever sees or types it, and only the functions that list it may read it.
+   */
+  private createSecrets(): ReadonlyMap<string, Secret> {
+    const secrets = new Map<string, Secret>();
+    for (const declared of this.service.secrets) {
+      const secret = new Secret(this, `${pascalCase(declared.name)}Secret`, {
+        description: `${this.service.name}: ${declared.description}`,
+        generateSecretString: { passwordLength: 64, excludePunctuation: true },
+        // Losing it would invalidate everything it protects (signed links in sent emails).
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      Validations.of(secret).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason: `${declared.name} is a key the service alone uses (${declared.description}); rotating it would invalidate what it signed before the rotation (links in emails already sent) and needs a two-key verification the service does not have yet. It is generated by Secrets Manager and readable only by the functions that declare it.`,
+      });
+      secrets.set(declared.name, secret);
+    }
+    return secrets;
   }
 
   private createTable(): Table {
@@ -202,7 +332,8 @@ export class ServiceConstruct extends Construct {
     if (declaration.access.table && !this.table) {
       throw new Error(`${this.service.name}/${declaration.name} declares table access but the service has no table`);
     }
-    const email = this.shared.email;
+    // Read only by functions that send: a service stack then reads the email settings only if it sends.
+    const email = declaration.access.sendEmail ? this.shared.email : undefined;
     const fn = new PlatformFunction(this, pascalCase(declaration.name), {
       entry: join(this.shared.repositoryRoot, declaration.entry),
       repositoryRoot: this.shared.repositoryRoot,
@@ -212,8 +343,15 @@ export class ServiceConstruct extends Construct {
       environment: functionEnvironment(this.service, declaration, {
         eventBusName: this.shared.eventBus.eventBusName,
         ...(this.table ? { tableName: this.table.tableName } : {}),
-        senderEmail: email.senderEmail,
-        sesConfigurationSet: email.configurationSetName,
+        // `functionEnvironment` sets these only for functions that send email.
+        senderEmail: email?.senderEmail ?? '',
+        sesConfigurationSet: email?.configurationSetName ?? '',
+        settings: this.settings,
+        ...(email ? { publicApiUrl: this.shared.publicApiUrl } : {}),
+        secretIds: Object.fromEntries(
+          (declaration.access.secrets ?? []).map((name) => [name, this.secretNamed(name, declaration.name).secretArn]),
+        ),
+        ...this.runtimeResourcesOf(declaration),
       }),
     });
     this.functions.set(declaration.name, fn);
@@ -226,6 +364,128 @@ export class ServiceConstruct extends Construct {
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason: declaration.trigger?.kind === 'outbox-stream' ? STREAM_WILDCARD_REASON : XRAY_WILDCARD_REASON,
       });
+    }
+  }
+
+  private secretNamed(name: string, functionName: string): Secret {
+    const secret = this.secrets.get(name);
+    if (!secret) throw new Error(`${this.service.name}/${functionName} reads the undeclared secret "${name}"`);
+    return secret;
+  }
+
+  /**
+   * One-time schedules: the service's schedule group, and the role Scheduler assumes to invoke
+   * the declared targets (granted in `letSchedulerInvokeTargets`, once they exist), only on
+   * behalf of schedules of this account.
+   */
+  private createOneTimeScheduling(): { group: ScheduleGroup; role: Role } {
+    const group = new ScheduleGroup(this, 'OneTimeScheduleGroup', {
+      scheduleGroupName: oneTimeScheduleGroupOf(this.service),
+      // Schedules come and go with the data (each escalation's milestones); they are not the stack's.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const role = new Role(this, 'OneTimeScheduleRole', {
+      description: `${this.service.name}: assumed by EventBridge Scheduler to run the one-time schedules its functions create`,
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    });
+    return { group, role };
+  }
+
+  /**
+   * Webhook deliveries: the role EventBridge assumes to invoke the API destinations the
+   * service's functions create (named `<service>-webhook-*`), and the dead-letter queue their
+   * rules' targets name, which only those rules may send to.
+   */
+  private createWebhookDelivery(): { role: Role; deadLetters: DeadLetterQueue } {
+    const stack = Stack.of(this);
+    const prefix = webhookResourceName(this.service.name, '');
+    const role = new Role(this, 'WebhookDeliveryRole', {
+      description: `${this.service.name}: assumed by EventBridge to deliver events to the webhooks its functions set up`,
+      assumedBy: new ServicePrincipal('events.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+    });
+    role.addToPolicy(
+      new PolicyStatement({
+        actions: ['events:InvokeApiDestination'],
+        resources: [stack.formatArn({ service: 'events', resource: 'api-destination', resourceName: `${prefix}*/*` })],
+      }),
+    );
+    const deadLetters = new DeadLetterQueue(this, 'WebhookDeliveriesDeadLetters', {
+      purpose: `${this.service.name}/webhook deliveries`,
+      alarmTopic: this.shared.alarmTopic,
+    });
+    deadLetters.queue.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('events.amazonaws.com')],
+        actions: ['sqs:SendMessage'],
+        resources: [deadLetters.queue.queueArn],
+        conditions: { ArnLike: { 'aws:SourceArn': this.webhookRuleArns() } },
+      }),
+    );
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:events:<AWS::Region>:<AWS::AccountId>:api-destination/${prefix}*/*]`,
+      reason: `The API destinations are created at run time, one per department that has a tracker webhook (data an admin manages), so their names are only known by prefix (${prefix}*); EventBridge adds a generated suffix to each ARN.`,
+    });
+    return { role, deadLetters };
+  }
+
+  /** `arn:...:rule/<bus>/<service>-webhook-*`: the rules the service's webhook deliveries use. */
+  private webhookRuleArns(): string {
+    return Stack.of(this).formatArn({
+      service: 'events',
+      resource: 'rule',
+      resourceName: `${this.shared.eventBus.eventBusName}/${webhookResourceName(this.service.name, '')}*`,
+    });
+  }
+
+  /** What `functionEnvironment` hands a function that creates schedules or webhook deliveries. */
+  private runtimeResourcesOf(declaration: FunctionDeclaration) {
+    const target = declaration.access.oneTimeSchedules?.target;
+    return {
+      ...(target && this.oneTimeScheduling
+        ? {
+            oneTimeSchedules: {
+              groupName: this.oneTimeScheduling.group.scheduleGroupName,
+              roleArn: this.oneTimeScheduling.role.roleArn,
+              // The target may be declared after this function: resolved once every function exists.
+              functionArn: (name: string) =>
+                Lazy.string({
+                  produce: () => this.functionNamed(name, `${declaration.name}'s one-time schedules`).functionArn,
+                }),
+              deadLetterArn: this.deadLetterQueueOf(target).queue.queueArn,
+            },
+          }
+        : {}),
+      ...(declaration.access.apiDestinations && this.webhookDelivery
+        ? {
+            apiDestinations: {
+              roleArn: this.webhookDelivery.role.roleArn,
+              deadLetterArn: this.webhookDelivery.deadLetters.queue.queueArn,
+            },
+          }
+        : {}),
+    };
+  }
+
+  /**
+   * Each declared target of one-time schedules: Scheduler's role may invoke it (the unqualified
+   * function only) and send what failed to its dead-letter queue; Lambda's own retries of a
+   * throwing invocation end in the same queue.
+   */
+  private letSchedulerInvokeTargets(): void {
+    const scheduling = this.oneTimeScheduling;
+    if (!scheduling) return;
+    const targets = new Set(
+      this.service.functions.flatMap((fn) => (fn.access.oneTimeSchedules ? [fn.access.oneTimeSchedules.target] : [])),
+    );
+    for (const name of targets) {
+      const target = this.functionNamed(name, 'one-time schedules');
+      target.grantInvokeLatestVersion(scheduling.role);
+      this.deadLetterQueueOf(name).queue.grantSendMessages(scheduling.role);
+      this.configureAsyncFailures(target, name);
     }
   }
 
@@ -246,6 +506,9 @@ export class ServiceConstruct extends Construct {
     if (access.publishEvents) {
       this.shared.eventBus.grantPutEventsTo(fn);
     }
+    for (const name of access.secrets ?? []) this.secretNamed(name, declaration.name).grantRead(fn);
+    if (access.oneTimeSchedules && this.oneTimeScheduling) this.grantOneTimeSchedules(fn, this.oneTimeScheduling);
+    if (access.apiDestinations && this.webhookDelivery) this.grantWebhookDeliveries(fn, this.webhookDelivery);
     if (access.sendEmail) {
       fn.addToRolePolicy(
         new PolicyStatement({
@@ -254,6 +517,76 @@ export class ServiceConstruct extends Construct {
         }),
       );
     }
+  }
+
+  /** Create and delete schedules in the service's group only, handing them only Scheduler's role. */
+  private grantOneTimeSchedules(fn: PlatformFunction, scheduling: { group: ScheduleGroup; role: Role }): void {
+    const stack = Stack.of(this);
+    const schedules = stack.formatArn({
+      service: 'scheduler',
+      resource: 'schedule',
+      resourceName: `${scheduling.group.scheduleGroupName}/*`,
+    });
+    fn.addToRolePolicy(new PolicyStatement({ actions: [...ONE_TIME_SCHEDULE_ACTIONS], resources: [schedules] }));
+    // ListSchedules has no resource-level permission (IAM's service authorization reference).
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['scheduler:ListSchedules'], resources: ['*'] }));
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: [scheduling.role.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      }),
+    );
+    if (fn.role) {
+      Validations.of(fn.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${oneTimeScheduleGroupOf(this.service)}/*]`,
+        reason: `The one-time schedules are created at run time (one per SLA milestone), so they are named only by their group (${oneTimeScheduleGroupOf(this.service)}), which holds nothing else.`,
+      });
+    }
+  }
+
+  /** Rules, connections, API destinations (and the secrets EventBridge keeps for them) named `<service>-webhook-*` only. */
+  private grantWebhookDeliveries(fn: PlatformFunction, delivery: { role: Role }): void {
+    const stack = Stack.of(this);
+    const prefix = webhookResourceName(this.service.name, '');
+    const connections = stack.formatArn({ service: 'events', resource: 'connection', resourceName: `${prefix}*` });
+    const destinations = stack.formatArn({
+      service: 'events',
+      resource: 'api-destination',
+      resourceName: `${prefix}*`,
+    });
+    const secrets = stack.formatArn({
+      service: 'secretsmanager',
+      resource: 'secret',
+      resourceName: `events!connection/${prefix}*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions: [...WEBHOOK_RULE_ACTIONS], resources: [this.webhookRuleArns()] }),
+    );
+    fn.addToRolePolicy(new PolicyStatement({ actions: [...WEBHOOK_CONNECTION_ACTIONS], resources: [connections] }));
+    fn.addToRolePolicy(new PolicyStatement({ actions: [...WEBHOOK_DESTINATION_ACTIONS], resources: [destinations] }));
+    fn.addToRolePolicy(new PolicyStatement({ actions: [...CONNECTION_SECRET_ACTIONS], resources: [secrets] }));
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: [delivery.role.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'events.amazonaws.com' } },
+      }),
+    );
+    if (!fn.role) return;
+    // cdk-nag names a reference by its logical id: the bus name is the core stack's SSM parameter.
+    const busName = stack.resolve(this.shared.eventBus.eventBusName) as { Ref?: string } | string;
+    const bus = typeof busName === 'object' && busName.Ref ? `<${busName.Ref}>` : String(busName);
+    const arn = (service: string, resource: string) =>
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:${service}:<AWS::Region>:<AWS::AccountId>:${resource}]`;
+    const reason = `Each department's tracker webhook is data an admin manages at run time, so its rule, connection, API destination and the secret EventBridge keeps for the connection are named only by the prefix ${prefix}; the function may touch nothing else.`;
+    Validations.of(fn.role).acknowledge(
+      { id: arn('events', `rule/${bus}/${prefix}*`), reason },
+      { id: arn('events', `connection/${prefix}*`), reason },
+      { id: arn('events', `api-destination/${prefix}*`), reason },
+      { id: arn('secretsmanager', `secret:events!connection/${prefix}*`), reason },
+    );
   }
 
   private alarmOnFunction(fn: PlatformFunction, declaration: FunctionDeclaration): void {
@@ -330,6 +663,16 @@ export class ServiceConstruct extends Construct {
         onFailure: new SqsDlq(this.deadLetterQueueOf(declaration.name).queue),
       }),
     );
+    // The relay has exactly this one stream mapping, so its function's IteratorAge is the mapping's.
+    const iteratorAge = new Alarm(fn, 'IteratorAgeAlarm', {
+      alarmDescription: `${this.service.name}/${declaration.name}: outbox records wait on the table stream for more than ${OUTBOX_STREAM_ITERATOR_AGE_ALARM.toMinutes()} minutes (relay stuck or falling behind).`,
+      metric: fn.metric('IteratorAge', { period: Duration.minutes(5), statistic: 'Maximum' }),
+      threshold: OUTBOX_STREAM_ITERATOR_AGE_ALARM.toMilliseconds(),
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    iteratorAge.addAlarmAction(new SnsAction(this.shared.alarmTopic));
   }
 
   private integrationOf(functionName: string): HttpLambdaIntegration {
@@ -356,7 +699,7 @@ export class ServiceConstruct extends Construct {
     if (isPublic) {
       Validations.of(httpRoute).acknowledge({
         id: 'AwsSolutions-APIG4',
-        reason: `${route.method} ${route.path} is declared public (auth: 'public'): ${route.docs.summary}.`,
+        reason: `${route.method} ${route.path} is declared public (auth: 'public'): ${route.summary}.`,
       });
     }
   }
@@ -387,7 +730,7 @@ export class ServiceConstruct extends Construct {
         schedule.expression,
         schedule.timezone ? TimeZone.of(schedule.timezone) : undefined,
       ),
-      target: new InvokeLatestVersion(fn, {
+      target: new InvokeUnqualifiedFunction(fn, {
         retryAttempts: DELIVERY_RETRY_ATTEMPTS,
         maxEventAge: DELIVERY_MAX_EVENT_AGE,
         deadLetterQueue: this.deadLetterQueueOf(schedule.function).queue,

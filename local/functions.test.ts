@@ -145,6 +145,8 @@ const slowService: ServiceDeclaration = {
   routes: [],
   subscriptions: [],
   schedules: [],
+  settings: [],
+  secrets: [],
 };
 
 describe('local functions: cold starts on a slow machine', () => {

@@ -10,8 +10,10 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { forEachLimited } from '../shared/concurrency';
 import { BundleError, createLocalBundler, type LocalBundler } from './bundles';
 import { functionArnOf, type LocalFunction } from './environment';
 import type { InvocationError, WorkerData, WorkerReply, WorkerRequest } from './function-protocol';
@@ -369,19 +371,19 @@ export const startLocalFunctions = (options: LocalFunctionsOptions): LocalFuncti
     has: (key) => byKey.has(key),
     invoke,
     warm: async (keys = [...byKey.keys()]) => {
-      const failures = await Promise.all(
-        keys.map(async (key) => {
-          const fn = byKey.get(key);
-          if (!fn) return [];
-          try {
-            await environmentFor(fn).ready;
-            return [];
-          } catch (error) {
-            return [{ functionKey: key, error: error as InvocationError }];
-          }
-        }),
-      );
-      return failures.flat();
+      // A few at a time: every worker initialising at once on a small machine would run past the
+      // init timeout (each init's clock starts when its worker is spawned).
+      const failures: { functionKey: string; error: InvocationError }[] = [];
+      await forEachLimited(keys, Math.max(2, availableParallelism()), async (key) => {
+        const fn = byKey.get(key);
+        if (!fn) return;
+        try {
+          await environmentFor(fn).ready;
+        } catch (error) {
+          failures.push({ functionKey: key, error: error as InvocationError });
+        }
+      });
+      return failures;
     },
     stateOf: (key) => {
       const environment = current.get(key);

@@ -13,8 +13,9 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { HttpMethod, ServiceDeclaration } from '../shared/declaration';
+import type { ServiceDeclaration } from '../shared/declaration';
 import { functionKey } from '../shared/declaration';
+import type { HttpMethod } from '../shared/http/contract';
 import { apiCorsPolicy } from '../shared/http/cors';
 import { LOCAL_ACCOUNT_ID } from './environment';
 import type { InvocationOutcome } from './functions';
@@ -347,7 +348,7 @@ const corsHeadersFor = (cors: CorsConfig, origin: string | undefined): Record<st
 };
 
 export const startHttpGateway = async (options: HttpGatewayOptions): Promise<HttpGateway> => {
-  // The HTTP API's `corsPreflight`, as infra/platform-stack.ts configures it from the same policy.
+  // The HTTP API's `corsPreflight`, as infra/core-stack.ts configures it from the same policy.
   const cors = options.cors ?? apiCorsPolicy;
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {

@@ -18,6 +18,8 @@ const slowService: ServiceDeclaration = {
   routes: [],
   subscriptions: [],
   schedules: [],
+  settings: [],
+  secrets: [],
 };
 
 describe('local platform started warm (npm start)', () => {

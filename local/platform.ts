@@ -12,14 +12,23 @@ import { DeleteTableCommand, type DynamoDBClient, ResourceNotFoundException } fr
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { allServices } from '../services/index';
 import { functionKey, type ServiceDeclaration } from '../shared/declaration';
+import { oneTimeScheduleGroupOf } from '../shared/one-time-schedules';
 import { type PlatformBus, startPlatformBus } from './bus';
 import { DEV_VIEW_PATH, type DeadLetterView, devViewHandler } from './dev-view';
 import { createLocalDynamoDbClient, ensureTables, startDynamoDbLocal, warmUpQueries } from './dynamodb';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, localFunctionsOf, runtimeEnvironmentOf, tableNameOf } from './environment';
+import {
+  functionArnOf,
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  localFunctionsOf,
+  runtimeEnvironmentOf,
+  tableNameOf,
+} from './environment';
 import { type FunctionLogSink, type LocalFunctions, startLocalFunctions } from './functions';
 import { type HttpGateway, type LocalHttpHandler, routesOf, startHttpGateway } from './http-gateway';
 import {
   createLocalIssuer,
+  DEPARTMENT_CLIENT_PREFIX,
   ISSUER_PATH,
   LOCAL_CLIENT_ID,
   type LocalIssuer,
@@ -28,10 +37,13 @@ import {
   writeIssuerInfo,
 } from './issuer';
 import { type AuthorizerDecision, createJwtAuthorizer } from './jwt-authorizer';
+import { type OneTimeScheduleDeadLetter, type OneTimeScheduler, startOneTimeScheduler } from './one-time-scheduler';
 import { type OutboxRelay, type StreamDeadLetter, startOutboxRelay } from './outbox-relay';
 import { DEFAULT_DATA_DIR, REPO_ROOT } from './paths';
 import { assertPortFree } from './ports';
 import { type LocalScheduler, type ScheduleDeadLetter, startScheduler } from './scheduler';
+import { startSchedulerServer } from './scheduler-server';
+import { loadOrCreateSecrets, SECRETS_MANAGER_PATH, secretsManagerHandler } from './secrets';
 import { type SesEmulator, startSesEmulator } from './ses';
 
 export interface LocalPlatformPorts {
@@ -39,9 +51,17 @@ export interface LocalPlatformPorts {
   eventbridge: number;
   ses: number;
   dynamodb: number;
+  /** The Scheduler API for one-time schedules created at run time. */
+  scheduler: number;
 }
 
-export const DEFAULT_PORTS: LocalPlatformPorts = { http: 3000, eventbridge: 4010, ses: 8005, dynamodb: 8000 };
+export const DEFAULT_PORTS: LocalPlatformPorts = {
+  http: 3000,
+  eventbridge: 4010,
+  ses: 8005,
+  dynamodb: 8000,
+  scheduler: 4020,
+};
 
 export interface LocalPlatformOptions {
   /** Where everything persists (default `.data/` in the repository). */
@@ -69,6 +89,8 @@ export interface LocalPlatformOptions {
   relay?: { pollIntervalMs?: number; maxAttempts?: number; baseBackoffMs?: number; maxBackoffMs?: number };
   /** Attempts and backoff of rule deliveries on the local bus. */
   delivery?: { maxAttempts?: number; baseBackoffMs?: number };
+  /** Extra certificate authorities webhook deliveries (API destinations) trust: a test receiver's self-signed one. */
+  trustedCertificates?: readonly string[];
   schedules?: { timers?: boolean; maxAttempts?: number; baseBackoffMs?: number };
   /** Where the platform's own notices go (default: stderr). */
   onNotice?: (message: string) => void;
@@ -84,8 +106,11 @@ export interface LocalPlatformUrls {
   devView: string;
   sesInbox: string;
   sesStore: string;
+  /** The raw MIME of every SendRawEmail (local/ses.ts). */
+  sesRawStore: string;
   eventBridge: string;
   dynamodb: string;
+  scheduler: string;
 }
 
 export interface LocalPlatform {
@@ -94,6 +119,8 @@ export interface LocalPlatform {
   bus: PlatformBus['bus'];
   functions: LocalFunctions;
   scheduler: LocalScheduler;
+  /** One-time schedules functions create at run time (the Scheduler API at `urls.scheduler`). */
+  oneTimeSchedules: OneTimeScheduler;
   issuer: LocalIssuer;
   dynamodb: DynamoDBClient;
   /** Declared table names by service (`{ matching: 'mentoring-matching' }`). */
@@ -196,6 +223,11 @@ export const startLocalPlatform = async (options: LocalPlatformOptions = {}): Pr
     () => undefined,
   );
 
+  // Requests and deliveries that arrive while the platform starts wait for this.
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((done) => {
+    markReady = done;
+  });
   try {
     const ses: SesEmulator = await startSesEmulator({ port: ports.ses, host });
     onStop('ses', () => ses.stop());
@@ -210,10 +242,6 @@ export const startLocalPlatform = async (options: LocalPlatformOptions = {}): Pr
       wwwAuthenticate: 'Bearer',
     });
     let functions: LocalFunctions | undefined;
-    let markReady: () => void = () => undefined;
-    const ready = new Promise<void>((done) => {
-      markReady = done;
-    });
     const localHandlers: LocalHttpHandler[] = [];
     const routes = routesOf(services);
     if (ports.http !== 0) await assertPortFree(ports.http, 'The HTTP API');
@@ -233,7 +261,12 @@ export const startLocalPlatform = async (options: LocalPlatformOptions = {}): Pr
     onStop('gateway', () => gateway.stop());
 
     const issuer = createLocalIssuer(signingKey, `${gateway.url}${ISSUER_PATH}`, LOCAL_CLIENT_ID);
-    authorize = createJwtAuthorizer({ issuerUrl: issuer.issuerUrl, audience: [issuer.clientId], jwks: issuer.jwks });
+    authorize = createJwtAuthorizer({
+      issuerUrl: issuer.issuerUrl,
+      audience: [issuer.clientId],
+      audiencePrefixes: [DEPARTMENT_CLIENT_PREFIX],
+      jwks: issuer.jwks,
+    });
     writeIssuerInfo(join(dataDir, 'issuer'), { issuerUrl: issuer.issuerUrl, clientId: issuer.clientId });
     localHandlers.push(async (request) => {
       const path = request.url.pathname;
@@ -253,8 +286,11 @@ export const startLocalPlatform = async (options: LocalPlatformOptions = {}): Pr
 
     // Invocations are counted so whenIdle() can tell whether anything happened in a round.
     let invocationCount = 0;
-    const invoke = (key: string, event: unknown) => {
+    // Work that arrives while the platform starts (a persisted schedule falling due, an event
+    // redelivered from the bus's store) waits for it, as HTTP requests do.
+    const invoke = async (key: string, event: unknown) => {
       invocationCount++;
+      await ready;
       if (!functions) throw new Error('The platform is still starting');
       return functions.invoke(key, event);
     };
@@ -265,6 +301,7 @@ export const startLocalPlatform = async (options: LocalPlatformOptions = {}): Pr
       port: ports.eventbridge,
       host,
       ...(options.delivery ? { delivery: options.delivery } : {}),
+      ...(options.trustedCertificates ? { trustedCertificates: options.trustedCertificates } : {}),
     });
     onStop('bus', () => platformBus.stop());
     for (const service of services) {
@@ -291,10 +328,40 @@ export const startLocalPlatform = async (options: LocalPlatformOptions = {}): Pr
     // known up front they bundle and initialise while DynamoDB Local's JVM is still starting.
     const knownDynamodbEndpoint =
       options.dynamodbEndpoint ?? (ports.dynamodb === 0 ? undefined : `http://127.0.0.1:${ports.dynamodb}`);
+    const functionKeyOfArn = new Map(localFunctionsOf(services).map((fn) => [functionArnOf(fn.key), fn.key]));
+    const oneTimeSchedules = startOneTimeScheduler({
+      groups: services
+        .filter((service) => service.functions.some((fn) => fn.access.oneTimeSchedules))
+        .map(oneTimeScheduleGroupOf),
+      functionKeyOfArn: (arn) => functionKeyOfArn.get(arn),
+      invoke,
+      dataFile: join(dataDir, 'scheduler', 'one-time-schedules.json'),
+      ...(options.schedules?.maxAttempts ? { maxAttempts: options.schedules.maxAttempts } : {}),
+      ...(options.schedules?.baseBackoffMs ? { baseBackoffMs: options.schedules.baseBackoffMs } : {}),
+      onDeadLetter: (deadLetter: OneTimeScheduleDeadLetter) =>
+        localDeadLetters.add({
+          id: `one-time-${deadLetter.id}`,
+          kind: 'schedule',
+          origin: deadLetter.schedule,
+          error: `${deadLetter.errorType}: ${deadLetter.errorMessage}`,
+          failedAt: deadLetter.failedAt,
+          redrivable: false,
+          payload: deadLetter,
+        }),
+    });
+    onStop('scheduler', () => oneTimeSchedules.stop());
+    if (ports.scheduler !== 0) await assertPortFree(ports.scheduler, 'The local Scheduler API');
+    const schedulerServer = await startSchedulerServer({ scheduler: oneTimeSchedules, port: ports.scheduler, host });
+    onStop('gateway', () => schedulerServer.close());
+
+    localHandlers.push(secretsManagerHandler(loadOrCreateSecrets(services, dataDir)));
     const endpoints = {
       dynamodb: knownDynamodbEndpoint ?? (await dynamoDbReady),
       eventbridge: platformBus.endpoint,
       ses: ses.endpoint,
+      scheduler: schedulerServer.url,
+      secretsManager: `${gateway.url}${SECRETS_MANAGER_PATH}`,
+      api: gateway.url,
     };
     functions = startLocalFunctions({
       functions: localFunctionsOf(services),
@@ -399,8 +466,10 @@ export const startLocalPlatform = async (options: LocalPlatformOptions = {}): Pr
       devView: `${gateway.url}${DEV_VIEW_PATH}`,
       sesInbox: ses.inboxUrl,
       sesStore: ses.storeUrl,
+      sesRawStore: ses.rawStoreUrl,
       eventBridge: platformBus.endpoint,
       dynamodb: dynamodbEndpoint,
+      scheduler: schedulerServer.url,
     };
     const deadLetters = () =>
       [...platformBus.deadLetters(), ...localDeadLetters.entries()].sort((a, b) =>
@@ -414,6 +483,7 @@ export const startLocalPlatform = async (options: LocalPlatformOptions = {}): Pr
         deadLetters,
         redrive: (id) => platformBus.redrive(id),
         schedules: () => scheduler.schedules(),
+        oneTimeSchedules: () => oneTimeSchedules.schedules(),
         runSchedule: (service, name) => scheduler.runNow(service, name),
         invocations: () => runningFunctions.recentInvocations(),
         routes: () =>
@@ -431,6 +501,7 @@ export const startLocalPlatform = async (options: LocalPlatformOptions = {}): Pr
         const before = invocationCount;
         await Promise.all(relays.map((relay) => relay.whenIdle()));
         await platformBus.whenIdle();
+        await oneTimeSchedules.whenIdle();
         if (invocationCount === before) return;
       }
     };
@@ -442,6 +513,7 @@ export const startLocalPlatform = async (options: LocalPlatformOptions = {}): Pr
       bus: platformBus.bus,
       functions: runningFunctions,
       scheduler,
+      oneTimeSchedules,
       issuer,
       dynamodb,
       tables,
@@ -455,6 +527,8 @@ export const startLocalPlatform = async (options: LocalPlatformOptions = {}): Pr
   } catch (error) {
     // Let a DynamoDB Local still starting finish, so it is stopped too rather than orphaned.
     await dynamoDbReady.catch(() => undefined);
+    // Work waiting for the start goes on and fails against stopped parts rather than waiting forever.
+    markReady();
     await stopAll();
     throw error;
   }

@@ -13,7 +13,7 @@
  * A matching commit on it places every person of levels 1-5 that the hard rules allow
  * (test/e2e/pods.e2e.test.ts checks it).
  */
-import { rosterColumns } from '../../services/matching/domain/roster-csv';
+import { rosterColumns } from '../../services/matching/domain/people/roster-csv';
 
 type RosterColumn = (typeof rosterColumns)[number];
 type RosterRow = Record<RosterColumn, string>;

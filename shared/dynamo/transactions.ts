@@ -4,6 +4,7 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { type RetryOptions, retry } from '../retry';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -49,3 +50,19 @@ export const transactWrite = async (db: DynamoDBDocumentClient, items: readonly 
     throw error;
   }
 };
+
+/** A transaction lost to another one touching the same item at the same moment (not a condition failure). */
+export const isTransactionConflict = (error: unknown): boolean =>
+  error instanceof TransactionCancelledError && error.reasons.some((reason) => reason === 'TransactionConflict');
+
+/** Retries a write whose transaction was cancelled by a concurrent one, with jittered backoff. */
+export const retryTransactionConflicts = <T>(
+  write: () => Promise<T>,
+  options: Pick<RetryOptions, 'sleep'> & { attempts?: number } = {},
+): Promise<T> =>
+  retry(write, {
+    attempts: options.attempts ?? 8,
+    retryable: isTransactionConflict,
+    backoff: { baseMs: 20, maxMs: 640, jitter: true },
+    ...(options.sleep ? { sleep: options.sleep } : {}),
+  });

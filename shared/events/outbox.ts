@@ -1,5 +1,8 @@
+/**
+ * The outbox, the part the domain uses: an event a state change implies, and the record the
+ * relay turns into one PutEvents entry. Pure: the DynamoDB write is shared/dynamo/outbox.ts.
+ */
 import type * as z from 'zod';
-import type { TransactItem } from '../dynamo/transactions';
 import type { Clock, IdGenerator } from '../ports';
 import { detailSchemaOf, type EventContract, type EventDetail } from './envelope';
 
@@ -30,8 +33,7 @@ export const pendingEvent = <TContract extends EventContract>(
   data: z.infer<TContract['data']>,
 ): PendingEvent<TContract> => ({ contract, data });
 
-export interface OutboxContext {
-  tableName: string;
+export interface EventOrigin {
   service: string;
   correlationId: string;
   clock: Clock;
@@ -39,24 +41,23 @@ export interface OutboxContext {
 }
 
 /**
- * The Put that records an event in the same transaction as the state change it describes.
- * The event is validated against its contract here, so a producer cannot publish what its
- * consumers would reject.
+ * The outbox record of an event. The event is validated against its contract here, so a
+ * producer cannot publish what its consumers would reject.
  */
-export const outboxPut = (event: PendingEvent, context: OutboxContext): TransactItem => {
-  const now = context.clock();
+export const outboxRecordOf = (event: PendingEvent, origin: EventOrigin): OutboxRecord => {
+  const now = origin.clock();
   const detail: EventDetail<EventContract> = {
     metadata: {
-      id: context.newId(),
+      id: origin.newId(),
       version: event.contract.version,
       occurredAt: now.toISOString(),
-      correlationId: context.correlationId,
-      service: context.service,
+      correlationId: origin.correlationId,
+      service: origin.service,
     },
     data: event.data,
   };
   detailSchemaOf(event.contract).parse(detail);
-  const record: OutboxRecord = {
+  return {
     pk: `${OUTBOX_KEY_PREFIX}${detail.metadata.id}`,
     sk: 'EVENT',
     source: event.contract.source,
@@ -64,5 +65,4 @@ export const outboxPut = (event: PendingEvent, context: OutboxContext): Transact
     detail: JSON.stringify(detail),
     expiresAt: Math.floor(now.getTime() / 1000) + OUTBOX_RETENTION_SECONDS,
   };
-  return { Put: { TableName: context.tableName, Item: record } };
 };

@@ -1,4 +1,5 @@
 import { type EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { retryRemaining } from '../retry';
 
 export interface BusEntry {
   source: string;
@@ -26,7 +27,7 @@ const MAX_BYTES_PER_CALL = 256 * 1024;
 const entrySize = (entry: BusEntry): number =>
   Buffer.byteLength(entry.source) + Buffer.byteLength(entry.detailType) + Buffer.byteLength(entry.detail);
 
-const chunksOf = (indexes: number[], entries: readonly BusEntry[]): number[][] => {
+const callsOf = (indexes: readonly number[], entries: readonly BusEntry[]): number[][] => {
   const chunks: number[][] = [];
   let current: number[] = [];
   let bytes = 0;
@@ -44,8 +45,6 @@ const chunksOf = (indexes: number[], entries: readonly BusEntry[]): number[][] =
   return chunks;
 };
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /**
  * Publishes entries, retrying exactly the entries PutEvents reports as failed (a partial
  * failure still answers 200). Returns the entries that failed every attempt; the caller
@@ -57,34 +56,36 @@ export const publishEntries = async (
   entries: readonly BusEntry[],
   options: PublishOptions = {},
 ): Promise<FailedEntry[]> => {
-  const { maxAttempts = 4, baseDelayMs = 100, sleep = defaultSleep } = options;
-  let pending = entries.map((_, index) => index);
+  const { maxAttempts = 4, baseDelayMs = 100, sleep } = options;
   let failures = new Map<number, FailedEntry>();
-
-  for (let attempt = 1; attempt <= maxAttempts && pending.length > 0; attempt++) {
-    if (attempt > 1) await sleep(baseDelayMs * 2 ** (attempt - 2));
+  const send = async (pending: readonly number[]) => {
     failures = new Map();
-    for (const chunk of chunksOf(pending, entries)) {
-      const request: PutEventsRequestEntry[] = chunk.map((index) => {
+    for (const call of callsOf(pending, entries)) {
+      const request: PutEventsRequestEntry[] = call.map((index) => {
         const entry = entries[index] as BusEntry;
         return { EventBusName: eventBusName, Source: entry.source, DetailType: entry.detailType, Detail: entry.detail };
       });
       try {
         const response = await client.send(new PutEventsCommand({ Entries: request }));
         (response.Entries ?? []).forEach((result, position) => {
-          const index = chunk[position] as number;
+          const index = call[position] as number;
           if (result.ErrorCode) {
             failures.set(index, { index, errorCode: result.ErrorCode, errorMessage: result.ErrorMessage ?? '' });
           }
         });
       } catch (error) {
         // The whole call failed (after the SDK's own retries): every entry in it is retried.
-        for (const index of chunk) {
+        for (const index of call) {
           failures.set(index, { index, errorCode: (error as Error).name, errorMessage: (error as Error).message });
         }
       }
     }
-    pending = [...failures.keys()];
-  }
+    return [...failures.keys()];
+  };
+  await retryRemaining(
+    entries.map((_, index) => index),
+    send,
+    { attempts: maxAttempts, backoff: { baseMs: baseDelayMs, maxMs: 30_000 }, ...(sleep ? { sleep } : {}) },
+  );
   return [...failures.values()];
 };

@@ -1,12 +1,12 @@
 /**
- * The middy middlewares every HTTP handler uses, shared as values. Each handler writes its
- * chain inline (see services/matching/handlers/people-api-handler.ts), in this order:
+ * The middy middlewares of every route, shared as values and put together by `httpRoute`
+ * (shared/http/route.ts) in this order:
  *
- *   middy<Event>()
- *     .use(httpCors).use(httpSecurityHeaders)   // headers on every response, errors included
- *     .use(problemResponses(mapDomainError))    // any error -> application/problem+json
- *     .use(authorizeRoute(route))               // principal from JWT claims + the route's roles
- *     .use(validateRequest(schemas))            // JSON/CSV body, zod on path, query and body
+ *   middy()
+ *     .use(httpCors).use(httpSecurityHeaders)      // headers on every response, errors included
+ *     .use(problemResponses(contract, errors))     // any error -> application/problem+json
+ *     .use(authorizeRoute(contract))               // principal from JWT claims + the route's roles
+ *     .use(validateRequest(contract))              // JSON/CSV body, zod on path, query and body
  *     .handler(...)
  *
  * middy runs `onError` in reverse order, so problemResponses turns the error into a
@@ -15,39 +15,31 @@
 import type { MiddlewareObj } from '@middy/core';
 import cors from '@middy/http-cors';
 import securityHeaders from '@middy/http-security-headers';
-import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import type * as z from 'zod';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { hasAnyRole, type Principal, principalFromClaims } from '../auth/principal';
-import type { RouteDeclaration } from '../declaration';
 import { logger } from '../observability';
+import { documentedStatusesOf, type RouteContract, routeKeyOf } from './contract';
 import { apiCorsPolicy } from './cors';
-import { badRequest, forbidden, HttpProblem, payloadTooLarge, unauthorized, unsupportedMediaType } from './errors';
-import type { HttpResult } from './responses';
+import {
+  badRequest,
+  type ErrorTable,
+  forbidden,
+  HttpProblem,
+  payloadTooLarge,
+  problemOf,
+  unauthorized,
+  unsupportedMediaType,
+} from './errors';
 import { fieldErrorsOf } from './validation';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+export type HttpResult = APIGatewayProxyStructuredResultV2 & { statusCode: number };
 
-export interface RequestSchemas {
-  params?: z.ZodType;
-  query?: z.ZodType;
-  body?: z.ZodType;
-  /** `application/json` (default) or a text type such as `text/csv`, passed through as a string. */
-  bodyMediaType?: string;
-  /** Largest accepted body; larger ones get 413. */
-  maxBodyBytes?: number;
-}
-
-type Inferred<T> = T extends z.ZodType ? z.infer<T> : undefined;
-
-/** The event a handler sees after the chain: typed from the route's own zod schemas. */
-export type ValidatedEvent<TSchemas extends RequestSchemas> = HttpEvent & {
-  principal: Principal;
+/** What the chain adds to the event before the handler runs. */
+export type ValidatedEvent = HttpEvent & {
+  principal?: Principal;
   correlationId: string;
-  validated: {
-    params: Inferred<TSchemas['params']>;
-    query: Inferred<TSchemas['query']>;
-    body: Inferred<TSchemas['body']>;
-  };
+  validated: { params: unknown; query: unknown; body: unknown };
 };
 
 export const httpCors = cors({
@@ -65,49 +57,59 @@ export const correlationIdOf = (event: HttpEvent): string => {
   return given && CORRELATION_ID.test(given) ? given : event.requestContext.requestId;
 };
 
-/**
- * Turns every error into `application/problem+json`. Domain errors are mapped by the
- * service; anything unexpected is logged with its stack and answered with a bare 500.
- */
-export const problemResponses = (
-  mapDomainError: (error: unknown) => HttpProblem | undefined = () => undefined,
-): MiddlewareObj<HttpEvent, HttpResult> => ({
-  onError: (request) => {
-    const error = request.error;
-    const problem = error instanceof HttpProblem ? error : mapDomainError(error);
-    const correlationId = correlationIdOf(request.event);
-    if (!problem) {
-      logger.error('Unhandled error', { error: error as Error, correlationId });
-    }
-    const answer = problem ?? new HttpProblem(500, 'Internal Server Error', 'Something went wrong on our side.');
-    request.response = {
-      statusCode: answer.status,
-      headers: {
-        'content-type': 'application/problem+json',
-        'x-correlation-id': correlationId,
-        ...answer.headers,
-      },
-      body: JSON.stringify(answer.toProblem(request.event.rawPath)),
-    };
-  },
+export const problemResult = (problem: HttpProblem, event: HttpEvent, correlationId: string): HttpResult => ({
+  statusCode: problem.status,
+  headers: { 'content-type': 'application/problem+json', 'x-correlation-id': correlationId, ...problem.headers },
+  body: JSON.stringify(problem.toProblem(event.rawPath)),
 });
 
+const internalError = () => new HttpProblem(500, 'Internal Server Error', 'Something went wrong on our side.');
+
+/**
+ * Turns every error into `application/problem+json`: HTTP problems as they are, domain errors
+ * through the service's table, anything unexpected into a bare 500 logged with its stack. A
+ * status the route's contract does not list is a bug (the documentation would lie), so it is
+ * logged and answered as a 500, which tests and the 5xx alarm both catch.
+ */
+export const problemResponses = (contract: RouteContract, errors: ErrorTable): MiddlewareObj<HttpEvent, HttpResult> => {
+  const documented = documentedStatusesOf(contract);
+  return {
+    onError: (request) => {
+      const error = request.error;
+      const correlationId = correlationIdOf(request.event);
+      let problem = problemOf(error, errors);
+      if (!problem) {
+        logger.error('Unhandled error', { error: error as Error, correlationId });
+      } else if (!documented.has(problem.status)) {
+        logger.error('A route answered a status its contract does not list', {
+          route: routeKeyOf(contract),
+          status: problem.status,
+          error: error as Error,
+          correlationId,
+        });
+        problem = undefined;
+      }
+      request.response = problemResult(problem ?? internalError(), request.event, correlationId);
+    },
+  };
+};
+
 /** Establishes the principal from the authorizer's claims and enforces the route's roles. */
-export const authorizeRoute = (route: RouteDeclaration): MiddlewareObj<HttpEvent, HttpResult> => ({
+export const authorizeRoute = (contract: RouteContract): MiddlewareObj<HttpEvent, HttpResult> => ({
   before: (request) => {
-    const event = request.event as ValidatedEvent<RequestSchemas>;
+    const event = request.event as ValidatedEvent;
     event.correlationId = correlationIdOf(request.event);
     logger.appendKeys({ correlationId: event.correlationId });
-    if (route.auth === 'public') return;
+    if (contract.auth === 'public') return;
     const principal = principalFromClaims(request.event.requestContext.authorizer?.jwt?.claims);
     if (!principal) throw unauthorized();
-    if (!hasAnyRole(principal, route.auth.roles)) {
-      throw forbidden(`This needs one of the roles: ${route.auth.roles.join(', ')}.`);
+    if (!hasAnyRole(principal, contract.auth.roles)) {
+      throw forbidden(`This needs one of the roles: ${contract.auth.roles.join(', ')}.`);
     }
     event.principal = principal;
   },
   after: (request) => {
-    const event = request.event as ValidatedEvent<RequestSchemas>;
+    const event = request.event as ValidatedEvent;
     if (request.response) {
       request.response.headers = { ...request.response.headers, 'x-correlation-id': event.correlationId };
     }
@@ -140,40 +142,38 @@ const parseJson = (text: string): unknown => {
  * Parses and validates path parameters, query and body with the route's zod schemas,
  * reporting every wrong field at once.
  */
-export const validateRequest = <TSchemas extends RequestSchemas>(
-  schemas: TSchemas,
-): MiddlewareObj<HttpEvent, HttpResult> => ({
+export const validateRequest = (contract: RouteContract): MiddlewareObj<HttpEvent, HttpResult> => ({
   before: (request) => {
-    const event = request.event as ValidatedEvent<TSchemas>;
+    const event = request.event as ValidatedEvent;
     const errors = [];
-    const validated: Record<string, unknown> = {};
+    const validated: ValidatedEvent['validated'] = { params: undefined, query: undefined, body: undefined };
 
     for (const [part, input, prefix] of [
       ['params', request.event.pathParameters ?? {}, 'path'],
       ['query', request.event.queryStringParameters ?? {}, 'query'],
     ] as const) {
-      const schema = schemas[part];
+      const schema = contract[part];
       if (!schema) continue;
       const parsed = schema.safeParse(input);
       if (parsed.success) validated[part] = parsed.data;
       else errors.push(...fieldErrorsOf(parsed.error, prefix));
     }
 
-    if (schemas.body) {
-      const expected = schemas.bodyMediaType ?? 'application/json';
-      const text = rawBodyOf(request.event, schemas.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+    if (contract.body) {
+      const expected = contract.body.mediaType ?? 'application/json';
+      const text = rawBodyOf(request.event, contract.body.maxBytes ?? DEFAULT_MAX_BODY_BYTES);
       if (text === undefined) {
         errors.push({ location: 'body', message: 'is required' });
       } else {
         if (mediaTypeOf(request.event) !== expected) throw unsupportedMediaType(expected);
         const input = expected === 'application/json' ? parseJson(text) : text;
-        const parsed = schemas.body.safeParse(input);
+        const parsed = contract.body.schema.safeParse(input);
         if (parsed.success) validated.body = parsed.data;
         else errors.push(...fieldErrorsOf(parsed.error, 'body'));
       }
     }
 
     if (errors.length > 0) throw badRequest('The request has invalid fields.', errors);
-    event.validated = validated as ValidatedEvent<TSchemas>['validated'];
+    event.validated = validated;
   },
 });

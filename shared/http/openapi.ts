@@ -1,5 +1,7 @@
 import * as z from 'zod';
-import type { RouteDeclaration, ServiceDeclaration } from '../declaration';
+import type { ServiceDeclaration } from '../declaration';
+import { mediaTypeOf, problemsOf, type RouteContract } from './contract';
+import { GatewayErrorSchema, ProblemSchema } from './problem';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -19,55 +21,66 @@ const parametersOf = (schema: z.ZodType | undefined, location: 'path' | 'query')
   }));
 };
 
-const operationOf = (service: ServiceDeclaration, route: RouteDeclaration) => {
-  const { docs } = route;
+const headersOf = (headers: Readonly<Record<string, string>> | undefined) =>
+  headers
+    ? {
+        headers: Object.fromEntries(
+          Object.entries(headers).map(([name, description]) => [name, { description, schema: { type: 'string' } }]),
+        ),
+      }
+    : {};
+
+/** One operation, entirely from the route's contract: every status it may answer is listed. */
+export const operationOf = (serviceName: string, route: RouteContract) => {
+  const problem = { 'application/problem+json': { schema: schemaOf(ProblemSchema, 'output') } };
+  const successes = Object.entries(route.responses).map(([status, response]) => [
+    status,
+    {
+      description: response.description,
+      ...headersOf(response.headers),
+      ...(response.schema
+        ? { content: { [mediaTypeOf(response)]: { schema: schemaOf(response.schema, 'output') } } }
+        : {}),
+    },
+  ]);
+  // A 401 normally comes from the JWT authorizer in API Gateway, in its own shape.
+  const gatewayUnauthorized = { 'application/json': { schema: schemaOf(GatewayErrorSchema, 'output') } };
+  const problems = Object.entries(problemsOf(route)).map(([status, description]) => [
+    status,
+    { description, content: status === '401' ? { ...gatewayUnauthorized, ...problem } : problem },
+  ]);
   return {
-    operationId: `${service.name}:${route.method} ${route.path}`,
-    summary: docs.summary,
-    tags: [service.name],
+    operationId: `${serviceName}:${route.method} ${route.path}`,
+    summary: route.summary,
+    ...(route.description ? { description: route.description } : {}),
+    tags: [serviceName],
     ...(route.auth === 'public'
       ? { security: [] }
       : { security: [{ bearerAuth: [] }], 'x-roles': [...route.auth.roles] }),
-    parameters: [...parametersOf(docs.params, 'path'), ...parametersOf(docs.query, 'query')],
-    ...(docs.body
+    parameters: [...parametersOf(route.params, 'path'), ...parametersOf(route.query, 'query')],
+    ...(route.body
       ? {
           requestBody: {
             required: true,
-            content: { [docs.bodyMediaType ?? 'application/json']: { schema: schemaOf(docs.body, 'input') } },
+            content: { [route.body.mediaType ?? 'application/json']: { schema: schemaOf(route.body.schema, 'input') } },
           },
         }
       : {}),
-    responses: Object.fromEntries(
-      Object.entries(docs.responses).map(([status, response]) => [
-        status,
-        {
-          description: response.description,
-          ...(response.schema
-            ? {
-                content: {
-                  [Number(status) >= 400 ? 'application/problem+json' : 'application/json']: {
-                    schema: schemaOf(response.schema, 'output'),
-                  },
-                },
-              }
-            : {}),
-        },
-      ]),
-    ),
+    responses: Object.fromEntries([...successes, ...problems]),
   };
 };
 
-/** The OpenAPI 3.1 document of every declared route, generated from the routes' zod schemas. */
+/** The OpenAPI 3.1 document of every declared route, generated from the routes' contracts. */
 export const buildOpenApiDocument = (services: readonly ServiceDeclaration[], serverUrl?: string) => {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const service of services) {
     for (const route of service.routes) {
       paths[route.path] ??= {};
-      (paths[route.path] as Record<string, unknown>)[route.method.toLowerCase()] = operationOf(service, route);
+      (paths[route.path] as Record<string, unknown>)[route.method.toLowerCase()] = operationOf(service.name, route);
     }
   }
   return {
-    openapi: '3.1.0',
+    openapi: '3.1.0' as const,
     info: {
       title: 'Mentoring platform API',
       version: '1.0.0',

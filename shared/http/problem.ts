@@ -11,3 +11,9 @@ export const ProblemSchema = z.object({
   errors: z.array(z.object({ location: z.string(), message: z.string() })).optional(),
 });
 export type Problem = z.infer<typeof ProblemSchema>;
+
+/**
+ * What API Gateway itself answers before any function runs: `{"message":"Unauthorized"}` from
+ * the JWT authorizer (401), `{"message":"Too Many Requests"}` when throttled (429).
+ */
+export const GatewayErrorSchema = z.object({ message: z.string() });

@@ -1,4 +1,4 @@
-import type { PersonInput } from '../../services/matching/domain/person';
+import type { PersonInput } from '../../services/matching/domain/people/person';
 
 /** A valid person as a client would send it (before defaults). */
 export const personBody = (overrides: Record<string, unknown> = {}) => ({

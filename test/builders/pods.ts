@@ -1,7 +1,7 @@
 import { createInMemoryPairingStore } from '../../services/matching/adapters/in-memory-pairing-repository';
 import { createInMemoryPeopleRepository } from '../../services/matching/adapters/in-memory-people-repository';
-import type { PeopleRepository } from '../../services/matching/domain/people-directory';
-import type { Person } from '../../services/matching/domain/person';
+import type { PeopleRepository } from '../../services/matching/domain/people/directory';
+import type { Person } from '../../services/matching/domain/people/person';
 import { CommitInterruptedError } from '../../services/matching/domain/pods/errors';
 import { commitRun, computeRun } from '../../services/matching/domain/pods/matching-runs';
 import type { CommitStep, MatchingRun } from '../../services/matching/domain/pods/model';

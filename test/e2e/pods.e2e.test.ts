@@ -12,11 +12,11 @@ import { createDynamoPairingRepository } from '../../services/matching/adapters/
 import { createDynamoPeopleRepository } from '../../services/matching/adapters/people-repository';
 import { createDynamoRunRepository } from '../../services/matching/adapters/run-repository';
 import { evaluateObjective } from '../../services/matching/domain/engine/index';
-import type { Person } from '../../services/matching/domain/person';
+import type { Person } from '../../services/matching/domain/people/person';
+import { readRoster } from '../../services/matching/domain/people/roster-csv';
 import { CommitInterruptedError } from '../../services/matching/domain/pods/errors';
 import { commitRun, computeRun } from '../../services/matching/domain/pods/matching-runs';
 import type { PairingDependencies } from '../../services/matching/domain/pods/ports';
-import { readRoster } from '../../services/matching/domain/roster-csv';
 import { createDocumentClient } from '../../shared/dynamo/client';
 import { ProblemSchema } from '../../shared/http/problem';
 import { fixedClock, sequentialIds } from '../../shared/ports';
@@ -154,6 +154,10 @@ describe('pods through the HTTP API', () => {
     const missing = await api('/pods/no-such-pod', { as: employee('e4') });
     expect([notMine.status, missing.status]).toEqual([404, 404]);
     expect(await notMine.text()).not.toContain('m1');
+
+    // A forged cursor (valid base64 JSON, key values DynamoDB would refuse) is the caller's mistake.
+    const forged = Buffer.from(JSON.stringify({ pk: '', sk: '', gsi1pk: 'PODS', gsi1sk: '' })).toString('base64');
+    await expectProblem(await api(`/pods?cursor=${encodeURIComponent(forged)}`, { as: coach }), 400);
 
     // Every pairing was announced on the bus.
     await eventually(platform, async () => {

@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MintOptions } from '../../local/issuer';
 import { type LocalPlatform, type LocalPlatformOptions, startLocalPlatform } from '../../local/platform';
+import { allServices } from '../../services/index';
+import { assertConformsToContract, routeContractFor } from './contract-conformance';
 import { testDynamoDbEndpoint, uniqueName } from './dynamodb';
 
 export interface ApiRequest extends Omit<RequestInit, 'body'> {
@@ -21,7 +23,10 @@ export interface ApiRequest extends Omit<RequestInit, 'body'> {
 
 export interface TestPlatform extends LocalPlatform {
   tablePrefix: string;
-  /** `fetch` against the HTTP API, with a token minted by the platform's issuer. */
+  /**
+   * `fetch` against the HTTP API, with a token minted by the platform's issuer. Every answer of
+   * a declared route is held against that route's contract (a breach fails the test).
+   */
   api(path: string, request?: ApiRequest): Promise<Response>;
 }
 
@@ -48,7 +53,7 @@ export const startTestPlatform = async (options: TestPlatformOptions = {}): Prom
     ...options,
     dataDir,
     tablePrefix,
-    ports: { http: 0, eventbridge: 0, ses: 0, dynamodb: 0, ...options.ports },
+    ports: { http: 0, eventbridge: 0, ses: 0, dynamodb: 0, scheduler: 0, ...options.ports },
     environmentOverrides: { ...quietEnvironment(), ...options.environmentOverrides },
     relay: { pollIntervalMs: 50, maxAttempts: 3, baseBackoffMs: 20, ...options.relay },
     delivery: { baseBackoffMs: 20, ...options.delivery },
@@ -58,7 +63,7 @@ export const startTestPlatform = async (options: TestPlatformOptions = {}): Prom
   const api = async (path: string, request: ApiRequest = {}) => {
     const { token, as, json, headers, ...init } = request;
     const bearer = token === undefined ? (as ? await platform.mintToken(as) : undefined) : token;
-    return fetch(`${platform.urls.api}${path}`, {
+    const response = await fetch(`${platform.urls.api}${path}`, {
       ...init,
       headers: {
         ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
@@ -67,6 +72,16 @@ export const startTestPlatform = async (options: TestPlatformOptions = {}): Prom
       },
       ...(json === undefined ? {} : { body: JSON.stringify(json) }),
     });
+    const contract = routeContractFor(options.services ?? allServices, init.method ?? 'GET', path);
+    if (contract) {
+      const body = await response.clone().text();
+      assertConformsToContract(contract, {
+        status: response.status,
+        contentType: response.headers.get('content-type') ?? undefined,
+        body: body === '' ? undefined : body,
+      });
+    }
+    return response;
   };
 
   return {

@@ -1,7 +1,8 @@
-/** An SES emulator on a free port, with a typed view of its store. */
+/** An SES emulator on a free port, with a typed view of its store and of the raw messages it received. */
 import { SESClient } from '@aws-sdk/client-ses';
+import { type ParsedMail, simpleParser } from 'mailparser';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/environment';
-import { type SesEmulator, startSesEmulator } from '../../local/ses';
+import { type RawEmail, type SesEmulator, startSesEmulator } from '../../local/ses';
 
 export interface StoredEmail {
   messageId: string;
@@ -19,6 +20,25 @@ export const storedEmails = async (ses: Pick<SesEmulator, 'storeUrl'>): Promise<
   return ((await response.json()) as { emails: StoredEmail[] }).emails;
 };
 
+/** A raw message as the emulator received it, parsed by an independent MIME parser (mailparser). */
+export interface ReceivedEmail {
+  messageId: string;
+  raw: string;
+  parsed: ParsedMail;
+}
+
+/** Every SendRawEmail the emulator accepted (its `GET /raw-store`), parsed with mailparser. */
+export const receivedEmails = async (ses: { rawStoreUrl: string } | string): Promise<ReceivedEmail[]> => {
+  const response = await fetch(typeof ses === 'string' ? ses : ses.rawStoreUrl);
+  const { emails } = (await response.json()) as { emails: RawEmail[] };
+  return Promise.all(
+    emails.map(async (email) => {
+      const raw = Buffer.from(email.raw, 'base64').toString('utf8');
+      return { messageId: email.messageId, raw, parsed: await simpleParser(raw) };
+    }),
+  );
+};
+
 export const startTestSes = async (): Promise<SesEmulator & { client: SESClient }> => {
   const ses = await startSesEmulator({ port: 0 });
   const client = new SESClient({ endpoint: ses.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
@@ -30,4 +50,13 @@ export const startTestSes = async (): Promise<SesEmulator & { client: SESClient 
       await ses.stop();
     },
   };
+};
+
+/** A header exactly as it was written (unfolded), by case-insensitive name: what a receiver reads. */
+export const rawHeader = (mail: ParsedMail, name: string): string | undefined => {
+  const line = mail.headerLines.find((header) => header.key === name.toLowerCase())?.line;
+  return line
+    ?.slice(line.indexOf(':') + 1)
+    .replace(/\r?\n[ \t]/g, ' ')
+    .trim();
 };

@@ -1,7 +1,7 @@
 import type { PendingEvent } from '../../../shared/events/outbox';
-import { InvalidCursorError } from '../domain/errors';
-import type { PeopleRepository } from '../domain/people-directory';
-import type { Person } from '../domain/person';
+import { InvalidCursorError } from '../../../shared/pagination';
+import type { PeopleRepository } from '../domain/people/directory';
+import type { Person } from '../domain/people/person';
 import {
   CommitInProgressError,
   InputsChangedError,

@@ -1,7 +1,8 @@
 import type { PendingEvent } from '../../../shared/events/outbox';
-import { ConcurrentModificationError, InvalidCursorError } from '../domain/errors';
-import type { PeopleRepository, PersonWrite, WriteContext } from '../domain/people-directory';
-import type { Person } from '../domain/person';
+import { InvalidCursorError } from '../../../shared/pagination';
+import type { PeopleRepository, PersonWrite, WriteContext } from '../domain/people/directory';
+import { ConcurrentModificationError } from '../domain/people/errors';
+import type { Person } from '../domain/people/person';
 
 export interface RecordedEvent {
   event: PendingEvent;

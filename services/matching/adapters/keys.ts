@@ -9,8 +9,6 @@ export const directoryIndexKey = (domain: string, personId: string) => ({
 });
 export const directoryDomainPrefix = (domain: string) => `${domain}#`;
 
-export const keyAttributes = ['pk', 'sk', 'gsi1pk', 'gsi1sk'] as const;
-
 /** Pairings. The single generation/commit-slot item every pairing change goes through. */
 export const matchingStateKey = () => ({ pk: 'MATCHING', sk: 'STATE' });
 

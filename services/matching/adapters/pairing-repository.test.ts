@@ -5,11 +5,11 @@
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InvalidCursorError } from '../../../shared/pagination';
 import { fixedClock, sequentialIds } from '../../../shared/ports';
 import { seedPeople, smallOrganisation, storedMentor, storedPerson } from '../../../test/builders/pods';
 import { createTestTable, type TestTable } from '../../../test/support/dynamodb';
-import { InvalidCursorError } from '../domain/errors';
-import type { Person } from '../domain/person';
+import type { Person } from '../domain/people/person';
 import { ABANDONED_AFTER_MS, sweepCommitSlot } from '../domain/pods/commit-sweeper';
 import {
   CommitInProgressError,

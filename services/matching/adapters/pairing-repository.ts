@@ -1,10 +1,18 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { type TransactItem, TransactionCancelledError, transactWrite } from '../../../shared/dynamo/transactions';
+import { batchGet } from '../../../shared/dynamo/batch';
+import { outboxContextOf, outboxPut } from '../../../shared/dynamo/outbox';
+import { indexPage, queryAll } from '../../../shared/dynamo/pages';
+import { type RepositoryOptions, recordOf } from '../../../shared/dynamo/table';
+import {
+  retryTransactionConflicts,
+  type TransactItem,
+  TransactionCancelledError,
+  transactWrite,
+} from '../../../shared/dynamo/transactions';
 import { applyOnce } from '../../../shared/events/idempotent-consumer';
-import { outboxPut, type PendingEvent } from '../../../shared/events/outbox';
-import { InvalidCursorError } from '../domain/errors';
-import type { WriteContext } from '../domain/people-directory';
-import { type Person, PersonSchema } from '../domain/person';
+import type { PendingEvent } from '../../../shared/events/outbox';
+import type { WriteContext } from '../domain/people/directory';
+import { type Person, PersonSchema } from '../domain/people/person';
 import { CommitInProgressError, PairingConflictError, ReassignmentStateError } from '../domain/pods/errors';
 import type {
   DeferredOffboarding,
@@ -17,15 +25,6 @@ import type {
 } from '../domain/pods/model';
 import type { PairingChange } from '../domain/pods/pairing-change';
 import type { MatchingState, PairingRepository } from '../domain/pods/ports';
-import {
-  batchGet,
-  indexPage,
-  outboxContextOf,
-  queryAll,
-  type RepositoryOptions,
-  recordOf,
-  retryTransactionConflicts,
-} from './dynamo-reads';
 import {
   DEFERRED_OFFBOARDINGS_PARTITION,
   deferredOffboardingKey,
@@ -53,8 +52,6 @@ import {
   requestsIndexKey,
   runStepKey,
 } from './keys';
-
-export type DynamoPairingRepositoryOptions = RepositoryOptions;
 
 /** No pod ever holds more, whatever a mentor's capacity says (the product's 3-5 rule). */
 const MAX_POD_SIZE = 5;
@@ -101,7 +98,7 @@ export const readMatchingState = async (db: DynamoDBDocumentClient, tableName: s
   };
 };
 
-export const createDynamoPairingRepository = (options: DynamoPairingRepositoryOptions): PairingRepository => {
+export const createDynamoPairingRepository = (options: RepositoryOptions): PairingRepository => {
   const { db, tableName } = options;
   const outboxContext = (correlationId: string) => outboxContextOf(options, correlationId);
 
@@ -445,11 +442,13 @@ export const createDynamoPairingRepository = (options: DynamoPairingRepositoryOp
     },
 
     async listPods({ limit, cursor, domain }) {
-      const page = await indexPage(
-        db,
-        { tableName, partition: PODS_PARTITION, prefix: domain && podsDomainPrefix(domain), limit, cursor },
-        () => new InvalidCursorError(),
-      );
+      const page = await indexPage(db, {
+        tableName,
+        partition: PODS_PARTITION,
+        prefix: domain && podsDomainPrefix(domain),
+        limit,
+        cursor,
+      });
       const podIds = page.items.map((item) => String(item.podId));
       const found = new Map((await podsOf(podIds)).map((pod) => [pod.pod.podId, pod]));
       return {
@@ -604,7 +603,7 @@ export const createDynamoPairingRepository = (options: DynamoPairingRepositoryOp
 
     async listRequests({ status, limit, cursor }) {
       const partition = requestsIndexKey(status, '', '').gsi1pk;
-      const page = await indexPage(db, { tableName, partition, limit, cursor }, () => new InvalidCursorError());
+      const page = await indexPage(db, { tableName, partition, limit, cursor });
       return {
         items: page.items.map((item) => recordOf<ReassignmentRequest>(item)),
         ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),

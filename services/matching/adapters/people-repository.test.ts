@@ -8,18 +8,19 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { PersonRegisteredV1, PersonUpdatedV1 } from '../../../shared/contracts/matching-events';
 import { detailSchemaOf } from '../../../shared/events/envelope';
 import { type OutboxRecord, pendingEvent } from '../../../shared/events/outbox';
+import { InvalidCursorError } from '../../../shared/pagination';
 import { fixedClock, type IdGenerator, sequentialIds } from '../../../shared/ports';
 import { personInput } from '../../../test/builders/people';
 import { createTestTable, type TestTable } from '../../../test/support/dynamodb';
-import { ConcurrentModificationError, InvalidCursorError } from '../domain/errors';
-import { toSnapshot } from '../domain/people';
 import {
   type DirectoryDependencies,
   type PeopleRepository,
   removePerson,
   upsertPerson,
-} from '../domain/people-directory';
-import type { Person } from '../domain/person';
+} from '../domain/people/directory';
+import { ConcurrentModificationError } from '../domain/people/errors';
+import type { Person } from '../domain/people/person';
+import { toSnapshot } from '../domain/people/person-changes';
 import { createDynamoPeopleRepository } from './people-repository';
 
 const tables: TestTable[] = [];

@@ -1,11 +1,13 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { batchGet } from '../../../shared/dynamo/batch';
+import { outboxContextOf, outboxPut } from '../../../shared/dynamo/outbox';
+import { indexPage } from '../../../shared/dynamo/pages';
+import { type RepositoryOptions, recordOf } from '../../../shared/dynamo/table';
 import { type TransactItem, TransactionCancelledError, transactWrite } from '../../../shared/dynamo/transactions';
 import { applyOnce } from '../../../shared/events/idempotent-consumer';
-import { outboxPut } from '../../../shared/events/outbox';
-import { ConcurrentModificationError, InvalidCursorError } from '../domain/errors';
-import type { PeoplePage, PeopleRepository, PersonWrite, WriteContext } from '../domain/people-directory';
-import { type Person, PersonSchema } from '../domain/person';
-import { batchGet, indexPage, outboxContextOf, type RepositoryOptions, recordOf } from './dynamo-reads';
+import type { PeoplePage, PeopleRepository, PersonWrite, WriteContext } from '../domain/people/directory';
+import { ConcurrentModificationError } from '../domain/people/errors';
+import { type Person, PersonSchema } from '../domain/people/person';
 import { DIRECTORY_PARTITION, directoryDomainPrefix, directoryIndexKey, personKey } from './keys';
 
 const personFromItem = (item: Record<string, unknown>): Person => PersonSchema.parse(recordOf(item));
@@ -39,17 +41,13 @@ export const createDynamoPeopleRepository = (options: RepositoryOptions): People
     },
 
     async list({ limit, cursor, domain }): Promise<PeoplePage> {
-      const page = await indexPage(
-        db,
-        {
-          tableName,
-          partition: DIRECTORY_PARTITION,
-          prefix: domain ? directoryDomainPrefix(domain) : undefined,
-          limit,
-          cursor,
-        },
-        () => new InvalidCursorError(),
-      );
+      const page = await indexPage(db, {
+        tableName,
+        partition: DIRECTORY_PARTITION,
+        prefix: domain ? directoryDomainPrefix(domain) : undefined,
+        limit,
+        cursor,
+      });
       return { items: page.items.map(personFromItem), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
     },
 

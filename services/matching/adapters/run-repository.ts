@@ -1,22 +1,20 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { type TransactItem, TransactionCancelledError, transactWrite } from '../../../shared/dynamo/transactions';
-import { outboxPut } from '../../../shared/events/outbox';
+import { batchPut } from '../../../shared/dynamo/batch';
+import { outboxContextOf, outboxPut } from '../../../shared/dynamo/outbox';
+import { queryAll } from '../../../shared/dynamo/pages';
+import { type RepositoryOptions, recordOf } from '../../../shared/dynamo/table';
+import {
+  retryTransactionConflicts,
+  type TransactItem,
+  TransactionCancelledError,
+  transactWrite,
+} from '../../../shared/dynamo/transactions';
 import { CommitInProgressError, InputsChangedError } from '../domain/pods/errors';
 import type { CommitStep, MatchingRun } from '../domain/pods/model';
 import type { RunRepository } from '../domain/pods/ports';
-import {
-  batchPut,
-  outboxContextOf,
-  queryAll,
-  type RepositoryOptions,
-  recordOf,
-  retryTransactionConflicts,
-} from './dynamo-reads';
 import { matchingStateKey, runChunkKey, runChunkPrefix, runKey, runStepKey, runStepPrefix } from './keys';
 import { readMatchingState } from './pairing-repository';
-
-export type DynamoRunRepositoryOptions = RepositoryOptions;
 
 /** Runs (dry or committed) are kept this long, for review and audit. */
 const RUN_RETENTION_SECONDS = 400 * 24 * 3600;
@@ -33,7 +31,7 @@ const names = { '#status': 'status' };
  * written first; the header, written last with the run's events in one transaction, is what
  * makes the run exist.
  */
-export const createDynamoRunRepository = (options: DynamoRunRepositoryOptions): RunRepository => {
+export const createDynamoRunRepository = (options: RepositoryOptions): RunRepository => {
   const { db, tableName } = options;
   const outboxContext = (correlationId: string) => outboxContextOf(options, correlationId);
   /** Frees the commit slot this run holds; pairings moved, so the generation moves on. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PersonSchema } from '../domain/person';
+import { PersonSchema } from '../domain/people/person';
 import { syntheticDomain, syntheticOrg } from './synthetic-org';
 
 describe('syntheticOrg', () => {

@@ -1,5 +1,5 @@
 import type { ExistingPairing, PastPairing } from '../domain/engine/types';
-import type { Person } from '../domain/person';
+import type { Person } from '../domain/people/person';
 
 /**
  * Seeded synthetic organisations for the matching benchmark, tests and demo data: domains with their

@@ -1,13 +1,7 @@
-import * as z from 'zod';
 import { logger } from '../../../shared/observability';
+import { correlationIdOfFiring, ScheduledInvocationSchema } from '../../../shared/schedules';
 import { type SweepOutcome, sweepCommitSlot } from '../domain/pods/commit-sweeper';
 import type { PairingDependencies } from '../domain/pods/ports';
-
-/** What the Scheduler target sends (infra/service-construct.ts), and the local scheduler too. */
-export const ScheduledInvocationSchema = z.object({
-  schedule: z.string().min(1),
-  scheduledTime: z.iso.datetime(),
-});
 
 export interface SweepSummary {
   commit: SweepOutcome['commit'];
@@ -24,9 +18,8 @@ export interface SweepSummary {
 export const createCommitSweeper =
   (deps: PairingDependencies) =>
   async (event: unknown): Promise<SweepSummary> => {
-    const { schedule, scheduledTime } = ScheduledInvocationSchema.parse(event);
     // Writes made by the sweep itself (a finished commit's events) are traced to this firing.
-    const correlationId = `${schedule}@${scheduledTime}`;
+    const correlationId = correlationIdOfFiring(ScheduledInvocationSchema.parse(event));
     logger.appendKeys({ correlationId });
     const outcome = await sweepCommitSlot(deps, { correlationId });
     const summary: SweepSummary = {

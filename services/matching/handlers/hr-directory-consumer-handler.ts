@@ -2,9 +2,9 @@ import { EmployeeJoinedV1, EmployeeLeftV1, EmployeeUpdatedV1 } from '../../../sh
 import { parseBusEvent } from '../../../shared/events/consumer';
 import type { BusEvent } from '../../../shared/events/envelope';
 import { logger } from '../../../shared/observability';
-import { PersonNotFoundError } from '../domain/errors';
-import { personInputFromHr } from '../domain/hr-directory';
-import { type DirectoryDependencies, removePerson, upsertPerson } from '../domain/people-directory';
+import { type DirectoryDependencies, removePerson, upsertPerson } from '../domain/people/directory';
+import { PersonNotFoundError } from '../domain/people/errors';
+import { personInputFromHr } from '../domain/people/hr-directory';
 
 const CONSUMER = 'hr-directory';
 const contracts = [EmployeeJoinedV1, EmployeeUpdatedV1, EmployeeLeftV1] as const;

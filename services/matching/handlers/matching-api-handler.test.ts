@@ -1,26 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import {
-  admin,
-  type CallerClaims,
-  employee,
-  type HttpEventInput,
-  httpEvent,
-  lambdaContext,
-  lifeCoach,
-} from '../../../test/builders/http-event';
+import { admin, type CallerClaims, employee, lifeCoach } from '../../../test/builders/http-event';
 import { inMemoryMatching, storedPerson } from '../../../test/builders/pods';
+import { contractCoverage } from '../../../test/support/contract-conformance';
+import { handlerCaller } from '../../../test/support/http-handler';
+import { matchingRoutes } from '../routes/pods';
 import { createMatchingApiHandler } from './matching-api-handler';
+
+/** Every answer is held against its route's contract; the last test checks each documented status was seen. */
+const coverage = contractCoverage(matchingRoutes);
 
 const mentor = (personId: string): CallerClaims => ({ personId, groups: ['employee', 'mentor'] });
 
 const setup = async () => {
   const matching = await inMemoryMatching();
-  const handler = createMatchingApiHandler(matching.deps);
-  const call = async (input: HttpEventInput) => {
-    const response = await handler(httpEvent(input), lambdaContext(), { signal: new AbortController().signal });
-    const contentType = String(response.headers?.['content-type'] ?? '');
-    return { ...response, json: response.body && contentType.includes('json') ? JSON.parse(response.body) : undefined };
-  };
+  const { call } = handlerCaller(createMatchingApiHandler(matching.deps), coverage);
   const run = (body: object, caller: CallerClaims = lifeCoach) =>
     call({ routeKey: 'POST /matching/runs', body, caller });
   return { ...matching, call, run };
@@ -38,6 +31,24 @@ const locations = (response: { json: { errors?: { location: string }[] } }) =>
   (response.json.errors ?? []).map((error) => error.location).sort();
 
 describe('POST /matching/runs', () => {
+  it('answers 503 when a commit is interrupted half-way, and finishes it when the same run is committed again', async () => {
+    const ctx = await setup();
+    const dry = await ctx.run({ mode: 'dry-run' });
+    const apply = ctx.deps.pairings.apply;
+    let calls = 0;
+    ctx.deps.pairings.apply = async (change, writeContext) => {
+      if (++calls > 1) throw new Error('Task timed out after 29.00 seconds');
+      return apply(change, writeContext);
+    };
+    const interrupted = await ctx.run({ mode: 'commit', runId: dry.json.runId });
+    expect(interrupted.statusCode).toBe(503);
+    expect(interrupted.headers?.['retry-after']).toBeDefined();
+    ctx.deps.pairings.apply = apply;
+    const finished = await ctx.run({ mode: 'commit', runId: dry.json.runId });
+    expect(finished.statusCode).toBe(200);
+    expect(finished.json.status).toBe('committed');
+  });
+
   it('stores a dry run (201), commits it by id (200), and commits a fresh run at once (201)', async () => {
     const ctx = await setup();
     const dry = await ctx.run({ mode: 'dry-run', domains: ['backend'] });
@@ -257,5 +268,16 @@ describe('PUT /mentors/{personId}/availability', () => {
       'body.capacity',
       'body.paused',
     ]);
+  });
+});
+
+describe('the matching-api routes', () => {
+  it('serve exactly the routes the declaration gives the function', async () => {
+    const { deps } = await inMemoryMatching();
+    expect(createMatchingApiHandler(deps).served).toEqual(matchingRoutes);
+  });
+
+  it('answered, across this file, every status their contracts document', () => {
+    expect(coverage.unseen()).toEqual([]);
   });
 });

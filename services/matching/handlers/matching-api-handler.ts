@@ -1,90 +1,25 @@
+import type { Principal } from '../../../shared/auth/principal';
 import { isProgrammeStaff } from '../../../shared/auth/principal';
-import {
-  badRequest,
-  conflict,
-  forbidden,
-  type HttpProblem,
-  notFound,
-  serviceUnavailable,
-  unprocessable,
-} from '../../../shared/http/errors';
-import { type ValidatedEvent, validateRequest } from '../../../shared/http/middleware';
-import { json } from '../../../shared/http/responses';
-import { routeChainFor } from '../../../shared/http/route-chain';
-import { dispatchByRouteKey } from '../../../shared/http/router';
-import { matchingService } from '../declaration';
-import { ConcurrentModificationError, InvalidCursorError, PersonNotFoundError } from '../domain/errors';
+import { routesAnswering, serveRoutes } from '../../../shared/http/route';
 import { setAvailability } from '../domain/pods/availability';
-import {
-  CommitAbortedError,
-  CommitInProgressError,
-  CommitInterruptedError,
-  InputsChangedError,
-  InvalidPairingRequestError,
-  NotAMentorError,
-  NotEntitledError,
-  PairingConflictError,
-  PodNotFoundError,
-  ReassignmentStateError,
-  ReassignmentTargetError,
-  RequestNotFoundError,
-  RunNotCommittableError,
-  RunNotFoundError,
-} from '../domain/pods/errors';
 import { getRun, startRun } from '../domain/pods/matching-runs';
 import type { MatchingRun, PodWithMembers } from '../domain/pods/model';
 import type { PairingDependencies } from '../domain/pods/ports';
 import { decideReassignment, requestReassignment } from '../domain/pods/reassignment';
 import { peopleIn, podView, relationTo } from '../domain/pods/visibility';
 import {
-  AvailabilityBodySchema,
-  DecisionBodySchema,
-  ListPodsQuerySchema,
-  ListRequestsQuerySchema,
-  PodPathSchema,
-  ReassignmentRequestBodySchema,
-  RequestPathSchema,
-  RunPathSchema,
-  RunRequestSchema,
-} from './pod-schemas';
-import { PersonPathSchema } from './schemas';
+  decideReassignment as decideReassignmentRoute,
+  getMatchingRun,
+  getPod,
+  listPods,
+  listReassignmentRequests,
+  requestReassignment as requestReassignmentRoute,
+  setMentorAvailability,
+  startMatchingRun,
+} from '../routes/pods';
+import { matchingErrors } from './http-errors';
 
-const mapPairingError = (error: unknown): HttpProblem | undefined => {
-  if (error instanceof RunNotFoundError) return notFound(`No matching run ${error.runId}.`);
-  if (error instanceof PodNotFoundError) return notFound(`No pod ${error.podId}.`);
-  if (error instanceof RequestNotFoundError) return notFound(`No reassignment request ${error.requestId}.`);
-  if (error instanceof PersonNotFoundError) return notFound(`No person ${error.personId}.`);
-  if (error instanceof RunNotCommittableError) {
-    return error.kind === 'not-proven' ? unprocessable(error.message) : conflict(error.message);
-  }
-  if (
-    error instanceof InputsChangedError ||
-    error instanceof CommitInProgressError ||
-    error instanceof CommitAbortedError ||
-    error instanceof ReassignmentStateError ||
-    error instanceof NotAMentorError ||
-    error instanceof ConcurrentModificationError
-  ) {
-    return conflict(error.message);
-  }
-  if (error instanceof PairingConflictError) {
-    return conflict(`Pairings were changed by someone else at the same time (${error.message}); retry.`);
-  }
-  if (error instanceof CommitInterruptedError) return serviceUnavailable(error.message);
-  if (error instanceof ReassignmentTargetError) {
-    return unprocessable(error.message, [{ location: 'body.newMentorId', message: `${error.rule}: ${error.message}` }]);
-  }
-  if (error instanceof InvalidPairingRequestError) {
-    return badRequest('The request has invalid fields.', [{ location: error.location, message: error.message }]);
-  }
-  if (error instanceof NotEntitledError) return forbidden(error.message);
-  if (error instanceof InvalidCursorError) {
-    return badRequest(error.message, [{ location: 'query.cursor', message: error.message }]);
-  }
-  return undefined;
-};
-
-const routeChain = routeChainFor(matchingService, mapPairingError);
+const route = routesAnswering(matchingErrors);
 
 /** The run as the API shows it: everything but the directory versions it read. */
 const runView = (run: MatchingRun, appliedSteps: number | null = null) => ({
@@ -105,7 +40,7 @@ const runView = (run: MatchingRun, appliedSteps: number | null = null) => ({
 });
 
 export const createMatchingApiHandler = (deps: PairingDependencies) => {
-  const viewsOf = async (pods: readonly PodWithMembers[], principal: ValidatedEvent<object>['principal']) => {
+  const viewsOf = async (pods: readonly PodWithMembers[], principal: Principal) => {
     const people = await deps.pairings.peopleByIds(peopleIn(pods));
     return pods.flatMap((found) => {
       const relation = relationTo(principal, found);
@@ -113,36 +48,27 @@ export const createMatchingApiHandler = (deps: PairingDependencies) => {
     });
   };
 
-  const runSchemas = { body: RunRequestSchema };
-  const postRun = routeChain<ValidatedEvent<typeof runSchemas>>('POST /matching/runs')
-    .use(validateRequest(runSchemas))
-    .handler(async (event) => {
-      const { run, created } = await startRun(deps, event.validated.body, event.principal.personId, {
-        correlationId: event.correlationId,
-      });
-      return json(created ? 201 : 200, runView(run));
-    });
+  return serveRoutes(
+    route(startMatchingRun).handle(async ({ body, principal, correlationId }) => {
+      const { run, created } = await startRun(deps, body, principal.personId, { correlationId });
+      return created ? { status: 201, body: runView(run) } : { status: 200, body: runView(run) };
+    }),
 
-  const getRunSchemas = { params: RunPathSchema };
-  const readRun = routeChain<ValidatedEvent<typeof getRunSchemas>>('GET /matching/runs/{runId}')
-    .use(validateRequest(getRunSchemas))
-    .handler(async (event) => {
-      const { run, appliedSteps } = await getRun(deps, event.validated.params.runId);
-      return json(200, runView(run, appliedSteps));
-    });
+    route(getMatchingRun).handle(async ({ params }) => {
+      const { run, appliedSteps } = await getRun(deps, params.runId);
+      return { status: 200, body: runView(run, appliedSteps) };
+    }),
 
-  const listSchemas = { query: ListPodsQuerySchema };
-  const listPods = routeChain<ValidatedEvent<typeof listSchemas>>('GET /pods')
-    .use(validateRequest(listSchemas))
-    .handler(async (event) => {
-      const { principal } = event;
-      const { domain } = event.validated.query;
+    route(listPods).handle(async ({ query, principal }) => {
       if (isProgrammeStaff(principal)) {
-        const page = await deps.pairings.listPods(event.validated.query);
-        return json(200, {
-          items: await viewsOf(page.items, principal),
-          ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
-        });
+        const page = await deps.pairings.listPods(query);
+        return {
+          status: 200,
+          body: {
+            items: await viewsOf(page.items, principal),
+            ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+          },
+        };
       }
       // Anyone else sees at most two pods: the one they mentor and the one they are a mentee in.
       const [mentoring, mentorship] = await Promise.all([
@@ -151,74 +77,37 @@ export const createMatchingApiHandler = (deps: PairingDependencies) => {
       ]);
       const inPod = mentorship ? await deps.pairings.podWithMembers(mentorship.podId) : undefined;
       const mine = [mentoring, inPod].filter(
-        (found): found is PodWithMembers => !!found && (!domain || found.pod.domain === domain),
+        (found): found is PodWithMembers => !!found && (!query.domain || found.pod.domain === query.domain),
       );
-      return json(200, { items: await viewsOf(mine, principal) });
-    });
+      return { status: 200, body: { items: await viewsOf(mine, principal) } };
+    }),
 
-  const podSchemas = { params: PodPathSchema };
-  const readPod = routeChain<ValidatedEvent<typeof podSchemas>>('GET /pods/{podId}')
-    .use(validateRequest(podSchemas))
-    .handler(async (event) => {
-      const { podId } = event.validated.params;
-      const found = await deps.pairings.podWithMembers(podId);
+    route(getPod).handle(async ({ params, principal, fail }) => {
+      const found = await deps.pairings.podWithMembers(params.podId);
       // Not entitled and not there answer alike: the caller learns nothing about the pod.
-      const [view] = found ? await viewsOf([found], event.principal) : [];
-      if (!view) throw notFound(`No pod ${podId}.`);
-      return json(200, view);
-    });
+      const [view] = found ? await viewsOf([found], principal) : [];
+      if (!view) return fail(404, `No pod ${params.podId}.`);
+      return { status: 200, body: view };
+    }),
 
-  const askSchemas = { params: PodPathSchema, body: ReassignmentRequestBodySchema };
-  const askReassignment = routeChain<ValidatedEvent<typeof askSchemas>>('POST /pods/{podId}/reassignment-requests')
-    .use(validateRequest(askSchemas))
-    .handler(async (event) => {
-      const request = await requestReassignment(
-        deps,
-        event.principal,
-        event.validated.params.podId,
-        event.validated.body,
-        { correlationId: event.correlationId },
-      );
-      return json(201, request);
-    });
+    route(requestReassignmentRoute).handle(async ({ params, body, principal, correlationId }) => ({
+      status: 201,
+      body: await requestReassignment(deps, principal, params.podId, body, { correlationId }),
+    })),
 
-  const requestsSchemas = { query: ListRequestsQuerySchema };
-  const listRequests = routeChain<ValidatedEvent<typeof requestsSchemas>>('GET /reassignment-requests')
-    .use(validateRequest(requestsSchemas))
-    .handler(async (event) => json(200, await deps.pairings.listRequests(event.validated.query)));
+    route(listReassignmentRequests).handle(async ({ query }) => ({
+      status: 200,
+      body: await deps.pairings.listRequests(query),
+    })),
 
-  const decideSchemas = { params: RequestPathSchema, body: DecisionBodySchema };
-  const decide = routeChain<ValidatedEvent<typeof decideSchemas>>('POST /reassignment-requests/{requestId}/decision')
-    .use(validateRequest(decideSchemas))
-    .handler(async (event) =>
-      json(
-        200,
-        await decideReassignment(deps, event.principal, event.validated.params.requestId, event.validated.body, {
-          correlationId: event.correlationId,
-        }),
-      ),
-    );
+    route(decideReassignmentRoute).handle(async ({ params, body, principal, correlationId }) => ({
+      status: 200,
+      body: await decideReassignment(deps, principal, params.requestId, body, { correlationId }),
+    })),
 
-  const availabilitySchemas = { params: PersonPathSchema, body: AvailabilityBodySchema };
-  const putAvailability = routeChain<ValidatedEvent<typeof availabilitySchemas>>('PUT /mentors/{personId}/availability')
-    .use(validateRequest(availabilitySchemas))
-    .handler(async (event) =>
-      json(
-        200,
-        await setAvailability(deps, event.principal, event.validated.params.personId, event.validated.body, {
-          correlationId: event.correlationId,
-        }),
-      ),
-    );
-
-  return dispatchByRouteKey({
-    'POST /matching/runs': postRun,
-    'GET /matching/runs/{runId}': readRun,
-    'GET /pods': listPods,
-    'GET /pods/{podId}': readPod,
-    'POST /pods/{podId}/reassignment-requests': askReassignment,
-    'GET /reassignment-requests': listRequests,
-    'POST /reassignment-requests/{requestId}/decision': decide,
-    'PUT /mentors/{personId}/availability': putAvailability,
-  });
+    route(setMentorAvailability).handle(async ({ params, body, principal, correlationId }) => ({
+      status: 200,
+      body: await setAvailability(deps, principal, params.personId, body, { correlationId }),
+    })),
+  );
 };

@@ -9,9 +9,17 @@ import {
   lifeCoach,
 } from '../../../test/builders/http-event';
 import { personBody, rosterHeader } from '../../../test/builders/people';
+import { storedPerson } from '../../../test/builders/pods';
+import { contractCoverage } from '../../../test/support/contract-conformance';
+import { handlerCaller } from '../../../test/support/http-handler';
 import { createInMemoryPeopleRepository } from '../adapters/in-memory-people-repository';
-import type { PeopleRepository } from '../domain/people-directory';
+import type { PeopleRepository } from '../domain/people/directory';
+import { ConcurrentModificationError } from '../domain/people/errors';
+import { peopleRoutes } from '../routes/people';
 import { createPeopleApiHandler } from './people-api-handler';
+
+/** Every answer is held against its route's contract; the last test checks each documented status was seen. */
+const coverage = contractCoverage(peopleRoutes);
 
 const setup = (overrides: Partial<PeopleRepository> = {}) => {
   const store = createInMemoryPeopleRepository();
@@ -19,15 +27,13 @@ const setup = (overrides: Partial<PeopleRepository> = {}) => {
     people: { ...store.repository, ...overrides },
     clock: fixedClock('2026-11-24T10:00:00Z'),
   });
-  const call = async (input: HttpEventInput) => {
-    const response = await handler(httpEvent(input), lambdaContext(), { signal: new AbortController().signal });
-    const contentType = String(response.headers?.['content-type'] ?? '');
-    return {
-      ...response,
-      json: response.body && contentType.includes('json') ? JSON.parse(response.body) : undefined,
-    };
+  const { call } = handlerCaller(handler, coverage);
+  /** Without the contract check: for the one answer no contract lists (an unexpected 500). */
+  const callRaw = async (input: HttpEventInput) => {
+    const response = await handler(httpEvent(input), lambdaContext());
+    return { ...response, json: response.body ? JSON.parse(response.body) : undefined };
   };
-  return { store, call };
+  return { store, call, callRaw };
 };
 
 const putAda = (call: ReturnType<typeof setup>['call'], body: object = personBody()) =>
@@ -134,13 +140,34 @@ describe('PUT /people/{personId}', () => {
     expect(ctx.store.people.size).toBe(0);
   });
 
+  it('answers 409 when every retry loses the race to another writer, and 409 for an offboarding too', async () => {
+    const racing = setup({
+      write: async (write) => {
+        throw new ConcurrentModificationError(write?.person.personId ?? 'ada');
+      },
+    });
+    await racing.store.repository.write(
+      { person: storedPerson('ada'), expectedVersion: null, events: [] },
+      { correlationId: 'seed' },
+    );
+    const put = await putAda(racing.call);
+    expect(put.statusCode).toBe(409);
+    expect(put.json.detail).toMatch(/changed by someone else/);
+    const removed = await racing.call({
+      routeKey: 'DELETE /people/{personId}',
+      pathParameters: { personId: 'ada' },
+      caller: admin,
+    });
+    expect(removed.statusCode).toBe(409);
+  });
+
   it('answers an unexpected failure with a bare 500 problem, no stack trace', async () => {
     const failing = setup({
       get: async () => {
         throw new Error('connection reset at /var/task/index.js:12');
       },
     });
-    const response = await putAda(failing.call);
+    const response = await putAda(failing.callRaw);
     expect(response.statusCode).toBe(500);
     expect(response.body).not.toMatch(/var\/task|connection reset|at /);
     expect(response.json.title).toBe('Internal Server Error');
@@ -309,5 +336,17 @@ describe('POST /people/import', () => {
     expect(unknown.json.detail).toMatch(/Unknown columns: shoeSize/);
     const json = await ctx.call({ routeKey: 'POST /people/import', body: { rows: [] }, caller: admin });
     expect(json.statusCode).toBe(415);
+  });
+});
+
+describe('the people-api routes', () => {
+  it('serve exactly the routes the declaration gives the function', () => {
+    const { repository } = createInMemoryPeopleRepository();
+    const handler = createPeopleApiHandler({ people: repository, clock: fixedClock('2026-11-24T10:00:00Z') });
+    expect(handler.served).toEqual(peopleRoutes);
+  });
+
+  it('answered, across this file, every status their contracts document', () => {
+    expect(coverage.unseen()).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import { observability } from '../../../shared/observability';
-import { loadMatchingDependencies } from '../adapters/dependencies';
+import { loadDirectoryDependencies } from '../adapters/directory-dependencies';
 import { createPeopleApiHandler } from './people-api-handler';
 
-export const handler = middy(createPeopleApiHandler(loadMatchingDependencies())).use(observability);
+export const handler = middy(createPeopleApiHandler(loadDirectoryDependencies())).use(observability);

@@ -3,10 +3,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { syntheticOrg } from '../../bench/synthetic-org';
 import { matchPods } from './match-pods';
 import { evaluateObjective } from './objective';
-import { crowdedInput, testHours, testZones, tinyInput, weightsArbitrary } from './testing/arbitraries';
-import { exhaustiveOptimum } from './testing/brute-force';
-import { mipOptimum } from './testing/highs-model';
-import { referenceObjective, referenceViolations } from './testing/reference-rules';
+import { crowdedInput, testHours, testZones, tinyInput, weightsArbitrary } from './test-support/arbitraries';
+import { exhaustiveOptimum } from './test-support/brute-force';
+import { mipOptimum } from './test-support/highs-model';
+import { referenceObjective, referenceViolations } from './test-support/reference-rules';
 import type { MatchingInput, MatchResult } from './types';
 
 const summary = (result: MatchResult) => ({

@@ -4,9 +4,14 @@ import { matchPods } from './match-pods';
 import { evaluateObjective } from './objective';
 import { defaultHardRules } from './parameters';
 import { scorePair } from './score-pair';
-import { crowdedInput, tinyInput } from './testing/arbitraries';
-import { exhaustiveOptimum } from './testing/brute-force';
-import { referenceIsMentor, referenceLocks, referencePairRule, referenceViolations } from './testing/reference-rules';
+import { crowdedInput, tinyInput } from './test-support/arbitraries';
+import { exhaustiveOptimum } from './test-support/brute-force';
+import {
+  referenceIsMentor,
+  referenceLocks,
+  referencePairRule,
+  referenceViolations,
+} from './test-support/reference-rules';
 import type { FactorName, MatchingInput, ObjectiveWeights } from './types';
 
 const inputs = fc.oneof(tinyInput({ maxMentors: 3, maxMentees: 7 }), crowdedInput);

@@ -4,8 +4,8 @@ import { storedPerson } from '../../../../test/builders/pods';
 import { MatchingContext } from './context';
 import { DomainIndex, forbidden } from './domain-index';
 import { scorePair } from './score-pair';
-import { tinyInput } from './testing/arbitraries';
-import { referencePairRule } from './testing/reference-rules';
+import { tinyInput } from './test-support/arbitraries';
+import { referencePairRule } from './test-support/reference-rules';
 import type { MatchingPerson } from './types';
 
 const runDate = new Date('2026-11-24T09:00:00Z');

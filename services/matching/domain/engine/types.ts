@@ -1,4 +1,4 @@
-import type { Person } from '../person';
+import type { Person } from '../people/person';
 
 /** The fields of a directory `Person` the engine reads; a full `Person` fits. */
 export type MatchingPerson = Pick<

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { testHours, testRunDates, testZones } from './testing/arbitraries';
-import { referenceOverlapMinutes } from './testing/reference-rules';
+import { testHours, testRunDates, testZones } from './test-support/arbitraries';
+import { referenceOverlapMinutes } from './test-support/reference-rules';
 import type { MatchingPerson } from './types';
 import { localToUtcMillis, overlapMinutes, referenceWeekdays, workSessions, zoneOffsetMinutes } from './working-hours';
 

@@ -1,7 +1,7 @@
 import { isProgrammeStaff, type Principal } from '../../../../shared/auth/principal';
-import { PersonNotFoundError } from '../errors';
-import { upsertPerson, type WriteContext } from '../people-directory';
-import type { PersonInput } from '../person';
+import { upsertPerson, type WriteContext } from '../people/directory';
+import { PersonNotFoundError } from '../people/errors';
+import type { PersonInput } from '../people/person';
 import { NotAMentorError } from './errors';
 import type { PairingDependencies } from './ports';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sequentialIds } from '../../../../shared/ports';
 import { storedMentor, storedPerson } from '../../../../test/builders/pods';
 import type { MatchResult, PodMember } from '../engine/index';
-import type { Person } from '../person';
+import type { Person } from '../people/person';
 import { changeOfStep, expectationsOf, planCommit } from './commit-plan';
 import type { Mentorship, PodRecord } from './model';
 

@@ -1,5 +1,5 @@
 import type { MatchResult, PodMember, Pod as ResultPod } from '../engine/index';
-import type { Person } from '../person';
+import type { Person } from '../people/person';
 import { inScope } from './matching-input';
 import type { CommitStep, DissolveReason, EndReason, Mentorship, PodRecord, RunCounts } from './model';
 import { mentorshipStarted, type PairingChange, podDepartures, podFormed } from './pairing-change';

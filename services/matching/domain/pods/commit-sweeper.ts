@@ -1,4 +1,4 @@
-import type { WriteContext } from '../people-directory';
+import type { WriteContext } from '../people/directory';
 import { CommitAbortedError, CommitInProgressError } from './errors';
 import { commitRun } from './matching-runs';
 import { applyDeferredOffboardings, type DeferredOffboardingOutcome } from './offboarding';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { MatchingInput } from '../engine/index';
-import type { Person } from '../person';
+import type { Person } from '../people/person';
 import type { PairingSnapshot } from './model';
 import type { MatchingSettings } from './ports';
 

@@ -1,8 +1,9 @@
+import { forEachLimited } from '../../../../shared/concurrency';
 import { MatchingRunCompletedV1 } from '../../../../shared/contracts/matching-events';
 import { type PendingEvent, pendingEvent } from '../../../../shared/events/outbox';
 import { matchPods } from '../engine/index';
-import type { PeopleRepository, WriteContext } from '../people-directory';
-import type { Person } from '../person';
+import type { PeopleRepository, WriteContext } from '../people/directory';
+import type { Person } from '../people/person';
 import { changeOfStep, expectationsOf, planCommit } from './commit-plan';
 import {
   CommitAbortedError,
@@ -150,17 +151,6 @@ const checkInputsUnchanged = async (
     }) ||
     mentorPods.size > 0;
   if (stale) throw new InputsChangedError(`Pairings changed since dry run ${run.runId}. ${rerun}`);
-};
-
-const forEachLimited = async <T>(items: readonly T[], limit: number, work: (item: T) => Promise<unknown>) => {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 };
 
 /**

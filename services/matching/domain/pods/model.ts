@@ -1,5 +1,5 @@
 import type { Factor, MatchResult } from '../engine/index';
-import { PersonIdSchema } from '../person';
+import { PersonIdSchema } from '../people/person';
 
 /** Pod, run, mentorship and request ids share the person id alphabet: URL- and key-safe. */
 export const ResourceIdSchema = PersonIdSchema;

@@ -1,4 +1,5 @@
-import type { WriteContext } from '../people-directory';
+import { retry } from '../../../../shared/retry';
+import type { WriteContext } from '../people/directory';
 import { CommitInProgressError } from './errors';
 import type { DeferredOffboarding, Mentorship, PodWithMembers } from './model';
 import { emptyChange, type PairingChange, podDepartures } from './pairing-change';
@@ -107,25 +108,30 @@ export const endPairingsOfLeaver = async (
     correlationId: args.correlationId,
     consumedEvent: { consumer: OFFBOARDING_CONSUMER, eventId: args.eventId },
   };
-  let ended: 'applied' | 'duplicate' | undefined;
-  for (let attempt = 1; ended === undefined; attempt++) {
-    try {
-      ended = await endPairings(deps, { ...args, triggerId }, context);
-    } catch (error) {
-      if (!(error instanceof CommitInProgressError)) throw error;
-      const deferral: DeferredOffboarding = {
-        personId: args.personId,
-        eventId: args.eventId,
-        correlationId: args.correlationId,
-        deferredAt: deps.clock().toISOString(),
-      };
-      const outcome = await deps.pairings.deferOffboarding(deferral, context);
-      if (outcome !== 'slot-free') return { ended: outcome, rematched: [] };
-      // The commit freed the slot between the two writes: apply the offboarding now after all
-      // (unless commits keep starting under it: then Lambda retries the event).
-      if (attempt >= SLOT_RACE_ATTEMPTS) throw error;
-    }
-  }
+  // While a commit holds the slot the offboarding is deferred; if the commit freed the slot
+  // between the two writes, it is applied now after all (unless commits keep starting under
+  // it: then Lambda retries the event).
+  const outcome = await retry(
+    async () => {
+      try {
+        return { deferred: false as const, ended: await endPairings(deps, { ...args, triggerId }, context) };
+      } catch (error) {
+        if (!(error instanceof CommitInProgressError)) throw error;
+        const deferral: DeferredOffboarding = {
+          personId: args.personId,
+          eventId: args.eventId,
+          correlationId: args.correlationId,
+          deferredAt: deps.clock().toISOString(),
+        };
+        const deferred = await deps.pairings.deferOffboarding(deferral, context);
+        if (deferred === 'slot-free') throw error;
+        return { deferred: true as const, ended: deferred };
+      }
+    },
+    { attempts: SLOT_RACE_ATTEMPTS, retryable: (error) => error instanceof CommitInProgressError },
+  );
+  if (outcome.deferred) return { ended: outcome.ended, rematched: [] };
+  const { ended } = outcome;
   const rematched = await rematchPending(deps, triggerId, { correlationId: args.correlationId });
   return { ended, rematched };
 };

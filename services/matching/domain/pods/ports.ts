@@ -1,8 +1,8 @@
 import type { PendingEvent } from '../../../../shared/events/outbox';
 import type { Clock, IdGenerator } from '../../../../shared/ports';
 import type { HardRules, SolverOptions } from '../engine/index';
-import type { PeopleRepository, WriteContext } from '../people-directory';
-import type { Person } from '../person';
+import type { PeopleRepository, WriteContext } from '../people/directory';
+import type { Person } from '../people/person';
 import type {
   CommitStep,
   DeferredOffboarding,

@@ -1,6 +1,6 @@
 import type { Principal } from '../../../../shared/auth/principal';
 import { defaultHardRules, scorePair } from '../engine/index';
-import type { WriteContext } from '../people-directory';
+import type { WriteContext } from '../people/directory';
 import {
   InvalidPairingRequestError,
   NotEntitledError,

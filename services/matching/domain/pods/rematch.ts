@@ -1,7 +1,7 @@
-import { retryImmediatelyOn } from '../../../../shared/retry';
+import { retry } from '../../../../shared/retry';
 import { defaultHardRules, type HardRules, type PairScore, scorePair } from '../engine/index';
-import type { WriteContext } from '../people-directory';
-import type { Person } from '../person';
+import type { WriteContext } from '../people/directory';
+import type { Person } from '../people/person';
 import { CommitInProgressError, PairingConflictError } from './errors';
 import type { Mentorship, PastPairing, PendingRematch, PodRecord } from './model';
 import { emptyChange, mentorshipStarted, type PairingChange } from './pairing-change';
@@ -106,7 +106,7 @@ export const joinChange = (mentorship: Mentorship, choice: RematchChoice, rules:
 
 /** Re-reads and retries when the state moved between the read and the write (another re-match took the last place). */
 export const retryOnPairingConflict = <T>(attempt: () => Promise<T>, attempts = 4): Promise<T> =>
-  retryImmediatelyOn((error) => error instanceof PairingConflictError, attempt, attempts);
+  retry(attempt, { attempts, retryable: (error) => error instanceof PairingConflictError });
 
 /** Everyone on the reporting chains of the given people, read from the directory as needed. */
 export const withReportingChains = async (

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { isProgrammeStaff, type Principal } from '../../../../shared/auth/principal';
-import type { Person } from '../person';
+import type { Person } from '../people/person';
 import type { PodWithMembers } from './model';
 
 /**
