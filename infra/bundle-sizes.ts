@@ -4,7 +4,11 @@
  * per function, its size (minified, gzip) and its module init time as a ratio to an SDK-only
  * baseline: a bundle, built the same way, that only imports and constructs the SDK clients the
  * function's declared access implies (table: DynamoDB and its document client; publishEvents:
- * EventBridge; sendEmail: SES).
+ * EventBridge; sendEmail: SES; oneTimeSchedules: Scheduler; secrets: Secrets Manager).
+ *
+ * A function that reads a declared secret at init (the scheduling link key) reads it from a
+ * stand-in Secrets Manager on 127.0.0.1 that this script serves: its init includes that one local
+ * round trip (well under a millisecond of CPU), as a Lambda's includes the call to the service.
  *
  * Init is measured in a fresh `node` process (this Node, the Lambda runtime's major) importing
  * the bundle, with a Lambda-like environment and the deployed NODE_OPTIONS: the CPU time the
@@ -25,6 +29,8 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -39,13 +45,15 @@ const REPOSITORY_ROOT = join(import.meta.dirname, '..');
 const MAX_BUNDLE_BYTES = 400 * 1024;
 const MAX_INIT_RATIO = 1.5;
 
-type SdkClient = 'dynamodb' | 'eventbridge' | 'ses';
+type SdkClient = 'dynamodb' | 'eventbridge' | 'ses' | 'scheduler' | 'secretsmanager';
 
 /** The SDK clients a function's declared access implies (as `service-construct.ts` grants them). */
 const sdkClientsOf = (access: FunctionAccess): SdkClient[] => [
   ...(access.table ? (['dynamodb'] as const) : []),
   ...(access.publishEvents ? (['eventbridge'] as const) : []),
   ...(access.sendEmail ? (['ses'] as const) : []),
+  ...(access.oneTimeSchedules ? (['scheduler'] as const) : []),
+  ...((access.secrets?.length ?? 0) > 0 ? (['secretsmanager'] as const) : []),
 ];
 
 /** The source of an SDK-only baseline: the clients constructed at module scope, as handlers do. */
@@ -66,6 +74,18 @@ const baselineSource = (clients: readonly SdkClient[]): string =>
       : []),
     ...(clients.includes('ses')
       ? ["import { SESClient } from '@aws-sdk/client-ses';", 'export const ses = new SESClient({});']
+      : []),
+    ...(clients.includes('scheduler')
+      ? [
+          "import { SchedulerClient } from '@aws-sdk/client-scheduler';",
+          'export const scheduler = new SchedulerClient({});',
+        ]
+      : []),
+    ...(clients.includes('secretsmanager')
+      ? [
+          "import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';",
+          'export const secretsManager = new SecretsManagerClient({});',
+        ]
       : []),
     'export const handler = async () => null;',
     '',
@@ -120,8 +140,10 @@ const lambdaEnvironment = (
   declared: Record<string, string>,
   nodeOptions: string,
   taskRoot: string,
+  secretsManagerEndpoint: string,
 ) => ({
   ...declared,
+  AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManagerEndpoint,
   AWS_REGION: 'eu-west-1',
   AWS_DEFAULT_REGION: 'eu-west-1',
   AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
@@ -146,6 +168,22 @@ process.exit(0);
 `;
 
 const run = promisify(execFile);
+
+/** Answers every GetSecretValue with one 64-character value (the length the stacks generate). */
+const startSecretsManagerStandIn = async () => {
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+      response.end(JSON.stringify({ Name: 'bundle-sizes', SecretString: 'x'.repeat(64), VersionId: 'bundle-sizes' }));
+    });
+  });
+  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((closed) => server.close(() => closed())),
+  };
+};
 
 /** One cold module init in a fresh process: the import of the bundle, timed inside that process. */
 const measureOnce = async (measureScript: string, target: Target): Promise<{ cpuMs: number; wallMs: number }> => {
@@ -174,6 +212,7 @@ const main = async () => {
   mkdirSync(cacheRoot, { recursive: true });
   const outdir = mkdtempSync(join(cacheRoot, 'bundle-sizes-'));
   const loadBefore = loadavg()[0] ?? 0;
+  const secretsManager = await startSecretsManagerStandIn();
 
   try {
     const build = (entryPath: string, name: string) =>
@@ -208,12 +247,22 @@ const main = async () => {
             ...(service.table ? { tableName: `mentoring-${service.name}` } : {}),
             senderEmail: 'mentoring@example.com',
             sesConfigurationSet: 'mentoring',
+            publicApiUrl: 'https://api.example.com',
+            secretIds: Object.fromEntries(
+              service.secrets.map((secret) => [secret.name, `${service.name}/${secret.name}`]),
+            ),
+            oneTimeSchedules: {
+              groupName: `mentoring-${service.name}`,
+              roleArn: 'arn:aws:iam::123456789012:role/scheduler',
+              functionArn: (name) => `arn:aws:lambda:eu-west-1:123456789012:function:${service.name}-${name}`,
+            },
+            apiDestinations: { roleArn: 'arn:aws:iam::123456789012:role/webhooks' },
           });
           const clients = sdkClientsOf(fn.access);
           const bundle = await build(join(REPOSITORY_ROOT, fn.entry), key);
           const code = readFileSync(bundle.file);
           const environmentIn = (directory: string) =>
-            lambdaEnvironment(key, fn.memoryMb, declared, nodeOptions, directory);
+            lambdaEnvironment(key, fn.memoryMb, declared, nodeOptions, directory, secretsManager.endpoint);
           const baseline = clients.length > 0 ? baselineOf(clients) : undefined;
           return {
             key,
@@ -291,6 +340,7 @@ const main = async () => {
       );
     }
   } finally {
+    await secretsManager.close();
     rmSync(outdir, { recursive: true, force: true });
   }
 };
