@@ -30,7 +30,7 @@ import {
   unauthorized,
   unsupportedMediaType,
 } from './errors';
-import { fieldErrorsOf } from './validation';
+import { fieldErrorsOf, humaneParse } from './validation';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type HttpResult = APIGatewayProxyStructuredResultV2 & { statusCode: number };
@@ -154,7 +154,7 @@ export const validateRequest = (contract: RouteContract): MiddlewareObj<HttpEven
     ] as const) {
       const schema = contract[part];
       if (!schema) continue;
-      const parsed = schema.safeParse(input);
+      const parsed = schema.safeParse(input, humaneParse);
       if (parsed.success) validated[part] = parsed.data;
       else errors.push(...fieldErrorsOf(parsed.error, prefix));
     }
@@ -167,7 +167,7 @@ export const validateRequest = (contract: RouteContract): MiddlewareObj<HttpEven
       } else {
         if (mediaTypeOf(request.event) !== expected) throw unsupportedMediaType(expected);
         const input = expected === 'application/json' ? parseJson(text) : text;
-        const parsed = contract.body.schema.safeParse(input);
+        const parsed = contract.body.schema.safeParse(input, humaneParse);
         if (parsed.success) validated.body = parsed.data;
         else errors.push(...fieldErrorsOf(parsed.error, 'body'));
       }

@@ -99,3 +99,66 @@ describe('a route built from its contract', () => {
     expect(response.statusCode).toBe(404);
   });
 });
+
+describe('invalid input, told in words a person understands', () => {
+  const writeThing = defineRoute({
+    method: 'PUT',
+    path: '/things/{thingId}',
+    summary: 'Write a thing',
+    auth: { roles: ['employee'] },
+    params: z.strictObject({ thingId: z.string().regex(/^t-\d+$/, 'must look like t-123') }),
+    query: z.strictObject({ limit: z.coerce.number().int().min(1).max(100).optional() }),
+    body: {
+      schema: z.strictObject({
+        name: z.string().trim().min(1).max(20),
+        email: z.email(),
+        size: z.int().min(1).max(10),
+        colour: z.enum(['red', 'green']),
+        tags: z.array(z.string()).min(1).max(2),
+        done: z.boolean(),
+      }),
+    },
+    responses: { 204: { description: 'Written' } },
+  });
+  const handler = serveRoutes(route(writeThing).handle(async () => ({ status: 204 })));
+
+  it('names each field and says what is expected, never the validator’s own text', async () => {
+    const response = await call(handler, {
+      routeKey: 'PUT /things/{thingId}',
+      pathParameters: { thingId: 'thing' },
+      query: { limit: 'ten' },
+      body: { name: '', email: 'ada', size: 2.5, colour: 'blue', tags: ['a', 'b', 'c'], done: 'yes' },
+      caller,
+    });
+    expect(response.statusCode).toBe(400);
+    const { errors } = JSON.parse(response.body ?? '') as { errors: { location: string; message: string }[] };
+    expect(Object.fromEntries(errors.map((error) => [error.location, error.message]))).toEqual({
+      'path.thingId': 'must look like t-123',
+      'query.limit': 'must be a number',
+      'body.name': 'must not be empty',
+      'body.email': 'must be an email address such as ada@example.com',
+      'body.size': 'must be a whole number',
+      'body.colour': 'must be one of: "red", "green"',
+      'body.tags': 'must have at most 2 items',
+      'body.done': 'must be true or false',
+    });
+  });
+
+  it('says a missing field is required, and a number out of range what its bounds are', async () => {
+    const response = await call(handler, {
+      routeKey: 'PUT /things/{thingId}',
+      pathParameters: { thingId: 't-1' },
+      query: { limit: '500' },
+      body: { name: 'x'.repeat(21), size: 11, colour: 'red', tags: [], done: true },
+      caller,
+    });
+    const { errors } = JSON.parse(response.body ?? '') as { errors: { location: string; message: string }[] };
+    expect(Object.fromEntries(errors.map((error) => [error.location, error.message]))).toEqual({
+      'query.limit': 'must be at most 100',
+      'body.name': 'must be at most 20 characters',
+      'body.email': 'is required',
+      'body.size': 'must be at most 10',
+      'body.tags': 'must have at least one item',
+    });
+  });
+});

@@ -79,6 +79,9 @@ describe('readRoster', () => {
       expect(bad.errors.join('|')).toMatch(/personId/);
       expect(bad.errors.join('|')).toMatch(/timezone/);
       expect(bad.errors.join('|')).toMatch(/level/);
+      // In words, naming the field: never the validator's own text.
+      expect(bad.errors).toContain('level: must be at least 1');
+      expect(bad.errors.join('|')).not.toMatch(/Too small|Invalid input|expected/);
     }
   });
 

@@ -1,3 +1,4 @@
+import { describeIssues, humaneParse } from '../../../../shared/http/validation';
 import { InvalidRosterError } from './errors';
 import { PersonIdSchema, type PersonInput, PersonInputSchema } from './person';
 
@@ -151,11 +152,11 @@ export const readRoster = (text: string): RosterRow[] => {
       };
     }
     const row = Object.fromEntries(columns.map((column, index) => [column, record.cells[index] ?? '']));
-    const personId = PersonIdSchema.safeParse(row.personId?.trim());
-    const input = PersonInputSchema.safeParse(rowToInput(row));
+    const personId = PersonIdSchema.safeParse(row.personId?.trim(), humaneParse);
+    const input = PersonInputSchema.safeParse(rowToInput(row), humaneParse);
     const errors = [
-      ...(personId.success ? [] : personId.error.issues.map((issue) => `personId: ${issue.message}`)),
-      ...(input.success ? [] : input.error.issues.map((issue) => `${issue.path.join('.') || 'row'}: ${issue.message}`)),
+      ...(personId.success ? [] : describeIssues(personId.error, 'personId')),
+      ...(input.success ? [] : describeIssues(input.error, 'row')),
     ];
     if (personId.success) {
       const earlier = firstLineOf.get(personId.data);
