@@ -147,6 +147,7 @@ export const demoRoster = (): RosterRow[] => {
       workingHoursEnd: hours[1],
       yearsOfExperience: String(Math.max(0, level * 2 + random.int(-1, 2))),
       acceptingMentees: '',
+      rehire: '',
       ...overrides,
     };
   };
@@ -189,13 +190,41 @@ export const demoRosterCsv = (rows: readonly RosterRow[] = demoRoster()): string
 export interface ImportSummary {
   created: number;
   updated: number;
+  rehired: number;
   unchanged: number;
   rejected: number;
   rows: { line: number; personId?: string; outcome: string; errors?: string[] }[];
 }
 
-/** Loads the demo roster through the HTTP API, as an HR tool would. */
+/** The demo's functional domains, as an admin sets them up (`PUT /domains`). */
+export const demoDomains = [
+  { id: 'backend', name: 'Backend engineering' },
+  { id: 'frontend', name: 'Frontend engineering' },
+  { id: 'data', name: 'Data' },
+  { id: 'design', name: 'Design' },
+  { id: 'people', name: 'People and programme' },
+];
+
+/** Adds the demo's domains to the programme's list (keeping any others), if any is missing. */
+const ensureDemoDomains = async (apiUrl: string, adminToken: string): Promise<void> => {
+  const headers = { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' };
+  const current = await fetch(`${apiUrl}/domains`, { headers });
+  if (!current.ok) throw new Error(`Seeding failed: GET /domains answered ${current.status}: ${await current.text()}`);
+  const list = (await current.json()) as { domains: { id: string; name: string }[] };
+  const missing = demoDomains.filter((domain) => !list.domains.some((known) => known.id === domain.id));
+  if (missing.length === 0) return;
+  const response = await fetch(`${apiUrl}/domains`, {
+    method: 'PUT',
+    headers: { ...headers, 'if-match': current.headers.get('etag') ?? '*' },
+    body: JSON.stringify({ domains: [...list.domains, ...missing] }),
+  });
+  if (!response.ok)
+    throw new Error(`Seeding failed: PUT /domains answered ${response.status}: ${await response.text()}`);
+};
+
+/** Loads the demo roster through the HTTP API, as an HR tool would (its domains first). */
 export const seedDemo = async (apiUrl: string, adminToken: string): Promise<ImportSummary> => {
+  await ensureDemoDomains(apiUrl, adminToken);
   const response = await fetch(`${apiUrl}/people/import`, {
     method: 'POST',
     headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'text/csv' },

@@ -26,8 +26,9 @@ export const PersonRegisteredV1 = defineEvent({
   source,
   detailType: 'Person.Registered',
   version: 1,
-  description: 'A person joined the programme directory (API, CSV import or HR event).',
-  data: z.object({ person: PersonSnapshotV1 }),
+  description:
+    'A person joined the programme directory (API, CSV import or HR event), or came back: `cause` is `rehired` for a leaver brought back by an explicit rehire.',
+  data: z.object({ person: PersonSnapshotV1, cause: z.enum(['joined', 'rehired']).optional() }),
 });
 
 export const PersonUpdatedV1 = defineEvent({

@@ -118,11 +118,31 @@ export const authorizeRoute = (contract: RouteContract): MiddlewareObj<HttpEvent
 
 const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
 
+const notUtf8 = (text: string, index: number) => {
+  const line = text.slice(0, Math.max(index, 0)).split('\n').length;
+  const message = `is not valid UTF-8 text (line ${line}): save it as UTF-8 (in a spreadsheet, "CSV UTF-8") and send it again`;
+  return badRequest(`The body ${message}.`, [{ location: 'body', message }]);
+};
+
+/**
+ * The body as text. Bytes that are not UTF-8 (a Latin-1 file, a truncated character) are refused
+ * rather than silently turned into U+FFFD: API Gateway hands text bodies over already decoded
+ * (with U+FFFD where the bytes were not UTF-8), binary ones as base64.
+ */
 const rawBodyOf = (event: HttpEvent, maxBytes: number): string | undefined => {
   if (event.body === undefined || event.body === null || event.body === '') return undefined;
   const bytes = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
   if (bytes.byteLength > maxBytes) throw payloadTooLarge(maxBytes);
-  return bytes.toString('utf8');
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const lossy = bytes.toString('utf8');
+    throw notUtf8(lossy, lossy.indexOf('\uFFFD'));
+  }
+  const replaced = text.indexOf('\uFFFD');
+  if (replaced >= 0) throw notUtf8(text, replaced);
+  return text;
 };
 
 const mediaTypeOf = (event: HttpEvent): string =>

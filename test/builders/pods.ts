@@ -48,7 +48,7 @@ export const smallOrganisation = (): Person[] => [
 
 export const seedPeople = async (people: PeopleRepository, persons: readonly Person[]) => {
   for (const person of persons) {
-    await people.write({ person, expectedVersion: null, events: [] }, { correlationId: 'seed' });
+    await people.write({ kind: 'person', person, before: undefined, events: [] }, { correlationId: 'seed' });
   }
 };
 

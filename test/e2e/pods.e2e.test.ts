@@ -12,7 +12,7 @@ import { createDynamoPairingRepository } from '../../services/matching/adapters/
 import { createDynamoPeopleRepository } from '../../services/matching/adapters/people-repository';
 import { createDynamoRunRepository } from '../../services/matching/adapters/run-repository';
 import { evaluateObjective } from '../../services/matching/domain/engine/index';
-import type { Person } from '../../services/matching/domain/people/person';
+import { type Person, personDefaults } from '../../services/matching/domain/people/person';
 import { readRoster } from '../../services/matching/domain/people/roster-csv';
 import { CommitInterruptedError } from '../../services/matching/domain/pods/errors';
 import { commitRun, computeRun } from '../../services/matching/domain/pods/matching-runs';
@@ -20,7 +20,7 @@ import type { PairingDependencies } from '../../services/matching/domain/pods/po
 import { createDocumentClient } from '../../shared/dynamo/client';
 import { ProblemSchema } from '../../shared/http/problem';
 import { fixedClock, sequentialIds } from '../../shared/ports';
-import { personBody } from '../builders/people';
+import { personBody, testDomains } from '../builders/people';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { busEvents, deadLetters, envelopeOf, eventually } from './dev-view';
 
@@ -78,6 +78,9 @@ describe('pods through the HTTP API', () => {
 
   beforeAll(async () => {
     platform = await startTestPlatform();
+    expect((await platform.api('/domains', { method: 'PUT', as: admin, json: { domains: testDomains } })).status).toBe(
+      200,
+    );
   });
   afterAll(async () => {
     await platform?.stop();
@@ -255,7 +258,9 @@ describe('pods through the HTTP API', () => {
       row.ok
         ? [
             {
+              ...personDefaults,
               ...row.input,
+              yearsOfExperience: row.input.yearsOfExperience ?? undefined,
               personId: row.personId,
               status: 'active' as const,
               version: 1,

@@ -10,7 +10,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/environment';
 import { demoRoster, seedDemo } from '../../local/seed/demo';
-import { personBody } from '../builders/people';
+import { personBody, testDomains } from '../builders/people';
 import { uniqueName } from '../support/dynamodb';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 
@@ -23,6 +23,9 @@ describe('local platform with the real services', () => {
 
   beforeAll(async () => {
     platform = await startTestPlatform({ dataDir, tablePrefix });
+    expect((await platform.api('/domains', { method: 'PUT', as: admin, json: { domains: testDomains } })).status).toBe(
+      200,
+    );
   });
   afterAll(async () => {
     await platform?.stop();

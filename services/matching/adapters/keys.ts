@@ -1,13 +1,44 @@
 /** Every key of the matching table is built here; only the repositories use these. */
 export const personKey = (personId: string) => ({ pk: `PERSON#${personId}`, sk: 'PROFILE' });
 
-/** The directory listing: one index partition, sorted by domain then id, so a domain is a prefix. */
-export const DIRECTORY_PARTITION = 'DIRECTORY';
-export const directoryIndexKey = (domain: string, personId: string) => ({
-  gsi1pk: DIRECTORY_PARTITION,
+/** The directory listing: one index partition per status, sorted by domain then id, so a domain is a prefix. */
+export const directoryPartition = (status: 'active' | 'offboarded') => `DIRECTORY#${status}`;
+export const directoryIndexKey = (status: 'active' | 'offboarded', domain: string, personId: string) => ({
+  gsi1pk: directoryPartition(status),
   gsi1sk: `${domain}#${personId}`,
 });
 export const directoryDomainPrefix = (domain: string) => `${domain}#`;
+
+/** Every address belongs to one person: this item exists while someone (active or not) has it. */
+export const emailKey = (email: string) => ({ pk: `EMAIL#${normalEmail(email)}`, sk: 'EMAIL' });
+export const normalEmail = (email: string) => email.trim().toLowerCase();
+/** Search by email prefix: the address items, sorted by address. */
+export const PEOPLE_BY_EMAIL = 'PEOPLE_BY_EMAIL';
+export const emailIndexKey = (email: string, personId: string) => ({
+  gsi1pk: PEOPLE_BY_EMAIL,
+  gsi1sk: `${normalEmail(email)}#${personId}`,
+});
+
+/** Search by name prefix: one item per person, sorted by the name without case or accents. */
+export const nameSearchKey = (personId: string) => ({ pk: `PERSON#${personId}`, sk: 'SEARCH#NAME' });
+export const PEOPLE_BY_NAME = 'PEOPLE_BY_NAME';
+export const searchText = (text: string) =>
+  text
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim();
+export const nameIndexKey = (name: string, personId: string) => ({
+  gsi1pk: PEOPLE_BY_NAME,
+  gsi1sk: `${searchText(name)}#${personId}`,
+});
+
+/** A leave HR reported before the directory knew the person (see applyHrChange). */
+export const tombstoneKey = (personId: string) => ({ pk: `PERSON#${personId}`, sk: 'TOMBSTONE' });
+
+/** Programme settings: the domain list, the matching settings. */
+export const settingsKey = (name: 'DOMAINS' | 'MATCHING') => ({ pk: 'SETTINGS', sk: name });
 
 /** Pairings. The single generation/commit-slot item every pairing change goes through. */
 export const matchingStateKey = () => ({ pk: 'MATCHING', sk: 'STATE' });

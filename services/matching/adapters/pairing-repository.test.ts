@@ -335,7 +335,7 @@ describe('concurrent and interrupted commits on DynamoDB', () => {
     await startRun(deps, { mode: 'commit', domains: ['later'] }, 'coach', context);
     const leaver = (await deps.people.get('later-m1')) as Person;
     await deps.people.write(
-      { person: { ...leaver, status: 'offboarded', version: 2 }, expectedVersion: 1, events: [] },
+      { kind: 'person', person: { ...leaver, status: 'offboarded', version: 2 }, before: leaver, events: [] },
       context,
     );
     clock.advance(100 * 24 * 3600 * 1000);

@@ -79,7 +79,7 @@ describe('POST /matching/runs', () => {
     const dry = await ctx.run({ mode: 'dry-run' });
     const e3 = (await ctx.deps.people.get('e3')) ?? storedPerson('e3');
     await ctx.deps.people.write(
-      { person: { ...e3, level: 2, version: 2 }, expectedVersion: 1, events: [] },
+      { kind: 'person', person: { ...e3, level: 2, version: 2 }, before: e3, events: [] },
       {
         correlationId: 'c',
       },

@@ -127,6 +127,7 @@ export const AvailabilitySchema = z.object({
   capacity: z.int(),
   acceptingMentees: z.boolean(),
   currentLoad: z.int(),
+  version: z.int().describe('The mentor’s directory version after this change'),
   note: z.string().optional(),
 });
 

@@ -45,6 +45,7 @@ describe('readRoster', () => {
       line: 2,
       ok: true,
       personId: 'c1',
+      rehire: false,
       input: expect.objectContaining({
         projectIds: ['zeus', 'hera'],
         skills: ['aws', 'go'],

@@ -21,6 +21,7 @@ export const rosterColumns = [
   'workingHoursEnd',
   'yearsOfExperience',
   'acceptingMentees',
+  'rehire',
 ] as const;
 type RosterColumn = (typeof rosterColumns)[number];
 const requiredColumns: readonly RosterColumn[] = ['personId', 'name', 'email', 'timezone', 'domain', 'level'];
@@ -87,7 +88,7 @@ export const parseCsv = (text: string): CsvRecord[] => {
 };
 
 export type RosterRow =
-  | { line: number; personId: string; input: PersonInput; ok: true }
+  | { line: number; personId: string; input: PersonInput; rehire: boolean; ok: true }
   | { line: number; personId?: string; errors: string[]; ok: false };
 
 const toList = (value: string): string[] =>
@@ -105,12 +106,18 @@ const toBooleanOrText = (value: string): boolean | string => {
   return value;
 };
 
-/** A row's cells as the people API's input object; empty cells take the API's defaults. */
+/** A row's cells as the people API's input: an empty cell is left out (a new person gets the default, an existing one keeps the value). */
 const rowToInput = (row: Partial<Record<RosterColumn, string>>): Record<string, unknown> => {
   const input: Record<string, unknown> = {};
   for (const [column, raw] of Object.entries(row) as [RosterColumn, string][]) {
     const value = raw.trim();
-    if (value === '' || column === 'personId' || column === 'workingHoursStart' || column === 'workingHoursEnd') {
+    if (
+      value === '' ||
+      column === 'personId' ||
+      column === 'rehire' ||
+      column === 'workingHoursStart' ||
+      column === 'workingHoursEnd'
+    ) {
       continue;
     }
     if (listColumns.has(column)) input[column] = toList(value);
@@ -134,6 +141,10 @@ export const readRoster = (text: string): RosterRow[] => {
   const [header, ...records] = parseCsv(text);
   if (!header) throw new InvalidRosterError('The roster is empty: a header row is required');
   const columns = header.cells.map((name) => name.trim());
+  const repeated = [...new Set(columns.filter((name, index) => columns.indexOf(name) !== index))];
+  if (repeated.length > 0) {
+    throw new InvalidRosterError(`Columns appear more than once in the header: ${repeated.join(', ')}`);
+  }
   const unknown = columns.filter((name) => !(rosterColumns as readonly string[]).includes(name));
   if (unknown.length > 0) throw new InvalidRosterError(`Unknown columns: ${unknown.join(', ')}`);
   const missing = requiredColumns.filter((name) => !columns.includes(name));
@@ -166,6 +177,10 @@ export const readRoster = (text: string): RosterRow[] => {
     if (errors.length > 0 || !personId.success || !input.success) {
       return { line: record.line, ok: false, errors, ...(personId.success ? { personId: personId.data } : {}) };
     }
-    return { line: record.line, ok: true, personId: personId.data, input: input.data };
+    const rehire = toBooleanOrText(row.rehire?.trim() ?? '');
+    if (typeof rehire === 'string' && rehire !== '') {
+      return { line: record.line, ok: false, errors: ['rehire: must be yes or no'], personId: personId.data };
+    }
+    return { line: record.line, ok: true, personId: personId.data, input: input.data, rehire: rehire === true };
   });
 };

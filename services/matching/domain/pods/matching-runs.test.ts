@@ -54,7 +54,7 @@ describe('matching runs', () => {
     await startRun(deps, { mode: 'commit' }, 'coach-1', context);
     // A better mentor for e1 appears; inside the lock nothing moves.
     const better = storedMentor('m3', { skills: ['architecture'], languages: ['en'], mentorCapacity: 3 });
-    await directory.repository.write({ person: better, expectedVersion: null, events: [] }, context);
+    await directory.repository.write({ kind: 'person', person: better, before: undefined, events: [] }, context);
     clock.advance(30 * 24 * 3600 * 1000);
     const { run } = await startRun(deps, { mode: 'commit' }, 'coach-1', context);
     expect(run.counts).toMatchObject({ lockedPairings: 6, newPairings: 0, movedPairings: 0, endedPairings: 0 });
@@ -74,7 +74,7 @@ describe('matching runs', () => {
     // m3 leaves (the run sees it before the offboarding consumer does): the run dissolves the pod, re-places its mentees.
     const m3 = (await deps.people.get('m3')) ?? storedMentor('m3');
     await directory.repository.write(
-      { person: { ...m3, status: 'offboarded', version: 2 }, expectedVersion: 1, events: [] },
+      { kind: 'person', person: { ...m3, status: 'offboarded', version: 2 }, before: m3, events: [] },
       context,
     );
     clock.advance(100 * 24 * 3600 * 1000);
@@ -100,7 +100,7 @@ describe('matching runs', () => {
     const { run } = await startRun(deps, { mode: 'dry-run' }, 'coach-1', context);
     const e2 = (await deps.people.get('e2')) ?? storedPerson('e2');
     await directory.repository.write(
-      { person: { ...e2, level: 4, version: 2 }, expectedVersion: 1, events: [] },
+      { kind: 'person', person: { ...e2, level: 4, version: 2 }, before: e2, events: [] },
       context,
     );
     await expect(commitRun(deps, run.runId, context)).rejects.toThrow(InputsChangedError);
@@ -119,7 +119,7 @@ describe('matching runs', () => {
     const listedAtDryRun = await readDirectory(deps.people);
     const e3 = (await deps.people.get('e3')) ?? storedPerson('e3');
     await directory.repository.write(
-      { person: { ...e3, domain: 'elsewhere', version: 2 }, expectedVersion: 1, events: [] },
+      { kind: 'person', person: { ...e3, domain: 'elsewhere', version: 2 }, before: e3, events: [] },
       context,
     );
     // The listing still shows everyone as they were at the dry run; only a consistent read sees e3's move.

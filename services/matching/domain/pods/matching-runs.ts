@@ -3,7 +3,7 @@ import { MatchingRunCompletedV1 } from '../../../../shared/contracts/matching-ev
 import { type PendingEvent, pendingEvent } from '../../../../shared/events/outbox';
 import { matchPods } from '../engine/index';
 import type { PeopleRepository, WriteContext } from '../people/directory';
-import type { Person } from '../people/person';
+import { type Person, publicPerson } from '../people/person';
 import { changeOfStep, expectationsOf, planCommit } from './commit-plan';
 import {
   CommitAbortedError,
@@ -27,15 +27,20 @@ export type RunRequest =
   | { mode: 'dry-run'; domains?: string[] }
   | { mode: 'commit'; domains?: string[]; runId?: string };
 
-/** The whole directory, a page at a time (a run matches everyone in its scope and follows reporting chains anywhere). */
+/**
+ * The whole directory, a page at a time: everyone active, and those who left too (a run follows
+ * reporting chains anywhere, and names a leaver still in a pairing).
+ */
 export const readDirectory = async (people: PeopleRepository): Promise<Person[]> => {
   const all: Person[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await people.list({ limit: DIRECTORY_PAGE, ...(cursor ? { cursor } : {}) });
-    all.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
+  for (const status of ['active', 'offboarded'] as const) {
+    let cursor: string | undefined;
+    do {
+      const page = await people.list({ status, limit: DIRECTORY_PAGE, ...(cursor ? { cursor } : {}) });
+      all.push(...page.items.map(publicPerson));
+      cursor = page.nextCursor;
+    } while (cursor);
+  }
   return all;
 };
 

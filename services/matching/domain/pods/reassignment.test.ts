@@ -96,7 +96,7 @@ describe('reassignment requests', () => {
     expect((await deps.pairings.activePodOfMentor('m3'))?.pod.load).toBe(3);
     const e1 = (await deps.people.get('e1')) ?? storedPerson('e1');
     await deps.people.write(
-      { person: { ...e1, projectIds: ['apollo'], version: 2 }, expectedVersion: 1, events: [] },
+      { kind: 'person', person: { ...e1, projectIds: ['apollo'], version: 2 }, before: e1, events: [] },
       context,
     );
     await expect(decide('m3')).rejects.toMatchObject({ rule: 'same-project' });
