@@ -1,5 +1,5 @@
 import { hrDirectoryEvents } from '../../shared/contracts/hr-directory-events';
-import { PersonOffboardedV1 } from '../../shared/contracts/matching-events';
+import { PersonOffboardedV1, PersonUpdatedV1 } from '../../shared/contracts/matching-events';
 import { defineService, standardTable } from '../../shared/declaration';
 import { patternFor } from '../../shared/events/envelope';
 import { peopleRoutes } from './routes/people';
@@ -38,10 +38,10 @@ export const matchingService = defineService({
       routes: matchingRoutes,
     },
     {
-      name: 'offboarding-consumer',
-      entry: 'services/matching/handlers/offboarding-consumer.ts',
+      name: 'pairings-consumer',
+      entry: 'services/matching/handlers/pairings-consumer.ts',
       description:
-        'Ends the pairings of a person who left and re-matches their mentees at once where a mentor has room.',
+        'Ends the pairings of a person who left, or that a directory change breaks, and re-matches their mentees at once where a mentor has room.',
       memoryMb: 512,
       timeoutSeconds: 60,
       access: { table: 'read-write' },
@@ -67,9 +67,16 @@ export const matchingService = defineService({
     },
     {
       name: 'offboarded-people',
-      function: 'offboarding-consumer',
+      function: 'pairings-consumer',
       pattern: patternFor(PersonOffboardedV1),
       description: 'Our own Person.Offboarded (v1): end the leaver’s pairings, re-match their mentees.',
+    },
+    {
+      name: 'changed-people',
+      function: 'pairings-consumer',
+      pattern: patternFor(PersonUpdatedV1),
+      description:
+        'Our own Person.Updated (v1): end the pairings a directory change breaks (domain, level, project, manager, roles, hours), re-match their mentees.',
     },
   ],
   schedules: [

@@ -51,7 +51,7 @@ const PodIdV1 = z.string().describe('Stable id of a pod (one mentor and their me
 const EndReasonV1 = z
   .enum(['offboarded', 'reassigned', 'rematched', 'left-programme'])
   .describe(
-    '`offboarded`: the mentor or mentee left; `reassigned`: the life coach approved a reassignment request; `rematched`: a committed matching run moved or unmatched the mentee after the lock ended; `left-programme`: one of them no longer takes part (role or status changed).',
+    '`offboarded`: the mentor or mentee left; `reassigned`: the life coach approved a reassignment request; `rematched`: a committed matching run moved or unmatched the mentee after the lock ended; `left-programme`: the pairing no longer holds for one of them: a role or status changed, or a directory change (domain, level, project, manager, working hours) breaks one of its hard rules (`rule` names which).',
   );
 
 export const PodFormedV1 = defineEvent({
@@ -114,6 +114,12 @@ export const MentorshipEndedV1 = defineEvent({
     startedAt: z.iso.datetime(),
     endedAt: z.iso.datetime(),
     reason: EndReasonV1,
+    rule: z
+      .string()
+      .optional()
+      .describe(
+        'With `left-programme` after a directory change: the hard rule the pairing now breaks (`different-domain`, `not-senior-enough`, `same-project`, `reporting-chain`, `working-hours-overlap`, `mentor-role`, `mentee-role`).',
+      ),
   }),
 });
 
@@ -121,7 +127,11 @@ export const MentorshipEndedV1 = defineEvent({
 export const RunCountsV1 = z.object({
   pods: z.int(),
   matched: z.int(),
-  unmatched: z.int(),
+  unmatched: z.int().describe('Mentees who could have had a mentor but were left out'),
+  noMentorPossible: z
+    .int()
+    .optional()
+    .describe('People no mentor can exist for (the most senior of their domain...): not counted as unmatched'),
   newPairings: z.int(),
   movedPairings: z.int(),
   keptPairings: z.int(),

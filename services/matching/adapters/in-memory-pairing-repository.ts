@@ -17,6 +17,8 @@ import type {
   PendingRematch,
   PodRecord,
   ReassignmentRequest,
+  Separation,
+  WaitingMentee,
 } from '../domain/pods/model';
 import type { PairingChange } from '../domain/pods/pairing-change';
 import type { PairingRepository, RunRepository } from '../domain/pods/ports';
@@ -52,6 +54,8 @@ export const createInMemoryPairingStore = (people: PeopleRepository) => {
   const past = new Map<string, PastPairing>();
   const pending = new Map<string, PendingRematch>();
   const deferred = new Map<string, DeferredOffboarding>();
+  const separations = new Map<string, Separation>();
+  const waiting = new Map<string, WaitingMentee>();
   const requests = new Map<string, ReassignmentRequest>();
   const openRequests = new Map<string, string>();
   const runs = new Map<string, MatchingRun>();
@@ -153,6 +157,11 @@ export const createInMemoryPairingStore = (people: PeopleRepository) => {
       requests.set(change.decidedRequest.requestId, clone(change.decidedRequest));
       openRequests.delete(change.decidedRequest.menteeId);
     }
+    for (const item of change.separations?.add ?? []) separations.set(`${item.menteeId}#${item.mentorId}`, clone(item));
+    for (const item of change.separations?.remove ?? []) separations.delete(`${item.menteeId}#${item.mentorId}`);
+    const added = new Set((change.waiting?.add ?? []).map((item) => item.menteeId));
+    for (const menteeId of change.waiting?.remove ?? []) if (!added.has(menteeId)) waiting.delete(menteeId);
+    for (const item of change.waiting?.add ?? []) waiting.set(item.menteeId, clone(item));
     if (change.deferredOffboarding) deferred.delete(change.deferredOffboarding.personId);
     if (change.guard.kind === 'outside-commit') state.generation += 1;
   };
@@ -167,6 +176,7 @@ export const createInMemoryPairingStore = (people: PeopleRepository) => {
       pods: clone([...pods.values()].filter((pod) => pod.status === 'active')),
       mentorships: clone([...mentorships.values()]),
       pastPairings: clone([...past.values()]),
+      separations: clone([...separations.values()]),
     }),
     podWithMembers: async (podId) => {
       const pod = pods.get(podId);
@@ -187,6 +197,12 @@ export const createInMemoryPairingStore = (people: PeopleRepository) => {
     activePodsInDomain: async (domain) =>
       clone([...pods.values()].filter((pod) => pod.status === 'active' && pod.domain === domain)),
     pastPairingsOf: async (menteeId) => clone([...past.values()].filter((item) => item.menteeId === menteeId)),
+    separationsOf: async (menteeId) => clone([...separations.values()].filter((item) => item.menteeId === menteeId)),
+    waitingIn: async (domain) =>
+      clone(
+        [...waiting.values()].filter((item) => item.domain === domain).sort((a, b) => a.since.localeCompare(b.since)),
+      ),
+    allWaiting: async () => clone([...waiting.values()].sort((a, b) => a.since.localeCompare(b.since))),
     listPods: async ({ limit, cursor, domain }) => {
       const keyOf = (pod: PodRecord) => `${pod.domain}#${pod.podId}`;
       const sorted = [...pods.values()]
@@ -253,6 +269,13 @@ export const createInMemoryPairingStore = (people: PeopleRepository) => {
         .sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
       return page(sorted, keyOf, limit, cursor);
     },
+    requestsOf: async (personId, { limit, cursor }) => {
+      const keyOf = (request: ReassignmentRequest) => `${request.createdAt}#${request.requestId}`;
+      const sorted = [...requests.values()]
+        .filter((request) => request.menteeId === personId || request.requestedBy === personId)
+        .sort((a, b) => keyOf(b).localeCompare(keyOf(a)));
+      return page(sorted, keyOf, limit, cursor);
+    },
   };
 
   const runRepository: RunRepository = {
@@ -298,5 +321,17 @@ export const createInMemoryPairingStore = (people: PeopleRepository) => {
     },
   };
 
-  return { pairings, runs: runRepository, published, state, pods, mentorships, requests, deferred, pending };
+  return {
+    pairings,
+    runs: runRepository,
+    published,
+    state,
+    pods,
+    mentorships,
+    requests,
+    deferred,
+    pending,
+    separations,
+    waiting,
+  };
 };

@@ -71,6 +71,34 @@ export const pastPairingKey = (menteeId: string, mentorId: string) => ({
   sk: `PAST#${mentorId}`,
 });
 export const pastPairingPrefix = 'PAST#';
+
+/** Separations by decision (never expire): per mentee, and all of them for runs. */
+export const separationKey = (menteeId: string, mentorId: string) => ({
+  pk: `MENTEE#${menteeId}`,
+  sk: `SEPARATED#${mentorId}`,
+});
+export const separationPrefix = 'SEPARATED#';
+export const SEPARATIONS_PARTITION = 'SEPARATIONS';
+export const separationsIndexKey = (mentorId: string, menteeId: string) => ({
+  gsi1pk: SEPARATIONS_PARTITION,
+  gsi1sk: `${mentorId}#${menteeId}`,
+});
+
+/** A mentee waiting for a place in their domain (one item per mentee), by domain then since. */
+export const waitingKey = (menteeId: string) => ({ pk: `MENTEE#${menteeId}`, sk: 'WAITING' });
+export const WAITING_PARTITION = 'WAITING';
+export const waitingIndexKey = (domain: string, since: string, menteeId: string) => ({
+  gsi1pk: WAITING_PARTITION,
+  gsi1sk: `${domain}#${since}#${menteeId}`,
+});
+export const waitingDomainPrefix = (domain: string) => `${domain}#`;
+
+/** A copy of each reassignment request under the mentee it is about and the person who asked, newest last. */
+export const personRequestKey = (personId: string, createdAt: string, requestId: string) => ({
+  pk: `PERSON#${personId}`,
+  sk: `REQUEST#${createdAt}#${requestId}`,
+});
+export const personRequestPrefix = 'REQUEST#';
 export const PAST_PAIRINGS_PARTITION = 'PAST_PAIRINGS';
 export const pastPairingsIndexKey = (mentorId: string, menteeId: string) => ({
   gsi1pk: PAST_PAIRINGS_PARTITION,

@@ -4,6 +4,7 @@ import { randomId, systemClock } from '../../../shared/ports';
 import type { PairingDependencies } from '../domain/pods/ports';
 import { createDynamoPairingRepository } from './pairing-repository';
 import { createDynamoPeopleRepository } from './people-repository';
+import { createDynamoProgrammeSettingsRepository } from './programme-settings-repository';
 import { createDynamoRunRepository } from './run-repository';
 
 /**
@@ -25,12 +26,17 @@ export const loadPairingDependencies = (env: Record<string, string | undefined> 
     clock: systemClock,
     newId: randomId,
   };
+  const programme = createDynamoProgrammeSettingsRepository(options);
   return {
     clock: systemClock,
     newId: randomId,
     people: createDynamoPeopleRepository(options),
-    pairings: createDynamoPairingRepository(options),
+    pairings: createDynamoPairingRepository({
+      ...options,
+      pastPairingRetentionMonths: async () => (await programme.matching()).repeatPenaltyMonths,
+    }),
     runs: createDynamoRunRepository(options),
+    programme,
     settings: { solver: { maxBranchNodes: RUN_BRANCH_NODE_BUDGET } },
   };
 };

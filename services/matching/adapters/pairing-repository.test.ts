@@ -5,6 +5,7 @@
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { principalFromClaims } from '../../../shared/auth/principal';
 import { InvalidCursorError } from '../../../shared/pagination';
 import { fixedClock, sequentialIds } from '../../../shared/ports';
 import { seedPeople, smallOrganisation, storedMentor, storedPerson } from '../../../test/builders/pods';
@@ -22,6 +23,7 @@ import type { Mentorship, PodRecord } from '../domain/pods/model';
 import { applyDeferredOffboardings, endPairingsOfLeaver, OFFBOARDING_CONSUMER } from '../domain/pods/offboarding';
 import { emptyChange, mentorshipStarted } from '../domain/pods/pairing-change';
 import type { PairingDependencies } from '../domain/pods/ports';
+import { decideReassignment, requestReassignment } from '../domain/pods/reassignment';
 import { createDynamoPairingRepository } from './pairing-repository';
 import { createDynamoPeopleRepository } from './people-repository';
 import { createDynamoRunRepository } from './run-repository';
@@ -461,5 +463,50 @@ describe('offboardings during a commit, and the sweeper, on DynamoDB', () => {
       context,
     );
     expect(await waitingBefore('2026-11-24T11:00:00.000Z')).toEqual([]);
+  });
+});
+
+describe('decisions on DynamoDB: separations, waiting mentees, request copies, expiring history', () => {
+  it('keeps a separation, a waiting mentee and the request under the mentee; history expires after the window', async () => {
+    const { deps, clock, options } = await setup('sep', domainOrganisation('sep'));
+    const pairings = createDynamoPairingRepository({ ...options, pastPairingRetentionMonths: async () => 24 });
+    const withRetention = { ...deps, pairings };
+    await startRun(withRetention, { mode: 'commit', domains: ['sep'] }, 'coach', context);
+    const mentorship = await pairings.mentorshipOf('sep-e1');
+    if (!mentorship) throw new Error('sep-e1 was expected in a pod');
+    const coach = principalFromClaims({ sub: 'coach', 'cognito:groups': '[life-coach]' });
+    const mentee = principalFromClaims({ sub: 'sep-e1', 'cognito:groups': '[employee]' });
+    if (!coach || !mentee) throw new Error('principals expected');
+    const request = await requestReassignment(withRetention, mentee, mentorship.podId, { reason: 'r' }, context);
+    const decided = await decideReassignment(withRetention, coach, request.requestId, { decision: 'approve' }, context);
+    // Every pod is full (4 mentors x 3): nobody can take sep-e1 now.
+    expect(decided.placed).toBeNull();
+    expect(decided.notPlaced?.mentors.map((item) => item.rule).sort()).toEqual([
+      'left-through-decision',
+      'no-room',
+      'no-room',
+      'no-room',
+    ]);
+    expect(await pairings.separationsOf('sep-e1')).toEqual([
+      expect.objectContaining({ mentorId: mentorship.mentorId, reason: 'left-through-decision', decidedBy: 'coach' }),
+    ]);
+    expect((await pairings.snapshot()).separations).toContainEqual(
+      expect.objectContaining({ menteeId: 'sep-e1', mentorId: mentorship.mentorId }),
+    );
+    expect(await pairings.waitingIn('sep')).toEqual([expect.objectContaining({ menteeId: 'sep-e1', domain: 'sep' })]);
+    const mine = await pairings.requestsOf('sep-e1', { limit: 10 });
+    expect(mine.items.map((item) => [item.requestId, item.status])).toEqual([[request.requestId, 'approved']]);
+    await expect(pairings.requestsOf('sep-e1', { limit: 1, cursor: 'forged' })).rejects.toBeInstanceOf(
+      InvalidCursorError,
+    );
+
+    // The ended pairing is history for the repeat penalty, until the window has passed.
+    const history = await pairings.pastPairingsOf('sep-e1');
+    expect(history).toEqual([expect.objectContaining({ mentorId: mentorship.mentorId, reason: 'reassigned' })]);
+    clock.advance(2 * 366 * 24 * 3600 * 1000);
+    expect(await pairings.pastPairingsOf('sep-e1')).toEqual([]);
+    expect((await pairings.snapshot()).pastPairings.filter((past) => past.menteeId === 'sep-e1')).toEqual([]);
+    // A separation never expires.
+    expect(await pairings.separationsOf('sep-e1')).toHaveLength(1);
   });
 });

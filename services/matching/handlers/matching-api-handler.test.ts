@@ -155,14 +155,25 @@ describe('GET /pods and /pods/{podId}', () => {
     const asMentor = await ctx.call({ routeKey: 'GET /pods', caller: mentor('m1') });
     expect(asMentor.json.items).toHaveLength(1);
     expect(asMentor.json.items[0]).toMatchObject({ view: 'mentor', capacity: 3 });
-    expect(asMentor.body).not.toMatch(/points|topFactors|@example\.com/);
+    // The mentor reaches their mentees; the pod shows nothing else about them.
+    expect(asMentor.json.items[0].mentees[0]).toMatchObject({
+      personId: 'e1',
+      contact: { email: 'e1@example.com', timezone: 'Europe/London' },
+    });
+    expect(asMentor.body).not.toMatch(/points|topFactors|m1@example\.com/);
 
     const asMentee = await ctx.call({ routeKey: 'GET /pods', caller: employee('e2') });
     const [pod] = asMentee.json.items;
     expect(pod.view).toBe('mentee');
     expect(pod.mentees.map((m: { personId: string }) => m.personId)).toEqual(['e1', 'e2', 'e3']);
     expect(Object.keys(pod.mentees[0])).toEqual(['personId', 'name']);
-    expect(asMentee.body).not.toMatch(/points|topFactors|capacity|load|@example\.com/);
+    // The mentee reaches their mentor, not their fellow mentees.
+    expect(pod.mentor).toEqual({
+      personId: 'm1',
+      name: 'Person m1',
+      contact: { email: 'm1@example.com', timezone: 'Europe/London' },
+    });
+    expect(asMentee.body).not.toMatch(/points|topFactors|capacity|load|e1@example\.com|e3@example\.com/);
 
     const outsider = await ctx.call({ routeKey: 'GET /pods', caller: employee('nobody') });
     expect(outsider.json.items).toEqual([]);
@@ -210,7 +221,17 @@ describe('reassignment requests', () => {
 
     const open = await ctx.call({ routeKey: 'GET /reassignment-requests', caller: lifeCoach });
     expect(open.json.items.map((r: { requestId: string }) => r.requestId)).toEqual([asked.json.requestId]);
-    expect((await ctx.call({ routeKey: 'GET /reassignment-requests', caller: employee('e1') })).statusCode).toBe(403);
+    // A mentee sees their own request (and nobody else's), and can follow its status.
+    const mine = await ctx.call({ routeKey: 'GET /reassignment-requests', caller: employee('e1') });
+    expect(mine.json.items.map((r: { requestId: string; status: string }) => [r.requestId, r.status])).toEqual([
+      [asked.json.requestId, 'open'],
+    ]);
+    expect((await ctx.call({ routeKey: 'GET /reassignment-requests', caller: employee('e2') })).json.items).toEqual([]);
+    const read = (caller: CallerClaims, requestId = asked.json.requestId) =>
+      ctx.call({ routeKey: 'GET /reassignment-requests/{requestId}', pathParameters: { requestId }, caller });
+    expect((await read(employee('e1'))).json.status).toBe('open');
+    expect((await read(employee('e2'))).statusCode).toBe(404);
+    expect((await read(lifeCoach, 'unknown')).statusCode).toBe(404);
 
     const decide = (body: object, caller: CallerClaims = lifeCoach, requestId = asked.json.requestId) =>
       ctx.call({
@@ -233,6 +254,8 @@ describe('reassignment requests', () => {
     expect(approved.statusCode).toBe(200);
     expect(approved.json).toMatchObject({ request: { status: 'approved' }, placed: { mentorId: 'm2' } });
     expect((await decide({ decision: 'reject' })).statusCode).toBe(409);
+    expect((await read(employee('e1'))).json).toMatchObject({ status: 'approved', outcome: { mentorId: 'm2' } });
+    expect((await read(lifeCoach)).statusCode).toBe(200);
   });
 
   it('validates the body and hides pods the caller is not in', async () => {

@@ -11,6 +11,7 @@ import {
   decideReassignment as decideReassignmentRoute,
   getMatchingRun,
   getPod,
+  getReassignmentRequest,
   listPods,
   listReassignmentRequests,
   requestReassignment as requestReassignmentRoute,
@@ -33,6 +34,7 @@ const runView = (run: MatchingRun, appliedSteps: number | null = null) => ({
   requestedBy: run.requestedBy,
   ...(run.committedAt ? { committedAt: run.committedAt } : {}),
   ...(run.abortedReason ? { abortedReason: run.abortedReason } : {}),
+  ...(run.podsBelowMinimum ? { podsBelowMinimum: run.podsBelowMinimum } : {}),
   basedOnGeneration: run.basedOn.generation,
   counts: run.counts,
   steps: { total: run.steps, ...(appliedSteps === null ? {} : { applied: appliedSteps }) },
@@ -95,10 +97,26 @@ export const createMatchingApiHandler = (deps: PairingDependencies) => {
       body: await requestReassignment(deps, principal, params.podId, body, { correlationId }),
     })),
 
-    route(listReassignmentRequests).handle(async ({ query }) => ({
-      status: 200,
-      body: await deps.pairings.listRequests(query),
-    })),
+    route(listReassignmentRequests).handle(async ({ query, principal }) => {
+      if (isProgrammeStaff(principal)) {
+        return { status: 200, body: await deps.pairings.listRequests({ ...query, status: query.status ?? 'open' }) };
+      }
+      const page = await deps.pairings.requestsOf(principal.personId, query);
+      return {
+        status: 200,
+        body: { ...page, items: page.items.filter((request) => !query.status || request.status === query.status) },
+      };
+    }),
+    route(getReassignmentRequest).handle(async ({ params, principal, fail }) => {
+      const request = await deps.pairings.getRequest(params.requestId);
+      const entitled =
+        request &&
+        (isProgrammeStaff(principal) ||
+          request.menteeId === principal.personId ||
+          request.requestedBy === principal.personId);
+      if (!entitled) return fail(404, `No reassignment request ${params.requestId}.`);
+      return { status: 200, body: request };
+    }),
 
     route(decideReassignmentRoute).handle(async ({ params, body, principal, correlationId }) => ({
       status: 200,

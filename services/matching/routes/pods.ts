@@ -64,7 +64,12 @@ export const DecisionBodySchema = z
   });
 
 export const ListRequestsQuerySchema = z.strictObject({
-  status: z.enum(['open', 'approved', 'rejected']).default('open'),
+  status: z
+    .enum(['open', 'approved', 'rejected'])
+    .optional()
+    .describe(
+      'Staff: requests of this status (default open). Anyone else: their own requests, of any status unless given',
+    ),
   limit: z.coerce.number().int().min(1).max(100).default(25),
   cursor: z.string().min(1).max(2048).optional(),
 });
@@ -85,6 +90,12 @@ export const RunViewSchema = z.object({
   requestedBy: z.string(),
   committedAt: z.string().optional(),
   abortedReason: z.string().optional(),
+  podsBelowMinimum: z
+    .array(z.object({ podId: z.string(), mentorId: z.string(), domain: z.string(), load: z.int(), minimum: z.int() }))
+    .optional()
+    .describe(
+      'Pods under the minimum when the run read them: their locks were released so the run fills them or moves their mentees',
+    ),
   basedOnGeneration: z.int(),
   counts: RunCountsV1,
   steps: z.object({ total: z.int(), applied: z.int().optional() }),
@@ -118,8 +129,21 @@ export const RequestPageSchema = z.object({
 
 export const DecisionResultSchema = z.object({
   request: ReassignmentRequestSchema,
-  /** Where the mentee went on approval; null: nobody fits now, the next run places them. */
+  /** Where the mentee went on approval; null: nobody fits now (see notPlaced). */
   placed: z.object({ mentorId: z.string(), podId: z.string() }).nullable(),
+  notPlaced: z
+    .object({
+      summary: z.string(),
+      mentors: z.array(z.object({ mentorId: z.string(), rule: z.string(), detail: z.string() })),
+    })
+    .optional()
+    .describe(
+      'Approved but not placed: why each mentor of the domain could not take the mentee, and what happens next',
+    ),
+  podBelowMinimum: z
+    .object({ podId: z.string(), mentorId: z.string(), load: z.int(), minimum: z.int(), note: z.string() })
+    .optional()
+    .describe('The pod the mentee left now holds fewer than the minimum, and what happens to it'),
 });
 
 export const AvailabilitySchema = z.object({
@@ -198,10 +222,21 @@ export const requestReassignment = defineRoute({
 export const listReassignmentRequests = defineRoute({
   method: 'GET',
   path: '/reassignment-requests',
-  summary: 'Reassignment requests by status (open by default), oldest first',
-  auth: { roles: staff },
+  summary:
+    'Reassignment requests: for the life coach and admin, by status (open by default), oldest first; for anyone else, their own (about them, or made by them), newest first',
+  auth: { roles: everyone },
   query: ListRequestsQuerySchema,
   responses: { 200: { description: 'A page of requests', schema: RequestPageSchema } },
+});
+
+export const getReassignmentRequest = defineRoute({
+  method: 'GET',
+  path: '/reassignment-requests/{requestId}',
+  summary: 'Read a reassignment request: its status and outcome (its mentee, who asked, life coach and admin)',
+  auth: { roles: everyone },
+  params: RequestPathSchema,
+  responses: { 200: { description: 'The request', schema: ReassignmentRequestSchema } },
+  problems: { 404: 'No such request, or not one about or by the caller (alike, so nothing is revealed)' },
 });
 
 export const decideReassignment = defineRoute({
@@ -242,6 +277,7 @@ export const matchingRoutes = [
   getPod,
   requestReassignment,
   listReassignmentRequests,
+  getReassignmentRequest,
   decideReassignment,
   setMentorAvailability,
 ] as const;

@@ -3,6 +3,7 @@ import { updatePersonFields, type WriteContext } from '../people/directory';
 import { PersonNotFoundError } from '../people/errors';
 import { NotAMentorError } from './errors';
 import type { PairingDependencies } from './ports';
+import { fillFreedPlaces } from './rematch';
 
 export interface Availability {
   personId: string;
@@ -23,7 +24,7 @@ export interface Availability {
  * mentee from runs or immediate re-matches; their current mentees stay.
  */
 export const setAvailability = async (
-  deps: Pick<PairingDependencies, 'people' | 'pairings' | 'clock'>,
+  deps: PairingDependencies,
   principal: Principal,
   personId: string,
   settings: { capacity: number; acceptingMentees: boolean },
@@ -41,6 +42,13 @@ export const setAvailability = async (
       if (!existing.roles.includes('mentor')) throw new NotAMentorError(personId);
     },
   );
+  // More room, or taking mentees again: mentees waiting in the domain may take the places now.
+  const before = change.kind === 'updated' ? change.before : undefined;
+  const opened =
+    before &&
+    change.person.acceptingMentees &&
+    (!before.acceptingMentees || change.person.mentorCapacity > before.mentorCapacity);
+  if (opened) await fillFreedPlaces(deps, change.person.domain, context);
   const pod = await deps.pairings.activePodOfMentor(personId);
   const currentLoad = pod?.pod.load ?? 0;
   return {

@@ -3,7 +3,7 @@ import { CommitAbortedError, CommitInProgressError } from './errors';
 import { commitRun } from './matching-runs';
 import { applyDeferredOffboardings, type DeferredOffboardingOutcome } from './offboarding';
 import type { PairingDependencies } from './ports';
-import { type RematchOutcome, rematchLeftBehind } from './rematch';
+import { fillFreedPlaces, type RematchOutcome, rematchLeftBehind, waitingDomains } from './rematch';
 
 /**
  * Lambda ends every invocation after at most 15 minutes, and every commit runs in a Lambda (the
@@ -50,5 +50,10 @@ export const sweepCommitSlot = async (deps: PairingDependencies, context: WriteC
   }
   const offboardings = await applyDeferredOffboardings(deps);
   const rematched = await rematchLeftBehind(deps, new Date(now - ABANDONED_AFTER_MS).toISOString());
+  // Mentees waiting for a place take any a change freed without calling for them (a safety net:
+  // the places are normally taken the moment a pod frees them).
+  for (const domain of waitingDomains(await deps.pairings.allWaiting())) {
+    rematched.push(...(await fillFreedPlaces(deps, domain, context)).filter((outcome) => outcome.placed));
+  }
   return { commit, offboardings, rematched };
 };

@@ -1,7 +1,7 @@
 import { forEachLimited } from '../../../../shared/concurrency';
 import { MatchingRunCompletedV1 } from '../../../../shared/contracts/matching-events';
 import { type PendingEvent, pendingEvent } from '../../../../shared/events/outbox';
-import { matchPods } from '../engine/index';
+import { defaultHardRules, matchPods } from '../engine/index';
 import type { PeopleRepository, WriteContext } from '../people/directory';
 import { type Person, publicPerson } from '../people/person';
 import { changeOfStep, expectationsOf, planCommit } from './commit-plan';
@@ -14,7 +14,14 @@ import {
   RunNotCommittableError,
   RunNotFoundError,
 } from './errors';
-import { changedPeople, fingerprintOf, inputVersionsOf, matchingInputOf, runScope } from './matching-input';
+import {
+  changedPeople,
+  fingerprintOf,
+  inputVersionsOf,
+  matchingInputOf,
+  podsBelowMinimum,
+  runScope,
+} from './matching-input';
 import type { CommitStep, MatchingRun } from './model';
 import { applyDeferredOffboardings } from './offboarding';
 import type { PairingDependencies } from './ports';
@@ -76,7 +83,9 @@ export const computeRun = async (
   const domains = request.domains ? [...new Set(request.domains)].sort() : null;
   const scope = runScope(domains, byId, snapshot);
   const runDate = deps.clock();
-  const result = matchPods(matchingInputOf({ people, snapshot, scope, runDate, settings: deps.settings ?? {} }));
+  const settings = deps.settings ?? {};
+  const result = matchPods(matchingInputOf({ people, snapshot, scope, runDate, settings }));
+  const belowMinimum = podsBelowMinimum(snapshot, settings.rules?.minPodSize ?? defaultHardRules.minPodSize, scope);
   const runId = deps.newId();
   const plan = planCommit({
     result,
@@ -101,6 +110,7 @@ export const computeRun = async (
     counts: plan.counts,
     steps: plan.steps.length,
     result,
+    ...(belowMinimum.length > 0 ? { podsBelowMinimum: belowMinimum } : {}),
     inputVersions,
   };
   await deps.runs.save(run, plan.steps, request.mode === 'dry-run' ? [runCompleted(run, 'dry-run')] : [], context);

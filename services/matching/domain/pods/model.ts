@@ -1,5 +1,6 @@
-import type { Factor, MatchResult } from '../engine/index';
+import type { Factor, MatchResult, PairRule } from '../engine/index';
 import { PersonIdSchema } from '../people/person';
+import type { PodBelowMinimum } from './matching-input';
 
 /** Pod, run, mentorship and request ids share the person id alphabet: URL- and key-safe. */
 export const ResourceIdSchema = PersonIdSchema;
@@ -50,6 +51,32 @@ export interface PastPairing {
   reason: EndReason;
 }
 
+/**
+ * A mentee who left a mentor through the life coach's decision (an approved reassignment): never
+ * paired with that mentor again, by runs or immediate re-matches, unless the life coach names that
+ * mentor in a later decision (which lifts it).
+ */
+export interface Separation {
+  menteeId: string;
+  mentorId: string;
+  reason: 'left-through-decision';
+  requestId: string;
+  decidedBy: string;
+  at: string;
+}
+
+/**
+ * A mentee an immediate re-match could not place: they wait for a place in their domain, and take
+ * one as soon as a pod frees it (a mentee leaves, a mentor raises their capacity or resumes), or
+ * the next run places them.
+ */
+export interface WaitingMentee {
+  menteeId: string;
+  domain: string;
+  since: string;
+  correlationId: string;
+}
+
 export interface PodWithMembers {
   pod: PodRecord;
   members: Mentorship[];
@@ -63,6 +90,7 @@ export interface PairingSnapshot {
   pods: PodRecord[];
   mentorships: Mentorship[];
   pastPairings: PastPairing[];
+  separations: Separation[];
 }
 
 export type RequestStatus = 'open' | 'approved' | 'rejected';
@@ -108,6 +136,8 @@ export interface DeferredOffboarding {
   eventId: string;
   correlationId: string;
   deferredAt: string;
+  /** Absent: the person left. `directory-change`: their record changed; the pairings it breaks end. */
+  kind?: 'directory-change';
 }
 
 export type RunStatus = 'dry-run' | 'committing' | 'committed' | 'aborted';
@@ -115,7 +145,10 @@ export type RunStatus = 'dry-run' | 'committing' | 'committed' | 'aborted';
 export interface RunCounts {
   pods: number;
   matched: number;
+  /** Mentees who could have a mentor but were left out (each with the rule that blocked them). */
   unmatched: number;
+  /** People no mentor can exist for (the most senior of their domain...): not counted as unmatched. */
+  noMentorPossible: number;
   newPairings: number;
   movedPairings: number;
   keptPairings: number;
@@ -142,6 +175,8 @@ export interface MatchingRun {
   committedAt?: string;
   abortedReason?: string;
   result: MatchResult;
+  /** Pods under the minimum when the run read them: their locks were released for this run. */
+  podsBelowMinimum?: PodBelowMinimum[];
   /** Directory versions of the people the run read (personId -> version), to name who changed. */
   inputVersions: Record<string, number>;
 }

@@ -1,8 +1,9 @@
 import type { PendingEvent } from '../../../../shared/events/outbox';
 import type { Clock, IdGenerator } from '../../../../shared/ports';
-import type { HardRules, SolverOptions } from '../engine/index';
+import type { HardRules, ObjectiveWeights, SolverOptions } from '../engine/index';
 import type { PeopleRepository, WriteContext } from '../people/directory';
 import type { Person } from '../people/person';
+import type { ProgrammeSettingsRepository } from '../settings/programme-settings';
 import type {
   CommitStep,
   DeferredOffboarding,
@@ -15,6 +16,8 @@ import type {
   PodWithMembers,
   ReassignmentRequest,
   RequestStatus,
+  Separation,
+  WaitingMentee,
 } from './model';
 import type { PairingChange } from './pairing-change';
 
@@ -39,6 +42,12 @@ export interface PairingRepository {
   currentMentorPods(mentorIds: readonly string[]): Promise<Map<string, string>>;
   activePodsInDomain(domain: string): Promise<PodRecord[]>;
   pastPairingsOf(menteeId: string): Promise<PastPairing[]>;
+  /** The mentors this mentee left through a life coach's decision (never to be paired again). */
+  separationsOf(menteeId: string): Promise<Separation[]>;
+  /** Mentees of this domain waiting for a place, oldest first. */
+  waitingIn(domain: string): Promise<WaitingMentee[]>;
+  /** Every mentee waiting for a place (for the sweeper), oldest first. */
+  allWaiting(): Promise<WaitingMentee[]>;
   /** Active pods (sorted by domain, then id), with their members. */
   listPods(query: { limit: number; cursor?: string; domain?: string }): Promise<Page<PodWithMembers>>;
   /** Directory records of the people given, read in batches (unknown ids are left out). */
@@ -70,6 +79,8 @@ export interface PairingRepository {
   createRequest(request: ReassignmentRequest, events: PendingEvent[], context: WriteContext): Promise<void>;
   getRequest(requestId: string): Promise<ReassignmentRequest | undefined>;
   listRequests(query: { status: RequestStatus; limit: number; cursor?: string }): Promise<Page<ReassignmentRequest>>;
+  /** The requests about this person (as the mentee) or made by them, newest first. */
+  requestsOf(personId: string, query: { limit: number; cursor?: string }): Promise<Page<ReassignmentRequest>>;
 }
 
 export interface MatchingState {
@@ -102,6 +113,7 @@ export interface RunRepository {
 
 export interface MatchingSettings {
   rules?: Partial<HardRules>;
+  weights?: Partial<ObjectiveWeights>;
   solver?: Partial<SolverOptions>;
   /** A dry run older than this cannot be committed (its locks would start in the past). */
   maxDryRunAgeMs?: number;
@@ -115,5 +127,7 @@ export interface PairingDependencies {
   runs: RunRepository;
   clock: Clock;
   newId: IdGenerator;
+  /** Admin-managed settings (domains, matching weights); absent in tests that fix `settings`. */
+  programme?: ProgrammeSettingsRepository;
   settings?: MatchingSettings;
 }
