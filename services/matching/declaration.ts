@@ -1,5 +1,5 @@
 import { hrDirectoryEvents } from '../../shared/contracts/hr-directory-events';
-import { PersonOffboardedV1, PersonUpdatedV1 } from '../../shared/contracts/matching-events';
+import { MatchingRunRequestedV1, PersonOffboardedV1, PersonUpdatedV1 } from '../../shared/contracts/matching-events';
 import { defineService, standardTable } from '../../shared/declaration';
 import { patternFor } from '../../shared/events/envelope';
 import { peopleRoutes } from './routes/people';
@@ -38,6 +38,17 @@ export const matchingService = defineService({
       routes: matchingRoutes,
     },
     {
+      name: 'matching-runner',
+      entry: 'services/matching/handlers/matching-runner.ts',
+      description:
+        'Computes requested matching runs (the whole directory, a search time budget), stores their results in pages, commits them when asked.',
+      // 50,000 people: the engine's ~0.6 GB, the directory, the result and the plan, with room.
+      memoryMb: 3008,
+      // Lambda's maximum: the search stops at its budget (RUN_SEARCH_BUDGET_MS) well before.
+      timeoutSeconds: 900,
+      access: { table: 'read-write' },
+    },
+    {
       name: 'pairings-consumer',
       entry: 'services/matching/handlers/pairings-consumer.ts',
       description:
@@ -59,6 +70,12 @@ export const matchingService = defineService({
     },
   ],
   subscriptions: [
+    {
+      name: 'requested-runs',
+      function: 'matching-runner',
+      pattern: patternFor(MatchingRunRequestedV1),
+      description: 'Our own MatchingRun.Requested (v1): compute the run, and commit it when asked.',
+    },
     {
       name: 'hr-directory-changes',
       function: 'hr-directory-consumer',

@@ -159,11 +159,29 @@ export const MatchingRunCompletedV1 = defineEvent({
   }),
 });
 
+export const MatchingRunRequestedV1 = defineEvent({
+  source,
+  detailType: 'MatchingRun.Requested',
+  version: 1,
+  description:
+    'A matching run was asked for (a dry run, a run committed at once, or the commit of a stored dry run); the matching service computes (and commits) it in its runner, then publishes MatchingRun.Completed. GET /matching/runs/{runId} follows it.',
+  data: z.object({
+    runId: z.string(),
+    mode: z.enum(['dry-run', 'commit']),
+    request: z.enum(['run', 'commit-of-dry-run']),
+    /** null: every domain. */
+    domains: z.array(z.string()).nullable(),
+    requestedBy: z.string(),
+    requestedAt: z.iso.datetime(),
+  }),
+});
+
 export const pairingEvents = [
   PodFormedV1,
   PodDissolvedV1,
   MentorshipStartedV1,
   MentorshipEndedV1,
+  MatchingRunRequestedV1,
   MatchingRunCompletedV1,
 ] as const;
 

@@ -15,12 +15,13 @@ import { evaluateObjective } from '../../services/matching/domain/engine/index';
 import { type Person, personDefaults } from '../../services/matching/domain/people/person';
 import { readRoster } from '../../services/matching/domain/people/roster-csv';
 import { CommitInterruptedError } from '../../services/matching/domain/pods/errors';
-import { commitRun, computeRun } from '../../services/matching/domain/pods/matching-runs';
+import { commitRun } from '../../services/matching/domain/pods/matching-runs';
 import type { PairingDependencies } from '../../services/matching/domain/pods/ports';
 import { createDocumentClient } from '../../shared/dynamo/client';
 import { ProblemSchema } from '../../shared/http/problem';
 import { fixedClock, sequentialIds } from '../../shared/ports';
 import { personBody, testDomains } from '../builders/people';
+import { dryRunOf } from '../builders/pods';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { busEvents, deadLetters, envelopeOf, eventually } from './dev-view';
 
@@ -324,7 +325,7 @@ describe('pods through the HTTP API', () => {
         clock: options.clock,
         newId: options.newId,
       };
-      const dry = await computeRun(deps, { mode: 'dry-run', domains: ['sweep'] }, 'coach-1', { correlationId: 'sw' });
+      const dry = await dryRunOf(deps, { mode: 'dry-run', domains: ['sweep'] }, 'coach-1', { correlationId: 'sw' });
       let stepTransactions = 0;
       const dying = {
         send: async (command: { input?: { TransactItems?: { Update?: { Key?: { sk?: string } } }[] } }) => {

@@ -1,5 +1,6 @@
 import type { PendingEvent } from '../../../shared/events/outbox';
 import { InvalidCursorError } from '../../../shared/pagination';
+import type { Pod } from '../domain/engine/index';
 import type { PeopleRepository } from '../domain/people/directory';
 import type { Person } from '../domain/people/person';
 import {
@@ -7,10 +8,12 @@ import {
   InputsChangedError,
   PairingConflictError,
   ReassignmentStateError,
+  RunNotCommittableError,
 } from '../domain/pods/errors';
 import type {
   CommitStep,
   DeferredOffboarding,
+  LeftOut,
   MatchingRun,
   Mentorship,
   PastPairing,
@@ -18,11 +21,13 @@ import type {
   PodRecord,
   ReassignmentRequest,
   Separation,
+  StoredRun,
   WaitingMentee,
 } from '../domain/pods/model';
 import type { PairingChange } from '../domain/pods/pairing-change';
 import type { PairingRepository, RunRepository } from '../domain/pods/ports';
 import type { RecordedEvent } from './in-memory-people-repository';
+import { resultPages } from './run-repository';
 
 const clone = <T>(value: T): T => structuredClone(value);
 
@@ -58,7 +63,7 @@ export const createInMemoryPairingStore = (people: PeopleRepository) => {
   const waiting = new Map<string, WaitingMentee>();
   const requests = new Map<string, ReassignmentRequest>();
   const openRequests = new Map<string, string>();
-  const runs = new Map<string, MatchingRun>();
+  const runs = new Map<string, StoredRun>();
   const steps = new Map<string, { step: CommitStep; applied: boolean }[]>();
   const consumed = new Set<string>();
   const published: RecordedEvent[] = [];
@@ -278,21 +283,65 @@ export const createInMemoryPairingStore = (people: PeopleRepository) => {
     },
   };
 
+  const pagesOf = new Map<string, { pods: Pod[]; leftOut: LeftOut[] }>();
+  const slice = <T>(items: readonly T[] | undefined, offset: number, limit: number) => ({
+    items: clone((items ?? []).slice(offset, offset + limit)),
+    total: items?.length ?? 0,
+  });
+  const headerOf = (run: StoredRun): StoredRun => {
+    const { result: _result, ...header } = run as MatchingRun;
+    return clone(header);
+  };
   const runRepository: RunRepository = {
-    save: async (run, runSteps, events, context) => {
+    enqueue: async (run, events, context) => {
+      if (runs.has(run.runId)) throw conflict('the run');
       runs.set(run.runId, clone(run));
+      record(events, context.correlationId);
+    },
+    save: async (run, runSteps, events, context) => {
+      const current = runs.get(run.runId);
+      if (current && current.status !== 'queued') return 'not-queued';
+      pagesOf.set(run.runId, resultPages(run));
+      runs.set(run.runId, headerOf(run));
       steps.set(
         run.runId,
         runSteps.map((step) => ({ step: clone(step), applied: false })),
       );
       record(events, context.correlationId);
+      return 'saved';
     },
-    get: async (runId) => clone(runs.get(runId)),
+    get: async (runId) => {
+      const run = runs.get(runId);
+      return run ? headerOf(run) : undefined;
+    },
+    list: async ({ limit, cursor }) => {
+      const keyOf = (run: StoredRun) => `${run.createdAt}#${run.runId}`;
+      const sorted = [...runs.values()].sort((a, b) => keyOf(b).localeCompare(keyOf(a)));
+      const found = page(sorted, keyOf, limit, cursor);
+      return { ...found, items: found.items.map(headerOf) };
+    },
+    podsPage: async (runId, { offset, limit }) => slice(pagesOf.get(runId)?.pods, offset, limit),
+    leftOutPage: async (runId, { offset, limit }) => slice(pagesOf.get(runId)?.leftOut, offset, limit),
     steps: async (runId) => clone(steps.get(runId) ?? []),
+    requestCommit: async (runId, requested, events, context) => {
+      const run = runs.get(runId);
+      if (run?.status !== 'dry-run') {
+        throw new RunNotCommittableError(
+          `Run ${runId} is ${run?.status ?? 'missing'}: only a dry run can be committed.`,
+          'aborted',
+        );
+      }
+      Object.assign(run, {
+        status: 'commit-requested',
+        commitRequestedBy: requested.by,
+        commitRequestedAt: requested.at,
+      });
+      record(events, context.correlationId);
+    },
     claimCommit: async (runId, basedOnGeneration, at) => {
       if (state.committingRunId) throw new CommitInProgressError(state.committingRunId);
       const run = runs.get(runId);
-      if (state.generation !== basedOnGeneration || run?.status !== 'dry-run') {
+      if (state.generation !== basedOnGeneration || (run?.status !== 'dry-run' && run?.status !== 'commit-requested')) {
         throw new InputsChangedError(`Pairings changed since dry run ${runId}. Start a new dry run and review it.`);
       }
       state.committingRunId = runId;
@@ -317,6 +366,18 @@ export const createInMemoryPairingStore = (people: PeopleRepository) => {
         state.committingRunId = null;
         state.commitStartedAt = null;
         state.generation += 1;
+      }
+    },
+    refuseCommit: async (runId, reason) => {
+      const run = runs.get(runId);
+      if (run?.status === 'commit-requested' || run?.status === 'queued') {
+        Object.assign(run, { status: 'aborted', abortedReason: reason });
+      }
+    },
+    markFailed: async (runId, reason) => {
+      const run = runs.get(runId);
+      if (run?.status === 'queued' || run?.status === 'commit-requested') {
+        Object.assign(run, { status: 'failed', failedReason: reason });
       }
     },
   };

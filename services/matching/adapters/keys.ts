@@ -117,6 +117,17 @@ export const runStepKey = (runId: string, index: number) => ({
   sk: `STEP#${String(index).padStart(6, '0')}`,
 });
 export const runStepPrefix = 'STEP#';
+/** A page of a run's result: pods, or people left out. */
+export const runPageKey = (runId: string, kind: 'PODS' | 'LEFTOUT', index: number) => ({
+  pk: `RUN#${runId}`,
+  sk: `${kind}#${String(index).padStart(5, '0')}`,
+});
+/** Every run, newest last in the index (listed newest first). */
+export const RUNS_PARTITION = 'RUNS';
+export const runsIndexKey = (createdAt: string, runId: string) => ({
+  gsi1pk: RUNS_PARTITION,
+  gsi1sk: `${createdAt}#${runId}`,
+});
 
 export const requestKey = (requestId: string) => ({ pk: `REQUEST#${requestId}`, sk: 'REQUEST' });
 export const requestsIndexKey = (status: string, createdAt: string, requestId: string) => ({

@@ -8,16 +8,20 @@ import { createDynamoProgrammeSettingsRepository } from './programme-settings-re
 import { createDynamoRunRepository } from './run-repository';
 
 /**
- * Branch-and-bound nodes a run may spend. The engine has no limit of its own (every result is
- * proven optimal), but a run answers over the HTTP API within 29 s, and domains where mentors
- * are plentiful and mentees scarce can need thousands of nodes at 2-20 ms each. At the limit
+ * The time a run's search may take in the runner (a Lambda of up to 15 minutes): the engine has
+ * no limit of its own (every result is proven optimal), but domains where mentors are plentiful
+ * and mentees scarce can need many thousands of branch-and-bound nodes. When the budget runs out
  * the run is stored with `optimality.proven: false` and its proven gap, and a commit of it is
- * refused (422): nothing unproven is ever applied.
+ * refused: nothing unproven is ever applied. The rest (reading the directory, storing the result,
+ * a commit) fits in the remaining minutes for 50,000 people.
  */
-export const RUN_BRANCH_NODE_BUDGET = 800;
+export const RUN_SEARCH_BUDGET_MS = 8 * 60 * 1000;
 
 /** Production wiring of the pods, runs and reassignment functions, built once per cold start. */
-export const loadPairingDependencies = (env: Record<string, string | undefined> = process.env): PairingDependencies => {
+export const loadPairingDependencies = (
+  env: Record<string, string | undefined> = process.env,
+  settings: PairingDependencies['settings'] = {},
+): PairingDependencies => {
   const config = readConfig(ServiceConfigSchema, env);
   const options = {
     db: createDocumentClient(),
@@ -37,6 +41,10 @@ export const loadPairingDependencies = (env: Record<string, string | undefined> 
     }),
     runs: createDynamoRunRepository(options),
     programme,
-    settings: { solver: { maxBranchNodes: RUN_BRANCH_NODE_BUDGET } },
+    settings,
   };
 };
+
+/** The runner's wiring: the search gets its time budget. */
+export const loadRunnerDependencies = (env: Record<string, string | undefined> = process.env) =>
+  loadPairingDependencies(env, { solver: { timeBudgetMs: RUN_SEARCH_BUDGET_MS } });

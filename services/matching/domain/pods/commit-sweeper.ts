@@ -13,11 +13,16 @@ import { fillFreedPlaces, type RematchOutcome, rematchLeftBehind, waitingDomains
  */
 export const ABANDONED_AFTER_MS = 15 * 60 * 1000;
 
+/** A run still computing (or a commit still waiting to start) this long after it was asked for never will. */
+export const STALE_RUN_AFTER_MS = 20 * 60 * 1000;
+
 export interface SweepOutcome {
   /** The run holding the slot: left alone while fresh, else finished (or aborted on a conflict). */
   commit: { runId: string; outcome: 'in-progress' | 'finished' | 'aborted' } | null;
   offboardings: DeferredOffboardingOutcome[];
   rematched: RematchOutcome[];
+  /** Runs marked failed: their runner died (or timed out) even after its retries. */
+  failedRuns?: string[];
 }
 
 /**
@@ -30,6 +35,7 @@ export interface SweepOutcome {
 export const sweepCommitSlot = async (deps: PairingDependencies, context: WriteContext): Promise<SweepOutcome> => {
   const idle: Omit<SweepOutcome, 'commit'> = { offboardings: [], rematched: [] };
   const now = deps.clock().getTime();
+  const failedRuns = await failStaleRuns(deps, now);
   const state = await deps.pairings.matchingState();
   let commit: SweepOutcome['commit'] = null;
   if (state.committingRunId) {
@@ -55,5 +61,25 @@ export const sweepCommitSlot = async (deps: PairingDependencies, context: WriteC
   for (const domain of waitingDomains(await deps.pairings.allWaiting())) {
     rematched.push(...(await fillFreedPlaces(deps, domain, context)).filter((outcome) => outcome.placed));
   }
-  return { commit, offboardings, rematched };
+  return { commit, offboardings, rematched, ...(failedRuns.length > 0 ? { failedRuns } : {}) };
+};
+
+/** Marks runs whose computation (or requested commit) never started or finished as failed, saying so. */
+const failStaleRuns = async (deps: PairingDependencies, now: number): Promise<string[]> => {
+  const failed: string[] = [];
+  const { items } = await deps.runs.list({ limit: 50 });
+  for (const run of items) {
+    const askedAt =
+      run.status === 'commit-requested' && 'commitRequestedAt' in run ? run.commitRequestedAt : run.createdAt;
+    if ((run.status !== 'queued' && run.status !== 'commit-requested') || !askedAt) continue;
+    if (now - Date.parse(askedAt) <= STALE_RUN_AFTER_MS) continue;
+    const what = run.status === 'queued' ? 'computation' : 'commit';
+    await deps.runs.markFailed(
+      run.runId,
+      `The run's ${what} did not finish within ${STALE_RUN_AFTER_MS / 60_000} minutes (its function failed or timed out, even after retries); ask for the run again.`,
+      new Date(now).toISOString(),
+    );
+    failed.push(run.runId);
+  }
+  return failed;
 };

@@ -1,12 +1,13 @@
 import type { PendingEvent } from '../../../../shared/events/outbox';
 import type { Clock, IdGenerator } from '../../../../shared/ports';
-import type { HardRules, ObjectiveWeights, SolverOptions } from '../engine/index';
+import type { HardRules, ObjectiveWeights, Pod, SolverOptions } from '../engine/index';
 import type { PeopleRepository, WriteContext } from '../people/directory';
 import type { Person } from '../people/person';
 import type { ProgrammeSettingsRepository } from '../settings/programme-settings';
 import type {
   CommitStep,
   DeferredOffboarding,
+  LeftOut,
   MatchingRun,
   Mentorship,
   PairingSnapshot,
@@ -16,7 +17,9 @@ import type {
   PodWithMembers,
   ReassignmentRequest,
   RequestStatus,
+  RunRequestRecord,
   Separation,
+  StoredRun,
   WaitingMentee,
 } from './model';
 import type { PairingChange } from './pairing-change';
@@ -96,19 +99,49 @@ export interface StoredStep {
 }
 
 export interface RunRepository {
-  /** Stores the run, its commit steps and its events; the run exists only once all of it is written. */
-  save(run: MatchingRun, steps: readonly CommitStep[], events: PendingEvent[], context: WriteContext): Promise<void>;
-  get(runId: string): Promise<MatchingRun | undefined>;
-  steps(runId: string): Promise<StoredStep[]>;
+  /** Records a requested run with the events that set it going, atomically (the run is `queued`). */
+  enqueue(run: RunRequestRecord, events: PendingEvent[], context: WriteContext): Promise<void>;
   /**
-   * Takes the single commit slot for this run, if pairings are still at `basedOnGeneration` and no
-   * other run holds it. Throws CommitInProgressError or InputsChangedError.
+   * Stores a computed run over its queued record with its result pages, commit steps and events;
+   * the run's result exists only once all of it is written. `not-queued`: it was no longer queued
+   * (another delivery of the same request stored it first), nothing changed.
+   */
+  save(
+    run: MatchingRun,
+    steps: readonly CommitStep[],
+    events: PendingEvent[],
+    context: WriteContext,
+  ): Promise<'saved' | 'not-queued'>;
+  /** The run's header (and, once computed, the directory versions it read); never its full result. */
+  get(runId: string): Promise<StoredRun | undefined>;
+  /** Runs, newest first (headers only). */
+  list(query: { limit: number; cursor?: string }): Promise<Page<StoredRun>>;
+  /** A slice of the run's result pods (by domain, then mentor), and how many there are. */
+  podsPage(runId: string, slice: { offset: number; limit: number }): Promise<{ items: Pod[]; total: number }>;
+  /** A slice of the people the run left out (unmatched, no mentor possible, mentors short), and how many. */
+  leftOutPage(runId: string, slice: { offset: number; limit: number }): Promise<{ items: LeftOut[]; total: number }>;
+  steps(runId: string): Promise<StoredStep[]>;
+  /** Asks for the commit of a dry run (`commit-requested`), with its events; RunNotCommittableError if it is not a dry run. */
+  requestCommit(
+    runId: string,
+    requested: { by: string; at: string },
+    events: PendingEvent[],
+    context: WriteContext,
+  ): Promise<void>;
+  /**
+   * Takes the single commit slot for this run (a dry run, or one whose commit was asked for), if
+   * pairings are still at `basedOnGeneration` and no other run holds it. Throws
+   * CommitInProgressError or InputsChangedError.
    */
   claimCommit(runId: string, basedOnGeneration: number, at: string): Promise<void>;
   /** Marks the run committed, frees the slot and records the events, atomically. */
   finishCommit(runId: string, committedAt: string, events: PendingEvent[], context: WriteContext): Promise<void>;
   /** Marks the run aborted and frees the slot (steps already applied stay applied). */
   abortCommit(runId: string, reason: string, at: string): Promise<void>;
+  /** A requested commit (or commit at once) refused before it took the slot: the run is `aborted` with the reason. */
+  refuseCommit(runId: string, reason: string, at: string): Promise<void>;
+  /** A queued run (or requested commit) that never finished: `failed`, with the reason. */
+  markFailed(runId: string, reason: string, at: string): Promise<void>;
 }
 
 export interface MatchingSettings {

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { principalFromClaims } from '../../../../shared/auth/principal';
-import { inMemoryMatching, smallOrganisation, storedMentor, storedPerson } from '../../../../test/builders/pods';
+import {
+  inMemoryMatching,
+  resultOf,
+  smallOrganisation,
+  storedMentor,
+  storedPerson,
+} from '../../../../test/builders/pods';
 import {
   InvalidPairingRequestError,
   NotEntitledError,
@@ -181,13 +187,13 @@ describe('an approved reassignment that finds no mentor (issue 7, defects 1 and 
     for (const days of [0, 120]) {
       clock.advance(days * 24 * 3600 * 1000);
       const { run } = await startRun(deps, { mode: 'dry-run' }, 'coach', context);
-      const m1 = run.result.pods.find((pod) => pod.mentorId === 'm1');
+      const m1 = resultOf(run).pods.find((pod) => pod.mentorId === 'm1');
       expect(m1?.menteeIds ?? []).not.toContain('e1');
-      const placedWith = run.result.pods.find((pod) => pod.menteeIds.includes('e1'))?.mentorId;
+      const placedWith = resultOf(run).pods.find((pod) => pod.menteeIds.includes('e1'))?.mentorId;
       if (!placedWith) {
         // Explained: m2 has no room, and m1 is excluded by the separation.
         expect(['all-compatible-mentors-full', 'only-excluded-mentors']).toContain(
-          run.result.unmatched.find((item) => item.menteeId === 'e1')?.reason,
+          resultOf(run).unmatched.find((item) => item.menteeId === 'e1')?.reason,
         );
       }
       if (days === 0) {

@@ -72,7 +72,7 @@ export const assessMentorsAtOnce = (args: {
   const separated = new Set((args.separations ?? []).map((item) => item.mentorId));
   for (const { mentor, pod } of [...args.candidates].sort((a, b) => (a.pod.mentorId < b.pod.mentorId ? -1 : 1))) {
     const refuse = (rule: string, detail: string) => refusals.push({ mentorId: pod.mentorId, rule, detail });
-    if (!mentor || mentor.status !== 'active' || pod.status !== 'active' || mentor.domain !== args.mentee.domain) {
+    if (mentor?.status !== 'active' || pod.status !== 'active' || mentor.domain !== args.mentee.domain) {
       refuse('mentor-not-eligible', `${pod.mentorId} no longer mentors in ${args.mentee.domain}`);
       continue;
     }

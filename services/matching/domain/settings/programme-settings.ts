@@ -141,3 +141,27 @@ export const replaceDomains = async (
   await deps.programme.saveDomains(next);
   return next;
 };
+
+/** PUT /matching/settings: replaces the settings (only over `expectedVersion` when given). */
+export const replaceMatchingSettings = async (
+  deps: { programme?: ProgrammeSettingsRepository; clock: () => Date },
+  settings: MatchingSettingsInput,
+  updatedBy: string,
+  expectedVersion?: number,
+): Promise<StoredMatchingSettings> => {
+  if (!deps.programme) throw new Error('Matching settings are not available here');
+  const current = await deps.programme.matching();
+  if (expectedVersion !== undefined && expectedVersion !== current.version) {
+    throw new SettingsChangedError(
+      `The matching settings are at version ${current.version}, not ${expectedVersion}: someone changed them since you read them.`,
+    );
+  }
+  const next: StoredMatchingSettings = {
+    ...settings,
+    version: current.version + 1,
+    updatedAt: deps.clock().toISOString(),
+    updatedBy,
+  };
+  await deps.programme.saveMatching(next);
+  return next;
+};
