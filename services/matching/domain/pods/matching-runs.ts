@@ -146,8 +146,11 @@ export const computeRun = async (
     inputVersions,
   };
   const events = requested.mode === 'dry-run' ? [runCompleted(run, 'dry-run')] : [];
-  await deps.runs.save(run, plan.steps, events, context);
-  return run;
+  if ((await deps.runs.save(run, plan.steps, events, context)) === 'saved') return run;
+  // Another delivery of the same request stored its result first: that one is the run.
+  const stored = await deps.runs.get(run.runId);
+  if (!stored || !isComputed(stored)) throw new RunNotFoundError(run.runId);
+  return stored;
 };
 
 /** Refuses a dry run whose inputs moved: pairings (generation, then the plan's items read consistently) or people. */
@@ -383,6 +386,9 @@ export const requestRun = async (
       );
     }
   }
+  // Pairings are in flux while a commit is applied: a run computed now could never be committed.
+  const { committingRunId } = await deps.pairings.matchingState();
+  if (committingRunId) throw new CommitInProgressError(committingRunId);
   const run: RunRequestRecord = {
     runId: deps.newId(),
     mode: request.mode,
@@ -423,7 +429,20 @@ export const processRun = async (
   if (!run) return undefined;
   let computed: MatchingRun | undefined;
   if (run.status === 'queued') {
-    computed = await computeRun(deps, run, context);
+    try {
+      computed = await computeRun(deps, run, context);
+      // Stored by another delivery meanwhile (and perhaps moved on): carry on from what is stored.
+      if (!computed.result) return processRun(deps, runId, context);
+    } catch (error) {
+      if (!(error instanceof CommitInProgressError)) throw error;
+      // A commit took the slot after this run was asked for: its result could never be committed.
+      await deps.runs.markFailed(
+        runId,
+        `${error.message} Ask for the run again once it is done.`,
+        deps.clock().toISOString(),
+      );
+      return deps.runs.get(runId);
+    }
     run = computed;
     if (run.mode === 'dry-run') return run;
     if (!computed.summary.proven) {
