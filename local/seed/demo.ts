@@ -188,12 +188,23 @@ export const demoRosterCsv = (rows: readonly RosterRow[] = demoRoster()): string
 };
 
 export interface ImportSummary {
+  importId: string;
+  /** The same file was imported before: its import is answered, nothing is applied again. */
+  resubmitted: boolean;
   created: number;
   updated: number;
   rehired: number;
   unchanged: number;
   rejected: number;
+  /** The rejected rows (the first ones). */
   rows: { line: number; personId?: string; outcome: string; errors?: string[] }[];
+}
+
+interface ImportJobView {
+  importId: string;
+  status: string;
+  counts: Omit<ImportSummary, 'importId' | 'resubmitted' | 'rows'>;
+  rejectedSample: ImportSummary['rows'];
 }
 
 /** The demo's functional domains, as an admin sets them up (`PUT /domains`). */
@@ -222,15 +233,36 @@ const ensureDemoDomains = async (apiUrl: string, adminToken: string): Promise<vo
     throw new Error(`Seeding failed: PUT /domains answered ${response.status}: ${await response.text()}`);
 };
 
-/** Loads the demo roster through the HTTP API, as an HR tool would (its domains first). */
-export const seedDemo = async (apiUrl: string, adminToken: string): Promise<ImportSummary> => {
+/**
+ * Loads the demo roster through the HTTP API, as an HR tool would (its domains first): submits
+ * the file (POST /people/imports) and follows the import until it is done. The same file again is
+ * the same import: `resubmitted`, and nothing is applied again.
+ */
+export const seedDemo = async (
+  apiUrl: string,
+  adminToken: string,
+  options: { timeoutMs?: number } = {},
+): Promise<ImportSummary> => {
   await ensureDemoDomains(apiUrl, adminToken);
-  const response = await fetch(`${apiUrl}/people/import`, {
+  const authorization = `Bearer ${adminToken}`;
+  const response = await fetch(`${apiUrl}/people/imports`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'text/csv' },
+    headers: { authorization, 'content-type': 'text/csv' },
     body: demoRosterCsv(),
   });
   const text = await response.text();
-  if (!response.ok) throw new Error(`Seeding failed: POST /people/import answered ${response.status}: ${text}`);
-  return JSON.parse(text) as ImportSummary;
+  if (!response.ok) throw new Error(`Seeding failed: POST /people/imports answered ${response.status}: ${text}`);
+  const resubmitted = response.status === 200;
+  const location = response.headers.get('location') ?? '';
+  let job = JSON.parse(text) as ImportJobView;
+  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+  while (job.status !== 'completed') {
+    if (Date.now() > deadline)
+      throw new Error(`Seeding: import ${job.importId} is still ${job.status}; see ${location}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const read = await fetch(`${apiUrl}${location}`, { headers: { authorization } });
+    if (!read.ok) throw new Error(`Seeding failed: GET ${location} answered ${read.status}: ${await read.text()}`);
+    job = (await read.json()) as ImportJobView;
+  }
+  return { importId: job.importId, resubmitted, ...job.counts, rows: job.rejectedSample };
 };

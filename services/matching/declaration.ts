@@ -1,5 +1,10 @@
 import { hrDirectoryEvents } from '../../shared/contracts/hr-directory-events';
-import { MatchingRunRequestedV1, PersonOffboardedV1, PersonUpdatedV1 } from '../../shared/contracts/matching-events';
+import {
+  MatchingRunRequestedV1,
+  PersonOffboardedV1,
+  PersonUpdatedV1,
+  RosterImportSubmittedV1,
+} from '../../shared/contracts/matching-events';
 import { defineService, standardTable } from '../../shared/declaration';
 import { patternFor } from '../../shared/events/envelope';
 import { peopleRoutes } from './routes/people';
@@ -14,11 +19,21 @@ export const matchingService = defineService({
     {
       name: 'people-api',
       entry: 'services/matching/handlers/people-api.ts',
-      description: 'People directory HTTP API: read, write, offboard, CSV import.',
+      description: 'People directory HTTP API: read, write, offboard, rehire, roster imports, domains.',
       memoryMb: 512,
       timeoutSeconds: 29,
       access: { table: 'read-write' },
       routes: peopleRoutes,
+    },
+    {
+      name: 'roster-import-worker',
+      entry: 'services/matching/handlers/roster-import-worker.ts',
+      description:
+        'Applies submitted roster imports in batches (each batch with its events, report and checkpoint in one transaction).',
+      memoryMb: 1024,
+      // It stops between batches a minute before its end and sets the import going again.
+      timeoutSeconds: 900,
+      access: { table: 'read-write' },
     },
     {
       name: 'hr-directory-consumer',
@@ -70,6 +85,12 @@ export const matchingService = defineService({
     },
   ],
   subscriptions: [
+    {
+      name: 'submitted-imports',
+      function: 'roster-import-worker',
+      pattern: patternFor(RosterImportSubmittedV1),
+      description: 'Our own RosterImport.Submitted (v1): apply the import’s rows from its checkpoint.',
+    },
     {
       name: 'requested-runs',
       function: 'matching-runner',

@@ -176,6 +176,36 @@ export const MatchingRunRequestedV1 = defineEvent({
   }),
 });
 
+const ImportCountsV1 = z.object({
+  created: z.int(),
+  updated: z.int(),
+  rehired: z.int(),
+  unchanged: z.int(),
+  rejected: z.int(),
+});
+
+export const RosterImportSubmittedV1 = defineEvent({
+  source,
+  detailType: 'RosterImport.Submitted',
+  version: 1,
+  description:
+    'An HR roster (CSV) was submitted for import (POST /people/imports); the matching service applies it in batches and publishes RosterImport.Completed. Each person it creates or changes has its own Person.* event.',
+  data: z.object({
+    importId: z.string(),
+    rows: z.int(),
+    submittedBy: z.string(),
+    submittedAt: z.iso.datetime(),
+  }),
+});
+
+export const RosterImportCompletedV1 = defineEvent({
+  source,
+  detailType: 'RosterImport.Completed',
+  version: 1,
+  description: 'Every row of a roster import was applied or rejected; GET /people/imports/{importId} has the report.',
+  data: z.object({ importId: z.string(), rows: z.int(), counts: ImportCountsV1 }),
+});
+
 export const pairingEvents = [
   PodFormedV1,
   PodDissolvedV1,
@@ -185,4 +215,11 @@ export const pairingEvents = [
   MatchingRunCompletedV1,
 ] as const;
 
-export const matchingEvents = [PersonRegisteredV1, PersonUpdatedV1, PersonOffboardedV1, ...pairingEvents] as const;
+export const matchingEvents = [
+  PersonRegisteredV1,
+  PersonUpdatedV1,
+  PersonOffboardedV1,
+  RosterImportSubmittedV1,
+  RosterImportCompletedV1,
+  ...pairingEvents,
+] as const;

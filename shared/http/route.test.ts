@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { httpEvent, lambdaContext } from '../../test/builders/http-event';
@@ -160,5 +161,47 @@ describe('invalid input, told in words a person understands', () => {
       'body.size': 'must be at most 10',
       'body.tags': 'must have at least one item',
     });
+  });
+});
+
+describe('text bodies: UTF-8 only, and gzip where the route allows it', () => {
+  const upload = defineRoute({
+    method: 'POST',
+    path: '/uploads',
+    summary: 'Upload a text',
+    auth: { roles: ['employee'] },
+    body: { schema: z.string(), mediaType: 'text/csv', maxBytes: 1000, gzip: { maxBytes: 500, maxTextBytes: 5000 } },
+    responses: { 200: { description: 'What was received', schema: z.object({ text: z.string() }) } },
+  });
+  const handler = serveRoutes(route(upload).handle(async ({ body }) => ({ status: 200, body: { text: body } })));
+  const send = (body: Buffer, contentType: string, binary: boolean) =>
+    handler(
+      {
+        ...httpEvent({ routeKey: 'POST /uploads', body: 'x', contentType, caller }),
+        body: binary ? body.toString('base64') : body.toString('utf8'),
+        isBase64Encoded: binary,
+      },
+      lambdaContext(),
+    );
+
+  it('reads a gzip-compressed body as the text it holds', async () => {
+    const text = 'personId,name\nä1,Zoë\n'.repeat(100);
+    const response = await send(gzipSync(Buffer.from(text)), 'application/gzip', true);
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body ?? '').text).toBe(text);
+  });
+
+  it('refuses more text than allowed once decompressed (413), gzip that is not gzip (400), bytes that are not UTF-8 (400)', async () => {
+    expect((await send(gzipSync(Buffer.alloc(6000, 97)), 'application/gzip', true)).statusCode).toBe(413);
+    expect((await send(Buffer.from('not gzip'), 'application/gzip', true)).statusCode).toBe(400);
+    const latin1 = Buffer.concat([Buffer.from('a,b\nJos'), Buffer.from([0xe9]), Buffer.from(',x\n')]);
+    const compressed = await send(gzipSync(latin1), 'application/gzip', true);
+    expect(compressed.statusCode).toBe(400);
+    expect(JSON.parse(compressed.body ?? '').errors).toEqual([
+      { location: 'body', message: expect.stringMatching(/not valid UTF-8 text \(line 2\)/) },
+    ]);
+    // As API Gateway hands a text body over: already decoded, U+FFFD where the bytes were not UTF-8.
+    expect((await send(latin1, 'text/csv', false)).statusCode).toBe(400);
+    expect((await send(Buffer.from('a,b'), 'application/octet-stream', true)).statusCode).toBe(415);
   });
 });

@@ -37,6 +37,24 @@ export const nameIndexKey = (name: string, personId: string) => ({
 /** A leave HR reported before the directory knew the person (see applyHrChange). */
 export const tombstoneKey = (personId: string) => ({ pk: `PERSON#${personId}`, sk: 'TOMBSTONE' });
 
+/** A roster import: its job, its file (gzip chunks) and one report item per applied batch. */
+export const importJobKey = (importId: string) => ({ pk: `IMPORT#${importId}`, sk: 'JOB' });
+export const importFileKey = (importId: string, index: number) => ({
+  pk: `IMPORT#${importId}`,
+  sk: `FILE#${String(index).padStart(4, '0')}`,
+});
+export const importFilePrefix = 'FILE#';
+export const importRowsKey = (importId: string, from: number) => ({
+  pk: `IMPORT#${importId}`,
+  sk: `ROWS#${String(from).padStart(7, '0')}`,
+});
+/** Unfinished imports, by when they last moved (the sweeper restarts those that stopped moving). */
+export const IMPORTS_OPEN_PARTITION = 'IMPORTS_OPEN';
+export const importsOpenIndexKey = (updatedAt: string, importId: string) => ({
+  gsi1pk: IMPORTS_OPEN_PARTITION,
+  gsi1sk: `${updatedAt}#${importId}`,
+});
+
 /** Programme settings: the domain list, the matching settings. */
 export const settingsKey = (name: 'DOMAINS' | 'MATCHING') => ({ pk: 'SETTINGS', sk: name });
 

@@ -2,6 +2,7 @@ import { readConfig, ServiceConfigSchema } from '../../../shared/config';
 import { createDocumentClient } from '../../../shared/dynamo/client';
 import { randomId, systemClock } from '../../../shared/ports';
 import type { PairingDependencies } from '../domain/pods/ports';
+import { createDynamoImportRepository } from './import-repository';
 import { createDynamoPairingRepository } from './pairing-repository';
 import { createDynamoPeopleRepository } from './people-repository';
 import { createDynamoProgrammeSettingsRepository } from './programme-settings-repository';
@@ -41,6 +42,7 @@ export const loadPairingDependencies = (
     }),
     runs: createDynamoRunRepository(options),
     programme,
+    imports: createDynamoImportRepository(options),
     settings,
   };
 };

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../../shared/ports';
 import {
@@ -12,10 +13,12 @@ import { personBody, rosterHeader, testDomains } from '../../../test/builders/pe
 import { storedPerson } from '../../../test/builders/pods';
 import { contractCoverage } from '../../../test/support/contract-conformance';
 import { handlerCaller } from '../../../test/support/http-handler';
+import { createInMemoryImportRepository } from '../adapters/in-memory-import-repository';
 import { createInMemoryPeopleRepository } from '../adapters/in-memory-people-repository';
 import { createInMemoryProgrammeSettings } from '../adapters/programme-settings-repository';
 import type { PeopleRepository } from '../domain/people/directory';
 import { ConcurrentModificationError } from '../domain/people/errors';
+import { processImport } from '../domain/people/roster-import';
 import { peopleRoutes } from '../routes/people';
 import { createPeopleApiHandler } from './people-api-handler';
 
@@ -25,18 +28,19 @@ const coverage = contractCoverage(peopleRoutes);
 const setup = (overrides: Partial<PeopleRepository> = {}) => {
   const store = createInMemoryPeopleRepository();
   const programme = createInMemoryProgrammeSettings({ domains: testDomains });
-  const handler = createPeopleApiHandler({
-    people: { ...store.repository, ...overrides },
-    programme,
-    clock: fixedClock('2026-11-24T10:00:00Z'),
-  });
+  const people = { ...store.repository, ...overrides };
+  const imports = createInMemoryImportRepository(people, store.published);
+  const deps = { people, programme, clock: fixedClock('2026-11-24T10:00:00Z'), imports: imports.repository };
+  const handler = createPeopleApiHandler(deps);
+  /** What the worker does on RosterImport.Submitted (the end-to-end tests run the real one). */
+  const worker = (importId: string) => processImport(deps, importId, { correlationId: 'worker' });
   const { call } = handlerCaller(handler, coverage);
   /** Without the contract check: for the one answer no contract lists (an unexpected 500). */
   const callRaw = async (input: HttpEventInput) => {
     const response = await handler(httpEvent(input), lambdaContext());
     return { ...response, json: response.body ? JSON.parse(response.body) : undefined };
   };
-  return { store, call, callRaw, programme };
+  return { store, call, callRaw, programme, worker };
 };
 
 const putAda = (call: ReturnType<typeof setup>['call'], body: object = personBody()) =>
@@ -293,7 +297,7 @@ describe('DELETE /people/{personId}', () => {
   });
 });
 
-describe('POST /people/import', () => {
+describe('roster imports: POST /people/imports, then the worker, then the report', () => {
   const roster = [
     rosterHeader,
     'p1,Ana Silva,ana@example.com,Europe/Lisbon,backend,3,apollo,p3,java;sql,cloud,pt;en,employee,,,,,',
@@ -302,19 +306,42 @@ describe('POST /people/import', () => {
     'p1,Ana Again,ana2@example.com,Europe/Lisbon,backend,3,,,,,,,,,,,',
   ].join('\n');
 
-  const importCsv = (call: ReturnType<typeof setup>['call'], csv: string) =>
-    call({ routeKey: 'POST /people/import', body: csv, contentType: 'text/csv', caller: admin });
+  const submit = (call: ReturnType<typeof setup>['call'], csv: string, contentType = 'text/csv') =>
+    call({ routeKey: 'POST /people/imports', body: csv, contentType, caller: admin });
+  const read = (
+    call: ReturnType<typeof setup>['call'],
+    importId: string,
+    routeKey = 'GET /people/imports/{importId}',
+    query?: Record<string, string>,
+  ) => call({ routeKey, pathParameters: { importId }, caller: lifeCoach, ...(query ? { query } : {}) });
 
-  it('lands the valid rows and reports each invalid row by line with every reason', async () => {
+  it('accepts the file at once (202, its URL); the worker lands the valid rows and reports each invalid one', async () => {
     const ctx = setup();
-    const response = await importCsv(ctx.call, roster);
-    expect(response.statusCode).toBe(200);
-    expect(response.json).toMatchObject({ created: 2, updated: 0, unchanged: 0, rejected: 2 });
-    const rejected = response.json.rows.filter((row: { outcome: string }) => row.outcome === 'rejected');
-    expect(rejected.map((row: { line: number }) => row.line)).toEqual([3, 5]);
-    expect(rejected[0].errors.join(' ')).toMatch(/email/);
-    expect(rejected[0].errors.join(' ')).toMatch(/level/);
-    expect(rejected[1].errors.join(' ')).toMatch(/already appears on line 2/);
+    const accepted = await submit(ctx.call, roster);
+    expect(accepted.statusCode).toBe(202);
+    expect(accepted.headers?.location).toBe(`/people/imports/${accepted.json.importId}`);
+    expect(accepted.json).toMatchObject({ status: 'queued', rows: 4, progress: { applied: 0, total: 4 } });
+    expect(ctx.store.people.size).toBe(0);
+
+    await ctx.worker(accepted.json.importId);
+    const done = await read(ctx.call, accepted.json.importId);
+    expect(done.json).toMatchObject({
+      status: 'completed',
+      progress: { applied: 4, total: 4 },
+      counts: { created: 2, updated: 0, unchanged: 0, rejected: 2 },
+    });
+    expect(done.json.rejectedSample.map((row: { line: number }) => row.line)).toEqual([3, 5]);
+    const rows = await read(ctx.call, accepted.json.importId, 'GET /people/imports/{importId}/rows', { limit: '3' });
+    expect(rows.json.items.map((row: { line: number; outcome: string }) => [row.line, row.outcome])).toEqual([
+      [2, 'created'],
+      [3, 'rejected'],
+      [4, 'created'],
+    ]);
+    expect(rows.json.items[1].errors.join(' ')).toMatch(/email.*level|level.*email/);
+    const rest = await read(ctx.call, accepted.json.importId, 'GET /people/imports/{importId}/rows', {
+      cursor: rows.json.nextCursor,
+    });
+    expect(rest.json.items[0]).toMatchObject({ line: 5, errors: [expect.stringMatching(/already appears on line 2/)] });
     expect(ctx.store.people.get('p3')).toMatchObject({
       name: 'Ng, Carla',
       mentorCapacity: 4,
@@ -323,22 +350,38 @@ describe('POST /people/import', () => {
     expect(ctx.store.people.has('p2')).toBe(false);
   });
 
-  it('changes and publishes nothing when the same file is imported again', async () => {
+  it('answers the same file with its import (200): nothing is applied twice', async () => {
     const ctx = setup();
-    await importCsv(ctx.call, roster);
+    const first = await submit(ctx.call, roster);
+    await ctx.worker(first.json.importId);
     const eventsAfterFirst = ctx.store.published.length;
-    const again = await importCsv(ctx.call, roster);
-    expect(again.json).toMatchObject({ created: 0, updated: 0, unchanged: 2, rejected: 2 });
+    const again = await submit(ctx.call, roster);
+    expect(again.statusCode).toBe(200);
+    expect(again.json).toMatchObject({ importId: first.json.importId, status: 'completed' });
+    await ctx.worker(first.json.importId);
     expect(ctx.store.published).toHaveLength(eventsAfterFirst);
   });
 
-  it('rejects a file with unknown or missing columns as a whole (400), and a non-CSV body (415)', async () => {
+  it('takes a gzip-compressed roster; refuses a file that is not a roster (400) or not CSV (415); unknown imports are 404', async () => {
     const ctx = setup();
-    const unknown = await importCsv(ctx.call, 'personId,name,shoeSize\np1,Ana,42');
+    const compressed = await ctx.call({
+      routeKey: 'POST /people/imports',
+      body: gzipSync(Buffer.from(roster)).toString('base64'),
+      contentType: 'application/gzip',
+      base64: true,
+      caller: admin,
+    });
+    expect(compressed.statusCode).toBe(202);
+    expect(compressed.json.rows).toBe(4);
+    const unknown = await submit(ctx.call, 'personId,name,shoeSize\np1,Ana,42');
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json.detail).toMatch(/Unknown columns: shoeSize/);
-    const json = await ctx.call({ routeKey: 'POST /people/import', body: { rows: [] }, caller: admin });
+    const json = await ctx.call({ routeKey: 'POST /people/imports', body: { rows: [] }, caller: admin });
     expect(json.statusCode).toBe(415);
+    const missing = `imp-${'x'.repeat(32)}`;
+    expect((await read(ctx.call, missing)).statusCode).toBe(404);
+    expect((await read(ctx.call, missing, 'GET /people/imports/{importId}/rows')).statusCode).toBe(404);
+    expect((await read(ctx.call, 'not-an-import')).statusCode).toBe(400);
   });
 });
 
@@ -514,6 +557,7 @@ describe('the people-api routes', () => {
       people: repository,
       programme: createInMemoryProgrammeSettings(),
       clock: fixedClock('2026-11-24T10:00:00Z'),
+      imports: createInMemoryImportRepository(repository, []).repository,
     });
     expect(handler.served).toEqual(peopleRoutes);
   });

@@ -1,30 +1,39 @@
 import { canReadPerson } from '../../../shared/auth/principal';
 import { etagOf, versionFromPrecondition } from '../../../shared/http/etag';
 import { routesAnswering, serveRoutes } from '../../../shared/http/route';
-import {
-  type DirectoryDependencies,
-  importRoster,
-  putPerson as putPersonUseCase,
-  rehire,
-  removePerson,
-} from '../domain/people/directory';
+import { positionPage } from '../../../shared/pagination';
+import { putPerson as putPersonUseCase, rehire, removePerson } from '../domain/people/directory';
 import { publicPerson } from '../domain/people/person';
+import {
+  type ImportDependencies,
+  type ImportJob,
+  submitImport as submitImportUseCase,
+} from '../domain/people/roster-import';
 import { replaceDomains as replaceDomainsUseCase } from '../domain/settings/programme-settings';
 import {
+  getImport,
+  getImportRows,
   getPerson,
-  importRoster as importRosterRoute,
   listDomains,
   listPeople,
   offboardPerson,
   putPerson,
   rehirePerson,
   replaceDomains,
+  submitImport,
 } from '../routes/people';
 import { matchingErrors } from './http-errors';
 
 const route = routesAnswering(matchingErrors);
 
-export const createPeopleApiHandler = (deps: DirectoryDependencies) =>
+/** An import as the API shows it: its progress and where to read its report. */
+const importView = (job: ImportJob) => {
+  const { fileHash: _hash, nextRow, ...shown } = job;
+  const self = `/people/imports/${job.importId}`;
+  return { ...shown, progress: { applied: nextRow, total: job.rows }, links: { self, rows: `${self}/rows` } };
+};
+
+export const createPeopleApiHandler = (deps: ImportDependencies) =>
   serveRoutes(
     route(putPerson).handle(async ({ params, body, headers, correlationId }) => {
       const ifMatch = versionFromPrecondition(headers['if-match'], 'if-match');
@@ -63,10 +72,25 @@ export const createPeopleApiHandler = (deps: DirectoryDependencies) =>
       return { status: 200, body: publicPerson(change.person), headers: { etag: etagOf(change.person.version) } };
     }),
 
-    route(importRosterRoute).handle(async ({ body, correlationId }) => ({
-      status: 200,
-      body: await importRoster(deps, body, { correlationId }),
-    })),
+    route(submitImport).handle(async ({ body, principal, correlationId }) => {
+      const { job, created } = await submitImportUseCase(deps, body, principal.personId, { correlationId });
+      const headers = { location: `/people/imports/${job.importId}` };
+      return created
+        ? { status: 202, body: importView(job), headers }
+        : { status: 200, body: importView(job), headers };
+    }),
+
+    route(getImport).handle(async ({ params, fail }) => {
+      const job = await deps.imports.get(params.importId);
+      if (!job) return fail(404, `No import ${params.importId}.`);
+      return { status: 200, body: importView(job) };
+    }),
+
+    route(getImportRows).handle(async ({ params, query, fail }) => {
+      const job = await deps.imports.get(params.importId);
+      if (!job) return fail(404, `No import ${params.importId}.`);
+      return { status: 200, body: await positionPage((slice) => deps.imports.rows(params.importId, slice), query) };
+    }),
 
     route(listDomains).handle(async () => {
       const list = await deps.programme.domains();

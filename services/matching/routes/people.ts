@@ -7,8 +7,14 @@ import { DomainListBodySchema, DomainListSchema } from '../domain/settings/progr
 const staff = ['admin', 'life-coach'] as const;
 const everyone = ['employee', 'mentor', 'life-coach', 'admin'] as const;
 
-/** 5 MB of CSV is ~25,000 rows of typical roster; the row cap (5,000) bites first. */
-const MAX_ROSTER_BYTES = 5 * 1024 * 1024;
+/**
+ * A roster as text: 4 MB, so the request stays inside Lambda's 6 MB payload once API Gateway has
+ * put it in its JSON event (about 20,000 typical rows). Larger rosters come gzip-compressed
+ * (`application/gzip`, a roster compresses about 5 to 8 times): 4 MB of gzip, at most 64 MB of
+ * CSV (100,000 rows).
+ */
+const MAX_ROSTER_BYTES = 4 * 1024 * 1024;
+const ROSTER_GZIP = { maxBytes: 4 * 1024 * 1024, maxTextBytes: 64 * 1024 * 1024 };
 const MAX_PERSON_BYTES = 64 * 1024;
 
 export const PersonPathSchema = z.strictObject({ personId: PersonIdSchema });
@@ -39,13 +45,33 @@ export const ImportRowResultSchema = z.object({
   errors: z.array(z.string()).optional(),
 });
 
-export const ImportReportSchema = z.object({
+const ImportCountsSchema = z.object({
   created: z.int(),
   updated: z.int(),
   rehired: z.int(),
   unchanged: z.int(),
   rejected: z.int(),
-  rows: z.array(ImportRowResultSchema),
+});
+
+export const ImportJobSchema = z.object({
+  importId: z.string().describe('The file’s hash: the same file again is the same import'),
+  status: z.enum(['queued', 'running', 'completed']),
+  rows: z.int().describe('Data rows in the file'),
+  progress: z.object({ applied: z.int(), total: z.int() }).describe('Rows applied (or rejected) so far'),
+  counts: ImportCountsSchema,
+  rejectedSample: z.array(ImportRowResultSchema).describe('The first rejected rows; every row is in the report'),
+  fileBytes: z.int(),
+  submittedBy: z.string(),
+  submittedAt: z.string(),
+  updatedAt: z.string(),
+  completedAt: z.string().optional(),
+  links: z.object({ self: z.string(), rows: z.string() }),
+});
+
+export const ImportRowsPageSchema = z.object({
+  items: z.array(ImportRowResultSchema),
+  total: z.int(),
+  nextCursor: z.string().optional(),
 });
 
 const etag = { ETag: 'The person’s version, quoted ("3"): send it back as If-Match to update only that version' };
@@ -115,13 +141,53 @@ export const rehirePerson = defineRoute({
   },
 });
 
-export const importRoster = defineRoute({
+const importLocation = { Location: 'The import’s URL: GET it to follow its progress and read its report' };
+
+export const submitImport = defineRoute({
   method: 'POST',
-  path: '/people/import',
-  summary: 'Import an HR roster as CSV: valid rows land, invalid rows are reported by line',
+  path: '/people/imports',
+  summary:
+    'Import an HR roster (CSV, or gzip of it): applied in the background, in batches; valid rows land, invalid rows are reported by line',
+  description:
+    'Answers 202 with the import’s URL once the file is stored; its rows are applied in batches (each with its events, atomically) and a crash half-way resumes where it stopped. The same file again answers 200 with its import: nothing is applied twice. A leaver is brought back only by a row whose `rehire` column says yes.',
   auth: { roles: staff },
-  body: { schema: z.string(), mediaType: 'text/csv', maxBytes: MAX_ROSTER_BYTES },
-  responses: { 200: { description: 'Per-row results', schema: ImportReportSchema } },
+  body: { schema: z.string(), mediaType: 'text/csv', maxBytes: MAX_ROSTER_BYTES, gzip: ROSTER_GZIP },
+  responses: {
+    200: {
+      description: 'This file was submitted before: its import',
+      schema: ImportJobSchema,
+      headers: importLocation,
+    },
+    202: { description: 'Accepted: the import is under way', schema: ImportJobSchema, headers: importLocation },
+  },
+});
+
+export const ImportPathSchema = z.strictObject({
+  importId: z.string().regex(/^imp-[A-Za-z0-9_-]{32}$/, 'must be an import id as POST /people/imports gave it'),
+});
+
+export const getImport = defineRoute({
+  method: 'GET',
+  path: '/people/imports/{importId}',
+  summary: 'An import’s status, progress and counts (and the first rejected rows)',
+  auth: { roles: staff },
+  params: ImportPathSchema,
+  responses: { 200: { description: 'The import', schema: ImportJobSchema } },
+  problems: { 404: 'No such import' },
+});
+
+export const getImportRows = defineRoute({
+  method: 'GET',
+  path: '/people/imports/{importId}/rows',
+  summary: 'An import’s report, row by row (line, person, outcome, reasons), a page at a time',
+  auth: { roles: staff },
+  params: ImportPathSchema,
+  query: z.strictObject({
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    cursor: z.string().min(1).max(256).optional(),
+  }),
+  responses: { 200: { description: 'A page of rows', schema: ImportRowsPageSchema } },
+  problems: { 404: 'No such import' },
 });
 
 export const listDomains = defineRoute({
@@ -154,7 +220,9 @@ export const peopleRoutes = [
   listPeople,
   offboardPerson,
   rehirePerson,
-  importRoster,
+  submitImport,
+  getImport,
+  getImportRows,
   listDomains,
   replaceDomains,
 ] as const;

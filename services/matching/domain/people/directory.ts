@@ -1,4 +1,3 @@
-import { forEachLimited } from '../../../../shared/concurrency';
 import type { PendingEvent } from '../../../../shared/events/outbox';
 import type { Clock } from '../../../../shared/ports';
 import { retry } from '../../../../shared/retry';
@@ -24,7 +23,6 @@ import {
   rehirePerson,
   type Tombstone,
 } from './person-changes';
-import { readRoster } from './roster-csv';
 
 /** A person's new state, what it replaces (undefined: must not exist yet) and its events. */
 export interface PersonWrite {
@@ -328,18 +326,6 @@ export interface ImportRowResult {
   errors?: string[];
 }
 
-export interface ImportReport {
-  created: number;
-  updated: number;
-  rehired: number;
-  unchanged: number;
-  rejected: number;
-  rows: ImportRowResult[];
-}
-
-/** Rows written at once. */
-const IMPORT_CONCURRENCY = 8;
-
 /** Why a row cannot be applied, in words for the import report. */
 export const rowRefusal = (error: unknown): string | undefined => {
   if (error instanceof InvalidPersonFieldError) return `${error.field}: ${error.reason}`;
@@ -350,67 +336,4 @@ export const rowRefusal = (error: unknown): string | undefined => {
   if (error instanceof ConcurrentModificationError)
     return 'the person was being changed by someone else; import this row again';
   return undefined;
-};
-
-/**
- * Imports a roster: each valid row is its own atomic write (person + events), invalid rows
- * are reported by line. Rows identical to what is stored are left alone, so importing the
- * same file twice changes nothing and publishes nothing. A leaver is rehired only by a row that
- * says so (`rehire` = yes); otherwise the row is refused.
- */
-export const importRoster = async (
-  deps: DirectoryDependencies,
-  csv: string,
-  context: WriteContext,
-): Promise<ImportReport> => {
-  const rows = readRoster(csv);
-  const domains = await deps.programme.domains();
-  const inFile = new Set(rows.flatMap((row) => (row.personId ? [row.personId] : [])));
-  const results: ImportRowResult[] = new Array(rows.length);
-  await forEachLimited(rows, IMPORT_CONCURRENCY, async (row, index) => {
-    if (!row.ok) {
-      results[index] = {
-        line: row.line,
-        outcome: 'rejected',
-        errors: row.errors,
-        ...(row.personId ? { personId: row.personId } : {}),
-      };
-      return;
-    }
-    try {
-      const change = await withRetryOnConflict(async () => {
-        const existing = await deps.people.get(row.personId);
-        await checkReferences(deps, row.personId, row.input, existing, { knownIds: inFile, domains });
-        const decided =
-          row.rehire && existing?.status === 'offboarded'
-            ? rehirePerson(existing, row.input, deps.clock())
-            : applyPersonInput(existing, row.personId, row.input, deps.clock());
-        if (decided.kind === 'unchanged') return decided;
-        await deps.people.write(writeOf(decided), context);
-        return decided;
-      });
-      const outcome =
-        change.kind === 'registered'
-          ? change.cause === 'rehired'
-            ? 'rehired'
-            : 'created'
-          : change.kind === 'unchanged'
-            ? 'unchanged'
-            : 'updated';
-      results[index] = { line: row.line, personId: row.personId, outcome };
-    } catch (error) {
-      const refusal = rowRefusal(error);
-      if (refusal === undefined) throw error;
-      results[index] = { line: row.line, personId: row.personId, outcome: 'rejected', errors: [refusal] };
-    }
-  });
-  const count = (outcome: ImportRowResult['outcome']) => results.filter((row) => row.outcome === outcome).length;
-  return {
-    created: count('created'),
-    updated: count('updated'),
-    rehired: count('rehired'),
-    unchanged: count('unchanged'),
-    rejected: count('rejected'),
-    rows: results,
-  };
 };

@@ -27,8 +27,8 @@ type RosterColumn = (typeof rosterColumns)[number];
 const requiredColumns: readonly RosterColumn[] = ['personId', 'name', 'email', 'timezone', 'domain', 'level'];
 const listColumns = new Set<RosterColumn>(['projectIds', 'skills', 'growthGoals', 'languages', 'roles']);
 
-/** Rows per import; a larger roster is split into several requests. */
-export const MAX_ROSTER_ROWS = 5000;
+/** Rows per import (an import is a job, applied in batches: 50,000 rows is a normal roster). */
+export const MAX_ROSTER_ROWS = 100_000;
 
 export interface CsvRecord {
   /** 1-based line of the file where the record starts (the header is line 1). */
@@ -132,13 +132,8 @@ const rowToInput = (row: Partial<Record<RosterColumn, string>>): Record<string, 
   return input;
 };
 
-/**
- * Reads a roster: every data row comes back valid (with its PersonInput) or rejected (with
- * its line and every reason). Only an unreadable file (no header, unknown or missing
- * columns, too many rows) is an error for the whole request.
- */
-export const readRoster = (text: string): RosterRow[] => {
-  const [header, ...records] = parseCsv(text);
+/** The header's columns, checked: none unknown or repeated, every required one present. */
+const checkedColumns = (header: CsvRecord | undefined): string[] => {
   if (!header) throw new InvalidRosterError('The roster is empty: a header row is required');
   const columns = header.cells.map((name) => name.trim());
   const repeated = [...new Set(columns.filter((name, index) => columns.indexOf(name) !== index))];
@@ -149,11 +144,35 @@ export const readRoster = (text: string): RosterRow[] => {
   if (unknown.length > 0) throw new InvalidRosterError(`Unknown columns: ${unknown.join(', ')}`);
   const missing = requiredColumns.filter((name) => !columns.includes(name));
   if (missing.length > 0) throw new InvalidRosterError(`Missing required columns: ${missing.join(', ')}`);
+  return columns;
+};
+
+const checkedCount = (records: readonly CsvRecord[]) => {
   if (records.length > MAX_ROSTER_ROWS) {
     throw new InvalidRosterError(`At most ${MAX_ROSTER_ROWS} rows per import, got ${records.length}`);
   }
+};
+
+/** What can be said of a roster without reading its rows: it is one (InvalidRosterError if not), of so many rows. */
+export const inspectRoster = (text: string): { rows: number } => {
+  const [header, ...records] = parseCsv(text);
+  checkedColumns(header);
+  checkedCount(records);
+  return { rows: records.length };
+};
+
+/**
+ * Reads a roster: every data row comes back valid (with its PersonInput) or rejected (with
+ * its line and every reason). Only an unreadable file (no header, unknown, repeated or missing
+ * columns, too many rows) is an error for the whole request.
+ */
+export const readRoster = (text: string): RosterRow[] => {
+  const [header, ...records] = parseCsv(text);
+  const columns = checkedColumns(header);
+  checkedCount(records);
 
   const firstLineOf = new Map<string, number>();
+  const firstLineOfEmail = new Map<string, number>();
   return records.map((record): RosterRow => {
     if (record.cells.length !== columns.length) {
       return {
@@ -173,6 +192,12 @@ export const readRoster = (text: string): RosterRow[] => {
       const earlier = firstLineOf.get(personId.data);
       if (earlier !== undefined) errors.push(`personId ${personId.data} already appears on line ${earlier}`);
       else firstLineOf.set(personId.data, record.line);
+    }
+    if (input.success) {
+      const email = input.data.email.toLowerCase();
+      const earlier = firstLineOfEmail.get(email);
+      if (earlier !== undefined) errors.push(`email: ${input.data.email} is already the address on line ${earlier}`);
+      else firstLineOfEmail.set(email, record.line);
     }
     if (errors.length > 0 || !personId.success || !input.success) {
       return { line: record.line, ok: false, errors, ...(personId.success ? { personId: personId.data } : {}) };

@@ -1,4 +1,5 @@
 import type { WriteContext } from '../people/directory';
+import { restartStalledImports } from '../people/roster-import';
 import { CommitAbortedError, CommitInProgressError } from './errors';
 import { commitRun } from './matching-runs';
 import { applyDeferredOffboardings, type DeferredOffboardingOutcome } from './offboarding';
@@ -23,7 +24,12 @@ export interface SweepOutcome {
   rematched: RematchOutcome[];
   /** Runs marked failed: their runner died (or timed out) even after its retries. */
   failedRuns?: string[];
+  /** Roster imports set going again: nobody had moved them on for a while. */
+  restartedImports?: string[];
 }
+
+/** An import not moved on for this long has no worker left (a batch takes seconds). */
+export const STALLED_IMPORT_AFTER_MS = 10 * 60 * 1000;
 
 /**
  * The commit sweeper (a schedule, every few minutes): finishes an abandoned commit the way
@@ -36,6 +42,9 @@ export const sweepCommitSlot = async (deps: PairingDependencies, context: WriteC
   const idle: Omit<SweepOutcome, 'commit'> = { offboardings: [], rematched: [] };
   const now = deps.clock().getTime();
   const failedRuns = await failStaleRuns(deps, now);
+  const restartedImports = deps.imports
+    ? await restartStalledImports({ imports: deps.imports, clock: deps.clock }, STALLED_IMPORT_AFTER_MS, context)
+    : [];
   const state = await deps.pairings.matchingState();
   let commit: SweepOutcome['commit'] = null;
   if (state.committingRunId) {
@@ -61,7 +70,13 @@ export const sweepCommitSlot = async (deps: PairingDependencies, context: WriteC
   for (const domain of waitingDomains(await deps.pairings.allWaiting())) {
     rematched.push(...(await fillFreedPlaces(deps, domain, context)).filter((outcome) => outcome.placed));
   }
-  return { commit, offboardings, rematched, ...(failedRuns.length > 0 ? { failedRuns } : {}) };
+  return {
+    commit,
+    offboardings,
+    rematched,
+    ...(failedRuns.length > 0 ? { failedRuns } : {}),
+    ...(restartedImports.length > 0 ? { restartedImports } : {}),
+  };
 };
 
 /** Marks runs whose computation (or requested commit) never started or finished as failed, saying so. */

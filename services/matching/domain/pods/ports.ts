@@ -3,6 +3,7 @@ import type { Clock, IdGenerator } from '../../../../shared/ports';
 import type { HardRules, ObjectiveWeights, Pod, SolverOptions } from '../engine/index';
 import type { PeopleRepository, WriteContext } from '../people/directory';
 import type { Person } from '../people/person';
+import type { ImportJobRepository } from '../people/roster-import';
 import type { ProgrammeSettingsRepository } from '../settings/programme-settings';
 import type {
   CommitStep,
@@ -162,5 +163,7 @@ export interface PairingDependencies {
   newId: IdGenerator;
   /** Admin-managed settings (domains, matching weights); absent in tests that fix `settings`. */
   programme?: ProgrammeSettingsRepository;
+  /** Roster imports, for the sweeper to restart one whose worker stopped. */
+  imports?: ImportJobRepository;
   settings?: MatchingSettings;
 }
