@@ -104,17 +104,11 @@ export const matchingService = defineService({
       description: 'HR directory: Employee.Joined, Employee.Updated, Employee.Left (v1).',
     },
     {
-      name: 'offboarded-people',
+      name: 'people-leaving-or-changing',
       function: 'pairings-consumer',
-      pattern: patternFor(PersonOffboardedV1),
-      description: 'Our own Person.Offboarded (v1): end the leaver’s pairings, re-match their mentees.',
-    },
-    {
-      name: 'changed-people',
-      function: 'pairings-consumer',
-      pattern: patternFor(PersonUpdatedV1),
+      pattern: patternFor(PersonOffboardedV1, PersonUpdatedV1),
       description:
-        'Our own Person.Updated (v1): end the pairings a directory change breaks (domain, level, project, manager, roles, hours), re-match their mentees.',
+        'Our own Person.Offboarded and Person.Updated (v1): end the pairings a leave or a directory change (domain, level, project, manager, roles, hours) breaks, re-match their mentees.',
     },
   ],
   schedules: [

@@ -286,7 +286,7 @@ describe('pods through the HTTP API', () => {
           (event) => envelopeOf(event).data.personId === 'm1',
         );
         expect(offboarded?.deliveries).toContainEqual(
-          expect.objectContaining({ rule: expect.stringContaining('offboarded-people'), status: 'delivered' }),
+          expect.objectContaining({ rule: expect.stringContaining('people-leaving-or-changing'), status: 'delivered' }),
         );
         const rematched = (await matchingEvents('Mentorship.Started'))
           .map((event) => envelopeOf(event).data)
@@ -419,7 +419,7 @@ describe('pods through the HTTP API', () => {
           (candidate) => envelopeOf(candidate).data.personId === leaver,
         );
         expect(event?.deliveries).toContainEqual(
-          expect.objectContaining({ rule: expect.stringContaining('offboarded-people'), status: 'delivered' }),
+          expect.objectContaining({ rule: expect.stringContaining('people-leaving-or-changing'), status: 'delivered' }),
         );
         return event as BusEventView;
       });
