@@ -1,6 +1,6 @@
 /**
- * The CDK app (`cdk.json`: `npx tsx infra/app.ts`): one MentoringPlatformStack built from the
- * service declarations, with cdk-nag's AwsSolutions checks on the whole app.
+ * The CDK app (`cdk.json`: `npx tsx infra/app.ts`): the core stack and one stack per service,
+ * built from the service declarations, with cdk-nag's AwsSolutions checks on the whole app.
  */
 import { createPlatformApp } from './platform-app';
 

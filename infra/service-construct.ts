@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { CfnOutput, Duration, RemovalPolicy, TimeZone, Validations } from 'aws-cdk-lib';
+import { CfnOutput, CfnParameter, Duration, RemovalPolicy, TimeZone, Validations } from 'aws-cdk-lib';
 import {
   HttpMethod,
   HttpNoneAuthorizer,
@@ -27,6 +27,7 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { ScheduleTargetBase, type ScheduleTargetBaseProps } from 'aws-cdk-lib/aws-scheduler-targets';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import {
@@ -47,7 +48,7 @@ export interface EmailSettings {
   configurationSetArn: string;
 }
 
-/** What every service is given by the platform stack; everything else a service builds itself. */
+/** What every service is given by the core stack (imported in its service stack); everything else a service builds itself. */
 export interface SharedPlatformResources {
   repositoryRoot: string;
   eventBus: IEventBus;
@@ -55,6 +56,8 @@ export interface SharedPlatformResources {
   /** The JWT authorizer of every non-public route. */
   authorizer: IHttpRouteAuthorizer;
   email: EmailSettings;
+  /** Where people reach the HTTP API: given to functions that send email, for the links in it. */
+  publicApiUrl: string;
   alarmTopic: ITopic;
 }
 
@@ -84,6 +87,14 @@ const ASYNC_INVOKE_MAX_EVENT_AGE = Duration.hours(6);
 /** The stream keeps records 24 h; a batch that still fails after this goes to the DLQ (as a pointer). */
 const OUTBOX_STREAM_RETRY_ATTEMPTS = 10;
 const OUTBOX_STREAM_MAX_RECORD_AGE = Duration.hours(24);
+/**
+ * The relay normally publishes an outbox record within a second or two of the write. A record
+ * still unread after 5 minutes means the relay is stuck on a failing batch or falling behind:
+ * consumers (and the people waiting on them) already notice, and it is a day before the
+ * stream's 24 h retention turns the delay into a dead-letter pointer. Short bursts of retries
+ * (a PutEvents throttle) stay well under it.
+ */
+const OUTBOX_STREAM_ITERATOR_AGE_ALARM = Duration.minutes(5);
 
 const XRAY_WILDCARD_REASON =
   'X-Ray PutTraceSegments/PutTelemetryRecords (added by Lambda active tracing) support no resource-level permissions, so they must name Resource "*".';
@@ -109,11 +120,11 @@ export const toCdkEventPattern = (pattern: DeclaredEventPattern): EventPattern =
 };
 
 /**
- * Invokes the unqualified function (the grant names its ARN and `$LATEST`, the same code).
- * The stock `LambdaInvoke` target grants `lambda:InvokeFunction` on `<arn>:*` (every version
- * and alias), a wildcard nothing here needs.
+ * Invokes the unqualified function, and may invoke nothing else. The stock `LambdaInvoke`
+ * target grants `lambda:InvokeFunction` on `<arn>:*` (every version and alias), and
+ * `grantInvokeLatestVersion` adds `<arn>:$LATEST`; the schedule calls neither.
  */
-class InvokeLatestVersion extends ScheduleTargetBase {
+class InvokeUnqualifiedFunction extends ScheduleTargetBase {
   private readonly target: IFunction;
 
   constructor(target: IFunction, props: ScheduleTargetBaseProps) {
@@ -122,7 +133,9 @@ class InvokeLatestVersion extends ScheduleTargetBase {
   }
 
   protected addTargetActionToRole(role: IRole): void {
-    this.target.grantInvokeLatestVersion(role);
+    role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.target.functionArn] }),
+    );
   }
 }
 
@@ -139,6 +152,10 @@ export class ServiceConstruct extends Construct {
   readonly deadLetterQueues = new Map<string, DeadLetterQueue>();
 
   private readonly shared: SharedPlatformResources;
+  /** The service's declared secrets, by declared name. */
+  readonly secrets: ReadonlyMap<string, Secret>;
+  /** Setting values as the functions receive them: references to the stack parameters. */
+  private readonly settings: Record<string, string>;
   private readonly integrations = new Map<string, HttpLambdaIntegration>();
   private readonly asyncInvokeConfigured = new Set<string>();
 
@@ -147,6 +164,8 @@ export class ServiceConstruct extends Construct {
     this.service = props.service;
     this.shared = props.shared;
 
+    this.settings = this.createSettingParameters();
+    this.secrets = this.createSecrets();
     if (this.service.table) this.table = this.createTable();
     for (const declaration of this.service.functions) this.createFunction(declaration);
     for (const route of this.service.routes) this.createRoute(route);
@@ -159,6 +178,53 @@ export class ServiceConstruct extends Construct {
     const fn = this.functions.get(name);
     if (!fn) throw new Error(`${this.service.name}: ${usedBy} names the undeclared function "${name}"`);
     return fn;
+  }
+
+  /** One stack parameter per declared setting, validated by CloudFormation at deployment. */
+  private createSettingParameters(): Record<string, string> {
+    const values: Record<string, string> = {};
+    for (const setting of this.service.settings) {
+      const name = `${pascalCase(this.service.name)}${pascalCase(setting.name.toLowerCase())}`;
+      const range = setting.integerRange;
+      const parameter = new CfnParameter(this, name, {
+        description: `${this.service.name}: ${setting.description}`,
+        default: setting.default,
+        ...(range
+          ? {
+              type: 'Number',
+              // Listed, so 4.5 is refused too (minValue/maxValue would let it through).
+              allowedValues: Array.from({ length: range.max - range.min + 1 }, (_, index) => String(range.min + index)),
+              constraintDescription: `a whole number from ${range.min} to ${range.max}`,
+            }
+          : { type: 'String' }),
+      });
+      // `PulseAnonymityThreshold`, as `cdk deploy --parameters` names it, not a hashed id.
+      parameter.overrideLogicalId(name);
+      values[setting.name] = parameter.valueAsString;
+    }
+    return values;
+  }
+
+  /**
+   * One Secrets Manager secret per declared secret, its value generated by Secrets Manager at
+   * creation: nobody ever sees or types it, and only the functions that list it may read it.
+   */
+  private createSecrets(): ReadonlyMap<string, Secret> {
+    const secrets = new Map<string, Secret>();
+    for (const declared of this.service.secrets) {
+      const secret = new Secret(this, `${pascalCase(declared.name)}Secret`, {
+        description: `${this.service.name}: ${declared.description}`,
+        generateSecretString: { passwordLength: 64, excludePunctuation: true },
+        // Losing it would invalidate everything it protects (signed links in sent emails).
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      Validations.of(secret).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason: `${declared.name} is a key the service alone uses (${declared.description}); rotating it would invalidate what it signed before the rotation (links in emails already sent) and needs a two-key verification the service does not have yet. It is generated by Secrets Manager and readable only by the functions that declare it.`,
+      });
+      secrets.set(declared.name, secret);
+    }
+    return secrets;
   }
 
   private createTable(): Table {
@@ -202,7 +268,8 @@ export class ServiceConstruct extends Construct {
     if (declaration.access.table && !this.table) {
       throw new Error(`${this.service.name}/${declaration.name} declares table access but the service has no table`);
     }
-    const email = this.shared.email;
+    // Read only by functions that send: a service stack then reads the email settings only if it sends.
+    const email = declaration.access.sendEmail ? this.shared.email : undefined;
     const fn = new PlatformFunction(this, pascalCase(declaration.name), {
       entry: join(this.shared.repositoryRoot, declaration.entry),
       repositoryRoot: this.shared.repositoryRoot,
@@ -212,8 +279,14 @@ export class ServiceConstruct extends Construct {
       environment: functionEnvironment(this.service, declaration, {
         eventBusName: this.shared.eventBus.eventBusName,
         ...(this.table ? { tableName: this.table.tableName } : {}),
-        senderEmail: email.senderEmail,
-        sesConfigurationSet: email.configurationSetName,
+        // `functionEnvironment` sets these only for functions that send email.
+        senderEmail: email?.senderEmail ?? '',
+        sesConfigurationSet: email?.configurationSetName ?? '',
+        settings: this.settings,
+        ...(email ? { publicApiUrl: this.shared.publicApiUrl } : {}),
+        secretIds: Object.fromEntries(
+          (declaration.access.secrets ?? []).map((name) => [name, this.secretNamed(name, declaration.name).secretArn]),
+        ),
       }),
     });
     this.functions.set(declaration.name, fn);
@@ -227,6 +300,12 @@ export class ServiceConstruct extends Construct {
         reason: declaration.trigger?.kind === 'outbox-stream' ? STREAM_WILDCARD_REASON : XRAY_WILDCARD_REASON,
       });
     }
+  }
+
+  private secretNamed(name: string, functionName: string): Secret {
+    const secret = this.secrets.get(name);
+    if (!secret) throw new Error(`${this.service.name}/${functionName} reads the undeclared secret "${name}"`);
+    return secret;
   }
 
   /** Least privilege, from the declaration alone. */
@@ -246,6 +325,7 @@ export class ServiceConstruct extends Construct {
     if (access.publishEvents) {
       this.shared.eventBus.grantPutEventsTo(fn);
     }
+    for (const name of access.secrets ?? []) this.secretNamed(name, declaration.name).grantRead(fn);
     if (access.sendEmail) {
       fn.addToRolePolicy(
         new PolicyStatement({
@@ -330,6 +410,16 @@ export class ServiceConstruct extends Construct {
         onFailure: new SqsDlq(this.deadLetterQueueOf(declaration.name).queue),
       }),
     );
+    // The relay has exactly this one stream mapping, so its function's IteratorAge is the mapping's.
+    const iteratorAge = new Alarm(fn, 'IteratorAgeAlarm', {
+      alarmDescription: `${this.service.name}/${declaration.name}: outbox records wait on the table stream for more than ${OUTBOX_STREAM_ITERATOR_AGE_ALARM.toMinutes()} minutes (relay stuck or falling behind).`,
+      metric: fn.metric('IteratorAge', { period: Duration.minutes(5), statistic: 'Maximum' }),
+      threshold: OUTBOX_STREAM_ITERATOR_AGE_ALARM.toMilliseconds(),
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    iteratorAge.addAlarmAction(new SnsAction(this.shared.alarmTopic));
   }
 
   private integrationOf(functionName: string): HttpLambdaIntegration {
@@ -387,7 +477,7 @@ export class ServiceConstruct extends Construct {
         schedule.expression,
         schedule.timezone ? TimeZone.of(schedule.timezone) : undefined,
       ),
-      target: new InvokeLatestVersion(fn, {
+      target: new InvokeUnqualifiedFunction(fn, {
         retryAttempts: DELIVERY_RETRY_ATTEMPTS,
         maxEventAge: DELIVERY_MAX_EVENT_AGE,
         deadLetterQueue: this.deadLetterQueueOf(schedule.function).queue,

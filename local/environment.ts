@@ -22,11 +22,19 @@ export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local
 export const tableNameOf = (service: Pick<ServiceDeclaration, 'name'>, prefix = 'mentoring'): string =>
   `${prefix}-${service.name}`;
 
+/** The local id of a declared secret (in AWS it would be the secret's ARN). */
+export const localSecretIdOf = (service: Pick<ServiceDeclaration, 'name'>, secretName: string): string =>
+  `mentoring/${service.name}/${secretName}`;
+
 /** Endpoints of the local servers, handed to every function through the SDK's own variables. */
 export interface LocalEndpoints {
   dynamodb: string;
   eventbridge: string;
   ses: string;
+  /** The local Secrets Manager endpoint (local/secrets.ts), for services that declare secrets. */
+  secretsManager?: string;
+  /** The HTTP API's URL: the links in emails point there. */
+  api?: string;
 }
 
 export interface LocalFunction {
@@ -43,12 +51,20 @@ export const localFunctionsOf = (services: readonly ServiceDeclaration[]): Local
   );
 
 /** What one function's environment holds, from its declaration (the mapping the CDK stack uses too). */
-export const declaredEnvironmentOf = (fn: LocalFunction, tablePrefix = 'mentoring'): Record<string, string> =>
+export const declaredEnvironmentOf = (
+  fn: LocalFunction,
+  tablePrefix = 'mentoring',
+  publicApiUrl?: string,
+): Record<string, string> =>
   functionEnvironment(fn.service, fn.declaration, {
     eventBusName: LOCAL_EVENT_BUS_NAME,
     ...(fn.service.table ? { tableName: tableNameOf(fn.service, tablePrefix) } : {}),
     senderEmail: LOCAL_SENDER_EMAIL,
     sesConfigurationSet: LOCAL_SES_CONFIGURATION_SET,
+    ...(publicApiUrl ? { publicApiUrl } : {}),
+    secretIds: Object.fromEntries(
+      fn.service.secrets.map((secret) => [secret.name, localSecretIdOf(fn.service, secret.name)]),
+    ),
   });
 
 /**
@@ -62,7 +78,7 @@ export const runtimeEnvironmentOf = (
   endpoints: LocalEndpoints,
   tablePrefix = 'mentoring',
 ): Record<string, string> => ({
-  ...declaredEnvironmentOf(fn, tablePrefix),
+  ...declaredEnvironmentOf(fn, tablePrefix, endpoints.api),
   AWS_REGION: LOCAL_REGION,
   AWS_DEFAULT_REGION: LOCAL_REGION,
   AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
@@ -74,6 +90,7 @@ export const runtimeEnvironmentOf = (
   AWS_ENDPOINT_URL_DYNAMODB_STREAMS: endpoints.dynamodb,
   AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.eventbridge,
   AWS_ENDPOINT_URL_SES: endpoints.ses,
+  ...(endpoints.secretsManager ? { AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsManager } : {}),
   // There is no CloudWatch here: the metrics' EMF lines would only clutter the console.
   POWERTOOLS_METRICS_DISABLED: 'true',
 });

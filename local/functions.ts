@@ -7,9 +7,11 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { forEachLimited } from '../shared/concurrency';
 import { functionArnOf, type LocalFunction } from './environment';
 import type { InvocationError, WorkerData, WorkerReply, WorkerRequest } from './function-protocol';
 
@@ -313,13 +315,13 @@ export const startLocalFunctions = (options: LocalFunctionsOptions): LocalFuncti
     has: (key) => byKey.has(key),
     invoke,
     warm: async (keys = [...byKey.keys()]) => {
-      await Promise.all(
-        keys.map(async (key) => {
-          const fn = byKey.get(key);
-          if (!fn) return;
-          await environmentFor(fn).ready.catch(() => undefined);
-        }),
-      );
+      // A few at a time: every worker compiling at once on a small machine would run past the
+      // init timeout (each init's clock starts when its worker is spawned).
+      await forEachLimited(keys, Math.max(2, availableParallelism()), async (key) => {
+        const fn = byKey.get(key);
+        if (!fn) return;
+        await environmentFor(fn).ready.catch(() => undefined);
+      });
     },
     recentInvocations: () => [...recent],
     stop: async () => {

@@ -354,7 +354,7 @@ const corsHeadersFor = (cors: CorsConfig, origin: string | undefined): Record<st
 };
 
 export const startHttpGateway = async (options: HttpGatewayOptions): Promise<HttpGateway> => {
-  // The HTTP API's `corsPreflight`, as infra/platform-stack.ts configures it from the same policy.
+  // The HTTP API's `corsPreflight`, as infra/core-stack.ts configures it from the same policy.
   const cors = options.cors ?? apiCorsPolicy;
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {

@@ -32,6 +32,7 @@ import { type OutboxRelay, type StreamDeadLetter, startOutboxRelay } from './out
 import { DEFAULT_DATA_DIR, REPO_ROOT } from './paths';
 import { assertPortFree } from './ports';
 import { type LocalScheduler, type ScheduleDeadLetter, startScheduler } from './scheduler';
+import { loadOrCreateSecrets, SECRETS_MANAGER_PATH, secretsManagerHandler } from './secrets';
 import { type SesEmulator, startSesEmulator } from './ses';
 
 export interface LocalPlatformPorts {
@@ -81,6 +82,8 @@ export interface LocalPlatformUrls {
   devView: string;
   sesInbox: string;
   sesStore: string;
+  /** The raw MIME of every SendRawEmail (local/ses.ts). */
+  sesRawStore: string;
   eventBridge: string;
   dynamodb: string;
 }
@@ -281,7 +284,14 @@ export const startLocalPlatform = async (options: LocalPlatformOptions = {}): Pr
     );
     const streamArnOf = Object.fromEntries(described.map((table) => [table.TableName, table.LatestStreamArn]));
 
-    const endpoints = { dynamodb: dynamodbEndpoint, eventbridge: platformBus.endpoint, ses: ses.endpoint };
+    localHandlers.push(secretsManagerHandler(loadOrCreateSecrets(services, dataDir)));
+    const endpoints = {
+      dynamodb: dynamodbEndpoint,
+      eventbridge: platformBus.endpoint,
+      ses: ses.endpoint,
+      secretsManager: `${gateway.url}${SECRETS_MANAGER_PATH}`,
+      api: gateway.url,
+    };
     functions = startLocalFunctions({
       functions: localFunctionsOf(services),
       repoRoot: REPO_ROOT,
@@ -354,6 +364,7 @@ export const startLocalPlatform = async (options: LocalPlatformOptions = {}): Pr
       devView: `${gateway.url}${DEV_VIEW_PATH}`,
       sesInbox: ses.inboxUrl,
       sesStore: ses.storeUrl,
+      sesRawStore: ses.rawStoreUrl,
       eventBridge: platformBus.endpoint,
       dynamodb: dynamodbEndpoint,
     };

@@ -1,6 +1,6 @@
 import { SendEmailCommand, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSes, storedEmails } from '../test/support/ses';
+import { receivedEmails, startTestSes, storedEmails } from '../test/support/ses';
 
 describe('local SES (aws-ses-v2-local) with the real SES client', () => {
   let ses: Awaited<ReturnType<typeof startTestSes>>;
@@ -48,6 +48,16 @@ describe('local SES (aws-ses-v2-local) with the real SES client', () => {
     const attachment = emails[1]?.attachments[0];
     expect(attachment?.contentType).toBe('text/calendar');
     expect(Buffer.from(attachment?.content ?? '', 'base64').toString()).toBe(invite);
+
+    // The raw message is kept as it was sent (headers and MIME structure the emulator drops).
+    const received = await receivedEmails(ses);
+    expect(received.map((email) => email.messageId)).toEqual([sent.MessageId]);
+    expect(received[0]?.raw).toBe(raw);
+    expect(received[0]?.parsed.subject).toBe('1:1 invitation');
+
+    await ses.clear();
+    expect(await storedEmails(ses)).toEqual([]);
+    expect(await receivedEmails(ses)).toEqual([]);
 
     const inbox = await fetch(ses.inboxUrl);
     expect(inbox.status).toBe(200);

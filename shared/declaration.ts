@@ -15,6 +15,8 @@ export interface FunctionAccess {
   publishEvents?: boolean;
   /** ses:SendRawEmail from the configured sender identity. */
   sendEmail?: boolean;
+  /** The service's declared secrets this function reads (by name), e.g. a key that signs links. */
+  secrets?: readonly string[];
 }
 
 /** How a function is started, besides routes, subscriptions and schedules that name it. */
@@ -67,11 +69,39 @@ export interface TableDeclaration {
   timeToLiveAttribute: string;
 }
 
+/**
+ * A per-deployment setting of a service (the anonymity threshold, say): every function of the
+ * service gets it as an environment variable, read once at cold start. CDK makes it a stack
+ * parameter (`<Service><Name>`: `PulseAnonymityThreshold`); the local runtime uses the default.
+ */
+export interface SettingDeclaration {
+  /** The environment variable: `ANONYMITY_THRESHOLD`. */
+  name: string;
+  description: string;
+  default: string;
+  /** A whole number in this range (CloudFormation refuses anything else at deployment). */
+  integerRange?: { min: number; max: number };
+}
+
+/**
+ * A secret the platform generates for a service and keeps out of the environment: in AWS a
+ * Secrets Manager secret with a generated value, locally a value generated into the data folder
+ * and served by the local Secrets Manager endpoint. Functions that list it in `access.secrets`
+ * get its id in `<NAME>_SECRET_ID` and read the value once at cold start.
+ */
+export interface SecretDeclaration {
+  /** kebab-case, unique in the service: `link-signing-key`. */
+  name: string;
+  description: string;
+}
+
 export interface ServiceDeclaration {
   /** Short name: `matching`. Its events have the source `mentoring.<name>`. */
   name: string;
   description: string;
   table?: TableDeclaration;
+  settings: readonly SettingDeclaration[];
+  secrets: readonly SecretDeclaration[];
   /** Every function, the outbox relay of a service with a table included. */
   functions: readonly FunctionDeclaration[];
   /** Every route of every function (derived from `functions`). */
@@ -85,6 +115,8 @@ export interface ServiceDefinition {
   name: string;
   description: string;
   table?: TableDeclaration;
+  settings?: readonly SettingDeclaration[];
+  secrets?: readonly SecretDeclaration[];
   functions: readonly FunctionDeclaration[];
   subscriptions?: readonly SubscriptionDeclaration[];
   schedules?: readonly ScheduleDeclaration[];
@@ -125,6 +157,13 @@ export const defineService = (definition: ServiceDefinition): ServiceDeclaration
     if (keys.has(key)) throw new Error(`${definition.name} declares the route ${key} twice`);
     keys.add(key);
   }
+  const secretNames = new Set((definition.secrets ?? []).map((secret) => secret.name));
+  for (const fn of functions) {
+    for (const secret of fn.access.secrets ?? []) {
+      if (!secretNames.has(secret))
+        throw new Error(`${definition.name}/${fn.name} reads the undeclared secret "${secret}"`);
+    }
+  }
   for (const named of [...(definition.subscriptions ?? []), ...(definition.schedules ?? [])]) {
     if (!names.has(named.function)) {
       throw new Error(`${definition.name}: ${named.name} names the undeclared function "${named.function}"`);
@@ -134,6 +173,8 @@ export const defineService = (definition: ServiceDefinition): ServiceDeclaration
     name: definition.name,
     description: definition.description,
     ...(definition.table ? { table: definition.table } : {}),
+    settings: definition.settings ?? [],
+    secrets: definition.secrets ?? [],
     functions,
     routes,
     subscriptions: definition.subscriptions ?? [],
@@ -162,7 +203,17 @@ export interface PlatformResources {
   tableName?: string;
   senderEmail: string;
   sesConfigurationSet: string;
+  /** Values of the service's settings by name (a CloudFormation parameter in AWS); absent ones take the default. */
+  settings?: Readonly<Record<string, string>>;
+  /** Where people reach the HTTP API (links in emails); given to functions that send email. */
+  publicApiUrl?: string;
+  /** The id (ARN or name) of each of the service's declared secrets, by declared name. */
+  secretIds?: Readonly<Record<string, string>>;
 }
+
+/** `link-signing-key` -> `LINK_SIGNING_KEY_SECRET_ID`: the variable that holds a secret's id. */
+export const secretIdVariableOf = (secretName: string): string =>
+  `${secretName.replaceAll('-', '_').toUpperCase()}_SECRET_ID`;
 
 /**
  * The environment of one declared function: CDK sets it in AWS, the local runtime in a worker.
@@ -170,7 +221,7 @@ export interface PlatformResources {
  * identity only for functions that send email.
  */
 export const functionEnvironment = (
-  service: Pick<ServiceDeclaration, 'name'>,
+  service: Pick<ServiceDeclaration, 'name'> & { settings?: readonly SettingDeclaration[] },
   fn: Pick<FunctionDeclaration, 'access'>,
   resources: PlatformResources,
 ): Record<string, string> => {
@@ -181,10 +232,17 @@ export const functionEnvironment = (
     POWERTOOLS_METRICS_NAMESPACE: 'MentoringPlatform',
     POWERTOOLS_LOG_LEVEL: 'INFO',
   };
+  for (const setting of service.settings ?? [])
+    env[setting.name] = resources.settings?.[setting.name] ?? setting.default;
   if (fn.access.table && resources.tableName) env.TABLE_NAME = resources.tableName;
   if (fn.access.sendEmail) {
     env.SENDER_EMAIL = resources.senderEmail;
     env.SES_CONFIGURATION_SET = resources.sesConfigurationSet;
+    if (resources.publicApiUrl) env.PUBLIC_API_URL = resources.publicApiUrl;
+  }
+  for (const secret of fn.access.secrets ?? []) {
+    const id = resources.secretIds?.[secret];
+    if (id) env[secretIdVariableOf(secret)] = id;
   }
   return env;
 };

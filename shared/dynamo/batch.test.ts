@@ -1,7 +1,7 @@
 /** Unprocessed keys and items (DynamoDB's answer when throttled), with a client that plays them back. */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { batchGet, batchPut, UnprocessedItemsError } from './batch';
+import { batchDelete, batchGet, batchPut, UnprocessedItemsError } from './batch';
 
 const noWait = { sleep: async () => undefined };
 
@@ -60,5 +60,23 @@ describe('batchPut', () => {
     ]);
     await batchPut(client, 't', items, noWait);
     expect(sent.map((input) => (input.RequestItems as { t: unknown[] }).t.length)).toEqual([25, 1, 5]);
+  });
+});
+
+describe('batchDelete', () => {
+  it('deletes each key once, in groups of 25, resending the unprocessed deletes', async () => {
+    const keys = [...Array.from({ length: 26 }, (_, index) => ({ pk: `P${index}`, sk: 'S' })), { pk: 'P0', sk: 'S' }];
+    const { client, sent } = scriptedClient([
+      (input) => {
+        const [first] = (input.RequestItems as { t: unknown[] }).t;
+        return { UnprocessedItems: { t: [first] } };
+      },
+      () => ({}),
+      () => ({}),
+    ]);
+    await batchDelete(client, 't', keys, noWait);
+    const requests = sent.map((input) => (input.RequestItems as { t: { DeleteRequest: { Key: unknown } }[] }).t);
+    expect(requests.map((group) => group.length)).toEqual([25, 1, 1]);
+    expect(requests[1]?.[0]).toEqual({ DeleteRequest: { Key: { pk: 'P0', sk: 'S' } } });
   });
 });

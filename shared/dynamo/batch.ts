@@ -69,3 +69,24 @@ export const batchPut = async (
     if (left.length > 0) throw new UnprocessedItemsError('BatchWriteItem', left.length);
   }
 };
+
+/** BatchWriteItem deletes in groups of 25, retrying unprocessed keys (deleting what is not there is fine). */
+export const batchDelete = async (
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  keys: readonly Key[],
+  options: BatchOptions = {},
+): Promise<void> => {
+  const unique = [...new Map(keys.map((key) => [`${key.pk}\u0000${key.sk}`, key])).values()];
+  for (const group of chunksOf(unique, BATCH_WRITE_ITEMS)) {
+    const left = await retryRemaining(
+      group.map((key) => ({ DeleteRequest: { Key: key } })),
+      async (pending) => {
+        const response = await db.send(new BatchWriteCommand({ RequestItems: { [tableName]: [...pending] } }));
+        return (response.UnprocessedItems?.[tableName] ?? []) as { DeleteRequest: { Key: Key } }[];
+      },
+      { ...UNPROCESSED_RETRY, ...options },
+    );
+    if (left.length > 0) throw new UnprocessedItemsError('BatchWriteItem', left.length);
+  }
+};

@@ -13,6 +13,11 @@ export interface SuccessResponse {
   description: string;
   /** The JSON body; a response without a schema has no body (204, 202 with only a Location). */
   schema?: z.ZodType;
+  /**
+   * `application/json` (default), or a text type such as `text/csv`: the handler then answers
+   * the string its schema (`z.string()`) describes, sent as it is.
+   */
+  mediaType?: string;
   /** Response headers the handler sets (name → what it holds), for the OpenAPI document. */
   headers?: Readonly<Record<string, string>>;
 }
@@ -82,6 +87,9 @@ export const problemsOf = (contract: RouteContract): Record<number, string> => (
   ...chainProblemsOf(contract),
   ...contract.problems,
 });
+
+/** The media type of a success answer's body. */
+export const mediaTypeOf = (response: SuccessResponse): string => response.mediaType ?? 'application/json';
 
 /** Every status the route may answer. Anything else is a breach of its contract. */
 export const documentedStatusesOf = (contract: RouteContract): ReadonlySet<number> =>

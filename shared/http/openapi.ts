@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { ServiceDeclaration } from '../declaration';
-import { problemsOf, type RouteContract } from './contract';
+import { mediaTypeOf, problemsOf, type RouteContract } from './contract';
 import { GatewayErrorSchema, ProblemSchema } from './problem';
 
 type JsonSchema = Record<string, unknown>;
@@ -38,7 +38,9 @@ export const operationOf = (serviceName: string, route: RouteContract) => {
     {
       description: response.description,
       ...headersOf(response.headers),
-      ...(response.schema ? { content: { 'application/json': { schema: schemaOf(response.schema, 'output') } } } : {}),
+      ...(response.schema
+        ? { content: { [mediaTypeOf(response)]: { schema: schemaOf(response.schema, 'output') } } }
+        : {}),
     },
   ]);
   // A 401 normally comes from the JWT authorizer in API Gateway, in its own shape.

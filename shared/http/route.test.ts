@@ -48,6 +48,24 @@ describe('a route built from its contract', () => {
     expect(JSON.parse(response.body ?? '')).toEqual({ thingId: 't-1', verbose: true });
   });
 
+  it('sends a page as it is, with its media type, where the contract says the answer is not JSON', async () => {
+    const page = defineRoute({
+      method: 'GET',
+      path: '/pages/{thingId}',
+      summary: 'A page people open from an email',
+      auth: 'public',
+      params: z.strictObject({ thingId: z.string() }),
+      responses: { 200: { description: 'The page', mediaType: 'text/html', schema: z.string() } },
+    });
+    const handler = serveRoutes(
+      route(page).handle(async ({ params }) => ({ status: 200, body: `<p>${params.thingId}</p>` })),
+    );
+    const response = await call(handler, { routeKey: 'GET /pages/{thingId}', pathParameters: { thingId: 't-1' } });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers?.['content-type']).toBe('text/html; charset=utf-8');
+    expect(response.body).toBe('<p>t-1</p>');
+  });
+
   it('answers the handler’s documented problems and mapped domain errors as problem+json', async () => {
     const handler = serveRoutes(
       route(readThing).handle(async ({ params, fail }) => {
@@ -98,6 +116,23 @@ describe('a route built from its contract', () => {
     expect(() => serveRoutes(served, served)).toThrow(/Two handlers serve GET \/things\/\{thingId\}/);
     const response = await call(serveRoutes(served), { routeKey: 'GET /elsewhere', caller });
     expect(response.statusCode).toBe(404);
+  });
+
+  it('sends a text answer (a CSV export) as it is, with its declared media type', async () => {
+    const exportThings = defineRoute({
+      method: 'GET',
+      path: '/things/export',
+      summary: 'Export things',
+      auth: { roles: ['employee'] },
+      responses: { 200: { description: 'CSV', schema: z.string(), mediaType: 'text/csv' } },
+    });
+    const handler = serveRoutes(
+      route(exportThings).handle(async () => ({ status: 200, body: 'thingId,name\r\nt-1,"a, b"\r\n' })),
+    );
+    const response = await call(handler, { routeKey: 'GET /things/export', caller });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers?.['content-type']).toBe('text/csv; charset=utf-8');
+    expect(response.body).toBe('thingId,name\r\nt-1,"a, b"\r\n');
   });
 });
 

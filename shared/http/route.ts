@@ -8,7 +8,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
 import type { Principal } from '../auth/principal';
-import { type RouteContract, routeKeyOf } from './contract';
+import { mediaTypeOf, type RouteContract, routeKeyOf } from './contract';
 import { type ErrorTable, type FieldError, notFound, problemWithStatus } from './errors';
 import {
   authorizeRoute,
@@ -58,14 +58,20 @@ export interface HttpRouteHandler {
   (event: HttpEvent, context: Context, options?: InvokeOptions): Promise<HttpResult>;
 }
 
-const resultOf = (reply: { status: number; body?: unknown; headers?: Record<string, string> }): HttpResult =>
-  reply.body === undefined
-    ? { statusCode: reply.status, headers: { ...reply.headers } }
-    : {
-        statusCode: reply.status,
-        headers: { 'content-type': 'application/json', ...reply.headers },
-        body: JSON.stringify(reply.body),
-      };
+const resultOf = (
+  contract: RouteContract,
+  reply: { status: number; body?: unknown; headers?: Record<string, string> },
+): HttpResult => {
+  if (reply.body === undefined) return { statusCode: reply.status, headers: { ...reply.headers } };
+  const declared = contract.responses[reply.status];
+  const mediaType = declared ? mediaTypeOf(declared) : 'application/json';
+  const json = mediaType === 'application/json';
+  return {
+    statusCode: reply.status,
+    headers: { 'content-type': json ? mediaType : `${mediaType}; charset=utf-8`, ...reply.headers },
+    body: json ? JSON.stringify(reply.body) : String(reply.body),
+  };
+};
 
 /**
  * Binds a service's error table once: `const route = routesAnswering(errors)`, then
@@ -95,7 +101,7 @@ export const routesAnswering =
               throw problemWithStatus(status, detail, fieldErrors);
             },
           } as unknown as RouteRequest<TContract>;
-          return resultOf(await handle(request));
+          return resultOf(contract, await handle(request));
         });
       return Object.assign(
         async (event: HttpEvent, context: Context, options?: InvokeOptions): Promise<HttpResult> =>

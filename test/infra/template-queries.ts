@@ -5,13 +5,15 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CfnElement, Stack } from 'aws-cdk-lib';
+import { type App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
+import type { CoreStack } from '../../infra/core-stack';
 import { cdkJsonContext, createPlatformApp, type PlatformAppOptions } from '../../infra/platform-app';
-import type { MentoringPlatformStack } from '../../infra/platform-stack';
 import type { ServiceConstruct } from '../../infra/service-construct';
+import type { ServiceStack } from '../../infra/service-stack';
 
 export interface CfnResourceJson {
   Type: string;
@@ -29,10 +31,22 @@ export interface PolicyStatementJson {
   Condition?: unknown;
 }
 
-export interface SynthesizedPlatform {
-  stack: MentoringPlatformStack;
+export interface SynthesizedService {
+  stack: ServiceStack;
+  construct: ServiceConstruct;
   template: Template;
-  /** cdk-nag AwsSolutions findings nobody acknowledged (the synth fails on any). */
+}
+
+export interface SynthesizedPlatform {
+  app: App;
+  core: CoreStack;
+  coreTemplate: Template;
+  /** One per service stack, in declaration order. */
+  services: SynthesizedService[];
+  /** Every stack of the app with its template, the core stack first. */
+  stacks: { stack: Stack; template: Template }[];
+  serviceNamed: (name: string) => SynthesizedService;
+  /** cdk-nag AwsSolutions findings nobody acknowledged, in any stack (the synth fails on any). */
   unacknowledgedNagFindings: { rule: string; severity: string | undefined; paths: string[] }[];
 }
 
@@ -42,16 +56,30 @@ export interface SynthesizedPlatform {
  */
 export const synthesizePlatform = (options: Omit<PlatformAppOptions, 'outdir'> = {}): SynthesizedPlatform => {
   const outdir = mkdtempSync(join(tmpdir(), 'mentoring-infra-test-'));
-  const { app, stack } = createPlatformApp({
+  const { app, core, serviceStacks } = createPlatformApp({
     ...options,
     outdir,
     context: { ...cdkJsonContext(), ...options.context },
   });
-  const template = Template.fromStack(stack);
+  // The first template synthesizes the whole app; the others read the same cloud assembly.
+  const coreTemplate = Template.fromStack(core);
+  const services = serviceStacks.map((stack) => ({
+    stack,
+    construct: stack.service,
+    template: Template.fromStack(stack),
+  }));
   const report = new AwsSolutionsChecks().validateScope(app);
   return {
-    stack,
-    template,
+    app,
+    core,
+    coreTemplate,
+    services,
+    stacks: [{ stack: core, template: coreTemplate }, ...services],
+    serviceNamed: (name) => {
+      const service = services.find((candidate) => candidate.construct.service.name === name);
+      if (!service) throw new Error(`no service ${name}`);
+      return service;
+    },
     unacknowledgedNagFindings: report.violations.map((violation) => ({
       rule: violation.ruleName,
       severity: violation.severity,
@@ -104,3 +132,21 @@ export const propertyOf = <T>(resource: CfnResourceJson | undefined, name: strin
   if (value === undefined) throw new Error(`The resource has no ${name}: ${JSON.stringify(resource)}`);
   return value as T;
 };
+
+/** The template parameter that reads this SSM parameter (an SSM-typed parameter defaulting to its name), as a `Ref`. */
+export const ssmParameterRef = (template: Template, parameterName: string): { Ref: string } => {
+  const parameters = template.toJSON().Parameters as Record<string, { Type: string; Default?: string }> | undefined;
+  const [logicalId] =
+    Object.entries(parameters ?? {}).find(
+      ([, parameter]) => parameter.Type.startsWith('AWS::SSM::Parameter::Value') && parameter.Default === parameterName,
+    ) ?? [];
+  if (!logicalId) throw new Error(`The template reads no SSM parameter ${parameterName}`);
+  return { Ref: logicalId };
+};
+
+/** The stacks this stack waits for in `cdk deploy` (its own asset manifest is an artifact dependency too, not a stack). */
+export const stackDependenciesOf = (assembly: CloudAssembly, stackName: string): string[] =>
+  assembly
+    .getStackByName(stackName)
+    .dependencies.map((artifact) => artifact.id)
+    .filter((id) => !id.endsWith('.assets'));

@@ -7,7 +7,7 @@
  */
 import type * as z from 'zod';
 import type { ServiceDeclaration } from '../../shared/declaration';
-import { documentedStatusesOf, type RouteContract, routeKeyOf } from '../../shared/http/contract';
+import { documentedStatusesOf, mediaTypeOf, type RouteContract, routeKeyOf } from '../../shared/http/contract';
 import { GatewayErrorSchema, ProblemSchema } from '../../shared/http/problem';
 
 export interface HttpAnswer {
@@ -42,8 +42,10 @@ export const contractViolations = (contract: RouteContract, answer: HttpAnswer):
   const success = contract.responses[answer.status];
   if (success) {
     if (!success.schema) return answer.body ? [`${route} ${answer.status}: a body where the contract has none`] : [];
-    if (mediaType !== 'application/json') return [`${route} ${answer.status}: content-type ${mediaType}, not JSON`];
-    return issuesOf(success.schema, jsonOf(answer.body)).map((issue) => `${route} ${answer.status}: ${issue}`);
+    const declared = mediaTypeOf(success);
+    if (mediaType !== declared) return [`${route} ${answer.status}: content-type ${mediaType}, not ${declared}`];
+    const body = declared === 'application/json' ? jsonOf(answer.body) : (answer.body ?? '');
+    return issuesOf(success.schema, body).map((issue) => `${route} ${answer.status}: ${issue}`);
   }
   if ((answer.status === 401 || answer.status === 413) && mediaType === 'application/json') {
     // API Gateway's own answer, before the function runs (documented as such): the JWT

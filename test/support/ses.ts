@@ -1,7 +1,8 @@
-/** An SES emulator on a free port, with a typed view of its store. */
+/** An SES emulator on a free port, with a typed view of its store and of the raw messages it received. */
 import { SESClient } from '@aws-sdk/client-ses';
+import { type ParsedMail, simpleParser } from 'mailparser';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/environment';
-import { type SesEmulator, startSesEmulator } from '../../local/ses';
+import { type RawEmail, type SesEmulator, startSesEmulator } from '../../local/ses';
 
 export interface StoredEmail {
   messageId: string;
@@ -17,6 +18,25 @@ export interface StoredEmail {
 export const storedEmails = async (ses: Pick<SesEmulator, 'storeUrl'>): Promise<StoredEmail[]> => {
   const response = await fetch(ses.storeUrl);
   return ((await response.json()) as { emails: StoredEmail[] }).emails;
+};
+
+/** A raw message as the emulator received it, parsed by an independent MIME parser (mailparser). */
+export interface ReceivedEmail {
+  messageId: string;
+  raw: string;
+  parsed: ParsedMail;
+}
+
+/** Every SendRawEmail the emulator accepted (its `GET /raw-store`), parsed with mailparser. */
+export const receivedEmails = async (ses: { rawStoreUrl: string } | string): Promise<ReceivedEmail[]> => {
+  const response = await fetch(typeof ses === 'string' ? ses : ses.rawStoreUrl);
+  const { emails } = (await response.json()) as { emails: RawEmail[] };
+  return Promise.all(
+    emails.map(async (email) => {
+      const raw = Buffer.from(email.raw, 'base64').toString('utf8');
+      return { messageId: email.messageId, raw, parsed: await simpleParser(raw) };
+    }),
+  );
 };
 
 export const startTestSes = async (): Promise<SesEmulator & { client: SESClient }> => {

@@ -14,22 +14,23 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   CorsHttpMethod,
   HttpApi,
+  HttpAuthorizer,
+  HttpAuthorizerType,
   HttpStage,
-  type IHttpRouteAuthorizer,
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import {
   AccountRecovery,
+  CfnUserPool,
   ClientAttributes,
   FeaturePlan,
   Mfa,
-  StandardThreatProtectionMode,
   StringAttribute,
   UserPool,
   type UserPoolClient,
+  UserPoolEmail,
   UserPoolGroup,
 } from 'aws-cdk-lib/aws-cognito';
 import { EventBus, type IEventBus, Match, Rule } from 'aws-cdk-lib/aws-events';
@@ -51,19 +52,15 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { type Role, roles } from '../shared/auth/roles';
 import { eventJsonSchema, registrySchemaNameOf } from '../shared/contracts/json-schema';
-import type { ServiceDeclaration } from '../shared/declaration';
 import type { EventContract } from '../shared/events/envelope';
 import { apiCorsPolicy } from '../shared/http/cors';
+import { writeCoreParameters } from './core-parameters';
 import { DeadLetterQueue } from './dead-letter-queue';
-import { type EmailSettings, pascalCase, ServiceConstruct } from './service-construct';
+import { type EmailSettings, pascalCase } from './service-construct';
 
-export interface MentoringPlatformStackProps extends StackProps {
-  /** The deployed services (`allServices`): everything service-specific comes from these. */
-  services: readonly ServiceDeclaration[];
+export interface CoreStackProps extends StackProps {
   /** Every event contract on the bus (`eventCatalog`): one registry schema each. */
   eventContracts: readonly EventContract[];
-  /** Absolute path of the repository: declared entries are relative to it. */
-  repositoryRoot: string;
   /** Browser origins allowed to call the API. */
   corsAllowOrigins?: readonly string[];
 }
@@ -113,49 +110,52 @@ const ACCESS_LOG_FORMAT = JSON.stringify({
 });
 
 /**
- * The whole platform in one stack (no cross-stack references to lock deployments): the
- * shared bus, API, identity, email and alarm resources, and one `ServiceConstruct` per
- * declared service.
+ * What every service shares: the bus (archive, schema registry), the HTTP API with its JWT
+ * authorizer and the user pool behind it, SES sending, and the alarm topic. The service
+ * stacks find these through the SSM parameters written at the end (`core-parameters.ts`),
+ * never through CloudFormation exports, so no deployment of one stack waits on another.
  */
-export class MentoringPlatformStack extends Stack {
+export class CoreStack extends Stack {
   readonly eventBus: EventBus;
   readonly httpApi: HttpApi;
+  /** The default stage's URL: where people reach the API (links in emails). */
+  httpApiUrl = '';
+  readonly jwtAuthorizer: HttpAuthorizer;
   readonly userPool: UserPool;
   readonly userPoolClient: UserPoolClient;
   readonly alarmTopic: Topic;
-  readonly services: ServiceConstruct[];
+  readonly email: EmailSettings;
 
-  constructor(scope: Construct, id: string, props: MentoringPlatformStackProps) {
+  constructor(scope: Construct, id: string, props: CoreStackProps) {
     super(scope, id, props);
 
     this.alarmTopic = this.createAlarmTopic();
     this.eventBus = this.createEventBus();
     this.createSchemaRegistry(props.eventContracts);
-    const { userPool, client } = this.createUserPool();
+    // Before the user pool: Cognito sends its invitations and codes through this identity.
+    this.email = this.createEmailSending();
+    const { userPool, client } = this.createUserPool(this.email);
     this.userPool = userPool;
     this.userPoolClient = client;
-    const authorizer = new HttpJwtAuthorizer('CognitoJwtAuthorizer', userPool.userPoolProviderUrl, {
+    this.httpApi = this.createHttpApi(props.corsAllowOrigins ?? apiCorsPolicy.allowOrigins);
+    this.jwtAuthorizer = new HttpAuthorizer(this, 'CognitoJwtAuthorizer', {
+      httpApi: this.httpApi,
+      type: HttpAuthorizerType.JWT,
+      authorizerName: 'CognitoJwtAuthorizer',
+      identitySource: ['$request.header.Authorization'],
+      jwtIssuer: userPool.userPoolProviderUrl,
       // ID tokens carry `aud` = this client, the groups and the custom attributes.
       jwtAudience: [client.userPoolClientId],
     });
-    this.httpApi = this.createHttpApi(authorizer, props.corsAllowOrigins ?? apiCorsPolicy.allowOrigins);
-    const email = this.createEmailSending();
 
-    const names = new Set<string>();
-    this.services = props.services.map((service) => {
-      if (names.has(service.name)) throw new Error(`Two services are named "${service.name}"`);
-      names.add(service.name);
-      return new ServiceConstruct(this, pascalCase(service.name), {
-        service,
-        shared: {
-          repositoryRoot: props.repositoryRoot,
-          eventBus: this.eventBus,
-          httpApi: this.httpApi,
-          authorizer,
-          email,
-          alarmTopic: this.alarmTopic,
-        },
-      });
+    writeCoreParameters(this, this.stackName, {
+      eventBusName: this.eventBus.eventBusName,
+      eventBusArn: this.eventBus.eventBusArn,
+      httpApiId: this.httpApi.apiId,
+      httpApiUrl: this.httpApiUrl,
+      jwtAuthorizerId: this.jwtAuthorizer.authorizerId,
+      alarmTopicArn: this.alarmTopic.topicArn,
+      ...this.email,
     });
   }
 
@@ -235,7 +235,7 @@ export class MentoringPlatformStack extends Stack {
     new CfnOutput(this, 'EventSchemaRegistryName', { value: registry.attrRegistryName });
   }
 
-  private createUserPool(): { userPool: UserPool; client: UserPoolClient } {
+  private createUserPool(email: EmailSettings): { userPool: UserPool; client: UserPoolClient } {
     const userPool = new UserPool(this, 'UserPool', {
       // People are provisioned by programme operations / HR, never self-registered.
       selfSignUpEnabled: false,
@@ -259,18 +259,34 @@ export class MentoringPlatformStack extends Stack {
       },
       mfa: Mfa.OPTIONAL,
       mfaSecondFactor: { otp: true, sms: false },
-      // Plus: compromised-credential checks and adaptive (risk-based) authentication, enforced.
-      featurePlan: FeaturePlan.PLUS,
-      standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
+      // Essentials, not Plus: Plus has no free tier (about $0.02 per user-month, ~$200 a month
+      // at 10,000 employees, nearly the whole bill) and its one feature this pool would use,
+      // threat protection, is not worth that here (infra/README.md, "Why Essentials").
+      featurePlan: FeaturePlan.ESSENTIALS,
+      // Invitations and codes go through the platform's SES identity and configuration set:
+      // Cognito's own sender allows only a few dozen emails a day, too few to onboard a company.
+      email: UserPoolEmail.withSES({
+        fromEmail: email.senderEmail,
+        configurationSetName: email.configurationSetName,
+        sesRegion: this.region,
+      }),
       accountRecovery: AccountRecovery.EMAIL_ONLY,
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    Validations.of(userPool).acknowledge({
-      id: 'AwsSolutions-COG2',
-      reason:
-        'MFA is optional (TOTP) rather than required: `department` machine clients sign in as pool users and cannot answer a second factor. Human sign-ins are covered by the Plus plan threat protection in ENFORCED mode, which demands a second factor whenever a sign-in looks risky.',
-    });
+    this.sendCognitoEmailThroughSesOnlyWhenVerified(userPool);
+    Validations.of(userPool).acknowledge(
+      {
+        id: 'AwsSolutions-COG2',
+        reason:
+          'MFA is optional (TOTP, offered to everyone) rather than required: `department` machine clients sign in as pool users and cannot answer a second factor. Without Plus there is no risk-based step-up; what guards password sign-ins is that no one can sign up (operations provision every account), the 14-character password policy with every character class, Cognito lockout after repeated failed attempts, and 1-hour tokens that can be revoked.',
+      },
+      {
+        id: 'AwsSolutions-COG8',
+        reason:
+          'The pool is on the Essentials plan, not Plus: Plus is billed from the first user (about $0.02 per user-month, ~$200 a month at 10,000 employees, ~97% of the platform bill) for threat protection (compromised-credential checks, adaptive authentication). With admin-only accounts, a strong password policy, optional TOTP and lockout, that is not worth it here; switching the plan back is one property if a customer needs it.',
+      },
+    );
 
     for (const role of roles) {
       new UserPoolGroup(this, `${pascalCase(role)}Group`, {
@@ -302,11 +318,47 @@ export class MentoringPlatformStack extends Stack {
     return { userPool, client };
   }
 
-  private createHttpApi(authorizer: IHttpRouteAuthorizer, corsAllowOrigins: readonly string[]): HttpApi {
+  /**
+   * SES refuses a sender identity until someone clicks the link it emails, and CloudFormation
+   * then fails to create or update a user pool that names it. So on the first deployment, when
+   * this stack creates the identity, Cognito keeps its own sender (`CognitoEmailThroughSes=false`)
+   * until the address is verified; the next deployment (`=true`, the default) switches to SES.
+   */
+  private sendCognitoEmailThroughSesOnlyWhenVerified(userPool: UserPool): void {
+    const throughSes = new CfnParameter(this, 'CognitoEmailThroughSes', {
+      type: 'String',
+      description:
+        'true: Cognito sends invitations and codes from SenderEmail through SES (the address must already be verified). false: Cognito uses its own sender, limited to a few dozen emails a day (only until SenderEmail is verified).',
+      allowedValues: ['true', 'false'],
+      default: 'true',
+    });
+    const sendsThroughSes = new CfnCondition(this, 'CognitoSendsThroughSes', {
+      expression: Fn.conditionEquals(throughSes.valueAsString, 'true'),
+    });
+    const cfnUserPool = userPool.node.defaultChild;
+    if (!(cfnUserPool instanceof CfnUserPool)) throw new Error('UserPool has no CloudFormation resource');
+    const ses = cfnUserPool.emailConfiguration as CfnUserPool.EmailConfigurationProperty;
+    // Inside Fn::If the CloudFormation property names are written as CloudFormation spells them.
+    cfnUserPool.emailConfiguration = Fn.conditionIf(
+      sendsThroughSes.logicalId,
+      {
+        EmailSendingAccount: ses.emailSendingAccount,
+        From: ses.from,
+        SourceArn: ses.sourceArn,
+        ConfigurationSet: ses.configurationSet,
+      },
+      { EmailSendingAccount: 'COGNITO_DEFAULT' },
+    );
+  }
+
+  /**
+   * The API without routes: each service stack adds its declared routes to it, every one
+   * naming the JWT authorizer or declared public (a default authorizer would only apply to
+   * routes added in this stack, and there are none).
+   */
+  private createHttpApi(corsAllowOrigins: readonly string[]): HttpApi {
     const httpApi = new HttpApi(this, 'HttpApi', {
       description: 'Mentoring platform HTTP API (routes come from the service declarations).',
-      // A route without an explicit authorizer would get this one: nothing is public by omission.
-      defaultAuthorizer: authorizer,
       createDefaultStage: false,
       corsPreflight: {
         allowOrigins: [...corsAllowOrigins],
@@ -341,6 +393,7 @@ export class MentoringPlatformStack extends Stack {
     serverErrors.addAlarmAction(new SnsAction(this.alarmTopic));
 
     new CfnOutput(this, 'HttpApiUrl', { value: stage.url });
+    this.httpApiUrl = stage.url;
     return httpApi;
   }
 

@@ -1,0 +1,115 @@
+/** Mentor check-ins, growth goals and 1:1 ratings: stored records and API inputs. */
+import * as z from 'zod';
+import { IdSchema, IsoDateSchema, MonthSchema } from '../ids';
+
+export const RiskSchema = z.enum(['low', 'medium', 'high']);
+export type Risk = z.infer<typeof RiskSchema>;
+
+const OneToFive = z.int().min(1).max(5);
+const ProgressSchema = z.int().min(0).max(100);
+
+export const CheckInInputSchema = z.strictObject({
+  menteeId: IdSchema,
+  /** The month it is for: this month (default) or, late, the previous one. */
+  month: MonthSchema.optional(),
+  performanceRisk: RiskSchema,
+  engagement: OneToFive,
+  roleClarity: OneToFive,
+  notes: z.string().trim().max(5000).default(''),
+  /** Goals reviewed at this check-in: their progress now, and a note. */
+  goalReviews: z
+    .array(z.strictObject({ goalId: IdSchema, progress: ProgressSchema, note: z.string().trim().max(1000).optional() }))
+    .max(20)
+    .default([]),
+});
+export type CheckInInput = z.infer<typeof CheckInInputSchema>;
+
+export interface CheckIn {
+  checkInId: string;
+  menteeId: string;
+  mentorId: string;
+  podId: string | null;
+  month: string;
+  performanceRisk: Risk;
+  engagement: number;
+  roleClarity: number;
+  /** Private: only this mentor and the life coach ever read them. */
+  notes: string;
+  goalReviews: { goalId: string; progress: number; note?: string | undefined }[];
+  recordedAt: string;
+}
+
+export const GoalKindSchema = z.enum(['certification', 'skill', 'career-step']);
+
+export const GoalInputSchema = z.strictObject({
+  /** Whose goal: yourself by default; a mentor names their mentee. */
+  menteeId: IdSchema.optional(),
+  kind: GoalKindSchema,
+  title: z.string().trim().min(3).max(200),
+  targetDate: IsoDateSchema,
+  progress: ProgressSchema.default(0),
+});
+export type GoalInput = z.infer<typeof GoalInputSchema>;
+
+export const GoalPatchSchema = z
+  .strictObject({
+    title: z.string().trim().min(3).max(200).optional(),
+    targetDate: IsoDateSchema.optional(),
+    progress: ProgressSchema.optional(),
+    status: z.enum(['active', 'achieved', 'dropped']).optional(),
+  })
+  .refine((patch) => Object.keys(patch).length > 0, 'change at least one field');
+export type GoalPatch = z.infer<typeof GoalPatchSchema>;
+
+export interface Goal {
+  goalId: string;
+  menteeId: string;
+  kind: z.infer<typeof GoalKindSchema>;
+  title: string;
+  targetDate: string;
+  progress: number;
+  status: 'active' | 'achieved' | 'dropped';
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+  lastReview: { checkInId: string; month: string; note?: string | undefined } | null;
+  version: number;
+}
+
+export const RatingInputSchema = z.strictObject({
+  rating: OneToFive,
+  comment: z.string().trim().min(1).max(1000).optional(),
+});
+
+/** A rating waiting in its mentor's pending batch: no rater, no session, no time. */
+export interface StoredRating {
+  ratingId: string;
+  rating: number;
+  comment?: string | undefined;
+}
+
+/**
+ * A mentor's ratings are gathered in batches; a batch is shown (and a new one started) only once
+ * it holds at least the anonymity threshold of ratings from at least 3 distinct mentees.
+ */
+export interface RatingState {
+  mentorId: string;
+  /** The batch being filled (1-based). */
+  batch: number;
+  pendingCount: number;
+  /** Who rated in the pending batch (to count distinct mentees); dropped when it is released. */
+  pendingRaters: string[];
+  lastReleasedMean: number | null;
+  version: number;
+}
+
+export interface ReleasedBatch {
+  mentorId: string;
+  batch: number;
+  ratings: number;
+  distinctMentees: number;
+  mean: number;
+  distribution: { rating: number; count: number }[];
+  comments: string[];
+  releasedOn: string;
+}

@@ -1,0 +1,149 @@
+/** Surveys, their rounds and questions: what is stored and what the API shows. */
+import * as z from 'zod';
+import { type AudienceV1, SurveyTopicV1 } from '../../../../shared/contracts/pulse-events';
+import { IdSchema, IsoDateSchema } from '../ids';
+
+export const TopicSchema = SurveyTopicV1;
+export type Topic = z.infer<typeof TopicSchema>;
+
+export const AudienceSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('everyone') }),
+  z.strictObject({
+    kind: z.literal('domains'),
+    domains: z.array(z.string().trim().min(1).max(64)).min(1).max(50),
+  }),
+  z.strictObject({ kind: z.literal('pods'), podIds: z.array(IdSchema).min(1).max(200) }),
+]);
+export type Audience = z.infer<typeof AudienceV1>;
+
+const QuestionTextSchema = z.string().trim().min(3).max(300);
+const OptionSchema = z.string().trim().min(1).max(100);
+
+/** A question as a survey's author writes it (`questionId` is given by the service). */
+export const QuestionInputSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('scale'), text: QuestionTextSchema }),
+  z.strictObject({ type: z.literal('enps'), text: QuestionTextSchema }),
+  z.strictObject({
+    type: z.literal('choice'),
+    text: QuestionTextSchema,
+    options: z
+      .array(OptionSchema)
+      .min(2)
+      .max(10)
+      .refine((options) => new Set(options).size === options.length, 'options must differ'),
+  }),
+  z.strictObject({ type: z.literal('text'), text: QuestionTextSchema }),
+]);
+export type QuestionInput = z.infer<typeof QuestionInputSchema>;
+
+export const QuestionSchema = z.intersection(z.object({ questionId: z.string() }), QuestionInputSchema);
+export type Question = QuestionInput & { questionId: string };
+
+export const QUESTION_SET_IDS = ['enps', 'change-readiness', 'tool-satisfaction', 'role-clarity'] as const;
+export const QuestionSetIdSchema = z.enum(QUESTION_SET_IDS);
+export type QuestionSetId = z.infer<typeof QuestionSetIdSchema>;
+
+export const CadenceSchema = z.enum(['weekly', 'biweekly', 'monthly']);
+export type Cadence = z.infer<typeof CadenceSchema>;
+
+export const ScheduleInputSchema = z.discriminatedUnion('kind', [
+  z
+    .strictObject({ kind: z.literal('once'), opensOn: IsoDateSchema, closesOn: IsoDateSchema })
+    .refine((schedule) => schedule.opensOn <= schedule.closesOn, {
+      message: 'closesOn must not be before opensOn',
+      path: ['closesOn'],
+    }),
+  z.strictObject({
+    kind: z.literal('recurring'),
+    cadence: CadenceSchema,
+    startsOn: IsoDateSchema,
+    endsOn: IsoDateSchema.optional(),
+    /** How long each round stays open (default: 5 days weekly, 7 biweekly, 10 monthly). */
+    roundDays: z.int().min(1).max(28).optional(),
+  }),
+]);
+export type ScheduleInput = z.infer<typeof ScheduleInputSchema>;
+
+export const SurveyInputSchema = z
+  .strictObject({
+    title: z.string().trim().min(3).max(200),
+    topic: TopicSchema,
+    /** Start from a ready question set; `questions` are added after its questions. */
+    questionSet: QuestionSetIdSchema.optional(),
+    questions: z.array(QuestionInputSchema).max(30).default([]),
+    audience: AudienceSchema,
+    schedule: ScheduleInputSchema,
+  })
+  .refine((survey) => survey.questionSet !== undefined || survey.questions.length > 0, {
+    message: 'give questions, a questionSet, or both',
+    path: ['questions'],
+  });
+export type SurveyInput = z.infer<typeof SurveyInputSchema>;
+
+export type SurveyStatus = 'active' | 'closed';
+
+export interface Survey {
+  surveyId: string;
+  title: string;
+  topic: Topic;
+  questions: Question[];
+  audience: Audience;
+  schedule: ScheduleInput;
+  status: SurveyStatus;
+  createdBy: string;
+  createdAt: string;
+  /** The number of the latest round created (scheduled, open or closed). */
+  latestRound: number;
+}
+
+export type RoundStatus = 'scheduled' | 'open' | 'closed' | 'released';
+
+export interface Round {
+  surveyId: string;
+  roundId: string;
+  round: number;
+  opensAt: string;
+  closesAt: string;
+  status: RoundStatus;
+  /** Fixed at opening. */
+  audienceSize: number | null;
+  closedAt: string | null;
+  closedEarly: boolean;
+}
+
+/** One person of a round's audience, fixed at opening: their domain then, and whether they answered. */
+export interface AudienceMember {
+  roundId: string;
+  personId: string;
+  domain: string;
+  /** The participation record: who has answered (for one answer each and for reminders), never what. */
+  answered: boolean;
+}
+
+/** A stored answer to one question: a number, an option, or (free text) the id of its comment. */
+export type AnswerValue = { questionId: string; value: number } | { questionId: string; option: string };
+
+/**
+ * One response, as stored: no person, no time, a random key (not time-ordered), and the domain the
+ * respondent had when the round opened (results are segmented by it).
+ */
+export interface StoredResponse {
+  responseId: string;
+  roundId: string;
+  domain: string;
+  answers: AnswerValue[];
+}
+
+/** A free-text answer, stored apart so the life coach can reply to it. */
+export interface StoredComment {
+  commentId: string;
+  roundId: string;
+  surveyId: string;
+  questionId: string;
+  domain: string;
+  text: string;
+  /** SHA-256 of the respondent's reply token: only its holder can read and answer the thread. */
+  tokenHash: string;
+}
+
+export const roundIdOf = (surveyId: string, round: number) => `${surveyId}-r${round}`;

@@ -1,0 +1,123 @@
+/** What the survey API answers (the route contracts use these schemas, and the OpenAPI document too). */
+import * as z from 'zod';
+import { ScoreMeasureV1, SegmentV1 } from '../../../../shared/contracts/pulse-events';
+import { AudienceSchema, CadenceSchema, QuestionSchema, ScheduleInputSchema, TopicSchema } from './model';
+
+export const RoundStatusSchema = z.enum(['scheduled', 'open', 'closed', 'released']);
+
+export const RoundViewSchema = z.object({
+  roundId: z.string(),
+  round: z.int(),
+  opensAt: z.iso.datetime(),
+  closesAt: z.iso.datetime(),
+  status: RoundStatusSchema,
+  /** Fixed at opening (null before). */
+  audienceSize: z.int().nullable(),
+  /**
+   * Open rounds, for the life coach and admins: responses so far, rounded down to a multiple of the
+   * anonymity threshold, so the figure never moves by one answer.
+   */
+  responsesAtLeast: z.int().nullable(),
+  closedAt: z.iso.datetime().nullable(),
+});
+export type RoundView = z.infer<typeof RoundViewSchema>;
+
+export const SurveyViewSchema = z.object({
+  surveyId: z.string(),
+  title: z.string(),
+  topic: TopicSchema,
+  questions: z.array(QuestionSchema),
+  audience: AudienceSchema,
+  schedule: ScheduleInputSchema,
+  cadence: CadenceSchema.nullable(),
+  status: z.enum(['active', 'closed']),
+  createdAt: z.iso.datetime(),
+  rounds: z.array(RoundViewSchema),
+  /** For someone in the audience of the current round: whether they have answered it. */
+  answered: z.boolean().nullable(),
+});
+export type SurveyView = z.infer<typeof SurveyViewSchema>;
+
+export const SurveyListItemSchema = z.object({
+  surveyId: z.string(),
+  title: z.string(),
+  topic: TopicSchema,
+  status: z.enum(['active', 'closed']),
+  /** The round the caller is asked in (their open one), or, for the life coach and admins, the latest. */
+  round: RoundViewSchema.nullable(),
+  answered: z.boolean().nullable(),
+});
+export const SurveyListSchema = z.object({ items: z.array(SurveyListItemSchema), nextCursor: z.string().optional() });
+export type SurveyList = z.infer<typeof SurveyListSchema>;
+
+export const QuestionResultSchema = z.object({
+  questionId: z.string(),
+  type: z.enum(['scale', 'enps', 'choice', 'text']),
+  text: z.string(),
+  answered: z.int(),
+  mean: z.number().nullable(),
+  distribution: z.array(z.object({ answer: z.string(), count: z.int() })),
+  enps: z.number().nullable(),
+  /** Free-text questions: the comments of this segment, in no meaningful order. */
+  comments: z.array(z.object({ commentId: z.string(), text: z.string() })).nullable(),
+});
+
+export const SegmentResultSchema = z.discriminatedUnion('shown', [
+  z.object({
+    segment: SegmentV1,
+    shown: z.literal(true),
+    respondents: z.int(),
+    score: z.object({ measure: ScoreMeasureV1, value: z.number() }).nullable(),
+    questions: z.array(QuestionResultSchema),
+  }),
+  z.object({ segment: SegmentV1, shown: z.literal(false), note: z.string() }),
+]);
+
+export const ResultsViewSchema = z.object({
+  surveyId: z.string(),
+  roundId: z.string(),
+  round: z.int(),
+  title: z.string(),
+  topic: TopicSchema,
+  /** `open`: nothing is shown before closing; `preparing`: closed, results on their way; `released`. */
+  state: z.enum(['scheduled', 'open', 'preparing', 'released']),
+  threshold: z.int(),
+  /** Open rounds, life coach and admins: responses so far, rounded down to a multiple of the threshold. */
+  responsesAtLeast: z.int().nullable(),
+  segments: z.array(SegmentResultSchema),
+});
+export type ResultsView = z.infer<typeof ResultsViewSchema>;
+
+export const TrendViewSchema = z.object({
+  topic: TopicSchema,
+  segment: SegmentV1,
+  points: z.array(
+    z.object({
+      surveyId: z.string(),
+      roundId: z.string(),
+      round: z.int(),
+      title: z.string(),
+      closedAt: z.iso.datetime(),
+      measure: ScoreMeasureV1,
+      score: z.number(),
+      respondents: z.int(),
+    }),
+  ),
+});
+export type TrendView = z.infer<typeof TrendViewSchema>;
+
+export const ThreadViewSchema = z.object({
+  commentId: z.string(),
+  surveyTitle: z.string(),
+  question: z.string(),
+  comment: z.string(),
+  messages: z.array(
+    z.object({
+      messageId: z.string(),
+      from: z.enum(['life-coach', 'respondent']),
+      text: z.string(),
+      sentOn: z.iso.date(),
+    }),
+  ),
+});
+export const ThreadListSchema = z.object({ items: z.array(ThreadViewSchema) });
