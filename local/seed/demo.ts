@@ -1,8 +1,9 @@
 /**
  * `--seed demo`: a sample organisation of 66 people, loaded through the API like an HR
- * roster import (`POST /people/import`, text/csv, an admin token from the local issuer).
- * Deterministic (a fixed-seed generator), so seeding twice imports the same file and the
- * import, being idempotent, changes nothing the second time.
+ * roster import (the domains with `PUT /domains`, then `POST /people/imports`, text/csv, an admin
+ * token from the local issuer, followed until the import is done). Deterministic (a fixed-seed
+ * generator), so seeding twice submits the same file: the same import, nothing changes the second
+ * time (not even a leave or a domain change made since).
  *
  * Shape: 4 domains (backend, frontend, data, design) of 16 people each: a head of domain
  * (level 9), two leads (level 8) reporting to the head, four senior people (levels 6-8, three
@@ -10,7 +11,8 @@
  * projects cut across domains; each domain works from a few neighbouring timezones (a remote
  * team spread over a region or two, as teams that share working hours are), and the company
  * spans Europe, the Americas and Asia; plus the life coach and a programme admin.
- * A matching commit on it places every person of levels 1-5 that the hard rules allow
+ * A matching commit on it places every person of levels 1-5 that the hard rules allow, and
+ * reports the life coach, the admin and the heads of domain apart: no mentor can exist for them
  * (test/e2e/pods.e2e.test.ts checks it).
  */
 import { rosterColumns } from '../../services/matching/domain/people/roster-csv';

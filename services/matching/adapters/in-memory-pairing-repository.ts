@@ -370,7 +370,7 @@ export const createInMemoryPairingStore = (people: PeopleRepository) => {
     },
     refuseCommit: async (runId, reason) => {
       const run = runs.get(runId);
-      if (run?.status === 'commit-requested' || run?.status === 'queued') {
+      if (run?.status === 'commit-requested' || run?.status === 'queued' || run?.status === 'dry-run') {
         Object.assign(run, { status: 'aborted', abortedReason: reason });
       }
     },

@@ -446,9 +446,9 @@ export const processRun = async (
     run = computed;
     if (run.mode === 'dry-run') return run;
     if (!computed.summary.proven) {
-      const reason = `The result is not proven optimal (gap ${computed.summary.gap} centipoints), so it was not committed; review it as a dry run.`;
+      const reason = `The result is not proven optimal (gap ${computed.summary.gap} centipoints), so it was not committed; its pods can still be reviewed.`;
       await deps.runs.refuseCommit(runId, reason, deps.clock().toISOString());
-      return { ...computed, status: 'dry-run', abortedReason: reason };
+      return { ...computed, status: 'aborted', abortedReason: reason };
     }
   }
   if (!['commit-requested', 'committing', 'dry-run'].includes(run.status)) return run;

@@ -139,7 +139,10 @@ export interface RunRepository {
   finishCommit(runId: string, committedAt: string, events: PendingEvent[], context: WriteContext): Promise<void>;
   /** Marks the run aborted and frees the slot (steps already applied stay applied). */
   abortCommit(runId: string, reason: string, at: string): Promise<void>;
-  /** A requested commit (or commit at once) refused before it took the slot: the run is `aborted` with the reason. */
+  /**
+   * A requested commit (or a run committed at once) refused before it took the slot: the run is
+   * `aborted` with the reason (it was `queued`, a `dry-run` or `commit-requested`; otherwise nothing changes).
+   */
   refuseCommit(runId: string, reason: string, at: string): Promise<void>;
   /** A queued run (or requested commit) that never finished: `failed`, with the reason. */
   markFailed(runId: string, reason: string, at: string): Promise<void>;
