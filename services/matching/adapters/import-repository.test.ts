@@ -9,7 +9,7 @@ import { fixedClock, sequentialIds } from '../../../shared/ports';
 import { testDomains } from '../../../test/builders/people';
 import { createTestTable, type TestTable } from '../../../test/support/dynamodb';
 import { putPerson } from '../domain/people/directory';
-import { processImport, ROWS_PER_BATCH, restartStalledImports, submitImport } from '../domain/people/roster-import';
+import { processImport, restartStalledImports, submitImport } from '../domain/people/roster-import';
 import { createDynamoImportRepository } from './import-repository';
 import { createDynamoPeopleRepository } from './people-repository';
 import { createInMemoryProgrammeSettings } from './programme-settings-repository';
@@ -77,7 +77,8 @@ const eventsOf = async (prefix: string) => {
 describe('roster imports on DynamoDB', () => {
   it('resumes a worker that died half-way exactly where it stopped: every row once, every event once', async () => {
     const { deps } = setup();
-    const rows = ROWS_PER_BATCH * 3 + 2;
+    // New people take 4 items each: 24 rows a batch.
+    const rows = 24 * 3 + 2;
     const { job } = await submitImport(deps, roster('crash', rows), 'admin-1', context);
     // The worker dies while sending its third batch (the transaction never reaches the table).
     let batches = 0;
@@ -89,7 +90,7 @@ describe('roster imports on DynamoDB', () => {
       },
     } as unknown as typeof table.documentClient;
     await expect(processImport(setup(dying).deps, job.importId, context)).rejects.toThrow(/killed/);
-    expect(await deps.imports.get(job.importId)).toMatchObject({ status: 'running', nextRow: ROWS_PER_BATCH * 2 });
+    expect(await deps.imports.get(job.importId)).toMatchObject({ status: 'running', nextRow: 24 * 2 });
 
     // Nobody moves it on: the sweeper sets it going again, and the next worker finishes it.
     expect(
@@ -109,7 +110,7 @@ describe('roster imports on DynamoDB', () => {
 
   it('applies every row once when two workers run the same import at once', async () => {
     const { deps } = setup();
-    const rows = ROWS_PER_BATCH * 2 + 5;
+    const rows = 24 * 2 + 5;
     const { job } = await submitImport(deps, roster('twice', rows), 'admin-1', context);
     const [first, second] = await Promise.all([
       processImport(deps, job.importId, context),

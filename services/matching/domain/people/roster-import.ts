@@ -132,11 +132,21 @@ export const submitImport = async (
   return { job: existing, created: false };
 };
 
-/** Items a row's write may need in a transaction: profile, address claim and release, name index, event. */
-const ITEMS_PER_ROW = 5;
-/** DynamoDB's 100 items per transaction, less the checkpoint and the report. */
-export const ROWS_PER_BATCH = Math.floor((100 - 2) / ITEMS_PER_ROW);
+/**
+ * A batch is one transaction: DynamoDB takes 100 items, of which the report, the checkpoint and
+ * the completion event take 3. Rows are added while their writes fit (a new person is 4 items:
+ * profile, address, name index, event; an unchanged or rejected row none), up to this many rows.
+ */
+export const ROWS_PER_BATCH = 49;
+const TRANSACTION_ITEMS = 100 - 3;
 const REJECTED_SAMPLE = 50;
+
+/** The items a person write takes in a transaction (as the repository builds it), and its events. */
+const itemsOf = (write: PersonWrite): number => {
+  const emailChanged = !write.before || write.before.email.toLowerCase() !== write.person.email.toLowerCase();
+  const nameChanged = !write.before || write.before.name !== write.person.name;
+  return 1 + (emailChanged ? (write.before ? 2 : 1) : 0) + (nameChanged ? 1 : 0) + write.events.length;
+};
 
 const outcomeOf = (change: PersonChange): ImportRowResult['outcome'] => {
   if (change.kind === 'registered') return change.cause === 'rehired' ? 'rehired' : 'created';
@@ -186,6 +196,7 @@ export const processImport = async (
     // A transaction may touch an item once: a batch ends before a row whose write meets an address
     // an earlier row of the batch gives up or takes (two people swapping addresses).
     const addresses = new Set<string>();
+    let items = 0;
     for (const [offset, row] of batch.entries()) {
       const decided = await decideRow(deps, row, from + offset, existing, {
         known,
@@ -194,15 +205,18 @@ export const processImport = async (
         refusedAtWrite,
         writes,
       });
-      const write = writes.at(-1);
-      const touched =
-        write && decided.outcome !== 'rejected' && decided.outcome !== 'unchanged' ? addressesOf(write) : [];
-      if (offset > 0 && touched.some((address) => addresses.has(address))) {
-        writes.pop();
+      const wrote = decided.outcome !== 'rejected' && decided.outcome !== 'unchanged';
+      const write = wrote ? writes.at(-1) : undefined;
+      const touched = write ? addressesOf(write) : [];
+      const more = write ? itemsOf(write) : 0;
+      const full = items + more > TRANSACTION_ITEMS;
+      if (offset > 0 && (full || touched.some((address) => addresses.has(address)))) {
+        if (write) writes.pop();
         to = from + offset;
         batch = batch.slice(0, offset);
         break;
       }
+      items += more;
       for (const address of touched) addresses.add(address);
       report.push(decided);
     }
