@@ -20,7 +20,8 @@ export const matchingService = defineService({
       name: 'people-api',
       entry: 'services/matching/handlers/people-api.ts',
       description: 'People directory HTTP API: read, write, offboard, rehire, roster imports, domains.',
-      memoryMb: 512,
+      // A submitted roster is read whole (up to 64 MB of CSV) to check it before it is stored.
+      memoryMb: 1024,
       timeoutSeconds: 29,
       access: { table: 'read-write' },
       routes: peopleRoutes,
