@@ -27,6 +27,8 @@ import {
   ClientAttributes,
   FeaturePlan,
   Mfa,
+  OAuthScope,
+  ResourceServerScope,
   StringAttribute,
   UserPool,
   type UserPoolClient,
@@ -50,6 +52,7 @@ import {
 } from 'aws-cdk-lib/aws-ses';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { DEPARTMENT_SCOPE_PREFIX } from '../shared/auth/principal';
 import { type Role, roles } from '../shared/auth/roles';
 import { eventJsonSchema, registrySchemaNameOf } from '../shared/contracts/json-schema';
 import type { EventContract } from '../shared/events/envelope';
@@ -63,7 +66,15 @@ export interface CoreStackProps extends StackProps {
   eventContracts: readonly EventContract[];
   /** Browser origins allowed to call the API. */
   corsAllowOrigins?: readonly string[];
+  /**
+   * Departments that call the API as machine clients (`mentoring:departmentClients` in
+   * cdk.json): one app client each, with the client-credentials grant and its one scope.
+   */
+  departmentClients?: readonly string[];
 }
+
+/** Department ids as the escalation service names them (lower-case slugs). */
+const DEPARTMENT_ID = /^[a-z0-9][a-z0-9-]{0,39}$/;
 
 /** What each JWT group (role) means; the groups themselves are the product's roles. */
 const ROLE_DESCRIPTIONS: Record<Role, string> = {
@@ -123,6 +134,8 @@ export class CoreStack extends Stack {
   readonly jwtAuthorizer: HttpAuthorizer;
   readonly userPool: UserPool;
   readonly userPoolClient: UserPoolClient;
+  /** One app client per department machine client, by department id. */
+  readonly departmentClients = new Map<string, UserPoolClient>();
   readonly alarmTopic: Topic;
   readonly email: EmailSettings;
 
@@ -137,6 +150,7 @@ export class CoreStack extends Stack {
     const { userPool, client } = this.createUserPool(this.email);
     this.userPool = userPool;
     this.userPoolClient = client;
+    this.createDepartmentClients(userPool, props.departmentClients ?? []);
     this.httpApi = this.createHttpApi(props.corsAllowOrigins ?? apiCorsPolicy.allowOrigins);
     this.jwtAuthorizer = new HttpAuthorizer(this, 'CognitoJwtAuthorizer', {
       httpApi: this.httpApi,
@@ -144,8 +158,12 @@ export class CoreStack extends Stack {
       authorizerName: 'CognitoJwtAuthorizer',
       identitySource: ['$request.header.Authorization'],
       jwtIssuer: userPool.userPoolProviderUrl,
-      // ID tokens carry `aud` = this client, the groups and the custom attributes.
-      jwtAudience: [client.userPoolClientId],
+      // ID tokens carry `aud` = this client, the groups and the custom attributes; a department's
+      // client-credentials access token carries `client_id` = its app client (checked as the audience).
+      jwtAudience: [
+        client.userPoolClientId,
+        ...[...this.departmentClients.values()].map((item) => item.userPoolClientId),
+      ],
     });
 
     writeCoreParameters(this, this.stackName, {
@@ -316,6 +334,56 @@ export class CoreStack extends Stack {
     new CfnOutput(this, 'UserPoolClientId', { value: client.userPoolClientId });
     new CfnOutput(this, 'JwtIssuer', { value: userPool.userPoolProviderUrl });
     return { userPool, client };
+  }
+
+  /**
+   * Department machine clients (OAuth client credentials): a resource server
+   * `mentoring-departments` with one scope per department, and per department an app client
+   * (with a secret) allowed that scope only, so its access token carries
+   * `scope: mentoring-departments/<id>` and `client_id`: the principal the services read
+   * (shared/auth/principal.ts). The token endpoint needs a domain: the pool's Cognito domain.
+   */
+  private createDepartmentClients(userPool: UserPool, departmentIds: readonly string[]): void {
+    if (departmentIds.length === 0) return;
+    for (const id of departmentIds) {
+      if (!DEPARTMENT_ID.test(id))
+        throw new Error(`mentoring:departmentClients: "${id}" is not a department id (a-z, 0-9, -)`);
+    }
+    const scopes = departmentIds.map(
+      (id) => new ResourceServerScope({ scopeName: id, scopeDescription: `Acts for department ${id}` }),
+    );
+    const resourceServer = userPool.addResourceServer('DepartmentsResourceServer', {
+      identifier: DEPARTMENT_SCOPE_PREFIX.replace(/\/$/, ''),
+      userPoolResourceServerName: 'Department machine clients',
+      scopes,
+    });
+    const domain = userPool.addDomain('TokenEndpointDomain', {
+      // One per account and region: the stack name and the account make it unique.
+      cognitoDomain: { domainPrefix: Fn.join('-', [this.stackName.toLowerCase(), this.account]) },
+    });
+    departmentIds.forEach((id, index) => {
+      const client = userPool.addClient(`DepartmentClient${pascalCase(id)}`, {
+        userPoolClientName: `department-${id}`,
+        generateSecret: true,
+        authFlows: {},
+        oAuth: {
+          flows: { clientCredentials: true },
+          scopes: [OAuthScope.resourceServer(resourceServer, scopes[index] as ResourceServerScope)],
+        },
+        accessTokenValidity: Duration.hours(1),
+        enableTokenRevocation: true,
+        preventUserExistenceErrors: true,
+      });
+      this.departmentClients.set(id, client);
+      new CfnOutput(this, `DepartmentClientId${pascalCase(id)}`, {
+        value: client.userPoolClientId,
+        description: `App client of department ${id} (its secret: aws cognito-idp describe-user-pool-client)`,
+      });
+    });
+    new CfnOutput(this, 'DepartmentTokenEndpoint', {
+      value: `${domain.baseUrl()}/oauth2/token`,
+      description: 'Where department machine clients get access tokens (grant_type=client_credentials)',
+    });
   }
 
   /**

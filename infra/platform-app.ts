@@ -70,11 +70,13 @@ export const createPlatformApp = (options: PlatformAppOptions = {}): PlatformApp
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 
   const corsAllowOrigins = app.node.tryGetContext('mentoring:corsAllowOrigins') as string[] | undefined;
+  const departmentClients = app.node.tryGetContext('mentoring:departmentClients') as string[] | undefined;
   const core = new CoreStack(app, CORE_STACK_NAME, {
     description:
       'Mentoring platform core: event bus, schema registry, HTTP API and JWT authorizer, user pool, SES, alarm topic.',
     eventContracts: options.eventContracts ?? eventCatalog,
     ...(corsAllowOrigins ? { corsAllowOrigins } : {}),
+    ...(departmentClients ? { departmentClients } : {}),
   });
 
   const names = new Set<string>();

@@ -1,5 +1,15 @@
 import { join } from 'node:path';
-import { CfnOutput, CfnParameter, Duration, RemovalPolicy, TimeZone, Validations } from 'aws-cdk-lib';
+import {
+  ArnFormat,
+  CfnOutput,
+  CfnParameter,
+  Duration,
+  Lazy,
+  RemovalPolicy,
+  Stack,
+  TimeZone,
+  Validations,
+} from 'aws-cdk-lib';
 import {
   HttpMethod,
   HttpNoneAuthorizer,
@@ -21,15 +31,22 @@ import {
 } from 'aws-cdk-lib/aws-dynamodb';
 import { type EventPattern, type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { type IRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule, type IFunction, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import {
+  ContextAttribute,
+  Schedule,
+  ScheduleExpression,
+  ScheduleGroup,
+  ScheduleTargetInput,
+} from 'aws-cdk-lib/aws-scheduler';
 import { ScheduleTargetBase, type ScheduleTargetBaseProps } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { webhookResourceName } from '../shared/api-destinations';
 import {
   type EventPattern as DeclaredEventPattern,
   type FunctionDeclaration,
@@ -37,6 +54,7 @@ import {
   type ServiceDeclaration,
 } from '../shared/declaration';
 import { OUTBOX_KEY_PREFIX } from '../shared/events/outbox';
+import { oneTimeScheduleGroupOf } from '../shared/one-time-schedules';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { PlatformFunction } from './platform-function';
 
@@ -77,6 +95,42 @@ export const TABLE_WRITE_ACTIONS = [
   'dynamodb:ConditionCheckItem',
 ] as const;
 export const SEND_EMAIL_ACTIONS = ['ses:SendEmail', 'ses:SendRawEmail'] as const;
+/** One-time schedules in the service's group; listing has no resource-level permission. */
+export const ONE_TIME_SCHEDULE_ACTIONS = [
+  'scheduler:CreateSchedule',
+  'scheduler:UpdateSchedule',
+  'scheduler:GetSchedule',
+  'scheduler:DeleteSchedule',
+] as const;
+/** Webhook deliveries: rules, connections and API destinations named `<service>-webhook-*`. */
+export const WEBHOOK_RULE_ACTIONS = [
+  'events:PutRule',
+  'events:DescribeRule',
+  'events:DeleteRule',
+  'events:PutTargets',
+  'events:RemoveTargets',
+] as const;
+export const WEBHOOK_CONNECTION_ACTIONS = [
+  'events:CreateConnection',
+  'events:UpdateConnection',
+  'events:DescribeConnection',
+  'events:DeleteConnection',
+] as const;
+export const WEBHOOK_DESTINATION_ACTIONS = [
+  'events:CreateApiDestination',
+  'events:UpdateApiDestination',
+  'events:DescribeApiDestination',
+  'events:DeleteApiDestination',
+] as const;
+/** EventBridge keeps a connection's credentials in a secret it creates as the caller (`events!connection/<name>/...`). */
+export const CONNECTION_SECRET_ACTIONS = [
+  'secretsmanager:CreateSecret',
+  'secretsmanager:UpdateSecret',
+  'secretsmanager:DescribeSecret',
+  'secretsmanager:DeleteSecret',
+  'secretsmanager:GetSecretValue',
+  'secretsmanager:PutSecretValue',
+] as const;
 
 /** EventBridge rules and Scheduler retry a failed delivery (throttling, a missing permission) this long. */
 const DELIVERY_RETRY_ATTEMPTS = 8;
@@ -158,6 +212,10 @@ export class ServiceConstruct extends Construct {
   private readonly settings: Record<string, string>;
   private readonly integrations = new Map<string, HttpLambdaIntegration>();
   private readonly asyncInvokeConfigured = new Set<string>();
+  /** For functions that create one-time schedules: the service's schedule group and the role Scheduler assumes. */
+  private oneTimeScheduling?: { group: ScheduleGroup; role: Role };
+  /** For functions that set up webhook deliveries: the role EventBridge assumes, and where failed deliveries go. */
+  private webhookDelivery?: { role: Role; deadLetters: DeadLetterQueue };
 
   constructor(scope: Construct, id: string, props: ServiceConstructProps) {
     super(scope, id);
@@ -167,7 +225,13 @@ export class ServiceConstruct extends Construct {
     this.settings = this.createSettingParameters();
     this.secrets = this.createSecrets();
     if (this.service.table) this.table = this.createTable();
+    if (this.service.functions.some((fn) => fn.access.oneTimeSchedules)) {
+      this.oneTimeScheduling = this.createOneTimeScheduling();
+    }
+    if (this.service.functions.some((fn) => fn.access.apiDestinations))
+      this.webhookDelivery = this.createWebhookDelivery();
     for (const declaration of this.service.functions) this.createFunction(declaration);
+    this.letSchedulerInvokeTargets();
     for (const route of this.service.routes) this.createRoute(route);
     for (const subscription of this.service.subscriptions) this.createSubscription(subscription);
     for (const schedule of this.service.schedules) this.createSchedule(schedule);
@@ -287,6 +351,7 @@ export class ServiceConstruct extends Construct {
         secretIds: Object.fromEntries(
           (declaration.access.secrets ?? []).map((name) => [name, this.secretNamed(name, declaration.name).secretArn]),
         ),
+        ...this.runtimeResourcesOf(declaration),
       }),
     });
     this.functions.set(declaration.name, fn);
@@ -308,6 +373,122 @@ export class ServiceConstruct extends Construct {
     return secret;
   }
 
+  /**
+   * One-time schedules: the service's schedule group, and the role Scheduler assumes to invoke
+   * the declared targets (granted in `letSchedulerInvokeTargets`, once they exist), only on
+   * behalf of schedules of this account.
+   */
+  private createOneTimeScheduling(): { group: ScheduleGroup; role: Role } {
+    const group = new ScheduleGroup(this, 'OneTimeScheduleGroup', {
+      scheduleGroupName: oneTimeScheduleGroupOf(this.service),
+      // Schedules come and go with the data (each escalation's milestones); they are not the stack's.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const role = new Role(this, 'OneTimeScheduleRole', {
+      description: `${this.service.name}: assumed by EventBridge Scheduler to run the one-time schedules its functions create`,
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    });
+    return { group, role };
+  }
+
+  /**
+   * Webhook deliveries: the role EventBridge assumes to invoke the API destinations the
+   * service's functions create (named `<service>-webhook-*`), and the dead-letter queue their
+   * rules' targets name, which only those rules may send to.
+   */
+  private createWebhookDelivery(): { role: Role; deadLetters: DeadLetterQueue } {
+    const stack = Stack.of(this);
+    const prefix = webhookResourceName(this.service.name, '');
+    const role = new Role(this, 'WebhookDeliveryRole', {
+      description: `${this.service.name}: assumed by EventBridge to deliver events to the webhooks its functions set up`,
+      assumedBy: new ServicePrincipal('events.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+    });
+    role.addToPolicy(
+      new PolicyStatement({
+        actions: ['events:InvokeApiDestination'],
+        resources: [stack.formatArn({ service: 'events', resource: 'api-destination', resourceName: `${prefix}*/*` })],
+      }),
+    );
+    const deadLetters = new DeadLetterQueue(this, 'WebhookDeliveriesDeadLetters', {
+      purpose: `${this.service.name}/webhook deliveries`,
+      alarmTopic: this.shared.alarmTopic,
+    });
+    deadLetters.queue.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('events.amazonaws.com')],
+        actions: ['sqs:SendMessage'],
+        resources: [deadLetters.queue.queueArn],
+        conditions: { ArnLike: { 'aws:SourceArn': this.webhookRuleArns() } },
+      }),
+    );
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:events:<AWS::Region>:<AWS::AccountId>:api-destination/${prefix}*/*]`,
+      reason: `The API destinations are created at run time, one per department that has a tracker webhook (data an admin manages), so their names are only known by prefix (${prefix}*); EventBridge adds a generated suffix to each ARN.`,
+    });
+    return { role, deadLetters };
+  }
+
+  /** `arn:...:rule/<bus>/<service>-webhook-*`: the rules the service's webhook deliveries use. */
+  private webhookRuleArns(): string {
+    return Stack.of(this).formatArn({
+      service: 'events',
+      resource: 'rule',
+      resourceName: `${this.shared.eventBus.eventBusName}/${webhookResourceName(this.service.name, '')}*`,
+    });
+  }
+
+  /** What `functionEnvironment` hands a function that creates schedules or webhook deliveries. */
+  private runtimeResourcesOf(declaration: FunctionDeclaration) {
+    const target = declaration.access.oneTimeSchedules?.target;
+    return {
+      ...(target && this.oneTimeScheduling
+        ? {
+            oneTimeSchedules: {
+              groupName: this.oneTimeScheduling.group.scheduleGroupName,
+              roleArn: this.oneTimeScheduling.role.roleArn,
+              // The target may be declared after this function: resolved once every function exists.
+              functionArn: (name: string) =>
+                Lazy.string({
+                  produce: () => this.functionNamed(name, `${declaration.name}'s one-time schedules`).functionArn,
+                }),
+              deadLetterArn: this.deadLetterQueueOf(target).queue.queueArn,
+            },
+          }
+        : {}),
+      ...(declaration.access.apiDestinations && this.webhookDelivery
+        ? {
+            apiDestinations: {
+              roleArn: this.webhookDelivery.role.roleArn,
+              deadLetterArn: this.webhookDelivery.deadLetters.queue.queueArn,
+            },
+          }
+        : {}),
+    };
+  }
+
+  /**
+   * Each declared target of one-time schedules: Scheduler's role may invoke it (the unqualified
+   * function only) and send what failed to its dead-letter queue; Lambda's own retries of a
+   * throwing invocation end in the same queue.
+   */
+  private letSchedulerInvokeTargets(): void {
+    const scheduling = this.oneTimeScheduling;
+    if (!scheduling) return;
+    const targets = new Set(
+      this.service.functions.flatMap((fn) => (fn.access.oneTimeSchedules ? [fn.access.oneTimeSchedules.target] : [])),
+    );
+    for (const name of targets) {
+      const target = this.functionNamed(name, 'one-time schedules');
+      target.grantInvokeLatestVersion(scheduling.role);
+      this.deadLetterQueueOf(name).queue.grantSendMessages(scheduling.role);
+      this.configureAsyncFailures(target, name);
+    }
+  }
+
   /** Least privilege, from the declaration alone. */
   private grantDeclaredAccess(fn: PlatformFunction, declaration: FunctionDeclaration): void {
     const { access } = declaration;
@@ -326,6 +507,8 @@ export class ServiceConstruct extends Construct {
       this.shared.eventBus.grantPutEventsTo(fn);
     }
     for (const name of access.secrets ?? []) this.secretNamed(name, declaration.name).grantRead(fn);
+    if (access.oneTimeSchedules && this.oneTimeScheduling) this.grantOneTimeSchedules(fn, this.oneTimeScheduling);
+    if (access.apiDestinations && this.webhookDelivery) this.grantWebhookDeliveries(fn, this.webhookDelivery);
     if (access.sendEmail) {
       fn.addToRolePolicy(
         new PolicyStatement({
@@ -334,6 +517,76 @@ export class ServiceConstruct extends Construct {
         }),
       );
     }
+  }
+
+  /** Create and delete schedules in the service's group only, handing them only Scheduler's role. */
+  private grantOneTimeSchedules(fn: PlatformFunction, scheduling: { group: ScheduleGroup; role: Role }): void {
+    const stack = Stack.of(this);
+    const schedules = stack.formatArn({
+      service: 'scheduler',
+      resource: 'schedule',
+      resourceName: `${scheduling.group.scheduleGroupName}/*`,
+    });
+    fn.addToRolePolicy(new PolicyStatement({ actions: [...ONE_TIME_SCHEDULE_ACTIONS], resources: [schedules] }));
+    // ListSchedules has no resource-level permission (IAM's service authorization reference).
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['scheduler:ListSchedules'], resources: ['*'] }));
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: [scheduling.role.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      }),
+    );
+    if (fn.role) {
+      Validations.of(fn.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${oneTimeScheduleGroupOf(this.service)}/*]`,
+        reason: `The one-time schedules are created at run time (one per SLA milestone), so they are named only by their group (${oneTimeScheduleGroupOf(this.service)}), which holds nothing else.`,
+      });
+    }
+  }
+
+  /** Rules, connections, API destinations (and the secrets EventBridge keeps for them) named `<service>-webhook-*` only. */
+  private grantWebhookDeliveries(fn: PlatformFunction, delivery: { role: Role }): void {
+    const stack = Stack.of(this);
+    const prefix = webhookResourceName(this.service.name, '');
+    const connections = stack.formatArn({ service: 'events', resource: 'connection', resourceName: `${prefix}*` });
+    const destinations = stack.formatArn({
+      service: 'events',
+      resource: 'api-destination',
+      resourceName: `${prefix}*`,
+    });
+    const secrets = stack.formatArn({
+      service: 'secretsmanager',
+      resource: 'secret',
+      resourceName: `events!connection/${prefix}*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions: [...WEBHOOK_RULE_ACTIONS], resources: [this.webhookRuleArns()] }),
+    );
+    fn.addToRolePolicy(new PolicyStatement({ actions: [...WEBHOOK_CONNECTION_ACTIONS], resources: [connections] }));
+    fn.addToRolePolicy(new PolicyStatement({ actions: [...WEBHOOK_DESTINATION_ACTIONS], resources: [destinations] }));
+    fn.addToRolePolicy(new PolicyStatement({ actions: [...CONNECTION_SECRET_ACTIONS], resources: [secrets] }));
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: [delivery.role.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'events.amazonaws.com' } },
+      }),
+    );
+    if (!fn.role) return;
+    // cdk-nag names a reference by its logical id: the bus name is the core stack's SSM parameter.
+    const busName = stack.resolve(this.shared.eventBus.eventBusName) as { Ref?: string } | string;
+    const bus = typeof busName === 'object' && busName.Ref ? `<${busName.Ref}>` : String(busName);
+    const arn = (service: string, resource: string) =>
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:${service}:<AWS::Region>:<AWS::AccountId>:${resource}]`;
+    const reason = `Each department's tracker webhook is data an admin manages at run time, so its rule, connection, API destination and the secret EventBridge keeps for the connection are named only by the prefix ${prefix}; the function may touch nothing else.`;
+    Validations.of(fn.role).acknowledge(
+      { id: arn('events', `rule/${bus}/${prefix}*`), reason },
+      { id: arn('events', `connection/${prefix}*`), reason },
+      { id: arn('events', `api-destination/${prefix}*`), reason },
+      { id: arn('secretsmanager', `secret:events!connection/${prefix}*`), reason },
+    );
   }
 
   private alarmOnFunction(fn: PlatformFunction, declaration: FunctionDeclaration): void {

@@ -4,9 +4,11 @@
  * function; a function error makes the bus retry and then dead-letter), and the views the
  * developer page needs.
  */
+import { join } from 'node:path';
 import type { EventPattern } from '../shared/declaration';
 import type { BusEventView, DeadLetterView } from './dev-view';
 import { LOCAL_ACCOUNT_ID, LOCAL_EVENT_BUS_NAME, LOCAL_REGION } from './environment';
+import { createApiDestinations } from './eventbridge/api-destinations';
 import { type EventBridgeEvent, LocalEventBus } from './eventbridge/local-bus';
 import { startEventBridgeServer } from './eventbridge/server';
 
@@ -21,6 +23,8 @@ export interface PlatformBusOptions {
    * its event goes to the dead-letter queue.
    */
   delivery?: { maxAttempts?: number; baseBackoffMs?: number };
+  /** Extra certificate authorities API destinations trust (a test receiver's self-signed certificate). */
+  trustedCertificates?: readonly string[];
 }
 
 export interface PlatformBus {
@@ -46,7 +50,15 @@ export const startPlatformBus = async (options: PlatformBusOptions): Promise<Pla
     },
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
   });
-  const server = await startEventBridgeServer({ bus, port: options.port, host: options.host });
+  // Webhook deliveries functions set up at run time: kept beside the bus's own data.
+  const apiDestinations = createApiDestinations({
+    bus,
+    region: LOCAL_REGION,
+    account: LOCAL_ACCOUNT_ID,
+    ...(options.dataDir ? { dataFile: join(options.dataDir, 'api-destinations.json') } : {}),
+    ...(options.trustedCertificates ? { trustedCertificates: options.trustedCertificates } : {}),
+  });
+  const server = await startEventBridgeServer({ bus, port: options.port, host: options.host, apiDestinations });
 
   return {
     bus,

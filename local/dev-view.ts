@@ -38,6 +38,8 @@ export interface DevViewSource {
   deadLetters: () => DeadLetterView[];
   redrive: (id: string) => Promise<boolean>;
   schedules: () => LocalSchedule[];
+  /** One-time schedules functions created at run time (the Scheduler API). */
+  oneTimeSchedules?: () => unknown[];
   runSchedule: (service: string, name: string) => Promise<InvocationOutcome>;
   invocations: () => readonly (InvocationRecord & { ok: boolean; errorType?: string })[];
   routes: () => { routeKey: string; functionKey: string; auth: string }[];
@@ -133,6 +135,9 @@ export const devViewHandler =
       return json(200, { deadLetters: source.deadLetters() });
     }
     if (method === 'GET' && path === `${DEV_VIEW_PATH}/schedules`) return json(200, { schedules: source.schedules() });
+    if (method === 'GET' && path === `${DEV_VIEW_PATH}/one-time-schedules`) {
+      return json(200, { schedules: source.oneTimeSchedules?.() ?? [] });
+    }
     if (method === 'GET' && path === `${DEV_VIEW_PATH}/invocations`) {
       return json(200, { invocations: [...source.invocations()].reverse() });
     }

@@ -8,6 +8,7 @@ import {
   functionKey,
   type ServiceDeclaration,
 } from '../shared/declaration';
+import { oneTimeScheduleGroupOf } from '../shared/one-time-schedules';
 
 export const LOCAL_REGION = 'eu-west-1';
 /** The account id AWS's own local tools use; it appears in ARNs and in the bus events. */
@@ -17,6 +18,9 @@ export const LOCAL_SENDER_EMAIL = 'mentoring@example.com';
 export const LOCAL_SES_CONFIGURATION_SET = 'mentoring-local';
 /** Any value is accepted by the local servers, but the SDK refuses to sign without one. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+/** The roles Scheduler and EventBridge would assume (named in requests, checked by nobody locally). */
+export const LOCAL_SCHEDULER_ROLE_ARN = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/mentoring-scheduler-local`;
+export const LOCAL_WEBHOOK_ROLE_ARN = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/mentoring-webhooks-local`;
 
 /** `mentoring-matching`; tests pass another prefix so parallel platforms never share a table. */
 export const tableNameOf = (service: Pick<ServiceDeclaration, 'name'>, prefix = 'mentoring'): string =>
@@ -31,6 +35,8 @@ export interface LocalEndpoints {
   dynamodb: string;
   eventbridge: string;
   ses: string;
+  /** The local Scheduler API (one-time schedules created at run time). */
+  scheduler?: string;
   /** The local Secrets Manager endpoint (local/secrets.ts), for services that declare secrets. */
   secretsManager?: string;
   /** The HTTP API's URL: the links in emails point there. */
@@ -61,6 +67,12 @@ export const declaredEnvironmentOf = (
     ...(fn.service.table ? { tableName: tableNameOf(fn.service, tablePrefix) } : {}),
     senderEmail: LOCAL_SENDER_EMAIL,
     sesConfigurationSet: LOCAL_SES_CONFIGURATION_SET,
+    oneTimeSchedules: {
+      groupName: oneTimeScheduleGroupOf(fn.service),
+      roleArn: LOCAL_SCHEDULER_ROLE_ARN,
+      functionArn: (name) => functionArnOf(`${fn.service.name}-${name}`),
+    },
+    apiDestinations: { roleArn: LOCAL_WEBHOOK_ROLE_ARN },
     ...(publicApiUrl ? { publicApiUrl } : {}),
     secretIds: Object.fromEntries(
       fn.service.secrets.map((secret) => [secret.name, localSecretIdOf(fn.service, secret.name)]),
@@ -89,6 +101,7 @@ export const runtimeEnvironmentOf = (
   AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
   AWS_ENDPOINT_URL_DYNAMODB_STREAMS: endpoints.dynamodb,
   AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.eventbridge,
+  ...(endpoints.scheduler ? { AWS_ENDPOINT_URL_SCHEDULER: endpoints.scheduler } : {}),
   AWS_ENDPOINT_URL_SES: endpoints.ses,
   ...(endpoints.secretsManager ? { AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsManager } : {}),
   // There is no CloudWatch here: the metrics' EMF lines would only clutter the console.

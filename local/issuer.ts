@@ -7,11 +7,18 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, type JSONWebKeySet, type JWK, SignJWT } from 'jose';
+import { departmentScopeOf } from '../shared/auth/principal';
 
 /** The app client id the local authorizer accepts (Cognito's would be a random id). */
 export const LOCAL_CLIENT_ID = 'mentoring-local-client';
 /** Where the issuer lives on the gateway's server. */
 export const ISSUER_PATH = '/local-issuer';
+/**
+ * The app client of a department's machine client (`mentoring-department-it`): in AWS one
+ * Cognito app client per department, with the client-credentials grant and its one scope.
+ */
+export const DEPARTMENT_CLIENT_PREFIX = 'mentoring-department-';
+export const departmentClientIdOf = (departmentId: string): string => `${DEPARTMENT_CLIENT_PREFIX}${departmentId}`;
 
 export interface SigningKey {
   kid: string;
@@ -73,6 +80,12 @@ export const readIssuerInfo = (dir: string): IssuerInfo | undefined => {
 export interface MintOptions {
   /** Cognito's `sub`; also the `custom:personId` unless `personId` says otherwise. */
   sub: string;
+  /**
+   * A department's machine client instead of a person: a client-credentials access token of the
+   * app client `mentoring-department-<id>` with the scope `mentoring-departments/<id>`, as
+   * Cognito's token endpoint issues it (`sub` and `client_id` are the client id; no groups).
+   */
+  departmentClient?: string;
   groups?: readonly string[];
   personId?: string;
   departmentId?: string;
@@ -120,6 +133,24 @@ export const createLocalIssuer = (key: SigningKey, issuerUrl: string, clientId =
     mint: async (options) => {
       privateKey ??= await importJWK(key.privateJwk, 'RS256');
       const now = options.now ?? Math.floor(Date.now() / 1000);
+      if (options.departmentClient) {
+        const client = departmentClientIdOf(options.departmentClient);
+        return new SignJWT({
+          sub: client,
+          token_use: 'access',
+          scope: departmentScopeOf(options.departmentClient),
+          auth_time: now,
+          iss: issuerUrl,
+          version: 2,
+          jti: randomUUID(),
+          client_id: client,
+          ...options.extraClaims,
+        })
+          .setProtectedHeader({ alg: 'RS256', kid: key.kid })
+          .setIssuedAt(now)
+          .setExpirationTime(now + (options.ttlSeconds ?? 3600))
+          .sign(privateKey);
+      }
       const tokenUse = options.tokenUse ?? 'id';
       const groups = [...(options.groups ?? [])];
       const payload: Record<string, unknown> = {

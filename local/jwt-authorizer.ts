@@ -9,6 +9,11 @@ import { compactVerify, createLocalJWKSet, decodeProtectedHeader, type JSONWebKe
 export interface JwtAuthorizerConfig {
   issuerUrl: string;
   audience: readonly string[];
+  /**
+   * Audiences accepted by prefix: department machine clients (`mentoring-department-<id>`),
+   * whose app clients the deployed authorizer lists one by one.
+   */
+  audiencePrefixes?: readonly string[];
   jwks: JSONWebKeySet;
 }
 
@@ -105,7 +110,11 @@ export const createJwtAuthorizer = (config: JwtAuthorizerConfig) => {
         : claims.client_id !== undefined
           ? [claims.client_id]
           : [];
-    if (!audiences.some((audience) => typeof audience === 'string' && config.audience.includes(audience))) {
+    const accepted = (audience: unknown) =>
+      typeof audience === 'string' &&
+      (config.audience.includes(audience) ||
+        (config.audiencePrefixes ?? []).some((prefix) => audience.startsWith(prefix)));
+    if (!audiences.some(accepted)) {
       return refuse('the token does not have a valid audience');
     }
 

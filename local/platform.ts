@@ -12,14 +12,23 @@ import { DeleteTableCommand, type DynamoDBClient, ResourceNotFoundException } fr
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { allServices } from '../services/index';
 import { functionKey, type ServiceDeclaration } from '../shared/declaration';
+import { oneTimeScheduleGroupOf } from '../shared/one-time-schedules';
 import { type PlatformBus, startPlatformBus } from './bus';
 import { DEV_VIEW_PATH, type DeadLetterView, devViewHandler } from './dev-view';
 import { createLocalDynamoDbClient, ensureTables, startDynamoDbLocal } from './dynamodb';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, localFunctionsOf, runtimeEnvironmentOf, tableNameOf } from './environment';
+import {
+  functionArnOf,
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  localFunctionsOf,
+  runtimeEnvironmentOf,
+  tableNameOf,
+} from './environment';
 import { type FunctionLogSink, type LocalFunctions, startLocalFunctions } from './functions';
 import { type HttpGateway, type LocalHttpHandler, routesOf, startHttpGateway } from './http-gateway';
 import {
   createLocalIssuer,
+  DEPARTMENT_CLIENT_PREFIX,
   ISSUER_PATH,
   LOCAL_CLIENT_ID,
   type LocalIssuer,
@@ -28,10 +37,12 @@ import {
   writeIssuerInfo,
 } from './issuer';
 import { type AuthorizerDecision, createJwtAuthorizer } from './jwt-authorizer';
+import { type OneTimeScheduleDeadLetter, type OneTimeScheduler, startOneTimeScheduler } from './one-time-scheduler';
 import { type OutboxRelay, type StreamDeadLetter, startOutboxRelay } from './outbox-relay';
 import { DEFAULT_DATA_DIR, REPO_ROOT } from './paths';
 import { assertPortFree } from './ports';
 import { type LocalScheduler, type ScheduleDeadLetter, startScheduler } from './scheduler';
+import { startSchedulerServer } from './scheduler-server';
 import { loadOrCreateSecrets, SECRETS_MANAGER_PATH, secretsManagerHandler } from './secrets';
 import { type SesEmulator, startSesEmulator } from './ses';
 
@@ -40,9 +51,17 @@ export interface LocalPlatformPorts {
   eventbridge: number;
   ses: number;
   dynamodb: number;
+  /** The Scheduler API for one-time schedules created at run time. */
+  scheduler: number;
 }
 
-export const DEFAULT_PORTS: LocalPlatformPorts = { http: 3000, eventbridge: 4010, ses: 8005, dynamodb: 8000 };
+export const DEFAULT_PORTS: LocalPlatformPorts = {
+  http: 3000,
+  eventbridge: 4010,
+  ses: 8005,
+  dynamodb: 8000,
+  scheduler: 4020,
+};
 
 export interface LocalPlatformOptions {
   /** Where everything persists (default `.data/` in the repository). */
@@ -67,6 +86,8 @@ export interface LocalPlatformOptions {
   relay?: { pollIntervalMs?: number; maxAttempts?: number; baseBackoffMs?: number; maxBackoffMs?: number };
   /** Attempts and backoff of rule deliveries on the local bus. */
   delivery?: { maxAttempts?: number; baseBackoffMs?: number };
+  /** Extra certificate authorities webhook deliveries (API destinations) trust: a test receiver's self-signed one. */
+  trustedCertificates?: readonly string[];
   schedules?: { timers?: boolean; maxAttempts?: number; baseBackoffMs?: number };
   /** Where the platform's own notices go (default: stderr). */
   onNotice?: (message: string) => void;
@@ -86,6 +107,7 @@ export interface LocalPlatformUrls {
   sesRawStore: string;
   eventBridge: string;
   dynamodb: string;
+  scheduler: string;
 }
 
 export interface LocalPlatform {
@@ -94,6 +116,8 @@ export interface LocalPlatform {
   bus: PlatformBus['bus'];
   functions: LocalFunctions;
   scheduler: LocalScheduler;
+  /** One-time schedules functions create at run time (the Scheduler API at `urls.scheduler`). */
+  oneTimeSchedules: OneTimeScheduler;
   issuer: LocalIssuer;
   dynamodb: DynamoDBClient;
   /** Declared table names by service (`{ matching: 'mentoring-matching' }`). */
@@ -212,7 +236,12 @@ export const startLocalPlatform = async (options: LocalPlatformOptions = {}): Pr
     onStop('gateway', () => gateway.stop());
 
     const issuer = createLocalIssuer(signingKey, `${gateway.url}${ISSUER_PATH}`, LOCAL_CLIENT_ID);
-    authorize = createJwtAuthorizer({ issuerUrl: issuer.issuerUrl, audience: [issuer.clientId], jwks: issuer.jwks });
+    authorize = createJwtAuthorizer({
+      issuerUrl: issuer.issuerUrl,
+      audience: [issuer.clientId],
+      audiencePrefixes: [DEPARTMENT_CLIENT_PREFIX],
+      jwks: issuer.jwks,
+    });
     writeIssuerInfo(join(dataDir, 'issuer'), { issuerUrl: issuer.issuerUrl, clientId: issuer.clientId });
     localHandlers.push(async (request) => {
       const path = request.url.pathname;
@@ -244,6 +273,7 @@ export const startLocalPlatform = async (options: LocalPlatformOptions = {}): Pr
       port: ports.eventbridge,
       host,
       ...(options.delivery ? { delivery: options.delivery } : {}),
+      ...(options.trustedCertificates ? { trustedCertificates: options.trustedCertificates } : {}),
     });
     onStop('bus', () => platformBus.stop());
     for (const service of services) {
@@ -284,11 +314,38 @@ export const startLocalPlatform = async (options: LocalPlatformOptions = {}): Pr
     );
     const streamArnOf = Object.fromEntries(described.map((table) => [table.TableName, table.LatestStreamArn]));
 
+    const functionKeyOfArn = new Map(localFunctionsOf(services).map((fn) => [functionArnOf(fn.key), fn.key]));
+    const oneTimeSchedules = startOneTimeScheduler({
+      groups: services
+        .filter((service) => service.functions.some((fn) => fn.access.oneTimeSchedules))
+        .map(oneTimeScheduleGroupOf),
+      functionKeyOfArn: (arn) => functionKeyOfArn.get(arn),
+      invoke,
+      dataFile: join(dataDir, 'scheduler', 'one-time-schedules.json'),
+      ...(options.schedules?.maxAttempts ? { maxAttempts: options.schedules.maxAttempts } : {}),
+      ...(options.schedules?.baseBackoffMs ? { baseBackoffMs: options.schedules.baseBackoffMs } : {}),
+      onDeadLetter: (deadLetter: OneTimeScheduleDeadLetter) =>
+        localDeadLetters.add({
+          id: `one-time-${deadLetter.id}`,
+          kind: 'schedule',
+          origin: deadLetter.schedule,
+          error: `${deadLetter.errorType}: ${deadLetter.errorMessage}`,
+          failedAt: deadLetter.failedAt,
+          redrivable: false,
+          payload: deadLetter,
+        }),
+    });
+    onStop('scheduler', () => oneTimeSchedules.stop());
+    if (ports.scheduler !== 0) await assertPortFree(ports.scheduler, 'The local Scheduler API');
+    const schedulerServer = await startSchedulerServer({ scheduler: oneTimeSchedules, port: ports.scheduler, host });
+    onStop('gateway', () => schedulerServer.close());
+
     localHandlers.push(secretsManagerHandler(loadOrCreateSecrets(services, dataDir)));
     const endpoints = {
       dynamodb: dynamodbEndpoint,
       eventbridge: platformBus.endpoint,
       ses: ses.endpoint,
+      scheduler: schedulerServer.url,
       secretsManager: `${gateway.url}${SECRETS_MANAGER_PATH}`,
       api: gateway.url,
     };
@@ -367,6 +424,7 @@ export const startLocalPlatform = async (options: LocalPlatformOptions = {}): Pr
       sesRawStore: ses.rawStoreUrl,
       eventBridge: platformBus.endpoint,
       dynamodb: dynamodbEndpoint,
+      scheduler: schedulerServer.url,
     };
     const deadLetters = () =>
       [...platformBus.deadLetters(), ...localDeadLetters.entries()].sort((a, b) =>
@@ -380,6 +438,7 @@ export const startLocalPlatform = async (options: LocalPlatformOptions = {}): Pr
         deadLetters,
         redrive: (id) => platformBus.redrive(id),
         schedules: () => scheduler.schedules(),
+        oneTimeSchedules: () => oneTimeSchedules.schedules(),
         runSchedule: (service, name) => scheduler.runNow(service, name),
         invocations: () => runningFunctions.recentInvocations(),
         routes: () =>
@@ -394,6 +453,7 @@ export const startLocalPlatform = async (options: LocalPlatformOptions = {}): Pr
         const before = invocationCount;
         await Promise.all(relays.map((relay) => relay.whenIdle()));
         await platformBus.whenIdle();
+        await oneTimeSchedules.whenIdle();
         if (invocationCount === before) return;
       }
     };
@@ -404,6 +464,7 @@ export const startLocalPlatform = async (options: LocalPlatformOptions = {}): Pr
       bus: platformBus.bus,
       functions: runningFunctions,
       scheduler,
+      oneTimeSchedules,
       issuer,
       dynamodb,
       tables,

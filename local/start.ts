@@ -7,12 +7,13 @@ import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type LocalPlatform, startLocalPlatform } from './platform';
 import { seedDemo } from './seed/demo';
+import { seedDemoDepartments } from './seed/demo-departments';
 
 const usage = `Usage: npm start -- [--reset] [--seed demo] [--port <http port>] [--data-dir <folder>]
 
   --reset        wipe the data folder first (tables, bus, issuer key, relay checkpoints)
   --seed demo    load the demo organisation (66 people) through POST /people/imports
-  --port         HTTP API port (default 3000); EventBridge 4010, SES 8005, DynamoDB 8000
+  --port         HTTP API port (default 3000); EventBridge 4010, Scheduler 4020, SES 8005, DynamoDB 8000
   --data-dir     data folder (default .data/ in the repository)`;
 
 const main = async () => {
@@ -74,9 +75,11 @@ const main = async () => {
     `  JWKS            ${urls.jwks}`,
     `  Get a token     TOKEN=$(npm run -s token -- --sub p-002 --groups admin,employee${portFlag})`,
     `                  curl -H "Authorization: Bearer $TOKEN" ${urls.api}/people`,
+    `  Department      TOKEN=$(npm run -s token -- --client it${portFlag})   (a department's machine client)`,
     `  Developer view  ${urls.devView}`,
     `  SES inbox       ${urls.sesInbox}   (emails as JSON: ${urls.sesStore})`,
-    `  EventBridge     ${urls.eventBridge}   (PutEvents, TestEventPattern)`,
+    `  EventBridge     ${urls.eventBridge}   (PutEvents, TestEventPattern, webhook rules and API destinations)`,
+    `  Scheduler       ${urls.scheduler}   (one-time schedules functions create)`,
     `  DynamoDB        ${urls.dynamodb}`,
     `  Data folder     ${dataFolder}   (npm start -- --reset to wipe it)`,
     '',
@@ -95,6 +98,10 @@ const main = async () => {
       for (const row of report.rows.filter((candidate) => candidate.outcome === 'rejected')) {
         process.stdout.write(`  line ${row.line}: ${(row.errors ?? []).join('; ')}\n`);
       }
+      const departments = await seedDemoDepartments(urls.api, token);
+      process.stdout.write(
+        `Seeded the escalation departments (${departments.departmentsCreated.join(', ') || 'all there already'}), routing rules version ${departments.routingRulesVersion}.\n`,
+      );
     } catch (error) {
       // The platform stays up: the developer can look at why (dev view, logs) and seed again.
       process.stderr.write(`${(error as Error).message}\n`);

@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createLocalIssuer, LOCAL_CLIENT_ID, loadOrCreateSigningKey, writeIssuerInfo } from './issuer';
+import { principalFromClaims } from '../shared/auth/principal';
+import {
+  createLocalIssuer,
+  DEPARTMENT_CLIENT_PREFIX,
+  LOCAL_CLIENT_ID,
+  loadOrCreateSigningKey,
+  writeIssuerInfo,
+} from './issuer';
 import { createJwtAuthorizer } from './jwt-authorizer';
 import { mintToken } from './token';
 
@@ -95,6 +102,41 @@ describe('local issuer and the token CLI', () => {
     });
     expect((claims.exp ?? 0) - (claims.iat ?? 0)).toBe(600);
     expect((await (await verifierFor('http://localhost:3000/local-issuer'))(token)).ok).toBe(true);
+  });
+
+  it('mints a department machine client’s access token from the command line (--client)', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'local/token.ts', '--client', 'it', '--data-dir', dataDir, '--port', '3000'],
+      { cwd: process.cwd() },
+    );
+    const token = stdout.trim();
+    expect(decodeJwt(token)).toMatchObject({
+      sub: 'mentoring-department-it',
+      client_id: 'mentoring-department-it',
+      token_use: 'access',
+      scope: 'mentoring-departments/it',
+    });
+    expect(decodeJwt(token)).not.toHaveProperty('cognito:groups');
+    const key = await loadOrCreateSigningKey(issuerDir);
+    const issuerUrl = 'http://localhost:3000/local-issuer';
+    const jwks = createLocalIssuer(key, issuerUrl).jwks;
+    // The platform's authorizer accepts department clients; one that knows only the people's client does not.
+    const platform = createJwtAuthorizer({
+      issuerUrl,
+      audience: [LOCAL_CLIENT_ID],
+      audiencePrefixes: [DEPARTMENT_CLIENT_PREFIX],
+      jwks,
+    });
+    const decision = await platform(`Bearer ${token}`);
+    expect(decision.ok && principalFromClaims(decision.jwt.claims)).toEqual({
+      personId: 'mentoring-department-it',
+      roles: new Set(['department']),
+      departmentId: 'it',
+    });
+    expect((await createJwtAuthorizer({ issuerUrl, audience: [LOCAL_CLIENT_ID], jwks })(`Bearer ${token}`)).ok).toBe(
+      false,
+    );
   });
 
   it('refuses a call without --sub', async () => {

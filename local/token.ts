@@ -1,7 +1,8 @@
 /**
  * `npm run -s token -- --sub <personId> --groups mentor,employee [--department it] [--ttl 3600]`
  * prints a token from the local issuer and nothing else, so `TOKEN=$(npm run -s token -- ...)`
- * works. The issuer's key and URL come from the data folder the platform uses.
+ * works. `npm run -s token -- --client it` prints the access token of department `it`'s machine
+ * client (client credentials, scope `mentoring-departments/it`). The issuer's key and URL come from the data folder the platform uses.
  */
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -37,12 +38,14 @@ export const mintToken = async (options: MintTokenOptions): Promise<string> => {
 };
 
 const usage = `Usage: npm run -s token -- --sub <personId> [--groups employee,mentor] [--department <id>]
-                          [--ttl <seconds>] [--email <address>] [--access] [--data-dir .data] [--port 3000]`;
+                          [--ttl <seconds>] [--email <address>] [--access] [--data-dir .data] [--port 3000]
+       npm run -s token -- --client <departmentId> [--ttl <seconds>] [--data-dir .data] [--port 3000]`;
 
 const main = async () => {
   const { values } = parseArgs({
     options: {
       sub: { type: 'string' },
+      client: { type: 'string' },
       groups: { type: 'string', default: 'employee' },
       department: { type: 'string' },
       ttl: { type: 'string', default: '3600' },
@@ -53,7 +56,7 @@ const main = async () => {
       help: { type: 'boolean', default: false },
     },
   });
-  if (values.help || !values.sub) {
+  if (values.help || (!values.sub && !values.client)) {
     process.stderr.write(`${usage}\n`);
     process.exit(values.help ? 0 : 2);
   }
@@ -63,7 +66,8 @@ const main = async () => {
     process.exit(2);
   }
   const token = await mintToken({
-    sub: values.sub,
+    sub: values.sub ?? values.client ?? '',
+    ...(values.client ? { departmentClient: values.client } : {}),
     groups: values.groups
       .split(',')
       .map((group) => group.trim())

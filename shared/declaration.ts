@@ -15,6 +15,16 @@ export interface FunctionAccess {
   publishEvents?: boolean;
   /** ses:SendRawEmail from the configured sender identity. */
   sendEmail?: boolean;
+  /**
+   * Create, list and delete EventBridge Scheduler one-time schedules (`at(...)`) in the service's
+   * schedule group, each invoking the declared `target` function (shared/one-time-schedules.ts).
+   */
+  oneTimeSchedules?: { target: string };
+  /**
+   * Create, update and delete EventBridge connections, API destinations and rules named
+   * `<service>-webhook-*` on the platform bus (shared/api-destinations.ts).
+   */
+  apiDestinations?: boolean;
   /** The service's declared secrets this function reads (by name), e.g. a key that signs links. */
   secrets?: readonly string[];
 }
@@ -169,6 +179,12 @@ export const defineService = (definition: ServiceDefinition): ServiceDeclaration
       throw new Error(`${definition.name}: ${named.name} names the undeclared function "${named.function}"`);
     }
   }
+  for (const fn of functions) {
+    const target = fn.access.oneTimeSchedules?.target;
+    if (target !== undefined && !names.has(target)) {
+      throw new Error(`${definition.name}: ${fn.name} schedules the undeclared function "${target}"`);
+    }
+  }
   return {
     name: definition.name,
     description: definition.description,
@@ -203,6 +219,15 @@ export interface PlatformResources {
   tableName?: string;
   senderEmail: string;
   sesConfigurationSet: string;
+  /** For functions with `oneTimeSchedules`: the service's schedule group, the role Scheduler assumes, the target's ARN. */
+  oneTimeSchedules?: {
+    groupName: string;
+    roleArn: string;
+    functionArn: (functionName: string) => string;
+    deadLetterArn?: string;
+  };
+  /** For functions with `apiDestinations`: the role EventBridge assumes to invoke them, their dead-letter queue. */
+  apiDestinations?: { roleArn: string; deadLetterArn?: string };
   /** Values of the service's settings by name (a CloudFormation parameter in AWS); absent ones take the default. */
   settings?: Readonly<Record<string, string>>;
   /** Where people reach the HTTP API (links in emails); given to functions that send email. */
@@ -243,6 +268,17 @@ export const functionEnvironment = (
   for (const secret of fn.access.secrets ?? []) {
     const id = resources.secretIds?.[secret];
     if (id) env[secretIdVariableOf(secret)] = id;
+  }
+  const schedules = resources.oneTimeSchedules;
+  if (fn.access.oneTimeSchedules && schedules) {
+    env.SCHEDULE_GROUP_NAME = schedules.groupName;
+    env.SCHEDULE_TARGET_ARN = schedules.functionArn(fn.access.oneTimeSchedules.target);
+    env.SCHEDULE_ROLE_ARN = schedules.roleArn;
+    if (schedules.deadLetterArn) env.SCHEDULE_DEAD_LETTER_ARN = schedules.deadLetterArn;
+  }
+  if (fn.access.apiDestinations && resources.apiDestinations) {
+    env.WEBHOOK_ROLE_ARN = resources.apiDestinations.roleArn;
+    if (resources.apiDestinations.deadLetterArn) env.WEBHOOK_DEAD_LETTER_ARN = resources.apiDestinations.deadLetterArn;
   }
   return env;
 };

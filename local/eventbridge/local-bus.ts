@@ -378,7 +378,9 @@ export class LocalEventBus {
         return this.updateDelivery(delivery, { status: 'delivered' });
       } catch (error) {
         const lastError = error instanceof Error ? error.message : String(error);
-        if (attempt < maxAttempts) {
+        // A target may say that trying again cannot help (an API destination's 400, say).
+        const retryable = (error as { retryable?: unknown } | undefined)?.retryable !== false;
+        if (retryable && attempt < maxAttempts) {
           this.updateDelivery(delivery, { status: 'retrying', lastError });
           await this.sleep(backoffDelay(rule.retry, attempt));
           continue;
@@ -396,6 +398,7 @@ export class LocalEventBus {
         this.deadLetters.push(deadLetter);
         this.deadLetters = this.deadLetters.slice(-this.deadLetterLimit);
         this.updateDelivery(delivery, { status: 'dead-lettered', lastError, deadLetterId: deadLetter.id });
+        return;
       }
     }
   }

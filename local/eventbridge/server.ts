@@ -2,17 +2,22 @@
  * The EventBridge API over HTTP, as `@aws-sdk/client-eventbridge` speaks it (AWS JSON 1.1):
  * `POST /` with `X-Amz-Target: AWSEvents.<Operation>` and a JSON body; errors are HTTP 4xx with
  * `{ "__type": "<Code>", "message": "..." }` and an `x-amzn-errortype` header. Implemented:
- * PutEvents and TestEventPattern. Signatures are not checked: any credentials are accepted.
+ * PutEvents and TestEventPattern, and, with `apiDestinations`, the rule, connection and API
+ * destination operations webhook deliveries use. Signatures are not checked: any credentials
+ * are accepted.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { type ApiDestinations, EventBridgeApiError } from './api-destinations';
 import { type LocalEventBus, PutEventsValidationError } from './local-bus';
 import { InvalidEventPatternError, matchesEventPattern, parseEventPattern } from './pattern-matcher';
 
 export interface EventBridgeServerOptions {
   bus: LocalEventBus;
+  /** Rules, connections and API destinations created at run time (api-destinations.ts). */
+  apiDestinations?: ApiDestinations;
   /** 0 (the default) picks a free port. */
   port?: number;
   /** Default 127.0.0.1. */
@@ -47,7 +52,7 @@ class AwsError extends Error {
 export const startEventBridgeServer = async (options: EventBridgeServerOptions): Promise<EventBridgeServer> => {
   const { bus, port = 0, host = '127.0.0.1' } = options;
   const server = createServer((request, response) => {
-    handle(bus, request, response).catch((error: unknown) => {
+    handle(bus, request, response, options.apiDestinations).catch((error: unknown) => {
       // Only reached if writing the answer itself failed; nothing more can be sent.
       response.destroy(error instanceof Error ? error : new Error(String(error)));
     });
@@ -73,7 +78,12 @@ export const startEventBridgeServer = async (options: EventBridgeServerOptions):
   };
 };
 
-const handle = async (bus: LocalEventBus, request: IncomingMessage, response: ServerResponse): Promise<void> => {
+const handle = async (
+  bus: LocalEventBus,
+  request: IncomingMessage,
+  response: ServerResponse,
+  apiDestinations?: ApiDestinations,
+): Promise<void> => {
   const requestId = randomUUID();
   try {
     const path = (request.url ?? '/').split('?')[0];
@@ -94,6 +104,14 @@ const handle = async (bus: LocalEventBus, request: IncomingMessage, response: Se
     const operation = target?.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : undefined;
     // Read the body first even when the operation is unknown, so a kept-alive connection stays usable.
     const body = await readBody(request);
+    if (operation && apiDestinations?.handles(operation)) {
+      try {
+        return send(response, 200, requestId, JSON_CONTENT_TYPE, apiDestinations.handle(operation, parseBody(body)));
+      } catch (error) {
+        if (error instanceof EventBridgeApiError) throw new AwsError(error.status, error.code, error.message);
+        throw error;
+      }
+    }
     if (operation !== 'PutEvents' && operation !== 'TestEventPattern') {
       throw new AwsError(400, 'UnknownOperationException', `Unknown operation ${target ?? '(no X-Amz-Target)'}`);
     }

@@ -30,6 +30,34 @@ describe('principalFromClaims', () => {
   });
 });
 
+describe('department machine clients', () => {
+  it('act for the department their one department scope names, as the department role', () => {
+    const principal = principalFromClaims({
+      sub: 'client-7f3a',
+      client_id: 'client-7f3a',
+      token_use: 'access',
+      scope: 'mentoring-departments/it',
+    });
+    expect(principal).toEqual({ personId: 'client-7f3a', roles: new Set(['department']), departmentId: 'it' });
+  });
+
+  it('get no department from an ID token, from two department scopes, or from other scopes', () => {
+    const idToken = principalFromClaims({ sub: 'u1', token_use: 'id', scope: 'mentoring-departments/it' });
+    expect(idToken?.departmentId).toBeUndefined();
+    expect(idToken?.roles.has('department')).toBe(false);
+    const two = principalFromClaims({
+      sub: 'c',
+      client_id: 'c',
+      token_use: 'access',
+      scope: 'mentoring-departments/it mentoring-departments/hr',
+    });
+    expect(two?.departmentId).toBeUndefined();
+    expect(two?.roles.size).toBe(0);
+    const user = principalFromClaims({ sub: 'u1', token_use: 'access', scope: 'aws.cognito.signin.user.admin' });
+    expect(user?.roles.size).toBe(0);
+  });
+});
+
 describe('canReadPerson', () => {
   it('allows yourself and programme staff only', () => {
     const employee = principalFromClaims({ sub: 'p1', 'cognito:groups': '[employee mentor]' });

@@ -38,8 +38,32 @@ const parseGroups = (value: Claims[string]): string[] => {
 
 const isRole = (value: string): value is Role => (roles as readonly string[]).includes(value);
 
+/**
+ * Department machine clients use the client-credentials grant: each department's app client
+ * may ask for one scope of this resource server, `mentoring-departments/<departmentId>`, and
+ * its access token carries it (and no groups, no custom claims).
+ */
+export const DEPARTMENT_SCOPE_PREFIX = 'mentoring-departments/';
+export const departmentScopeOf = (departmentId: string): string => `${DEPARTMENT_SCOPE_PREFIX}${departmentId}`;
+
+/** The department a client-credentials access token acts for: exactly one department scope, or none. */
+const departmentOfAccessToken = (claims: Claims): string | undefined => {
+  if (claims.token_use !== 'access') return undefined;
+  const scopes = parseGroups(claims.scope).filter((scope) => scope.startsWith(DEPARTMENT_SCOPE_PREFIX));
+  const [scope] = scopes;
+  return scopes.length === 1 && scope && scope.length > DEPARTMENT_SCOPE_PREFIX.length
+    ? scope.slice(DEPARTMENT_SCOPE_PREFIX.length)
+    : undefined;
+};
+
 export const principalFromClaims = (claims: Claims | undefined): Principal | undefined => {
   if (!claims) return undefined;
+  const machineDepartment = departmentOfAccessToken(claims);
+  if (machineDepartment) {
+    const clientId = claims.client_id ?? claims.sub;
+    if (typeof clientId !== 'string' || clientId.length === 0) return undefined;
+    return { personId: clientId, roles: new Set<Role>(['department']), departmentId: machineDepartment };
+  }
   const personIdClaim = claims['custom:personId'] ?? claims.sub;
   if (typeof personIdClaim !== 'string' || personIdClaim.length === 0) return undefined;
   const departmentId = claims['custom:departmentId'];

@@ -83,7 +83,7 @@ export const OneOnOneOverdueV1 = defineEvent({
   detailType: 'OneOnOne.Overdue',
   version: 1,
   description:
-    'A mentorship has had no completed 1:1 for 90 days (the pair was warned at 60). Raised once per mentorship and inactivity period.',
+    'A mentorship has had no completed 1:1 for 90 days (the pair was warned at 60; both are deployment settings). Raised once per mentorship and inactivity period.',
   data: z.object({
     mentorshipId: z.string(),
     mentorId: z.string(),
@@ -132,8 +132,7 @@ export const EmailAddressSuppressedV1 = defineEvent({
   source,
   detailType: 'EmailAddress.Suppressed',
   version: 1,
-  description:
-    'SES reported a hard bounce or a complaint for an address: no service emails it any more (until an admin lifts it).',
+  description: 'SES reported a hard bounce or a complaint for an address: no service emails it any more.',
   data: z.object({
     email: z.string(),
     /** The person the address belongs to, when known. */

@@ -401,7 +401,7 @@ describe('subscriptions', () => {
           description.startsWith(`${service.name}/${subscription.name}:`)
         );
       });
-      expect(rule?.Properties?.EventPattern).toEqual(subscription.pattern);
+      expect(rule?.Properties?.EventPattern, subscription.name).toEqual(subscription.pattern);
       expect(rule?.Properties?.EventBusName).toEqual(coreValueIn(template, 'eventBusName'));
       const [target] = propertyOf<Record<string, unknown>[]>(rule, 'Targets');
       expect(target?.RetryPolicy).toEqual({
@@ -632,7 +632,12 @@ describe('least privilege', () => {
       if (resourcesOf(statement).includes('*')) {
         expect(
           actionsOf(statement).every((action) =>
-            ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'dynamodb:ListStreams'].includes(action),
+            [
+              'xray:PutTraceSegments',
+              'xray:PutTelemetryRecords',
+              'dynamodb:ListStreams',
+              'scheduler:ListSchedules',
+            ].includes(action),
           ),
         ).toBe(true);
       }

@@ -53,7 +53,7 @@ export const startTestPlatform = async (options: TestPlatformOptions = {}): Prom
     ...options,
     dataDir,
     tablePrefix,
-    ports: { http: 0, eventbridge: 0, ses: 0, dynamodb: 0, ...options.ports },
+    ports: { http: 0, eventbridge: 0, ses: 0, dynamodb: 0, scheduler: 0, ...options.ports },
     environmentOverrides: { ...quietEnvironment(), ...options.environmentOverrides },
     relay: { pollIntervalMs: 50, maxAttempts: 3, baseBackoffMs: 20, ...options.relay },
     delivery: { baseBackoffMs: 20, ...options.delivery },

@@ -51,3 +51,12 @@ export const startTestSes = async (): Promise<SesEmulator & { client: SESClient 
     },
   };
 };
+
+/** A header exactly as it was written (unfolded), by case-insensitive name: what a receiver reads. */
+export const rawHeader = (mail: ParsedMail, name: string): string | undefined => {
+  const line = mail.headerLines.find((header) => header.key === name.toLowerCase())?.line;
+  return line
+    ?.slice(line.indexOf(':') + 1)
+    .replace(/\r?\n[ \t]/g, ' ')
+    .trim();
+};

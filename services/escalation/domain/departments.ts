@@ -1,0 +1,188 @@
+/**
+ * Departments are data, managed by admins: who owns escalations, the lead who hears of breaches,
+ * the business calendar SLAs count in, the SLA targets per severity and, optionally, the
+ * department's own tracker (an HTTPS endpoint fed with its escalations' events).
+ */
+import * as z from 'zod';
+import { EscalationSeverityV1 } from '../../../shared/contracts/escalation-events';
+import { isIanaTimeZone } from '../../../shared/time-zones';
+import {
+  type BusinessCalendar,
+  overlappingShifts,
+  type Weekday,
+  weekdays,
+  weeklyOpenMinutes,
+} from './sla/business-hours';
+
+/** The life coach owns personal matters and the automatic escalations of people at risk and overdue 1:1s. */
+export const LIFE_COACH_DEPARTMENT = 'life-coach';
+
+/** Department ids appear in paths, keys, OAuth scopes and rule names: short lower-case slugs. */
+export const DepartmentIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be 1-40 characters: lower-case letters, digits or "-"');
+
+export const TimeZoneSchema = z.string().refine(isIanaTimeZone, 'must be an IANA time zone such as "Europe/Berlin"');
+
+const ShiftSchema = z
+  .strictObject({
+    start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time "HH:MM"'),
+    end: z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'must be a local time "HH:MM" or "24:00"'),
+  })
+  .refine(
+    (shift) => shift.start !== shift.end,
+    'start and end must differ (a shift ending before it starts runs past midnight)',
+  );
+
+const DayHoursSchema = z.array(ShiftSchema).max(4).default([]);
+
+export const WeeklyHoursSchema = z
+  .strictObject(
+    Object.fromEntries(weekdays.map((day) => [day, DayHoursSchema])) as Record<Weekday, typeof DayHoursSchema>,
+  )
+  .superRefine((hours, context) => {
+    if (weeklyOpenMinutes(hours) === 0) {
+      context.addIssue({ code: 'custom', message: 'must open at least once a week' });
+    }
+    for (const overlap of overlappingShifts(hours)) {
+      context.addIssue({ code: 'custom', message: `shifts overlap: ${overlap}` });
+    }
+  });
+
+const TargetSchema = z
+  .strictObject({
+    firstResponseMinutes: z
+      .int()
+      .min(1)
+      .max(60 * 24 * 60),
+    resolutionMinutes: z
+      .int()
+      .min(1)
+      .max(60 * 24 * 365),
+  })
+  .refine((target) => target.firstResponseMinutes <= target.resolutionMinutes, {
+    message: 'firstResponseMinutes must not exceed resolutionMinutes',
+    path: ['firstResponseMinutes'],
+  });
+
+export const SlaTargetsSchema = z.strictObject(
+  Object.fromEntries(EscalationSeverityV1.options.map((severity) => [severity, TargetSchema])) as Record<
+    z.infer<typeof EscalationSeverityV1>,
+    typeof TargetSchema
+  >,
+);
+export type SlaTargets = z.infer<typeof SlaTargetsSchema>;
+
+const WebhookAuthSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('api-key'),
+    headerName: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an HTTP header name'),
+    value: z.string().min(1).max(512),
+  }),
+  z.strictObject({
+    kind: z.literal('basic'),
+    username: z.string().min(1).max(512),
+    password: z.string().min(1).max(512),
+  }),
+]);
+export type WebhookAuth = z.infer<typeof WebhookAuthSchema>;
+
+/**
+ * A department's own tracker (a Jira or ServiceNow inbound webhook, say): every event about its
+ * escalations is POSTed there. The credentials are write-only: they go to the delivery's
+ * connection and are never stored here nor shown again. Left out on a later PUT, the connection
+ * keeps the credentials it has.
+ */
+export const WebhookInputSchema = z.strictObject({
+  url: z.url({ protocol: /^https$/, error: 'must be an https:// URL' }).max(2048),
+  auth: WebhookAuthSchema.optional(),
+});
+export type WebhookInput = z.infer<typeof WebhookInputSchema>;
+
+export const DepartmentInputSchema = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  leadEmail: z.email(),
+  timezone: TimeZoneSchema,
+  businessHours: WeeklyHoursSchema,
+  holidays: z
+    .array(z.iso.date())
+    .max(400)
+    .default([])
+    .refine((dates) => new Set(dates).size === dates.length, 'must not repeat a date'),
+  slaTargets: SlaTargetsSchema,
+  webhook: WebhookInputSchema.nullable().default(null),
+});
+export type DepartmentInput = z.infer<typeof DepartmentInputSchema>;
+
+/** What is kept and shown of a webhook: where it goes and how it authenticates, never the secret. */
+export const WebhookViewSchema = z.object({
+  url: z.string(),
+  authKind: z.enum(['api-key', 'basic']),
+  /** The header an API key goes in, or the basic-auth user name. */
+  authName: z.string(),
+});
+export type WebhookView = z.infer<typeof WebhookViewSchema>;
+
+export const DepartmentSchema = DepartmentInputSchema.omit({ webhook: true }).extend({
+  departmentId: DepartmentIdSchema,
+  webhook: WebhookViewSchema.nullable(),
+  version: z.int().min(1),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+export type Department = z.infer<typeof DepartmentSchema>;
+
+export const calendarOf = (
+  department: Pick<Department, 'timezone' | 'businessHours' | 'holidays'>,
+): BusinessCalendar => ({
+  timeZone: department.timezone,
+  weeklyHours: department.businessHours,
+  holidays: department.holidays,
+});
+
+const weekdayHours = [{ start: '09:00', end: '17:00' }];
+
+/**
+ * What the life coach's escalations count in until an admin stores the `life-coach` department:
+ * Monday to Friday 09:00-17:00 UTC and these targets. Its lead is the life coach, whose address
+ * comes from the directory (people with the `life-coach` role).
+ */
+export const defaultLifeCoachDepartment = (now: Date): Department => ({
+  departmentId: LIFE_COACH_DEPARTMENT,
+  name: 'Life coach',
+  // Never emailed: until the department is stored, the life coach's address comes from the directory.
+  leadEmail: 'life-coach@example.invalid',
+  timezone: 'UTC',
+  businessHours: {
+    mon: weekdayHours,
+    tue: weekdayHours,
+    wed: weekdayHours,
+    thu: weekdayHours,
+    fri: weekdayHours,
+    sat: [],
+    sun: [],
+  },
+  holidays: [],
+  slaTargets: {
+    critical: { firstResponseMinutes: 60, resolutionMinutes: 8 * 60 },
+    high: { firstResponseMinutes: 4 * 60, resolutionMinutes: 3 * 8 * 60 },
+    medium: { firstResponseMinutes: 8 * 60, resolutionMinutes: 5 * 8 * 60 },
+    low: { firstResponseMinutes: 2 * 8 * 60, resolutionMinutes: 10 * 8 * 60 },
+  },
+  webhook: null,
+  version: 1,
+  createdAt: now.toISOString(),
+  updatedAt: now.toISOString(),
+});
+
+/** The webhook as kept: the credentials are dropped (they live in the delivery's connection). */
+export const webhookViewOf = (input: WebhookInput, previous: WebhookView | null): WebhookView | null => {
+  if (input.auth) {
+    return {
+      url: input.url,
+      authKind: input.auth.kind,
+      authName: input.auth.kind === 'api-key' ? input.auth.headerName : input.auth.username,
+    };
+  }
+  return previous ? { ...previous, url: input.url } : null;
+};

@@ -1,0 +1,23 @@
+/** The words the service shares with its event contracts (shared/contracts/scheduling-events.ts). */
+import type * as z from 'zod';
+import { NotificationKindV1, SessionKindV1 } from '../../../shared/contracts/scheduling-events';
+
+export type SessionKind = z.infer<typeof SessionKindV1>;
+export type NotificationKind = z.infer<typeof NotificationKindV1>;
+
+export const sessionKinds = SessionKindV1.options;
+export const notificationKinds = NotificationKindV1.options;
+
+/** Calendar invites always go out: a person cannot miss a session because an email kind was off. */
+export const ALWAYS_SENT: readonly NotificationKind[] = ['session-invites'];
+
+/** The kinds of email this service sends that a person may turn off. */
+export const schedulingReminderKinds = [
+  'one-on-one-due',
+  'session-tomorrow',
+  'did-it-happen',
+  'inactivity-warning',
+] as const;
+export type ReminderKind = (typeof schedulingReminderKinds)[number];
+
+export const SESSION_DURATIONS = [30, 45, 60] as const;
