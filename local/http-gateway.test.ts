@@ -1,10 +1,16 @@
-import { generateSecret, SignJWT, UnsecuredJWT } from 'jose';
+import { generateSecret, importJWK, SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureServices } from '../test/support/fixtures/declarations';
 import { localFunctionsOf, runtimeEnvironmentOf } from './environment';
 import { type LocalFunctions, startLocalFunctions } from './functions';
 import { type HttpGateway, routesOf, startHttpGateway } from './http-gateway';
-import { createLocalIssuer, LOCAL_CLIENT_ID, type LocalIssuer, loadOrCreateSigningKey } from './issuer';
+import {
+  createLocalIssuer,
+  LOCAL_CLIENT_ID,
+  type LocalIssuer,
+  loadOrCreateSigningKey,
+  type SigningKey,
+} from './issuer';
 import { createJwtAuthorizer } from './jwt-authorizer';
 
 const endpoints = { dynamodb: 'http://127.0.0.1:9', eventbridge: 'http://127.0.0.1:9', ses: 'http://127.0.0.1:9' };
@@ -22,6 +28,7 @@ describe('local HTTP API (API Gateway payload format 2.0 + JWT authorizer)', () 
   let gateway: HttpGateway;
   let issuer: LocalIssuer;
   let employeeToken: string;
+  let signingKey: SigningKey;
 
   beforeAll(async () => {
     functions = startLocalFunctions({
@@ -31,6 +38,7 @@ describe('local HTTP API (API Gateway payload format 2.0 + JWT authorizer)', () 
       logs: 'silent',
     });
     const key = await loadOrCreateSigningKey();
+    signingKey = key;
     let authorize = createJwtAuthorizer({ issuerUrl: 'unset', audience: [LOCAL_CLIENT_ID], jwks: { keys: [] } });
     gateway = await startHttpGateway({
       port: 0,
@@ -194,6 +202,16 @@ describe('local HTTP API (API Gateway payload format 2.0 + JWT authorizer)', () 
       headers: { 'content-type': 'text/plain' },
     });
     expect(tooLarge.status).toBe(413);
+
+    // Under API Gateway's 10 MB but over Lambda's 6 MB request payload: API Gateway answers 413
+    // itself (the function never runs), not 500.
+    const overLambda = await call('/items/1', {
+      method: 'POST',
+      body: Buffer.alloc(7 * 1024 * 1024, 97),
+      headers: { 'content-type': 'text/plain' },
+    });
+    expect(overLambda.status).toBe(413);
+    expect(await overLambda.json()).toEqual({ message: 'Request Too Long' });
   });
 
   it('answers CORS preflights itself', async () => {
@@ -251,7 +269,8 @@ describe('local HTTP API (API Gateway payload format 2.0 + JWT authorizer)', () 
     it('another issuer', async () => {
       const key = await loadOrCreateSigningKey();
       const stranger = createLocalIssuer(key, 'http://elsewhere.example/issuer');
-      await expectUnauthorized(await stranger.mint({ sub: 'ada' }), /invalid signature/);
+      // Its key is not in our JWKS: its kid matches none of our keys.
+      await expectUnauthorized(await stranger.mint({ sub: 'ada' }), /no kid matching/);
       // Our own key but another iss claim.
       await expectUnauthorized(
         await issuer.mint({ sub: 'ada', extraClaims: { iss: 'http://elsewhere.example' } }),
@@ -275,5 +294,15 @@ describe('local HTTP API (API Gateway payload format 2.0 + JWT authorizer)', () 
     });
 
     it('garbage', () => expectUnauthorized('not-a-jwt', /not a valid JWT/));
+
+    it('a token signed by the issuer’s own key but without a kid, or with a kid the JWKS does not have', async () => {
+      const now = Math.floor(Date.now() / 1000);
+      const claims = { sub: 'ada', iss: issuer.issuerUrl, aud: LOCAL_CLIENT_ID, exp: now + 600, iat: now };
+      const privateKey = await importJWK(signingKey.privateJwk, 'RS256');
+      const withoutKid = await new SignJWT(claims).setProtectedHeader({ alg: 'RS256' }).sign(privateKey);
+      await expectUnauthorized(withoutKid, /kid/);
+      const otherKid = await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'not-ours' }).sign(privateKey);
+      await expectUnauthorized(otherKid, /kid/);
+    });
   });
 });

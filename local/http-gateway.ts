@@ -285,6 +285,12 @@ const jsonReply = (status: number, body: unknown, headers: Record<string, string
 
 export const internalError = () => jsonReply(500, { message: 'Internal Server Error' });
 
+/** A request over Lambda's 6 MB payload never reaches the function: API Gateway answers 413 itself. */
+const invocationFailure = (outcome: Extract<InvocationOutcome, { ok: false }>) =>
+  outcome.error.errorType === 'RequestEntityTooLargeException'
+    ? jsonReply(413, { message: 'Request Too Long' })
+    : internalError();
+
 /**
  * How API Gateway reads a payload 2.0 result: with a `statusCode` it is a response
  * (`headers`, `cookies`, `body`, `isBase64Encoded`; `multiValueHeaders` belongs to payload
@@ -432,7 +438,7 @@ export const startHttpGateway = async (options: HttpGatewayOptions): Promise<Htt
       ...(jwt ? { jwt } : {}),
     });
     const outcome = await options.invoke(match.route.functionKey, event);
-    writeReply(response, withCors(outcome.ok ? interpretResult(outcome.result) : internalError()), method);
+    writeReply(response, withCors(outcome.ok ? interpretResult(outcome.result) : invocationFailure(outcome)), method);
   };
 
   const server = createServer((request, response) => {

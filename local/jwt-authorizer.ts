@@ -75,14 +75,20 @@ export const createJwtAuthorizer = (config: JwtAuthorizerConfig) => {
     const token = tokenOf(authorization);
     if (!token) return refuse();
 
-    let algorithm: string | undefined;
+    let header: ReturnType<typeof decodeProtectedHeader>;
     try {
-      algorithm = decodeProtectedHeader(token).alg;
+      header = decodeProtectedHeader(token);
     } catch {
       return refuse('the token is not a valid JWT');
     }
+    const algorithm = header.alg;
     if (!algorithm || !RSA_ALGORITHMS.includes(algorithm)) {
       return refuse(`the token's signing algorithm ${algorithm ?? '(none)'} is not supported`);
+    }
+    // The authorizer picks the key by `kid`: a token without one, or naming no key of the
+    // issuer's JWKS, is refused even if one of those keys would verify it.
+    if (!header.kid || !config.jwks.keys.some((key) => key.kid === header.kid)) {
+      return refuse('the token has no kid matching a key of the issuer');
     }
 
     let claims: Record<string, unknown>;

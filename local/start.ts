@@ -13,7 +13,7 @@ import { seedDemoDepartments } from './seed/demo-departments';
 const usage = `Usage: npm start -- [--reset] [--seed demo] [--port <http port>] [--data-dir <folder>]
 
   --reset        wipe the data folder first (tables, bus, issuer key, relay checkpoints)
-  --seed demo    load the demo organisation (66 people) through POST /people/import
+  --seed demo    load the demo organisation (66 people) through POST /people/imports
   --port         HTTP API port (default 3000); EventBridge 4010, Scheduler 4020, SES 8005, DynamoDB 8000
   --data-dir     data folder (default .data/ in the repository)`;
 
@@ -101,7 +101,9 @@ const main = async () => {
         onRetry: (message) => process.stderr.write(`Seeding: ${message}\n`),
       });
       process.stdout.write(
-        `Seeded the demo organisation: ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged, ${report.rejected} rejected.\n`,
+        report.resubmitted
+          ? `The demo organisation was imported before (import ${report.importId}): nothing changed.\n`
+          : `Seeded the demo organisation: ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged, ${report.rejected} rejected.\n`,
       );
       for (const row of report.rows.filter((candidate) => candidate.outcome === 'rejected')) {
         process.stdout.write(`  line ${row.line}: ${(row.errors ?? []).join('; ')}\n`);

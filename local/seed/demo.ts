@@ -1,8 +1,9 @@
 /**
  * `--seed demo`: a sample organisation of 66 people, loaded through the API like an HR
- * roster import (`POST /people/import`, text/csv, an admin token from the local issuer).
- * Deterministic (a fixed-seed generator), so seeding twice imports the same file and the
- * import, being idempotent, changes nothing the second time.
+ * roster import (the domains with `PUT /domains`, then `POST /people/imports`, text/csv, an admin
+ * token from the local issuer, followed until the import is done). Deterministic (a fixed-seed
+ * generator), so seeding twice submits the same file: the same import, nothing changes the second
+ * time (not even a leave or a domain change made since).
  *
  * Shape: 4 domains (backend, frontend, data, design) of 16 people each: a head of domain
  * (level 9), two leads (level 8) reporting to the head, four senior people (levels 6-8, three
@@ -10,7 +11,8 @@
  * projects cut across domains; each domain works from a few neighbouring timezones (a remote
  * team spread over a region or two, as teams that share working hours are), and the company
  * spans Europe, the Americas and Asia; plus the life coach and a programme admin.
- * A matching commit on it places every person of levels 1-5 that the hard rules allow
+ * A matching commit on it places every person of levels 1-5 that the hard rules allow, and
+ * reports the life coach, the admin and the heads of domain apart: no mentor can exist for them
  * (test/e2e/pods.e2e.test.ts checks it).
  */
 import { rosterColumns } from '../../services/matching/domain/people/roster-csv';
@@ -147,6 +149,7 @@ export const demoRoster = (): RosterRow[] => {
       workingHoursEnd: hours[1],
       yearsOfExperience: String(Math.max(0, level * 2 + random.int(-1, 2))),
       acceptingMentees: '',
+      rehire: '',
       ...overrides,
     };
   };
@@ -187,58 +190,132 @@ export const demoRosterCsv = (rows: readonly RosterRow[] = demoRoster()): string
 };
 
 export interface ImportSummary {
+  importId: string;
+  /** The same file was imported before: its import is answered, nothing is applied again. */
+  resubmitted: boolean;
   created: number;
   updated: number;
+  rehired: number;
   unchanged: number;
   rejected: number;
+  /** The rejected rows (the first ones). */
   rows: { line: number; personId?: string; outcome: string; errors?: string[] }[];
 }
 
 export interface SeedOptions {
-  /** Attempts in all (default 6): a 5xx answer or no answer is tried again. */
+  /** Attempts in all for each request (default 6): a 5xx answer or no answer is tried again. */
   attempts?: number;
   /** Wait before the first retry, doubled before each next one (default 1 s: 1, 2, 4, 8, 16 s). */
   firstBackoffMs?: number;
-  /** No answer within this long counts as a failed attempt (default 90 s: above the function's 29 s). */
+  /** No answer within this long counts as a failed attempt (default 90 s: above a function's 29 s). */
   attemptTimeoutMs?: number;
+  /** How long the import may take once submitted (default 120 s). */
+  timeoutMs?: number;
   /** Told about each retry (start.ts prints it). */
   onRetry?: (message: string) => void;
 }
 
+interface ImportJobView {
+  importId: string;
+  status: string;
+  counts: Omit<ImportSummary, 'importId' | 'resubmitted' | 'rows'>;
+  rejectedSample: ImportSummary['rows'];
+}
+
 /**
- * Loads the demo roster through the HTTP API, as an HR tool would. A busy machine can make an
- * attempt fail (a function timing out, a 5xx): the import is idempotent, so it is simply tried
- * again with backoff; a 4xx is a real answer and is not retried.
+ * One request of the seed. A busy machine can make an attempt fail (a function timing out, a
+ * 5xx): every request of the seed is idempotent, so it is simply tried again with backoff; a 4xx
+ * is the API's real answer (a rejected token, a malformed roster) and is not retried.
  */
-export const seedDemo = async (
-  apiUrl: string,
-  adminToken: string,
-  options: SeedOptions = {},
-): Promise<ImportSummary> => {
+const requestWithRetries = async (
+  label: string,
+  url: string,
+  init: RequestInit,
+  options: SeedOptions,
+): Promise<{ response: Response; text: string }> => {
   const attempts = options.attempts ?? 6;
   let backoffMs = options.firstBackoffMs ?? 1_000;
   for (let attempt = 1; ; attempt++) {
     let status: number | undefined;
     let failure: string;
     try {
-      const response = await fetch(`${apiUrl}/people/import`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'text/csv' },
-        body: demoRosterCsv(),
-        signal: AbortSignal.timeout(options.attemptTimeoutMs ?? 90_000),
-      });
+      const response = await fetch(url, { ...init, signal: AbortSignal.timeout(options.attemptTimeoutMs ?? 90_000) });
       status = response.status;
       const text = await response.text();
-      if (response.ok) return JSON.parse(text) as ImportSummary;
-      failure = `POST /people/import answered ${response.status}: ${text}`;
+      if (response.ok) return { response, text };
+      failure = `${label} answered ${response.status}: ${text}`;
     } catch (error) {
-      failure = `POST /people/import did not answer: ${(error as Error).message}`;
+      failure = `${label} did not answer: ${(error as Error).message}`;
     }
-    // A 4xx is the API's real answer (a rejected token, a malformed roster): it would not change.
     if (status !== undefined && status < 500) throw new Error(`Seeding failed: ${failure}`);
     if (attempt >= attempts) throw new Error(`Seeding failed after ${attempts} attempts: ${failure}`);
     options.onRetry?.(`${failure}; trying again in ${backoffMs / 1000} s (attempt ${attempt + 1} of ${attempts})`);
     await new Promise((done) => setTimeout(done, backoffMs));
     backoffMs *= 2;
   }
+};
+
+/** The demo's functional domains, as an admin sets them up (`PUT /domains`). */
+export const demoDomains = [
+  { id: 'backend', name: 'Backend engineering' },
+  { id: 'frontend', name: 'Frontend engineering' },
+  { id: 'data', name: 'Data' },
+  { id: 'design', name: 'Design' },
+  { id: 'people', name: 'People and programme' },
+];
+
+/** Adds the demo's domains to the programme's list (keeping any others), if any is missing. */
+const ensureDemoDomains = async (apiUrl: string, adminToken: string, options: SeedOptions): Promise<void> => {
+  const headers = { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' };
+  const current = await requestWithRetries('GET /domains', `${apiUrl}/domains`, { headers }, options);
+  const list = JSON.parse(current.text) as { domains: { id: string; name: string }[] };
+  const missing = demoDomains.filter((domain) => !list.domains.some((known) => known.id === domain.id));
+  if (missing.length === 0) return;
+  await requestWithRetries(
+    'PUT /domains',
+    `${apiUrl}/domains`,
+    {
+      method: 'PUT',
+      headers: { ...headers, 'if-match': current.response.headers.get('etag') ?? '*' },
+      body: JSON.stringify({ domains: [...list.domains, ...missing] }),
+    },
+    options,
+  );
+};
+
+/**
+ * Loads the demo roster through the HTTP API, as an HR tool would (its domains first): submits
+ * the file (POST /people/imports) and follows the import until it is done. The same file again is
+ * the same import: `resubmitted`, and nothing is applied again.
+ */
+export const seedDemo = async (
+  apiUrl: string,
+  adminToken: string,
+  options: SeedOptions = {},
+): Promise<ImportSummary> => {
+  await ensureDemoDomains(apiUrl, adminToken, options);
+  const authorization = `Bearer ${adminToken}`;
+  const submitted = await requestWithRetries(
+    'POST /people/imports',
+    `${apiUrl}/people/imports`,
+    { method: 'POST', headers: { authorization, 'content-type': 'text/csv' }, body: demoRosterCsv() },
+    options,
+  );
+  const resubmitted = submitted.response.status === 200;
+  const location = submitted.response.headers.get('location') ?? '';
+  let job = JSON.parse(submitted.text) as ImportJobView;
+  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+  while (job.status !== 'completed') {
+    if (Date.now() > deadline)
+      throw new Error(`Seeding: import ${job.importId} is still ${job.status}; see ${location}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const read = await requestWithRetries(
+      `GET ${location}`,
+      `${apiUrl}${location}`,
+      { headers: { authorization } },
+      options,
+    );
+    job = JSON.parse(read.text) as ImportJobView;
+  }
+  return { importId: job.importId, resubmitted, ...job.counts, rows: job.rejectedSample };
 };

@@ -1,5 +1,10 @@
 import { hrDirectoryEvents } from '../../shared/contracts/hr-directory-events';
-import { PersonOffboardedV1 } from '../../shared/contracts/matching-events';
+import {
+  MatchingRunRequestedV1,
+  PersonOffboardedV1,
+  PersonUpdatedV1,
+  RosterImportSubmittedV1,
+} from '../../shared/contracts/matching-events';
 import { defineService, standardTable } from '../../shared/declaration';
 import { patternFor } from '../../shared/events/envelope';
 import { peopleRoutes } from './routes/people';
@@ -14,11 +19,22 @@ export const matchingService = defineService({
     {
       name: 'people-api',
       entry: 'services/matching/handlers/people-api.ts',
-      description: 'People directory HTTP API: read, write, offboard, CSV import.',
-      memoryMb: 512,
+      description: 'People directory HTTP API: read, write, offboard, rehire, roster imports, domains.',
+      // A submitted roster is read whole (up to 64 MB of CSV) to check it before it is stored.
+      memoryMb: 1024,
       timeoutSeconds: 29,
       access: { table: 'read-write' },
       routes: peopleRoutes,
+    },
+    {
+      name: 'roster-import-worker',
+      entry: 'services/matching/handlers/roster-import-worker.ts',
+      description:
+        'Applies submitted roster imports in batches (each batch with its events, report and checkpoint in one transaction).',
+      memoryMb: 1024,
+      // It stops between batches a minute before its end and sets the import going again.
+      timeoutSeconds: 900,
+      access: { table: 'read-write' },
     },
     {
       name: 'hr-directory-consumer',
@@ -38,10 +54,21 @@ export const matchingService = defineService({
       routes: matchingRoutes,
     },
     {
-      name: 'offboarding-consumer',
-      entry: 'services/matching/handlers/offboarding-consumer.ts',
+      name: 'matching-runner',
+      entry: 'services/matching/handlers/matching-runner.ts',
       description:
-        'Ends the pairings of a person who left and re-matches their mentees at once where a mentor has room.',
+        'Computes requested matching runs (the whole directory, a search time budget), stores their results in pages, commits them when asked.',
+      // 50,000 people: the engine's ~0.6 GB, the directory, the result and the plan, with room.
+      memoryMb: 3008,
+      // Lambda's maximum: the search stops at its budget (RUN_SEARCH_BUDGET_MS) well before.
+      timeoutSeconds: 900,
+      access: { table: 'read-write' },
+    },
+    {
+      name: 'pairings-consumer',
+      entry: 'services/matching/handlers/pairings-consumer.ts',
+      description:
+        'Ends the pairings of a person who left, or that a directory change breaks, and re-matches their mentees at once where a mentor has room.',
       memoryMb: 512,
       timeoutSeconds: 60,
       access: { table: 'read-write' },
@@ -60,16 +87,29 @@ export const matchingService = defineService({
   ],
   subscriptions: [
     {
+      name: 'submitted-imports',
+      function: 'roster-import-worker',
+      pattern: patternFor(RosterImportSubmittedV1),
+      description: 'Our own RosterImport.Submitted (v1): apply the import’s rows from its checkpoint.',
+    },
+    {
+      name: 'requested-runs',
+      function: 'matching-runner',
+      pattern: patternFor(MatchingRunRequestedV1),
+      description: 'Our own MatchingRun.Requested (v1): compute the run, and commit it when asked.',
+    },
+    {
       name: 'hr-directory-changes',
       function: 'hr-directory-consumer',
       pattern: patternFor(...hrDirectoryEvents),
       description: 'HR directory: Employee.Joined, Employee.Updated, Employee.Left (v1).',
     },
     {
-      name: 'offboarded-people',
-      function: 'offboarding-consumer',
-      pattern: patternFor(PersonOffboardedV1),
-      description: 'Our own Person.Offboarded (v1): end the leaver’s pairings, re-match their mentees.',
+      name: 'people-leaving-or-changing',
+      function: 'pairings-consumer',
+      pattern: patternFor(PersonOffboardedV1, PersonUpdatedV1),
+      description:
+        'Our own Person.Offboarded and Person.Updated (v1): end the pairings a leave or a directory change (domain, level, project, manager, roles, hours) breaks, re-match their mentees.',
     },
   ],
   schedules: [

@@ -10,6 +10,16 @@ describe('principalFromClaims', () => {
     }
   });
 
+  it('never splits a group name on commas: ["employee,admin"] is one unknown group, not two roles', () => {
+    // API Gateway flattens the one-element array ["employee,admin"] to `[employee,admin]`.
+    for (const groups of ['[employee,admin]', ['employee,admin'], '["employee,admin"]', 'employee,admin']) {
+      const principal = principalFromClaims({ sub: 'u1', 'cognito:groups': groups });
+      expect(principal?.roles.size).toBe(0);
+    }
+    const two = principalFromClaims({ sub: 'u1', 'cognito:groups': '[employee admin]' });
+    expect([...(two?.roles ?? [])].sort()).toEqual(['admin', 'employee']);
+  });
+
   it('falls back to sub, carries the department, and has no principal without a subject', () => {
     expect(principalFromClaims({ sub: 'u1', 'custom:departmentId': 'it' })).toMatchObject({
       personId: 'u1',

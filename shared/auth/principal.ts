@@ -13,7 +13,9 @@ type Claims = Record<string, string | number | boolean | string[] | undefined>;
 
 /**
  * API Gateway hands array claims to the function flattened into a string such as
- * `[admin mentor]`; locally minted tokens may carry a real array. Accept both.
+ * `[admin mentor]` (elements separated by spaces); locally minted tokens may carry a real
+ * array, and a JSON array string is accepted too. A comma is part of a group name, never a
+ * separator: `["employee,admin"]` (flattened `[employee,admin]`) is one group that is no role.
  */
 const parseGroups = (value: Claims[string]): string[] => {
   if (Array.isArray(value)) return value;
@@ -26,12 +28,12 @@ const parseGroups = (value: Claims[string]): string[] => {
         const parsed: unknown = JSON.parse(trimmed);
         if (Array.isArray(parsed)) return parsed.map(String);
       } catch {
-        // fall through to the space/comma form
+        // fall through to the flattened form
       }
     }
-    return inner.split(/[\s,]+/).filter(Boolean);
+    return inner.split(/\s+/).filter(Boolean);
   }
-  return trimmed.split(/[\s,]+/).filter(Boolean);
+  return trimmed.split(/\s+/).filter(Boolean);
 };
 
 const isRole = (value: string): value is Role => (roles as readonly string[]).includes(value);

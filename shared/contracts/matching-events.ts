@@ -26,8 +26,9 @@ export const PersonRegisteredV1 = defineEvent({
   source,
   detailType: 'Person.Registered',
   version: 1,
-  description: 'A person joined the programme directory (API, CSV import or HR event).',
-  data: z.object({ person: PersonSnapshotV1 }),
+  description:
+    'A person joined the programme directory (API, CSV import or HR event), or came back: `cause` is `rehired` for a leaver brought back by an explicit rehire.',
+  data: z.object({ person: PersonSnapshotV1, cause: z.enum(['joined', 'rehired']).optional() }),
 });
 
 export const PersonUpdatedV1 = defineEvent({
@@ -50,7 +51,7 @@ const PodIdV1 = z.string().describe('Stable id of a pod (one mentor and their me
 const EndReasonV1 = z
   .enum(['offboarded', 'reassigned', 'rematched', 'left-programme'])
   .describe(
-    '`offboarded`: the mentor or mentee left; `reassigned`: the life coach approved a reassignment request; `rematched`: a committed matching run moved or unmatched the mentee after the lock ended; `left-programme`: one of them no longer takes part (role or status changed).',
+    '`offboarded`: the mentor or mentee left; `reassigned`: the life coach approved a reassignment request; `rematched`: a committed matching run moved or unmatched the mentee after the lock ended; `left-programme`: the pairing no longer holds for one of them: a role or status changed, or a directory change (domain, level, project, manager, working hours) breaks one of its hard rules (`rule` names which).',
   );
 
 export const PodFormedV1 = defineEvent({
@@ -113,6 +114,12 @@ export const MentorshipEndedV1 = defineEvent({
     startedAt: z.iso.datetime(),
     endedAt: z.iso.datetime(),
     reason: EndReasonV1,
+    rule: z
+      .string()
+      .optional()
+      .describe(
+        'With `left-programme` after a directory change: the hard rule the pairing now breaks (`different-domain`, `not-senior-enough`, `same-project`, `reporting-chain`, `working-hours-overlap`, `mentor-role`, `mentee-role`).',
+      ),
   }),
 });
 
@@ -120,7 +127,11 @@ export const MentorshipEndedV1 = defineEvent({
 export const RunCountsV1 = z.object({
   pods: z.int(),
   matched: z.int(),
-  unmatched: z.int(),
+  unmatched: z.int().describe('Mentees who could have had a mentor but were left out'),
+  noMentorPossible: z
+    .int()
+    .optional()
+    .describe('People no mentor can exist for (the most senior of their domain...): not counted as unmatched'),
   newPairings: z.int(),
   movedPairings: z.int(),
   keptPairings: z.int(),
@@ -148,12 +159,67 @@ export const MatchingRunCompletedV1 = defineEvent({
   }),
 });
 
+export const MatchingRunRequestedV1 = defineEvent({
+  source,
+  detailType: 'MatchingRun.Requested',
+  version: 1,
+  description:
+    'A matching run was asked for (a dry run, a run committed at once, or the commit of a stored dry run); the matching service computes (and commits) it in its runner, then publishes MatchingRun.Completed. GET /matching/runs/{runId} follows it.',
+  data: z.object({
+    runId: z.string(),
+    mode: z.enum(['dry-run', 'commit']),
+    request: z.enum(['run', 'commit-of-dry-run']),
+    /** null: every domain. */
+    domains: z.array(z.string()).nullable(),
+    requestedBy: z.string(),
+    requestedAt: z.iso.datetime(),
+  }),
+});
+
+const ImportCountsV1 = z.object({
+  created: z.int(),
+  updated: z.int(),
+  rehired: z.int(),
+  unchanged: z.int(),
+  rejected: z.int(),
+});
+
+export const RosterImportSubmittedV1 = defineEvent({
+  source,
+  detailType: 'RosterImport.Submitted',
+  version: 1,
+  description:
+    'An HR roster (CSV) was submitted for import (POST /people/imports); the matching service applies it in batches and publishes RosterImport.Completed. Each person it creates or changes has its own Person.* event.',
+  data: z.object({
+    importId: z.string(),
+    rows: z.int(),
+    submittedBy: z.string(),
+    submittedAt: z.iso.datetime(),
+  }),
+});
+
+export const RosterImportCompletedV1 = defineEvent({
+  source,
+  detailType: 'RosterImport.Completed',
+  version: 1,
+  description: 'Every row of a roster import was applied or rejected; GET /people/imports/{importId} has the report.',
+  data: z.object({ importId: z.string(), rows: z.int(), counts: ImportCountsV1 }),
+});
+
 export const pairingEvents = [
   PodFormedV1,
   PodDissolvedV1,
   MentorshipStartedV1,
   MentorshipEndedV1,
+  MatchingRunRequestedV1,
   MatchingRunCompletedV1,
 ] as const;
 
-export const matchingEvents = [PersonRegisteredV1, PersonUpdatedV1, PersonOffboardedV1, ...pairingEvents] as const;
+export const matchingEvents = [
+  PersonRegisteredV1,
+  PersonUpdatedV1,
+  PersonOffboardedV1,
+  RosterImportSubmittedV1,
+  RosterImportCompletedV1,
+  ...pairingEvents,
+] as const;

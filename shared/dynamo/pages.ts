@@ -61,6 +61,8 @@ export interface IndexPageQuery {
   prefix?: string | undefined;
   limit: number;
   cursor?: string | undefined;
+  /** Newest (largest sort key) first. */
+  descending?: boolean;
 }
 
 /**
@@ -83,6 +85,7 @@ export const indexPage = async (
         : `${index.partitionKey} = :partition`,
       ExpressionAttributeValues: { ':partition': partition, ...(prefix ? { ':prefix': prefix } : {}) },
       Limit: limit + 1,
+      ...(query.descending ? { ScanIndexForward: false } : {}),
       ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor, { partition, prefix }) } : {}),
     }),
   );

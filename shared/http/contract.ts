@@ -28,6 +28,12 @@ export interface RequestBody {
   mediaType?: string;
   /** Larger bodies get 413 (default 256 KiB). */
   maxBytes?: number;
+  /**
+   * The same text may also arrive gzip-compressed (`application/gzip`): a large file fits API
+   * Gateway's and Lambda's payload limits that way. `maxBytes` bounds the compressed body,
+   * `maxTextBytes` the text it holds (both 413 when exceeded).
+   */
+  gzip?: { maxBytes: number; maxTextBytes: number };
 }
 
 export interface RouteContract {
@@ -71,7 +77,7 @@ export const chainProblemsOf = (contract: RouteContract): Record<number, string>
   }
   if (contract.body) {
     problems[413] = 'The body is larger than the route accepts';
-    problems[415] = `The body is not ${contract.body.mediaType ?? 'application/json'}`;
+    problems[415] = `The body is not ${contract.body.mediaType ?? 'application/json'}${contract.body.gzip ? ' (or application/gzip of it)' : ''}`;
   }
   return problems;
 };

@@ -41,7 +41,9 @@ export const unauthorized = (detail = 'A valid bearer token is required.') =>
   new HttpProblem(401, 'Unauthorized', detail, undefined, { 'www-authenticate': 'Bearer' });
 export const forbidden = (detail = 'Your roles do not allow this.') => new HttpProblem(403, 'Forbidden', detail);
 export const notFound = (detail = 'No such resource.') => new HttpProblem(404, 'Not Found', detail);
-export const conflict = (detail: string) => new HttpProblem(409, 'Conflict', detail);
+export const conflict = (detail: string, errors?: readonly FieldError[]) =>
+  new HttpProblem(409, 'Conflict', detail, errors);
+export const preconditionFailed = (detail: string) => new HttpProblem(412, 'Precondition Failed', detail);
 export const payloadTooLarge = (limitBytes: number) =>
   new HttpProblem(413, 'Payload Too Large', `The request body is larger than ${limitBytes} bytes.`);
 export const unsupportedMediaType = (expected: string) =>

@@ -12,6 +12,7 @@
  * middy runs `onError` in reverse order, so problemResponses turns the error into a
  * response before the header middlewares decorate it.
  */
+import { gunzipSync } from 'node:zlib';
 import type { MiddlewareObj } from '@middy/core';
 import cors from '@middy/http-cors';
 import securityHeaders from '@middy/http-security-headers';
@@ -30,7 +31,7 @@ import {
   unauthorized,
   unsupportedMediaType,
 } from './errors';
-import { fieldErrorsOf } from './validation';
+import { fieldErrorsOf, humaneParse } from './validation';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type HttpResult = APIGatewayProxyStructuredResultV2 & { statusCode: number };
@@ -118,11 +119,50 @@ export const authorizeRoute = (contract: RouteContract): MiddlewareObj<HttpEvent
 
 const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
 
-const rawBodyOf = (event: HttpEvent, maxBytes: number): string | undefined => {
+const notUtf8 = (text: string, index: number) => {
+  const line = text.slice(0, Math.max(index, 0)).split('\n').length;
+  const message = `is not valid UTF-8 text (line ${line}): save it as UTF-8 (in a spreadsheet, "CSV UTF-8") and send it again`;
+  return badRequest(`The body ${message}.`, [{ location: 'body', message }]);
+};
+
+const GZIP = 'application/gzip';
+
+/** The text a gzip body holds, refusing more than `maxTextBytes` (a gzip bomb is a 413, not an outage). */
+const gunzipText = (compressed: Buffer, maxTextBytes: number): Buffer => {
+  try {
+    return gunzipSync(compressed, { maxOutputLength: maxTextBytes });
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw payloadTooLarge(maxTextBytes);
+    throw badRequest('The body is not valid gzip.', [{ location: 'body', message: 'is not valid gzip' }]);
+  }
+};
+
+/**
+ * The body as text. Bytes that are not UTF-8 (a Latin-1 file, a truncated character) are refused
+ * rather than silently turned into U+FFFD: API Gateway hands text bodies over already decoded
+ * (with U+FFFD where the bytes were not UTF-8), binary ones as base64.
+ */
+const rawBodyOf = (
+  event: HttpEvent,
+  maxBytes: number,
+  gzip?: { maxBytes: number; maxTextBytes: number },
+): string | undefined => {
   if (event.body === undefined || event.body === null || event.body === '') return undefined;
-  const bytes = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
-  if (bytes.byteLength > maxBytes) throw payloadTooLarge(maxBytes);
-  return bytes.toString('utf8');
+  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+  const compressed = gzip !== undefined && mediaTypeOf(event) === GZIP;
+  if (raw.byteLength > (compressed ? gzip.maxBytes : maxBytes))
+    throw payloadTooLarge(compressed ? gzip.maxBytes : maxBytes);
+  const bytes = compressed ? gunzipText(raw, gzip.maxTextBytes) : raw;
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const lossy = bytes.toString('utf8');
+    throw notUtf8(lossy, lossy.indexOf('\uFFFD'));
+  }
+  const replaced = text.indexOf('\uFFFD');
+  if (replaced >= 0) throw notUtf8(text, replaced);
+  return text;
 };
 
 const mediaTypeOf = (event: HttpEvent): string =>
@@ -154,20 +194,25 @@ export const validateRequest = (contract: RouteContract): MiddlewareObj<HttpEven
     ] as const) {
       const schema = contract[part];
       if (!schema) continue;
-      const parsed = schema.safeParse(input);
+      const parsed = schema.safeParse(input, humaneParse);
       if (parsed.success) validated[part] = parsed.data;
       else errors.push(...fieldErrorsOf(parsed.error, prefix));
     }
 
     if (contract.body) {
       const expected = contract.body.mediaType ?? 'application/json';
-      const text = rawBodyOf(request.event, contract.body.maxBytes ?? DEFAULT_MAX_BODY_BYTES);
+      const given = mediaTypeOf(request.event);
+      const accepted = given === expected || (contract.body.gzip !== undefined && given === GZIP);
+      // The media type is checked before the body is read (a gzip body is only opened when allowed).
+      if (request.event.body && !accepted) {
+        throw unsupportedMediaType(contract.body.gzip ? `${expected} (or ${GZIP} of it)` : expected);
+      }
+      const text = rawBodyOf(request.event, contract.body.maxBytes ?? DEFAULT_MAX_BODY_BYTES, contract.body.gzip);
       if (text === undefined) {
         errors.push({ location: 'body', message: 'is required' });
       } else {
-        if (mediaTypeOf(request.event) !== expected) throw unsupportedMediaType(expected);
         const input = expected === 'application/json' ? parseJson(text) : text;
-        const parsed = contract.body.schema.safeParse(input);
+        const parsed = contract.body.schema.safeParse(input, humaneParse);
         if (parsed.success) validated.body = parsed.data;
         else errors.push(...fieldErrorsOf(parsed.error, 'body'));
       }

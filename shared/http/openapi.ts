@@ -62,7 +62,20 @@ export const operationOf = (serviceName: string, route: RouteContract) => {
       ? {
           requestBody: {
             required: true,
-            content: { [route.body.mediaType ?? 'application/json']: { schema: schemaOf(route.body.schema, 'input') } },
+            content: {
+              [route.body.mediaType ?? 'application/json']: { schema: schemaOf(route.body.schema, 'input') },
+              ...(route.body.gzip
+                ? {
+                    'application/gzip': {
+                      schema: {
+                        type: 'string',
+                        format: 'binary',
+                        description: `The same ${route.body.mediaType ?? 'body'}, gzip-compressed (at most ${route.body.gzip.maxBytes} bytes, ${route.body.gzip.maxTextBytes} once decompressed)`,
+                      },
+                    },
+                  }
+                : {}),
+            },
           },
         }
       : {}),

@@ -14,6 +14,8 @@ export type Problem = z.infer<typeof ProblemSchema>;
 
 /**
  * What API Gateway itself answers before any function runs: `{"message":"Unauthorized"}` from
- * the JWT authorizer (401), `{"message":"Too Many Requests"}` when throttled (429).
+ * the JWT authorizer (401), `{"message":"Request Too Long"}` for a body over Lambda's 6 MB
+ * request payload (413; a route's own, smaller limit is a problem+json 413 from the function),
+ * `{"message":"Too Many Requests"}` when throttled (429).
  */
 export const GatewayErrorSchema = z.object({ message: z.string() });

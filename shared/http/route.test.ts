@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { httpEvent, lambdaContext } from '../../test/builders/http-event';
@@ -132,5 +133,110 @@ describe('a route built from its contract', () => {
     expect(response.statusCode).toBe(200);
     expect(response.headers?.['content-type']).toBe('text/csv; charset=utf-8');
     expect(response.body).toBe('thingId,name\r\nt-1,"a, b"\r\n');
+  });
+});
+
+describe('invalid input, told in words a person understands', () => {
+  const writeThing = defineRoute({
+    method: 'PUT',
+    path: '/things/{thingId}',
+    summary: 'Write a thing',
+    auth: { roles: ['employee'] },
+    params: z.strictObject({ thingId: z.string().regex(/^t-\d+$/, 'must look like t-123') }),
+    query: z.strictObject({ limit: z.coerce.number().int().min(1).max(100).optional() }),
+    body: {
+      schema: z.strictObject({
+        name: z.string().trim().min(1).max(20),
+        email: z.email(),
+        size: z.int().min(1).max(10),
+        colour: z.enum(['red', 'green']),
+        tags: z.array(z.string()).min(1).max(2),
+        done: z.boolean(),
+      }),
+    },
+    responses: { 204: { description: 'Written' } },
+  });
+  const handler = serveRoutes(route(writeThing).handle(async () => ({ status: 204 })));
+
+  it('names each field and says what is expected, never the validator’s own text', async () => {
+    const response = await call(handler, {
+      routeKey: 'PUT /things/{thingId}',
+      pathParameters: { thingId: 'thing' },
+      query: { limit: 'ten' },
+      body: { name: '', email: 'ada', size: 2.5, colour: 'blue', tags: ['a', 'b', 'c'], done: 'yes' },
+      caller,
+    });
+    expect(response.statusCode).toBe(400);
+    const { errors } = JSON.parse(response.body ?? '') as { errors: { location: string; message: string }[] };
+    expect(Object.fromEntries(errors.map((error) => [error.location, error.message]))).toEqual({
+      'path.thingId': 'must look like t-123',
+      'query.limit': 'must be a number',
+      'body.name': 'must not be empty',
+      'body.email': 'must be an email address such as ada@example.com',
+      'body.size': 'must be a whole number',
+      'body.colour': 'must be one of: "red", "green"',
+      'body.tags': 'must have at most 2 items',
+      'body.done': 'must be true or false',
+    });
+  });
+
+  it('says a missing field is required, and a number out of range what its bounds are', async () => {
+    const response = await call(handler, {
+      routeKey: 'PUT /things/{thingId}',
+      pathParameters: { thingId: 't-1' },
+      query: { limit: '500' },
+      body: { name: 'x'.repeat(21), size: 11, colour: 'red', tags: [], done: true },
+      caller,
+    });
+    const { errors } = JSON.parse(response.body ?? '') as { errors: { location: string; message: string }[] };
+    expect(Object.fromEntries(errors.map((error) => [error.location, error.message]))).toEqual({
+      'query.limit': 'must be at most 100',
+      'body.name': 'must be at most 20 characters',
+      'body.email': 'is required',
+      'body.size': 'must be at most 10',
+      'body.tags': 'must have at least one item',
+    });
+  });
+});
+
+describe('text bodies: UTF-8 only, and gzip where the route allows it', () => {
+  const upload = defineRoute({
+    method: 'POST',
+    path: '/uploads',
+    summary: 'Upload a text',
+    auth: { roles: ['employee'] },
+    body: { schema: z.string(), mediaType: 'text/csv', maxBytes: 1000, gzip: { maxBytes: 500, maxTextBytes: 5000 } },
+    responses: { 200: { description: 'What was received', schema: z.object({ text: z.string() }) } },
+  });
+  const handler = serveRoutes(route(upload).handle(async ({ body }) => ({ status: 200, body: { text: body } })));
+  const send = (body: Buffer, contentType: string, binary: boolean) =>
+    handler(
+      {
+        ...httpEvent({ routeKey: 'POST /uploads', body: 'x', contentType, caller }),
+        body: binary ? body.toString('base64') : body.toString('utf8'),
+        isBase64Encoded: binary,
+      },
+      lambdaContext(),
+    );
+
+  it('reads a gzip-compressed body as the text it holds', async () => {
+    const text = 'personId,name\nä1,Zoë\n'.repeat(100);
+    const response = await send(gzipSync(Buffer.from(text)), 'application/gzip', true);
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body ?? '').text).toBe(text);
+  });
+
+  it('refuses more text than allowed once decompressed (413), gzip that is not gzip (400), bytes that are not UTF-8 (400)', async () => {
+    expect((await send(gzipSync(Buffer.alloc(6000, 97)), 'application/gzip', true)).statusCode).toBe(413);
+    expect((await send(Buffer.from('not gzip'), 'application/gzip', true)).statusCode).toBe(400);
+    const latin1 = Buffer.concat([Buffer.from('a,b\nJos'), Buffer.from([0xe9]), Buffer.from(',x\n')]);
+    const compressed = await send(gzipSync(latin1), 'application/gzip', true);
+    expect(compressed.statusCode).toBe(400);
+    expect(JSON.parse(compressed.body ?? '').errors).toEqual([
+      { location: 'body', message: expect.stringMatching(/not valid UTF-8 text \(line 2\)/) },
+    ]);
+    // As API Gateway hands a text body over: already decoded, U+FFFD where the bytes were not UTF-8.
+    expect((await send(latin1, 'text/csv', false)).statusCode).toBe(400);
+    expect((await send(Buffer.from('a,b'), 'application/octet-stream', true)).statusCode).toBe(415);
   });
 });

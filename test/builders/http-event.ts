@@ -13,6 +13,8 @@ export interface HttpEventInput {
   query?: Record<string, string>;
   body?: string | object;
   contentType?: string;
+  /** The body is base64 (a binary body, as API Gateway passes one). */
+  base64?: boolean;
   headers?: Record<string, string>;
   caller?: CallerClaims;
 }
@@ -38,7 +40,7 @@ export const httpEvent = (input: HttpEventInput): APIGatewayProxyEventV2WithJWTA
     ...(input.query ? { queryStringParameters: input.query } : {}),
     ...(input.pathParameters ? { pathParameters: input.pathParameters } : {}),
     ...(body !== undefined ? { body } : {}),
-    isBase64Encoded: false,
+    isBase64Encoded: input.base64 === true,
     requestContext: {
       accountId: '000000000000',
       apiId: 'local',

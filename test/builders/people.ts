@@ -8,7 +8,7 @@ export const personBody = (overrides: Record<string, unknown> = {}) => ({
   domain: 'backend',
   level: 5,
   projectIds: ['apollo'],
-  managerId: 'grace',
+  managerId: null,
   skills: ['typescript', 'aws'],
   growthGoals: ['architecture'],
   languages: ['en'],
@@ -16,9 +16,9 @@ export const personBody = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-/** The same person after the schema's defaults. */
+/** The same person as a complete input (every field a first write would default). */
 export const personInput = (overrides: Partial<PersonInput> = {}): PersonInput => ({
-  ...(personBody() as Omit<PersonInput, 'workingHours' | 'mentorCapacity' | 'acceptingMentees'>),
+  ...(personBody() as PersonInput),
   workingHours: { start: '09:00', end: '17:00' },
   mentorCapacity: 5,
   acceptingMentees: true,
@@ -27,3 +27,18 @@ export const personInput = (overrides: Partial<PersonInput> = {}): PersonInput =
 
 export const rosterHeader =
   'personId,name,email,timezone,domain,level,projectIds,managerId,skills,growthGoals,languages,roles,mentorCapacity,workingHoursStart,workingHoursEnd,yearsOfExperience,acceptingMentees';
+
+/** The domains the test organisations use (programme settings the directory checks against). */
+export const testDomainIds = [
+  'backend',
+  'frontend',
+  'data',
+  'design',
+  'qa',
+  'guild',
+  'sweep',
+  'people',
+  'listing',
+  'listing-other',
+] as const;
+export const testDomains = testDomainIds.map((id) => ({ id, name: id.charAt(0).toUpperCase() + id.slice(1) }));

@@ -1,12 +1,15 @@
 import { createInMemoryPairingStore } from '../../services/matching/adapters/in-memory-pairing-repository';
 import { createInMemoryPeopleRepository } from '../../services/matching/adapters/in-memory-people-repository';
+import { createInMemoryProgrammeSettings } from '../../services/matching/adapters/programme-settings-repository';
+import type { MatchResult } from '../../services/matching/domain/engine/index';
 import type { PeopleRepository } from '../../services/matching/domain/people/directory';
 import type { Person } from '../../services/matching/domain/people/person';
 import { CommitInterruptedError } from '../../services/matching/domain/pods/errors';
-import { commitRun, computeRun } from '../../services/matching/domain/pods/matching-runs';
+import { commitRun, type RunRequest, startRun } from '../../services/matching/domain/pods/matching-runs';
 import type { CommitStep, MatchingRun } from '../../services/matching/domain/pods/model';
 import type { MatchingSettings, PairingDependencies } from '../../services/matching/domain/pods/ports';
 import { fixedClock, sequentialIds } from '../../shared/ports';
+import { testDomains } from './people';
 
 /** A directory record as stored (defaults: an active backend employee at level 3 in London). */
 export const storedPerson = (personId: string, overrides: Partial<Person> = {}): Person => ({
@@ -48,7 +51,7 @@ export const smallOrganisation = (): Person[] => [
 
 export const seedPeople = async (people: PeopleRepository, persons: readonly Person[]) => {
   for (const person of persons) {
-    await people.write({ person, expectedVersion: null, events: [] }, { correlationId: 'seed' });
+    await people.write({ kind: 'person', person, before: undefined, events: [] }, { correlationId: 'seed' });
   }
 };
 
@@ -61,17 +64,42 @@ export const inMemoryMatching = async (
   await seedPeople(directory.repository, persons);
   const store = createInMemoryPairingStore(directory.repository);
   const clock = fixedClock('2026-11-24T10:00:00Z');
+  const programme = createInMemoryProgrammeSettings({ domains: testDomains });
   const deps: PairingDependencies = {
     people: directory.repository,
     pairings: store.pairings,
     runs: store.runs,
     clock,
     newId: sequentialIds('id'),
+    programme,
     settings,
   };
   const detailTypes = () => store.published.map((recorded) => recorded.event.contract.detailType);
   return { deps, store, directory, clock, detailTypes };
 };
+
+/** The engine's result a run computed in this process carries (runs read back from storage have it in pages). */
+export const resultOf = (run: MatchingRun): MatchResult => {
+  if (!run.result) throw new Error(`Run ${run.runId} was expected to carry its result`);
+  return run.result;
+};
+
+/** A copy of a computed run under another id, as if its search had stopped short of a proof (gap in centipoints). */
+export const unprovenCopyOf = (run: MatchingRun, runId: string, gap = 50): MatchingRun => ({
+  ...run,
+  runId,
+  status: 'dry-run',
+  summary: { ...run.summary, proven: false, gap },
+  result: { ...resultOf(run), optimality: { ...resultOf(run).optimality, proven: false, gap } },
+});
+
+/** A dry run computed at once in this process (requested, then computed, as the API and the runner do). */
+export const dryRunOf = async (
+  deps: PairingDependencies,
+  request: Omit<Extract<RunRequest, { mode: 'dry-run' }>, 'mode'> & { mode: 'dry-run' },
+  requestedBy: string,
+  context: { correlationId: string },
+): Promise<MatchingRun> => (await startRun(deps, request, requestedBy, context)).run;
 
 /**
  * A dry run of everyone whose commit stops after its first step, as when its function crashes
@@ -82,7 +110,7 @@ export const interruptedCommit = async (
   deps: PairingDependencies,
 ): Promise<{ run: MatchingRun; notApplied: Extract<CommitStep, { kind: 'place' }> }> => {
   const context = { correlationId: 'corr-commit' };
-  const run = await computeRun(deps, { mode: 'dry-run' }, 'coach-1', context);
+  const run = await dryRunOf(deps, { mode: 'dry-run' }, 'coach-1', context);
   const apply = deps.pairings.apply;
   let calls = 0;
   deps.pairings.apply = async (change, writeContext) => {

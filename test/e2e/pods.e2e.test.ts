@@ -12,15 +12,16 @@ import { createDynamoPairingRepository } from '../../services/matching/adapters/
 import { createDynamoPeopleRepository } from '../../services/matching/adapters/people-repository';
 import { createDynamoRunRepository } from '../../services/matching/adapters/run-repository';
 import { evaluateObjective } from '../../services/matching/domain/engine/index';
-import type { Person } from '../../services/matching/domain/people/person';
+import { type Person, personDefaults } from '../../services/matching/domain/people/person';
 import { readRoster } from '../../services/matching/domain/people/roster-csv';
 import { CommitInterruptedError } from '../../services/matching/domain/pods/errors';
-import { commitRun, computeRun } from '../../services/matching/domain/pods/matching-runs';
+import { commitRun } from '../../services/matching/domain/pods/matching-runs';
 import type { PairingDependencies } from '../../services/matching/domain/pods/ports';
 import { createDocumentClient } from '../../shared/dynamo/client';
 import { ProblemSchema } from '../../shared/http/problem';
 import { fixedClock, sequentialIds } from '../../shared/ports';
-import { personBody } from '../builders/people';
+import { personBody, testDomains } from '../builders/people';
+import { dryRunOf } from '../builders/pods';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { busEvents, deadLetters, envelopeOf, eventually } from './dev-view';
 
@@ -34,11 +35,21 @@ interface RunView {
   runId: string;
   status: string;
   counts: Record<string, number>;
-  result: {
-    pods: { mentorId: string; menteeIds: string[] }[];
-    unmatched: { menteeId: string; reason: string }[];
-    mentorShortfalls: { mentorId: string; reason: string }[];
-  };
+  abortedReason?: string;
+  podsBelowMinimum?: { mentorId: string; load: number }[];
+  links: { self: string; pods: string; unmatched: string };
+}
+interface ResultPod {
+  mentorId: string;
+  domain: string;
+  menteeIds: string[];
+  mentees: { menteeId: string; change: string }[];
+}
+interface LeftOutView {
+  kind: string;
+  menteeId?: string;
+  mentorId?: string;
+  reason: string;
 }
 interface PodView {
   view: string;
@@ -60,7 +71,31 @@ const organisation: [string, Record<string, unknown>][] = [
 describe('pods through the HTTP API', () => {
   let platform: TestPlatform;
   const api = (path: string, request?: Parameters<TestPlatform['api']>[1]) => platform.api(path, request);
-  const run = async (body: object, as = coach) => api('/matching/runs', { method: 'POST', as, json: body });
+  /** Asks for a run (202, its URL), waits for the runner to carry it out, and reads it back. */
+  const run = async (body: object, as = coach): Promise<RunView> => {
+    const asked = await api('/matching/runs', { method: 'POST', as, json: body });
+    expect(asked.status).toBe(202);
+    const location = asked.headers.get('location') ?? '';
+    expect(location).toMatch(/^\/matching\/runs\//);
+    await platform.whenIdle();
+    const read = await api(location, { as });
+    expect(read.status).toBe(200);
+    return (await read.json()) as RunView;
+  };
+  const ask = (body: object, as = coach) => api('/matching/runs', { method: 'POST', as, json: body });
+  /** Every item of a run's paged listing. */
+  const pagesOf = async <T>(path: string): Promise<T[]> => {
+    const items: T[] = [];
+    let cursor: string | undefined;
+    do {
+      const response = await api(`${path}?limit=100${cursor ? `&cursor=${cursor}` : ''}`, { as: coach });
+      expect(response.status).toBe(200);
+      const page = (await response.json()) as { items: T[]; nextCursor?: string };
+      items.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return items;
+  };
   const podsAs = async (as: { sub: string; groups: string[] }, query = '?domain=qa') => {
     const response = await api(`/pods${query}`, { as });
     expect(response.status).toBe(200);
@@ -78,13 +113,16 @@ describe('pods through the HTTP API', () => {
 
   beforeAll(async () => {
     platform = await startTestPlatform();
+    expect((await platform.api('/domains', { method: 'PUT', as: admin, json: { domains: testDomains } })).status).toBe(
+      200,
+    );
   });
   afterAll(async () => {
     await platform?.stop();
   });
 
   it(
-    'seeds a small organisation, refuses a dry run that went stale (409), commits a fresh one by id',
+    'seeds a small organisation, runs in the background, records why a stale dry run is not committed, commits a fresh one by id',
     coldStart,
     async () => {
       for (const [personId, fields] of organisation) {
@@ -99,10 +137,8 @@ describe('pods through the HTTP API', () => {
         });
         expect((await api(`/people/${personId}`, { method: 'PUT', as: admin, json: body })).status).toBe(201);
       }
-      const stale = await run({ mode: 'dry-run', domains: ['qa'] });
-      expect(stale.status).toBe(201);
-      const staleRun = (await stale.json()) as RunView;
-      expect(staleRun.counts).toMatchObject({ pods: 2, matched: 6 });
+      const staleRun = await run({ mode: 'dry-run', domains: ['qa'] });
+      expect(staleRun).toMatchObject({ status: 'dry-run', counts: { pods: 2, matched: 6 } });
       expect(await podsAs(coach)).toEqual([]);
 
       const e6 = personBody({
@@ -115,18 +151,27 @@ describe('pods through the HTTP API', () => {
         growthGoals: ['security'],
       });
       expect((await api('/people/e6', { method: 'PUT', as: admin, json: e6 })).status).toBe(200);
-      const refused = await expectProblem(await run({ mode: 'commit', runId: staleRun.runId }), 409);
-      expect(refused.detail).toMatch(/People changed since dry run .*: e6/);
+      const refused = await run({ mode: 'commit', runId: staleRun.runId });
+      expect(refused).toMatchObject({
+        status: 'aborted',
+        abortedReason: expect.stringMatching(/People changed since dry run .*: e6/),
+      });
 
-      const dry = (await (await run({ mode: 'dry-run', domains: ['qa'] })).json()) as RunView;
+      const dry = await run({ mode: 'dry-run', domains: ['qa'] });
       const committed = await run({ mode: 'commit', runId: dry.runId }, admin);
-      expect(committed.status).toBe(200);
-      expect(await committed.json()).toMatchObject({ runId: dry.runId, status: 'committed' });
-      const read = await api(`/matching/runs/${dry.runId}`, { as: coach });
-      expect(((await read.json()) as RunView).status).toBe('committed');
+      expect(committed).toMatchObject({ runId: dry.runId, status: 'committed' });
+      expect((await ask({ mode: 'commit', runId: dry.runId })).status).toBe(200);
       await expectProblem(await api('/matching/runs/no-such-run', { as: coach }), 404);
-      await expectProblem(await run({ mode: 'commit', runId: dry.runId, extra: 1 }), 400);
-      await expectProblem(await run({ mode: 'dry-run' }, employee('e1')), 403);
+      await expectProblem(await ask({ mode: 'commit', runId: dry.runId, extra: 1 }), 400);
+      await expectProblem(await ask({ mode: 'dry-run' }, employee('e1')), 403);
+      const unknown = await expectProblem(await ask({ mode: 'dry-run', domains: ['astrology'] }), 400);
+      expect(unknown.errors?.[0]?.location).toBe('body.domains');
+      // Runs are listed newest first, with who asked and the mode.
+      const listed = (await (await api('/matching/runs?limit=3', { as: coach })).json()) as {
+        items: { runId: string; mode: string; requestedBy: string }[];
+      };
+      expect(listed.items.map((item) => item.runId)).toEqual([dry.runId, staleRun.runId]);
+      expect(listed.items[0]).toMatchObject({ runId: dry.runId, mode: 'dry-run', requestedBy: 'coach-1' });
     },
   );
 
@@ -141,13 +186,19 @@ describe('pods through the HTTP API', () => {
 
     const mine = await podsAs(mentor('m1'), '');
     expect(mine.map((pod) => [pod.view, pod.mentor.personId])).toEqual([['mentor', 'm1']]);
-    expect(JSON.stringify(mine)).not.toMatch(/points|topFactors|@example\.com/);
+    expect(JSON.stringify(mine)).not.toMatch(/points|topFactors|m1@example\.com/);
+    // The mentor reaches their mentees.
+    expect(mine[0]?.mentees[0]).toMatchObject({ personId: 'e1', contact: { email: 'e1@example.com' } });
 
     const asMentee = await api('/pods', { as: employee('e2') });
     const text = await asMentee.text();
-    expect(text).not.toMatch(/points|topFactors|capacity|"load"|@example\.com|architecture/);
+    expect(text).not.toMatch(/points|topFactors|capacity|"load"|e1@example\.com|e3@example\.com|architecture/);
     const [pod] = (JSON.parse(text) as { items: PodView[] }).items;
-    expect(pod).toMatchObject({ view: 'mentee', mentor: { personId: 'm1', name: 'Person m1' } });
+    // The mentee reaches their mentor (email and time zone), not their fellow mentees.
+    expect(pod).toMatchObject({
+      view: 'mentee',
+      mentor: { personId: 'm1', name: 'Person m1', contact: { email: 'm1@example.com', timezone: 'Europe/London' } },
+    });
     expect(pod?.mentees.map((m) => m.name)).toEqual(['Person e1', 'Person e2', 'Person e3']);
 
     const notMine = await api(`/pods/${pod?.podId}`, { as: employee('e4') });
@@ -165,6 +216,8 @@ describe('pods through the HTTP API', () => {
       expect(await matchingEvents('Mentorship.Started')).toHaveLength(6);
       const completed = (await matchingEvents('MatchingRun.Completed')).map((event) => envelopeOf(event).data.mode);
       expect(completed.sort()).toEqual(['commit', 'dry-run', 'dry-run']);
+      // The requests that set the runner going are on the bus too (our own work items).
+      expect(await matchingEvents('MatchingRun.Requested')).toHaveLength(4);
     });
   });
 
@@ -196,7 +249,17 @@ describe('pods through the HTTP API', () => {
       json: { decision: 'approve', note: 'moving you to m2' },
     });
     expect(decided.status).toBe(200);
-    expect(await decided.json()).toMatchObject({ request: { status: 'approved' }, placed: { mentorId: 'm2' } });
+    expect(await decided.json()).toMatchObject({
+      request: { status: 'approved' },
+      placed: { mentorId: 'm2' },
+      // m1 keeps e2 and e3: under the minimum, said so.
+      podBelowMinimum: { mentorId: 'm1', load: 2, minimum: 3 },
+    });
+    // The mentee follows their own request.
+    const mine = (await (await api('/reassignment-requests', { as: employee('e1') })).json()) as {
+      items: { requestId: string; status: string }[];
+    };
+    expect(mine.items).toEqual([expect.objectContaining({ requestId: request.requestId, status: 'approved' })]);
     await eventually(platform, async () => {
       const ended = (await matchingEvents('Mentorship.Ended')).map((event) => envelopeOf(event).data);
       expect(ended).toContainEqual(expect.objectContaining({ menteeId: 'e1', mentorId: 'm1', reason: 'reassigned' }));
@@ -223,7 +286,7 @@ describe('pods through the HTTP API', () => {
           (event) => envelopeOf(event).data.personId === 'm1',
         );
         expect(offboarded?.deliveries).toContainEqual(
-          expect.objectContaining({ rule: expect.stringContaining('offboarded-people'), status: 'delivered' }),
+          expect.objectContaining({ rule: expect.stringContaining('people-leaving-or-changing'), status: 'delivered' }),
         );
         const rematched = (await matchingEvents('Mentorship.Started'))
           .map((event) => envelopeOf(event).data)
@@ -255,7 +318,9 @@ describe('pods through the HTTP API', () => {
       row.ok
         ? [
             {
+              ...personDefaults,
               ...row.input,
+              yearsOfExperience: row.input.yearsOfExperience ?? undefined,
               personId: row.personId,
               status: 'active' as const,
               version: 1,
@@ -266,14 +331,14 @@ describe('pods through the HTTP API', () => {
         : [],
     );
     const domains = [...new Set(people.map((person) => person.domain))];
-    const response = await run({ mode: 'commit', domains });
-    expect(response.status).toBe(201);
-    const committed = (await response.json()) as RunView;
+    const committed = await run({ mode: 'commit', domains });
     expect(committed.status).toBe('committed');
+    const resultPods = await pagesOf<ResultPod>(committed.links.pods);
+    const leftOut = await pagesOf<LeftOutView>(committed.links.unmatched);
 
     const pods = await podsAs(coach, '?limit=100');
     const demoPods = pods.filter((pod) => domains.includes(pod.domain));
-    expect(demoPods.length).toBe(committed.result.pods.length);
+    expect(demoPods.length).toBe(resultPods.length);
     const byId = new Map(people.map((person) => [person.personId, person]));
     for (const pod of demoPods) {
       expect(pod.mentees.length).toBeGreaterThanOrEqual(3);
@@ -286,12 +351,20 @@ describe('pods through the HTTP API', () => {
     );
     expect(evaluation.violations).toEqual([]);
     // The demo is shaped so that everyone the programme is for (levels 1-5) gets a mentor, and
-    // no mentor is left idle; everyone left out (the senior staff) is told why.
+    // no mentor is left idle; everyone left out is told why.
     const matched = new Set(demoPods.flatMap((pod) => pod.mentees.map((m) => m.personId)));
     const juniors = people.filter((person) => person.level <= 5 && !person.roles.includes('mentor'));
     expect(juniors.filter((person) => !matched.has(person.personId)).map((person) => person.personId)).toEqual([]);
-    expect(committed.result.mentorShortfalls).toEqual([]);
-    expect(committed.result.unmatched.every((item) => item.reason.length > 0)).toBe(true);
+    expect(leftOut.filter((item) => item.kind === 'mentor-shortfall')).toEqual([]);
+    expect(leftOut.every((item) => item.reason.length > 0)).toBe(true);
+    // Senior staff no mentor can exist for (the life coach, the admin, each head of domain) are
+    // reported apart, not counted as unmatched.
+    const noMentor = leftOut.filter((item) => item.kind === 'no-mentor-possible').map((item) => item.menteeId);
+    const unmatched = leftOut.filter((item) => item.kind === 'unmatched').map((item) => item.menteeId);
+    const heads = people.filter((person) => person.level === 9).map((person) => person.personId);
+    expect(noMentor).toEqual(expect.arrayContaining(['p-001', 'p-002', ...heads]));
+    expect(unmatched).not.toContain('p-001');
+    expect(committed.counts).toMatchObject({ noMentorPossible: noMentor.length, unmatched: unmatched.length });
   });
 
   it(
@@ -319,7 +392,7 @@ describe('pods through the HTTP API', () => {
         clock: options.clock,
         newId: options.newId,
       };
-      const dry = await computeRun(deps, { mode: 'dry-run', domains: ['sweep'] }, 'coach-1', { correlationId: 'sw' });
+      const dry = await dryRunOf(deps, { mode: 'dry-run', domains: ['sweep'] }, 'coach-1', { correlationId: 'sw' });
       let stepTransactions = 0;
       const dying = {
         send: async (command: { input?: { TransactItems?: { Update?: { Key?: { sk?: string } } }[] } }) => {
@@ -339,14 +412,14 @@ describe('pods through the HTTP API', () => {
       if (!leaver) throw new Error('the commit was expected to leave a placement');
 
       // The slot is held: runs are refused, and the leaver's offboarding is deferred, not dead-lettered.
-      await expectProblem(await run({ mode: 'dry-run', domains: ['sweep'] }), 409);
+      await expectProblem(await ask({ mode: 'dry-run', domains: ['sweep'] }), 409);
       expect((await api(`/people/${leaver}`, { method: 'DELETE', as: admin })).status).toBe(204);
       const offboarded = await eventually(platform, async () => {
         const [event] = (await matchingEvents('Person.Offboarded')).filter(
           (candidate) => envelopeOf(candidate).data.personId === leaver,
         );
         expect(event?.deliveries).toContainEqual(
-          expect.objectContaining({ rule: expect.stringContaining('offboarded-people'), status: 'delivered' }),
+          expect.objectContaining({ rule: expect.stringContaining('people-leaving-or-changing'), status: 'delivered' }),
         );
         return event as BusEventView;
       });
@@ -379,6 +452,87 @@ describe('pods through the HTTP API', () => {
         ok: true,
         result: { commit: null, offboardings: 0 },
       });
+    },
+  );
+
+  it(
+    'what the life coach hit: an approval nobody can take is explained and sticks; a domain move ends the pairing it breaks',
+    coldStart,
+    async () => {
+      const guild: [string, Record<string, unknown>][] = [
+        ['gm1', { level: 7, roles: ['employee', 'mentor'], mentorCapacity: 3 }],
+        ['gm2', { level: 7, roles: ['employee', 'mentor'], mentorCapacity: 3 }],
+        ...['g1', 'g2', 'g3', 'g4', 'g5', 'g6'].map((id): [string, Record<string, unknown>] => [id, {}]),
+      ];
+      for (const [personId, fields] of guild) {
+        const body = personBody({ name: `Person ${personId}`, email: `${personId}@example.com`, domain: 'guild' });
+        const person = { ...body, level: 3, projectIds: [], managerId: null, skills: [], growthGoals: [], ...fields };
+        expect((await api(`/people/${personId}`, { method: 'PUT', as: admin, json: person })).status).toBe(201);
+      }
+      expect((await run({ mode: 'commit', domains: ['guild'] })).status).toBe('committed');
+      const mentorOf = async (menteeId: string) =>
+        (await podsAs(coach, '?domain=guild')).find((pod) => pod.mentees.some((m) => m.personId === menteeId))?.mentor
+          .personId;
+      const leaving = await mentorOf('g1');
+      const other = leaving === 'gm1' ? 'gm2' : 'gm1';
+      const [pod] = await podsAs(employee('g1'), '');
+      const asked = (await (
+        await api(`/pods/${pod?.podId}/reassignment-requests`, {
+          method: 'POST',
+          as: employee('g1'),
+          json: { reason: 'r' },
+        })
+      ).json()) as { requestId: string };
+      const decided = await api(`/reassignment-requests/${asked.requestId}/decision`, {
+        method: 'POST',
+        as: coach,
+        json: { decision: 'approve' },
+      });
+      // Every mentor is full: not placed, and the answer says why for each mentor, and what happens next.
+      expect(await decided.json()).toMatchObject({
+        placed: null,
+        notPlaced: {
+          summary: expect.stringMatching(/g1 waits/),
+          mentors: expect.arrayContaining([
+            { mentorId: leaving, rule: 'left-through-decision', detail: expect.any(String) },
+            { mentorId: other, rule: 'no-room', detail: `${other}'s pod holds 3 of 3` },
+          ]),
+        },
+        podBelowMinimum: { mentorId: leaving, load: 2, minimum: 3 },
+      });
+
+      // The next dry run flags the pod under the minimum and never puts g1 back with the mentor they left.
+      const dry = await run({ mode: 'dry-run', domains: ['guild'] });
+      expect(dry.podsBelowMinimum).toEqual([expect.objectContaining({ mentorId: leaving, load: 2 })]);
+      const dryPods = await pagesOf<ResultPod>(dry.links.pods);
+      expect(dryPods.find((item) => item.mentorId === leaving)?.menteeIds ?? []).not.toContain('g1');
+
+      // A place frees in the other pod: g1 takes it at once (not at the next run).
+      const leaverOfOther = (await podsAs(coach, '?domain=guild')).find((item) => item.mentor.personId === other)
+        ?.mentees[0]?.personId as string;
+      expect((await api(`/people/${leaverOfOther}`, { method: 'DELETE', as: admin })).status).toBe(204);
+      await eventually(platform, async () => expect(await mentorOf('g1')).toBe(other));
+
+      // A domain move ends the pairing it makes cross-domain, naming the rule.
+      const mover = (await podsAs(coach, '?domain=guild')).find((item) => item.mentor.personId === leaving)?.mentees[0]
+        ?.personId as string;
+      const moverRecord = (await (await api(`/people/${mover}`, { as: admin })).json()) as Record<string, unknown>;
+      expect(
+        (await api(`/people/${mover}`, { method: 'PUT', as: admin, json: { ...moverRecord, domain: 'design' } }))
+          .status,
+      ).toBe(200);
+      await eventually(platform, async () => {
+        const ended = (await matchingEvents('Mentorship.Ended')).map((event) => envelopeOf(event).data);
+        expect(ended).toContainEqual(
+          expect.objectContaining({
+            menteeId: mover,
+            mentorId: leaving,
+            reason: 'left-programme',
+            rule: 'different-domain',
+          }),
+        );
+      });
+      expect(await mentorOf(mover)).toBeUndefined();
     },
   );
 });

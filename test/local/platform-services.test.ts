@@ -10,7 +10,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/environment';
 import { demoRoster, seedDemo } from '../../local/seed/demo';
-import { personBody } from '../builders/people';
+import { personBody, testDomains } from '../builders/people';
 import { uniqueName } from '../support/dynamodb';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 
@@ -23,6 +23,9 @@ describe('local platform with the real services', () => {
 
   beforeAll(async () => {
     platform = await startTestPlatform({ dataDir, tablePrefix });
+    expect((await platform.api('/domains', { method: 'PUT', as: admin, json: { domains: testDomains } })).status).toBe(
+      200,
+    );
   });
   afterAll(async () => {
     await platform?.stop();
@@ -103,8 +106,26 @@ describe('local platform with the real services', () => {
     const token = await platform.mintToken(admin);
     const first = await seedDemo(platform.urls.api, token);
     expect(first).toMatchObject({ created: demoRoster().length, rejected: 0 });
+    // Two leave, HR moves someone to another domain; seeding again changes none of it.
+    for (const personId of ['p-026', 'p-030']) {
+      expect((await platform.api(`/people/${personId}`, { method: 'DELETE', as: admin })).status).toBe(204);
+    }
+    const moved = (await (await platform.api('/people/p-027', { as: admin })).json()) as { domain: string };
+    const newDomain = moved.domain === 'data' ? 'design' : 'data';
+    const put = await platform.api('/people/p-027', {
+      method: 'PUT',
+      as: admin,
+      json: { ...moved, domain: newDomain },
+    });
+    expect(put.status).toBe(200);
     const again = await seedDemo(platform.urls.api, token);
-    expect(again).toMatchObject({ created: 0, updated: 0, unchanged: demoRoster().length, rejected: 0 });
+    expect(again).toMatchObject({ importId: first.importId, resubmitted: true });
+    for (const personId of ['p-026', 'p-030']) {
+      expect(await (await platform.api(`/people/${personId}`, { as: admin })).json()).toMatchObject({
+        status: 'offboarded',
+      });
+    }
+    expect(await (await platform.api('/people/p-027', { as: admin })).json()).toMatchObject({ domain: newDomain });
   });
 
   it('keeps data, bus history and the issuer key across a restart, and --reset wipes them', async () => {

@@ -47,9 +47,10 @@ export const contractViolations = (contract: RouteContract, answer: HttpAnswer):
     const body = declared === 'application/json' ? jsonOf(answer.body) : (answer.body ?? '');
     return issuesOf(success.schema, body).map((issue) => `${route} ${answer.status}: ${issue}`);
   }
-  if (answer.status === 401 && mediaType === 'application/json') {
-    // The JWT authorizer's own answer, before the function runs (documented as such).
-    return issuesOf(GatewayErrorSchema, jsonOf(answer.body)).map((issue) => `${route} 401: ${issue}`);
+  if ((answer.status === 401 || answer.status === 413) && mediaType === 'application/json') {
+    // API Gateway's own answer, before the function runs (documented as such): the JWT
+    // authorizer's 401, or 413 for a body over Lambda's 6 MB request payload.
+    return issuesOf(GatewayErrorSchema, jsonOf(answer.body)).map((issue) => `${route} ${answer.status}: ${issue}`);
   }
   if (mediaType !== 'application/problem+json') {
     return [`${route} ${answer.status}: content-type ${mediaType}, not application/problem+json`];

@@ -32,11 +32,16 @@ describe('platform API docs', () => {
     expect(put['x-roles']).toEqual(['admin', 'life-coach']);
     expect(put.responses['400'].content['application/problem+json']).toBeDefined();
     expect(document.paths['/health'].get.security).toEqual([]);
-    expect(document.paths['/people/import'].post.requestBody.content['text/csv']).toBeDefined();
+    expect(Object.keys(document.paths['/people/imports'].post.requestBody.content)).toEqual([
+      'text/csv',
+      'application/gzip',
+    ]);
     expect(document.paths['/people'].get.parameters.map((parameter: { name: string }) => parameter.name)).toEqual([
       'limit',
       'cursor',
       'domain',
+      'status',
+      'q',
     ]);
   });
 

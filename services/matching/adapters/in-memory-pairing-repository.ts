@@ -1,5 +1,6 @@
 import type { PendingEvent } from '../../../shared/events/outbox';
 import { InvalidCursorError } from '../../../shared/pagination';
+import type { Pod } from '../domain/engine/index';
 import type { PeopleRepository } from '../domain/people/directory';
 import type { Person } from '../domain/people/person';
 import {
@@ -7,20 +8,26 @@ import {
   InputsChangedError,
   PairingConflictError,
   ReassignmentStateError,
+  RunNotCommittableError,
 } from '../domain/pods/errors';
 import type {
   CommitStep,
   DeferredOffboarding,
+  LeftOut,
   MatchingRun,
   Mentorship,
   PastPairing,
   PendingRematch,
   PodRecord,
   ReassignmentRequest,
+  Separation,
+  StoredRun,
+  WaitingMentee,
 } from '../domain/pods/model';
 import type { PairingChange } from '../domain/pods/pairing-change';
 import type { PairingRepository, RunRepository } from '../domain/pods/ports';
 import type { RecordedEvent } from './in-memory-people-repository';
+import { resultPages } from './run-repository';
 
 const clone = <T>(value: T): T => structuredClone(value);
 
@@ -52,9 +59,11 @@ export const createInMemoryPairingStore = (people: PeopleRepository) => {
   const past = new Map<string, PastPairing>();
   const pending = new Map<string, PendingRematch>();
   const deferred = new Map<string, DeferredOffboarding>();
+  const separations = new Map<string, Separation>();
+  const waiting = new Map<string, WaitingMentee>();
   const requests = new Map<string, ReassignmentRequest>();
   const openRequests = new Map<string, string>();
-  const runs = new Map<string, MatchingRun>();
+  const runs = new Map<string, StoredRun>();
   const steps = new Map<string, { step: CommitStep; applied: boolean }[]>();
   const consumed = new Set<string>();
   const published: RecordedEvent[] = [];
@@ -153,6 +162,11 @@ export const createInMemoryPairingStore = (people: PeopleRepository) => {
       requests.set(change.decidedRequest.requestId, clone(change.decidedRequest));
       openRequests.delete(change.decidedRequest.menteeId);
     }
+    for (const item of change.separations?.add ?? []) separations.set(`${item.menteeId}#${item.mentorId}`, clone(item));
+    for (const item of change.separations?.remove ?? []) separations.delete(`${item.menteeId}#${item.mentorId}`);
+    const added = new Set((change.waiting?.add ?? []).map((item) => item.menteeId));
+    for (const menteeId of change.waiting?.remove ?? []) if (!added.has(menteeId)) waiting.delete(menteeId);
+    for (const item of change.waiting?.add ?? []) waiting.set(item.menteeId, clone(item));
     if (change.deferredOffboarding) deferred.delete(change.deferredOffboarding.personId);
     if (change.guard.kind === 'outside-commit') state.generation += 1;
   };
@@ -167,6 +181,7 @@ export const createInMemoryPairingStore = (people: PeopleRepository) => {
       pods: clone([...pods.values()].filter((pod) => pod.status === 'active')),
       mentorships: clone([...mentorships.values()]),
       pastPairings: clone([...past.values()]),
+      separations: clone([...separations.values()]),
     }),
     podWithMembers: async (podId) => {
       const pod = pods.get(podId);
@@ -187,6 +202,12 @@ export const createInMemoryPairingStore = (people: PeopleRepository) => {
     activePodsInDomain: async (domain) =>
       clone([...pods.values()].filter((pod) => pod.status === 'active' && pod.domain === domain)),
     pastPairingsOf: async (menteeId) => clone([...past.values()].filter((item) => item.menteeId === menteeId)),
+    separationsOf: async (menteeId) => clone([...separations.values()].filter((item) => item.menteeId === menteeId)),
+    waitingIn: async (domain) =>
+      clone(
+        [...waiting.values()].filter((item) => item.domain === domain).sort((a, b) => a.since.localeCompare(b.since)),
+      ),
+    allWaiting: async () => clone([...waiting.values()].sort((a, b) => a.since.localeCompare(b.since))),
     listPods: async ({ limit, cursor, domain }) => {
       const keyOf = (pod: PodRecord) => `${pod.domain}#${pod.podId}`;
       const sorted = [...pods.values()]
@@ -253,23 +274,74 @@ export const createInMemoryPairingStore = (people: PeopleRepository) => {
         .sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
       return page(sorted, keyOf, limit, cursor);
     },
+    requestsOf: async (personId, { limit, cursor }) => {
+      const keyOf = (request: ReassignmentRequest) => `${request.createdAt}#${request.requestId}`;
+      const sorted = [...requests.values()]
+        .filter((request) => request.menteeId === personId || request.requestedBy === personId)
+        .sort((a, b) => keyOf(b).localeCompare(keyOf(a)));
+      return page(sorted, keyOf, limit, cursor);
+    },
   };
 
+  const pagesOf = new Map<string, { pods: Pod[]; leftOut: LeftOut[] }>();
+  const slice = <T>(items: readonly T[] | undefined, offset: number, limit: number) => ({
+    items: clone((items ?? []).slice(offset, offset + limit)),
+    total: items?.length ?? 0,
+  });
+  const headerOf = (run: StoredRun): StoredRun => {
+    const { result: _result, ...header } = run as MatchingRun;
+    return clone(header);
+  };
   const runRepository: RunRepository = {
-    save: async (run, runSteps, events, context) => {
+    enqueue: async (run, events, context) => {
+      if (runs.has(run.runId)) throw conflict('the run');
       runs.set(run.runId, clone(run));
+      record(events, context.correlationId);
+    },
+    save: async (run, runSteps, events, context) => {
+      const current = runs.get(run.runId);
+      if (current && current.status !== 'queued') return 'not-queued';
+      pagesOf.set(run.runId, resultPages(run));
+      runs.set(run.runId, headerOf(run));
       steps.set(
         run.runId,
         runSteps.map((step) => ({ step: clone(step), applied: false })),
       );
       record(events, context.correlationId);
+      return 'saved';
     },
-    get: async (runId) => clone(runs.get(runId)),
+    get: async (runId) => {
+      const run = runs.get(runId);
+      return run ? headerOf(run) : undefined;
+    },
+    list: async ({ limit, cursor }) => {
+      const keyOf = (run: StoredRun) => `${run.createdAt}#${run.runId}`;
+      const sorted = [...runs.values()].sort((a, b) => keyOf(b).localeCompare(keyOf(a)));
+      const found = page(sorted, keyOf, limit, cursor);
+      return { ...found, items: found.items.map(headerOf) };
+    },
+    podsPage: async (runId, { offset, limit }) => slice(pagesOf.get(runId)?.pods, offset, limit),
+    leftOutPage: async (runId, { offset, limit }) => slice(pagesOf.get(runId)?.leftOut, offset, limit),
     steps: async (runId) => clone(steps.get(runId) ?? []),
+    requestCommit: async (runId, requested, events, context) => {
+      const run = runs.get(runId);
+      if (run?.status !== 'dry-run') {
+        throw new RunNotCommittableError(
+          `Run ${runId} is ${run?.status ?? 'missing'}: only a dry run can be committed.`,
+          'aborted',
+        );
+      }
+      Object.assign(run, {
+        status: 'commit-requested',
+        commitRequestedBy: requested.by,
+        commitRequestedAt: requested.at,
+      });
+      record(events, context.correlationId);
+    },
     claimCommit: async (runId, basedOnGeneration, at) => {
       if (state.committingRunId) throw new CommitInProgressError(state.committingRunId);
       const run = runs.get(runId);
-      if (state.generation !== basedOnGeneration || run?.status !== 'dry-run') {
+      if (state.generation !== basedOnGeneration || (run?.status !== 'dry-run' && run?.status !== 'commit-requested')) {
         throw new InputsChangedError(`Pairings changed since dry run ${runId}. Start a new dry run and review it.`);
       }
       state.committingRunId = runId;
@@ -296,7 +368,31 @@ export const createInMemoryPairingStore = (people: PeopleRepository) => {
         state.generation += 1;
       }
     },
+    refuseCommit: async (runId, reason) => {
+      const run = runs.get(runId);
+      if (run?.status === 'commit-requested' || run?.status === 'queued' || run?.status === 'dry-run') {
+        Object.assign(run, { status: 'aborted', abortedReason: reason });
+      }
+    },
+    markFailed: async (runId, reason) => {
+      const run = runs.get(runId);
+      if (run?.status === 'queued' || run?.status === 'commit-requested') {
+        Object.assign(run, { status: 'failed', failedReason: reason });
+      }
+    },
   };
 
-  return { pairings, runs: runRepository, published, state, pods, mentorships, requests, deferred, pending };
+  return {
+    pairings,
+    runs: runRepository,
+    published,
+    state,
+    pods,
+    mentorships,
+    requests,
+    deferred,
+    pending,
+    separations,
+    waiting,
+  };
 };

@@ -1,13 +1,62 @@
 /** Every key of the matching table is built here; only the repositories use these. */
 export const personKey = (personId: string) => ({ pk: `PERSON#${personId}`, sk: 'PROFILE' });
 
-/** The directory listing: one index partition, sorted by domain then id, so a domain is a prefix. */
-export const DIRECTORY_PARTITION = 'DIRECTORY';
-export const directoryIndexKey = (domain: string, personId: string) => ({
-  gsi1pk: DIRECTORY_PARTITION,
+/** The directory listing: one index partition per status, sorted by domain then id, so a domain is a prefix. */
+export const directoryPartition = (status: 'active' | 'offboarded') => `DIRECTORY#${status}`;
+export const directoryIndexKey = (status: 'active' | 'offboarded', domain: string, personId: string) => ({
+  gsi1pk: directoryPartition(status),
   gsi1sk: `${domain}#${personId}`,
 });
 export const directoryDomainPrefix = (domain: string) => `${domain}#`;
+
+/** Every address belongs to one person: this item exists while someone (active or not) has it. */
+export const emailKey = (email: string) => ({ pk: `EMAIL#${normalEmail(email)}`, sk: 'EMAIL' });
+export const normalEmail = (email: string) => email.trim().toLowerCase();
+/** Search by email prefix: the address items, sorted by address. */
+export const PEOPLE_BY_EMAIL = 'PEOPLE_BY_EMAIL';
+export const emailIndexKey = (email: string, personId: string) => ({
+  gsi1pk: PEOPLE_BY_EMAIL,
+  gsi1sk: `${normalEmail(email)}#${personId}`,
+});
+
+/** Search by name prefix: one item per person, sorted by the name without case or accents. */
+export const nameSearchKey = (personId: string) => ({ pk: `PERSON#${personId}`, sk: 'SEARCH#NAME' });
+export const PEOPLE_BY_NAME = 'PEOPLE_BY_NAME';
+export const searchText = (text: string) =>
+  text
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim();
+export const nameIndexKey = (name: string, personId: string) => ({
+  gsi1pk: PEOPLE_BY_NAME,
+  gsi1sk: `${searchText(name)}#${personId}`,
+});
+
+/** A leave HR reported before the directory knew the person (see applyHrChange). */
+export const tombstoneKey = (personId: string) => ({ pk: `PERSON#${personId}`, sk: 'TOMBSTONE' });
+
+/** A roster import: its job, its file (gzip chunks) and one report item per applied batch. */
+export const importJobKey = (importId: string) => ({ pk: `IMPORT#${importId}`, sk: 'JOB' });
+export const importFileKey = (importId: string, index: number) => ({
+  pk: `IMPORT#${importId}`,
+  sk: `FILE#${String(index).padStart(4, '0')}`,
+});
+export const importFilePrefix = 'FILE#';
+export const importRowsKey = (importId: string, from: number) => ({
+  pk: `IMPORT#${importId}`,
+  sk: `ROWS#${String(from).padStart(7, '0')}`,
+});
+/** Unfinished imports, by when they last moved (the sweeper restarts those that stopped moving). */
+export const IMPORTS_OPEN_PARTITION = 'IMPORTS_OPEN';
+export const importsOpenIndexKey = (updatedAt: string, importId: string) => ({
+  gsi1pk: IMPORTS_OPEN_PARTITION,
+  gsi1sk: `${updatedAt}#${importId}`,
+});
+
+/** Programme settings: the domain list, the matching settings. */
+export const settingsKey = (name: 'DOMAINS' | 'MATCHING') => ({ pk: 'SETTINGS', sk: name });
 
 /** Pairings. The single generation/commit-slot item every pairing change goes through. */
 export const matchingStateKey = () => ({ pk: 'MATCHING', sk: 'STATE' });
@@ -40,6 +89,34 @@ export const pastPairingKey = (menteeId: string, mentorId: string) => ({
   sk: `PAST#${mentorId}`,
 });
 export const pastPairingPrefix = 'PAST#';
+
+/** Separations by decision (never expire): per mentee, and all of them for runs. */
+export const separationKey = (menteeId: string, mentorId: string) => ({
+  pk: `MENTEE#${menteeId}`,
+  sk: `SEPARATED#${mentorId}`,
+});
+export const separationPrefix = 'SEPARATED#';
+export const SEPARATIONS_PARTITION = 'SEPARATIONS';
+export const separationsIndexKey = (mentorId: string, menteeId: string) => ({
+  gsi1pk: SEPARATIONS_PARTITION,
+  gsi1sk: `${mentorId}#${menteeId}`,
+});
+
+/** A mentee waiting for a place in their domain (one item per mentee), by domain then since. */
+export const waitingKey = (menteeId: string) => ({ pk: `MENTEE#${menteeId}`, sk: 'WAITING' });
+export const WAITING_PARTITION = 'WAITING';
+export const waitingIndexKey = (domain: string, since: string, menteeId: string) => ({
+  gsi1pk: WAITING_PARTITION,
+  gsi1sk: `${domain}#${since}#${menteeId}`,
+});
+export const waitingDomainPrefix = (domain: string) => `${domain}#`;
+
+/** A copy of each reassignment request under the mentee it is about and the person who asked, newest last. */
+export const personRequestKey = (personId: string, createdAt: string, requestId: string) => ({
+  pk: `PERSON#${personId}`,
+  sk: `REQUEST#${createdAt}#${requestId}`,
+});
+export const personRequestPrefix = 'REQUEST#';
 export const PAST_PAIRINGS_PARTITION = 'PAST_PAIRINGS';
 export const pastPairingsIndexKey = (mentorId: string, menteeId: string) => ({
   gsi1pk: PAST_PAIRINGS_PARTITION,
@@ -58,6 +135,17 @@ export const runStepKey = (runId: string, index: number) => ({
   sk: `STEP#${String(index).padStart(6, '0')}`,
 });
 export const runStepPrefix = 'STEP#';
+/** A page of a run's result: pods, or people left out. */
+export const runPageKey = (runId: string, kind: 'PODS' | 'LEFTOUT', index: number) => ({
+  pk: `RUN#${runId}`,
+  sk: `${kind}#${String(index).padStart(5, '0')}`,
+});
+/** Every run, newest last in the index (listed newest first). */
+export const RUNS_PARTITION = 'RUNS';
+export const runsIndexKey = (createdAt: string, runId: string) => ({
+  gsi1pk: RUNS_PARTITION,
+  gsi1sk: `${createdAt}#${runId}`,
+});
 
 export const requestKey = (requestId: string) => ({ pk: `REQUEST#${requestId}`, sk: 'REQUEST' });
 export const requestsIndexKey = (status: string, createdAt: string, requestId: string) => ({

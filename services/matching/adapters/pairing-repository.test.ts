@@ -5,9 +5,17 @@
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { principalFromClaims } from '../../../shared/auth/principal';
 import { InvalidCursorError } from '../../../shared/pagination';
 import { fixedClock, sequentialIds } from '../../../shared/ports';
-import { seedPeople, smallOrganisation, storedMentor, storedPerson } from '../../../test/builders/pods';
+import {
+  dryRunOf,
+  resultOf,
+  seedPeople,
+  smallOrganisation,
+  storedMentor,
+  storedPerson,
+} from '../../../test/builders/pods';
 import { createTestTable, type TestTable } from '../../../test/support/dynamodb';
 import type { Person } from '../domain/people/person';
 import { ABANDONED_AFTER_MS, sweepCommitSlot } from '../domain/pods/commit-sweeper';
@@ -17,11 +25,12 @@ import {
   InputsChangedError,
   PairingConflictError,
 } from '../domain/pods/errors';
-import { commitRun, computeRun, startRun } from '../domain/pods/matching-runs';
+import { commitRun, startRun } from '../domain/pods/matching-runs';
 import type { Mentorship, PodRecord } from '../domain/pods/model';
 import { applyDeferredOffboardings, endPairingsOfLeaver, OFFBOARDING_CONSUMER } from '../domain/pods/offboarding';
 import { emptyChange, mentorshipStarted } from '../domain/pods/pairing-change';
 import type { PairingDependencies } from '../domain/pods/ports';
+import { decideReassignment, requestReassignment } from '../domain/pods/reassignment';
 import { createDynamoPairingRepository } from './pairing-repository';
 import { createDynamoPeopleRepository } from './people-repository';
 import { createDynamoRunRepository } from './run-repository';
@@ -181,8 +190,8 @@ describe('commits on DynamoDB', () => {
         domain: 'run-domain',
       })),
     ]);
-    const first = await computeRun(deps, { mode: 'dry-run', domains: ['run-domain'] }, 'coach', context);
-    const second = await computeRun(deps, { mode: 'dry-run', domains: ['run-domain'] }, 'coach', context);
+    const first = await dryRunOf(deps, { mode: 'dry-run', domains: ['run-domain'] }, 'coach', context);
+    const second = await dryRunOf(deps, { mode: 'dry-run', domains: ['run-domain'] }, 'coach', context);
     const committed = await commitRun(deps, first.runId, context);
     expect(committed.status).toBe('committed');
     await expect(commitRun(deps, second.runId, context)).rejects.toThrow(InputsChangedError);
@@ -199,7 +208,13 @@ describe('commits on DynamoDB', () => {
       deps.pairings.listPods({ limit: 1, domain: 'elsewhere', cursor: page1.nextCursor ?? '' }),
     ).rejects.toBeInstanceOf(InvalidCursorError);
     const stored = await deps.runs.get(first.runId);
-    expect(stored?.result).toEqual(first.result);
+    const page = await deps.runs.podsPage(first.runId, { offset: 0, limit: 100 });
+    expect(page.items.map((pod) => pod.mentorId).sort()).toEqual(
+      resultOf(first)
+        .pods.map((pod) => pod.mentorId)
+        .sort(),
+    );
+    expect(page.items).toEqual(expect.arrayContaining(resultOf(first).pods));
     expect(stored?.status).toBe('committed');
     expect((await deps.runs.steps(first.runId)).every((step) => step.applied)).toBe(true);
     const events = (await outbox()).filter(
@@ -207,6 +222,7 @@ describe('commits on DynamoDB', () => {
     );
     expect(events.map((event) => event.detailType).sort()).toEqual(
       [
+        'MatchingRun.Requested',
         ...Array(2).fill('MatchingRun.Completed'),
         ...Array(6).fill('Mentorship.Started'),
         ...Array(2).fill('Pod.Formed'),
@@ -239,7 +255,7 @@ describe('concurrent and interrupted commits on DynamoDB', () => {
   it('lets exactly one of two truly concurrent commits (of runs on the same pairings) apply', async () => {
     const { deps } = await setup('race', domainOrganisation('race'));
     const runs = await Promise.all(
-      [1, 2].map(() => computeRun(deps, { mode: 'dry-run', domains: ['race'] }, 'coach', context)),
+      [1, 2].map(() => dryRunOf(deps, { mode: 'dry-run', domains: ['race'] }, 'coach', context)),
     );
     const outcomes = await Promise.allSettled(runs.map((run) => commitRun(deps, run.runId, context)));
     const committed = outcomes.filter((outcome) => outcome.status === 'fulfilled');
@@ -259,7 +275,7 @@ describe('concurrent and interrupted commits on DynamoDB', () => {
 
   it('lets two callers finishing the same commit at once apply each step and each event once', async () => {
     const { deps } = await setup('twice', domainOrganisation('twice'));
-    const run = await computeRun(deps, { mode: 'dry-run', domains: ['twice'] }, 'coach', context);
+    const run = await dryRunOf(deps, { mode: 'dry-run', domains: ['twice'] }, 'coach', context);
     const outcomes = await Promise.allSettled([
       commitRun(deps, run.runId, context),
       commitRun(deps, run.runId, context),
@@ -281,7 +297,7 @@ describe('concurrent and interrupted commits on DynamoDB', () => {
 
   it('stops half-way without a half-written pod or a lost event, refuses other changes meanwhile, and resumes', async () => {
     const { deps, options } = await setup('half', domainOrganisation('half'));
-    const run = await computeRun(deps, { mode: 'dry-run', domains: ['half'] }, 'coach', context);
+    const run = await dryRunOf(deps, { mode: 'dry-run', domains: ['half'] }, 'coach', context);
     expect(run.steps).toBe(4);
 
     // The second step's transaction lands but its answer is lost; the third is never sent.
@@ -312,13 +328,18 @@ describe('concurrent and interrupted commits on DynamoDB', () => {
       (await outbox()).filter((event) => event.detail.data.domain === 'half' || event.detail.data.runId === run.runId);
     // The outbox holds exactly the events of the applied steps: one pod formed and three starts each.
     expect((await eventsOf()).map((event) => event.detailType).sort()).toEqual(
-      [...Array(2).fill('Pod.Formed'), ...Array(6).fill('Mentorship.Started'), 'MatchingRun.Completed'].sort(),
+      [
+        ...Array(2).fill('Pod.Formed'),
+        ...Array(6).fill('Mentorship.Started'),
+        'MatchingRun.Requested',
+        'MatchingRun.Completed',
+      ].sort(),
     );
     // Meanwhile, nothing else changes pairings and nobody computes on them.
     await expect(deps.pairings.apply(emptyChange({ kind: 'outside-commit' }), context)).rejects.toThrow(
       CommitInProgressError,
     );
-    await expect(computeRun(deps, { mode: 'dry-run' }, 'coach', context)).rejects.toThrow(CommitInProgressError);
+    await expect(dryRunOf(deps, { mode: 'dry-run' }, 'coach', context)).rejects.toThrow(CommitInProgressError);
 
     const resumed = await commitRun(deps, run.runId, context);
     expect(resumed.status).toBe('committed');
@@ -335,7 +356,7 @@ describe('concurrent and interrupted commits on DynamoDB', () => {
     await startRun(deps, { mode: 'commit', domains: ['later'] }, 'coach', context);
     const leaver = (await deps.people.get('later-m1')) as Person;
     await deps.people.write(
-      { person: { ...leaver, status: 'offboarded', version: 2 }, expectedVersion: 1, events: [] },
+      { kind: 'person', person: { ...leaver, status: 'offboarded', version: 2 }, before: leaver, events: [] },
       context,
     );
     clock.advance(100 * 24 * 3600 * 1000);
@@ -363,7 +384,7 @@ describe('offboardings during a commit, and the sweeper, on DynamoDB', () => {
   /** Commits a dry run of the domain until its second step, which never reaches DynamoDB. */
   const interruptAfterFirstStep = async (setupOf: Awaited<ReturnType<typeof setup>>, domain: string) => {
     const { deps, options } = setupOf;
-    const run = await computeRun(deps, { mode: 'dry-run', domains: [domain] }, 'coach', context);
+    const run = await dryRunOf(deps, { mode: 'dry-run', domains: [domain] }, 'coach', context);
     let stepTransactions = 0;
     const flaky = {
       send: async (command: { input?: { TransactItems?: { Update?: { Key?: { sk?: string } } }[] } }) => {
@@ -461,5 +482,50 @@ describe('offboardings during a commit, and the sweeper, on DynamoDB', () => {
       context,
     );
     expect(await waitingBefore('2026-11-24T11:00:00.000Z')).toEqual([]);
+  });
+});
+
+describe('decisions on DynamoDB: separations, waiting mentees, request copies, expiring history', () => {
+  it('keeps a separation, a waiting mentee and the request under the mentee; history expires after the window', async () => {
+    const { deps, clock, options } = await setup('sep', domainOrganisation('sep'));
+    const pairings = createDynamoPairingRepository({ ...options, pastPairingRetentionMonths: async () => 24 });
+    const withRetention = { ...deps, pairings };
+    await startRun(withRetention, { mode: 'commit', domains: ['sep'] }, 'coach', context);
+    const mentorship = await pairings.mentorshipOf('sep-e1');
+    if (!mentorship) throw new Error('sep-e1 was expected in a pod');
+    const coach = principalFromClaims({ sub: 'coach', 'cognito:groups': '[life-coach]' });
+    const mentee = principalFromClaims({ sub: 'sep-e1', 'cognito:groups': '[employee]' });
+    if (!coach || !mentee) throw new Error('principals expected');
+    const request = await requestReassignment(withRetention, mentee, mentorship.podId, { reason: 'r' }, context);
+    const decided = await decideReassignment(withRetention, coach, request.requestId, { decision: 'approve' }, context);
+    // Every pod is full (4 mentors x 3): nobody can take sep-e1 now.
+    expect(decided.placed).toBeNull();
+    expect(decided.notPlaced?.mentors.map((item) => item.rule).sort()).toEqual([
+      'left-through-decision',
+      'no-room',
+      'no-room',
+      'no-room',
+    ]);
+    expect(await pairings.separationsOf('sep-e1')).toEqual([
+      expect.objectContaining({ mentorId: mentorship.mentorId, reason: 'left-through-decision', decidedBy: 'coach' }),
+    ]);
+    expect((await pairings.snapshot()).separations).toContainEqual(
+      expect.objectContaining({ menteeId: 'sep-e1', mentorId: mentorship.mentorId }),
+    );
+    expect(await pairings.waitingIn('sep')).toEqual([expect.objectContaining({ menteeId: 'sep-e1', domain: 'sep' })]);
+    const mine = await pairings.requestsOf('sep-e1', { limit: 10 });
+    expect(mine.items.map((item) => [item.requestId, item.status])).toEqual([[request.requestId, 'approved']]);
+    await expect(pairings.requestsOf('sep-e1', { limit: 1, cursor: 'forged' })).rejects.toBeInstanceOf(
+      InvalidCursorError,
+    );
+
+    // The ended pairing is history for the repeat penalty, until the window has passed.
+    const history = await pairings.pastPairingsOf('sep-e1');
+    expect(history).toEqual([expect.objectContaining({ mentorId: mentorship.mentorId, reason: 'reassigned' })]);
+    clock.advance(2 * 366 * 24 * 3600 * 1000);
+    expect(await pairings.pastPairingsOf('sep-e1')).toEqual([]);
+    expect((await pairings.snapshot()).pastPairings.filter((past) => past.menteeId === 'sep-e1')).toEqual([]);
+    // A separation never expires.
+    expect(await pairings.separationsOf('sep-e1')).toHaveLength(1);
   });
 });

@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGet } from '../../../shared/dynamo/batch';
 import { outboxContextOf, outboxPut } from '../../../shared/dynamo/outbox';
 import { indexPage, queryAll } from '../../../shared/dynamo/pages';
@@ -11,8 +11,9 @@ import {
 } from '../../../shared/dynamo/transactions';
 import { applyOnce } from '../../../shared/events/idempotent-consumer';
 import type { PendingEvent } from '../../../shared/events/outbox';
+import { InvalidCursorError } from '../../../shared/pagination';
 import type { WriteContext } from '../domain/people/directory';
-import { type Person, PersonSchema } from '../domain/people/person';
+import { type Person, publicPerson } from '../domain/people/person';
 import { CommitInProgressError, PairingConflictError, ReassignmentStateError } from '../domain/pods/errors';
 import type {
   DeferredOffboarding,
@@ -22,6 +23,8 @@ import type {
   PodRecord,
   PodWithMembers,
   ReassignmentRequest,
+  Separation,
+  WaitingMentee,
 } from '../domain/pods/model';
 import type { PairingChange } from '../domain/pods/pairing-change';
 import type { MatchingState, PairingRepository } from '../domain/pods/ports';
@@ -43,6 +46,8 @@ import {
   pendingRematchesIndexKey,
   pendingRematchKey,
   personKey,
+  personRequestKey,
+  personRequestPrefix,
   podKey,
   podMemberKey,
   podMemberPrefix,
@@ -51,13 +56,23 @@ import {
   requestKey,
   requestsIndexKey,
   runStepKey,
+  SEPARATIONS_PARTITION,
+  separationKey,
+  separationPrefix,
+  separationsIndexKey,
+  WAITING_PARTITION,
+  waitingDomainPrefix,
+  waitingIndexKey,
+  waitingKey,
 } from './keys';
+import { personFromItem } from './people-repository';
 
 /** No pod ever holds more, whatever a mentor's capacity says (the product's 3-5 rule). */
 const MAX_POD_SIZE = 5;
 
 /** What each item of a change's transaction is, to explain a cancellation. */
 type ItemRole =
+  | 'other'
   | 'member'
   | 'mentee'
   | 'history'
@@ -86,6 +101,26 @@ const requestItem = (request: ReassignmentRequest) => ({
   ...request,
 });
 
+/** Who sees a request as their own: the mentee it is about, and whoever asked (a mentor). */
+const involvedIn = (request: ReassignmentRequest): string[] => [...new Set([request.menteeId, request.requestedBy])];
+
+/** A cursor of a person's request listing: their partition, a request sort key, nothing else. */
+const decodeRequestCursor = (cursor: string, personId: string): { pk: string; sk: string } => {
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const valid =
+      Object.keys(key).sort().join(',') === 'pk,sk' &&
+      key.pk === personKey(personId).pk &&
+      typeof key.sk === 'string' &&
+      key.sk.startsWith(personRequestPrefix) &&
+      key.sk.length < 1024;
+    if (valid) return key as { pk: string; sk: string };
+  } catch {
+    // not base64 JSON: refused below
+  }
+  throw new InvalidCursorError();
+};
+
 /** The attributes `status` and `load` are DynamoDB reserved words. */
 const names = { '#status': 'status', '#load': 'load' };
 
@@ -98,7 +133,22 @@ export const readMatchingState = async (db: DynamoDBDocumentClient, tableName: s
   };
 };
 
-export const createDynamoPairingRepository = (options: RepositoryOptions): PairingRepository => {
+export interface PairingRepositoryOptions extends RepositoryOptions {
+  /**
+   * How long a past pairing can still matter (the repeat penalty's window), in months: its history
+   * item expires (TTL) that long after the pairing ended, so a run's reads stop growing.
+   */
+  pastPairingRetentionMonths?: () => Promise<number>;
+}
+
+/** The instant `months` after `from` (calendar months, as the lock dates). */
+const monthsAfter = (from: string, months: number): Date => {
+  const date = new Date(from);
+  date.setUTCMonth(date.getUTCMonth() + months);
+  return date;
+};
+
+export const createDynamoPairingRepository = (options: PairingRepositoryOptions): PairingRepository => {
   const { db, tableName } = options;
   const outboxContext = (correlationId: string) => outboxContextOf(options, correlationId);
 
@@ -122,7 +172,7 @@ export const createDynamoPairingRepository = (options: RepositoryOptions): Pairi
       )
     ).filter((found): found is PodWithMembers => found !== undefined);
 
-  const changeItems = (change: PairingChange, correlationId: string) => {
+  const changeItems = (change: PairingChange, correlationId: string, retentionMonths: number | undefined) => {
     const items: TransactItem[] = [];
     const roles: ItemRole[] = [];
     const push = (role: ItemRole, item: TransactItem) => {
@@ -159,6 +209,10 @@ export const createDynamoPairingRepository = (options: RepositoryOptions): Pairi
           : { Delete: { TableName: tableName, Key: menteeMentorshipKey(mentorship.menteeId), ...guardCondition } },
       );
       const past: PastPairing = { mentorId: mentorship.mentorId, menteeId: mentorship.menteeId, endedAt, reason };
+      const expiresAt =
+        retentionMonths === undefined
+          ? {}
+          : { expiresAt: Math.floor(monthsAfter(endedAt, retentionMonths).getTime() / 1000) };
       push('history', {
         Put: {
           TableName: tableName,
@@ -166,6 +220,7 @@ export const createDynamoPairingRepository = (options: RepositoryOptions): Pairi
             ...pastPairingKey(mentorship.menteeId, mentorship.mentorId),
             ...pastPairingsIndexKey(mentorship.mentorId, mentorship.menteeId),
             ...past,
+            ...expiresAt,
           },
         },
       });
@@ -283,6 +338,39 @@ export const createDynamoPairingRepository = (options: RepositoryOptions): Pairi
         Delete: { TableName: tableName, Key: pendingRematchKey(pending.triggerId, pending.menteeId) },
       });
     }
+    for (const separation of change.separations?.add ?? []) {
+      push('other', {
+        Put: {
+          TableName: tableName,
+          Item: {
+            ...separationKey(separation.menteeId, separation.mentorId),
+            ...separationsIndexKey(separation.mentorId, separation.menteeId),
+            ...separation,
+          },
+        },
+      });
+    }
+    for (const separation of change.separations?.remove ?? []) {
+      push('other', {
+        Delete: { TableName: tableName, Key: separationKey(separation.menteeId, separation.mentorId) },
+      });
+    }
+    for (const waiting of change.waiting?.add ?? []) {
+      push('other', {
+        Put: {
+          TableName: tableName,
+          Item: {
+            ...waitingKey(waiting.menteeId),
+            ...waitingIndexKey(waiting.domain, waiting.since, waiting.menteeId),
+            ...waiting,
+          },
+        },
+      });
+    }
+    const waitingAdded = new Set((change.waiting?.add ?? []).map((item) => item.menteeId));
+    for (const menteeId of change.waiting?.remove ?? []) {
+      if (!waitingAdded.has(menteeId)) push('other', { Delete: { TableName: tableName, Key: waitingKey(menteeId) } });
+    }
     if (change.decidedRequest) {
       const request = change.decidedRequest;
       push('request', {
@@ -294,6 +382,14 @@ export const createDynamoPairingRepository = (options: RepositoryOptions): Pairi
           ExpressionAttributeValues: { ':open': 'open' },
         },
       });
+      for (const personId of involvedIn(request)) {
+        push('other', {
+          Put: {
+            TableName: tableName,
+            Item: { ...personRequestKey(personId, request.createdAt, request.requestId), ...request },
+          },
+        });
+      }
       push('request', {
         Delete: {
           TableName: tableName,
@@ -347,6 +443,7 @@ export const createDynamoPairingRepository = (options: RepositoryOptions): Pairi
       throw new CommitInProgressError((await readMatchingState(db, tableName)).committingRunId);
     }
     const what: Record<ItemRole, string> = {
+      other: 'a record of the change',
       member: 'a pod member',
       mentee: 'a mentee’s current mentorship',
       history: 'a past pairing',
@@ -374,17 +471,23 @@ export const createDynamoPairingRepository = (options: RepositoryOptions): Pairi
           KeyConditionExpression: 'gsi1pk = :partition',
           ExpressionAttributeValues: { ':partition': partition },
         });
-      const [pods, mentorships, past] = await Promise.all([
+      const [pods, mentorships, past, separations] = await Promise.all([
         index(PODS_PARTITION),
         index(MENTORSHIPS_PARTITION),
         index(PAST_PAIRINGS_PARTITION),
+        index(SEPARATIONS_PARTITION),
       ]);
+      // DynamoDB deletes expired items within days, not at once: what expired is left out here.
+      const now = Math.floor(options.clock().getTime() / 1000);
       return {
         generation,
         committingRunId,
         pods: pods.map((item) => recordOf<PodRecord>(item)),
         mentorships: mentorships.map((item) => recordOf<Mentorship>(item)),
-        pastPairings: past.map((item) => recordOf<PastPairing>(item)),
+        pastPairings: past
+          .filter((item) => item.expiresAt === undefined || Number(item.expiresAt) > now)
+          .map((item) => recordOf<PastPairing>(item)),
+        separations: separations.map((item) => recordOf<Separation>(item)),
       };
     },
 
@@ -438,7 +541,64 @@ export const createDynamoPairingRepository = (options: RepositoryOptions): Pairi
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
         ExpressionAttributeValues: { ':pk': pastPairingKey(menteeId, '').pk, ':prefix': pastPairingPrefix },
       });
-      return items.map((item) => recordOf<PastPairing>(item));
+      const now = Math.floor(options.clock().getTime() / 1000);
+      return items
+        .filter((item) => item.expiresAt === undefined || Number(item.expiresAt) > now)
+        .map((item) => recordOf<PastPairing>(item));
+    },
+
+    async separationsOf(menteeId) {
+      const items = await queryAll(db, {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': separationKey(menteeId, '').pk, ':prefix': separationPrefix },
+        ConsistentRead: true,
+      });
+      return items.map((item) => recordOf<Separation>(item));
+    },
+
+    async waitingIn(domain) {
+      const items = await queryAll(db, {
+        TableName: tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :partition AND begins_with(gsi1sk, :prefix)',
+        ExpressionAttributeValues: { ':partition': WAITING_PARTITION, ':prefix': waitingDomainPrefix(domain) },
+      });
+      return items.map((item) => recordOf<WaitingMentee>(item));
+    },
+
+    async allWaiting() {
+      const items = await queryAll(db, {
+        TableName: tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :partition',
+        ExpressionAttributeValues: { ':partition': WAITING_PARTITION },
+      });
+      return items.map((item) => recordOf<WaitingMentee>(item)).sort((a, b) => a.since.localeCompare(b.since));
+    },
+
+    async requestsOf(personId, { limit, cursor }) {
+      const start = cursor ? decodeRequestCursor(cursor, personId) : undefined;
+      const result = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': personKey(personId).pk, ':prefix': personRequestPrefix },
+          ScanIndexForward: false,
+          Limit: limit + 1,
+          ConsistentRead: true,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      const found = result.Items ?? [];
+      const items = found.slice(0, limit);
+      const last = items.at(-1);
+      return {
+        items: items.map((item) => recordOf<ReassignmentRequest>(item)),
+        ...(found.length > limit && last
+          ? { nextCursor: Buffer.from(JSON.stringify({ pk: last.pk, sk: last.sk })).toString('base64url') }
+          : {}),
+      };
     },
 
     async listPods({ limit, cursor, domain }) {
@@ -464,7 +624,7 @@ export const createDynamoPairingRepository = (options: RepositoryOptions): Pairi
       const items = await batchGet(db, tableName, personIds.map(personKey), false);
       const people = new Map<string, Person>();
       for (const item of items) {
-        const person = PersonSchema.parse(recordOf(item));
+        const person = publicPerson(personFromItem(item));
         people.set(person.personId, person);
       }
       return people;
@@ -509,8 +669,9 @@ export const createDynamoPairingRepository = (options: RepositoryOptions): Pairi
             TableName: tableName,
             Key: deferredOffboardingKey(deferral.personId),
             UpdateExpression:
-              'SET personId = :person, eventId = if_not_exists(eventId, :event), correlationId = if_not_exists(correlationId, :correlation), deferredAt = if_not_exists(deferredAt, :at)',
+              'SET personId = :person, eventId = if_not_exists(eventId, :event), correlationId = if_not_exists(correlationId, :correlation), deferredAt = if_not_exists(deferredAt, :at), deferredKind = if_not_exists(deferredKind, :kind)',
             ExpressionAttributeValues: {
+              ':kind': deferral.kind ?? 'offboarding',
               ':person': deferral.personId,
               ':event': deferral.eventId,
               ':correlation': deferral.correlationId,
@@ -535,11 +696,15 @@ export const createDynamoPairingRepository = (options: RepositoryOptions): Pairi
         ExpressionAttributeValues: { ':pk': DEFERRED_OFFBOARDINGS_PARTITION },
         ConsistentRead: true,
       });
-      return items.map((item) => recordOf<DeferredOffboarding>(item));
+      return items.map((item) => {
+        const { deferredKind, ...deferral } = recordOf<DeferredOffboarding & { deferredKind?: string }>(item);
+        return deferredKind === 'directory-change' ? { ...deferral, kind: 'directory-change' as const } : deferral;
+      });
     },
 
     async apply(change, context: WriteContext) {
-      const { items, roles } = changeItems(change, context.correlationId);
+      const retention = change.ends.length > 0 ? await options.pastPairingRetentionMonths?.() : undefined;
+      const { items, roles } = changeItems(change, context.correlationId, retention);
       try {
         return await retryTransactionConflicts(async () => {
           if (context.consumedEvent) {
@@ -578,6 +743,12 @@ export const createDynamoPairingRepository = (options: RepositoryOptions): Pairi
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
+            ...involvedIn(request).map((personId) => ({
+              Put: {
+                TableName: tableName,
+                Item: { ...personRequestKey(personId, request.createdAt, request.requestId), ...request },
+              },
+            })),
             ...events.map((event) => outboxPut(event, outboxContext(context.correlationId))),
           ]),
         );

@@ -169,4 +169,6 @@ const main = (): void => {
   );
 };
 
-main();
+// `--http`: a whole run end to end through the local platform (http-run-bench.ts).
+if (process.argv.includes('--http')) await import('./http-run-bench');
+else main();

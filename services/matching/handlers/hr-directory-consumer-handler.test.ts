@@ -3,7 +3,9 @@ import { EmployeeJoinedV1, EmployeeLeftV1, EmployeeUpdatedV1 } from '../../../sh
 import { UnacceptableEventError } from '../../../shared/events/consumer';
 import { fixedClock } from '../../../shared/ports';
 import { busEvent } from '../../../test/builders/bus-event';
+import { testDomains } from '../../../test/builders/people';
 import { createInMemoryPeopleRepository } from '../adapters/in-memory-people-repository';
+import { createInMemoryProgrammeSettings } from '../adapters/programme-settings-repository';
 import { createHrDirectoryConsumer } from './hr-directory-consumer-handler';
 
 const employee = {
@@ -17,7 +19,11 @@ const employee = {
 
 const setup = () => {
   const store = createInMemoryPeopleRepository();
-  const consume = createHrDirectoryConsumer({ people: store.repository, clock: fixedClock('2026-11-24T10:00:00Z') });
+  const consume = createHrDirectoryConsumer({
+    people: store.repository,
+    programme: createInMemoryProgrammeSettings({ domains: testDomains }),
+    clock: fixedClock('2026-11-24T10:00:00Z'),
+  });
   const detailTypes = () => store.published.map((recorded) => recorded.event.contract.detailType);
   return { store, consume, detailTypes };
 };

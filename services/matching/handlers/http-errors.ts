@@ -7,10 +7,20 @@ import {
   type ErrorTable,
   forbidden,
   notFound,
+  preconditionFailed,
   serviceUnavailable,
   unprocessable,
 } from '../../../shared/http/errors';
-import { ConcurrentModificationError, InvalidRosterError, PersonNotFoundError } from '../domain/people/errors';
+import {
+  ConcurrentModificationError,
+  DuplicateEmailError,
+  InvalidPersonFieldError,
+  InvalidRosterError,
+  PersonNotFoundError,
+  PersonNotOffboardedError,
+  PersonOffboardedError,
+  StaleVersionError,
+} from '../domain/people/errors';
 import {
   CommitAbortedError,
   CommitInProgressError,
@@ -27,6 +37,7 @@ import {
   RunNotCommittableError,
   RunNotFoundError,
 } from '../domain/pods/errors';
+import { DomainInUseError, SettingsChangedError } from '../domain/settings/programme-settings';
 
 const conflictAsIs = (error: Error) => conflict(error.message);
 
@@ -37,6 +48,17 @@ export const matchingErrors: ErrorTable = [
     conflict(`Person ${error.personId} was changed by someone else at the same time; retry.`),
   ),
   answer(InvalidRosterError, (error) => badRequest(error.message, [{ location: 'body', message: error.message }])),
+  answer(PersonOffboardedError, conflictAsIs),
+  answer(PersonNotOffboardedError, conflictAsIs),
+  answer(DuplicateEmailError, (error) =>
+    conflict(error.message, [{ location: 'body.email', message: `is already ${error.ownerId}'s address` }]),
+  ),
+  answer(StaleVersionError, (error) => preconditionFailed(error.message)),
+  answer(InvalidPersonFieldError, (error) =>
+    badRequest('The request has invalid fields.', [{ location: `body.${error.field}`, message: error.reason }]),
+  ),
+  answer(SettingsChangedError, (error) => preconditionFailed(error.message)),
+  answer(DomainInUseError, conflictAsIs),
   answer(RunNotFoundError, (error) => notFound(`No matching run ${error.runId}.`)),
   answer(PodNotFoundError, (error) => notFound(`No pod ${error.podId}.`)),
   answer(RequestNotFoundError, (error) => notFound(`No reassignment request ${error.requestId}.`)),

@@ -45,11 +45,19 @@ const UnmatchedSchema = z.object({
     'no-mentor-in-domain',
     'no-mentor-senior-enough',
     'only-conflicted-mentors',
+    'only-excluded-mentors',
     'working-hours-overlap-too-small',
     'compatible-mentors-not-accepting',
     'all-compatible-mentors-full',
     'minimum-pod-unreachable',
   ]),
+  detail: z.string(),
+});
+
+const NoMentorPossibleSchema = z.object({
+  menteeId: z.string(),
+  domain: z.string(),
+  reason: z.enum(['most-senior-in-domain', 'only-own-managers-senior-enough']),
   detail: z.string(),
 });
 
@@ -102,6 +110,7 @@ const DomainStatsSchema = z.object({
   branchNodes: z.int(),
   proven: z.boolean(),
   gap: z.int(),
+  stoppedBy: z.enum(['node-limit', 'time-budget']).nullable().describe('What stopped the search before it closed'),
 });
 
 export const MatchResultSchema = z
@@ -109,7 +118,14 @@ export const MatchResultSchema = z
     runDate: z.string(),
     pods: z.array(PodSchema),
     objective: ObjectiveSchema,
-    unmatched: z.array(UnmatchedSchema).describe('Mentees left out, each with the rule that blocked them'),
+    unmatched: z
+      .array(UnmatchedSchema)
+      .describe('Mentees who could have a mentor but were left out, each with the rule that blocked them'),
+    noMentorPossible: z
+      .array(NoMentorPossibleSchema)
+      .describe(
+        'Mentees no mentor can exist for: nobody active in their domain is senior enough, or all who are manage them (not counted as unmatched)',
+      ),
     mentorShortfalls: z.array(MentorShortfallSchema).describe('Mentors below the minimum pod size, with the reason'),
     releasedLocks: z.array(ReleasedLockSchema),
     warnings: z.array(LockWarningSchema),

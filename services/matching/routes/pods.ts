@@ -4,8 +4,9 @@ import { RunCountsV1 } from '../../../shared/contracts/matching-events';
 import { defineRoute } from '../../../shared/http/contract';
 import { ResourceIdSchema } from '../domain/pods/model';
 import { PodViewSchema } from '../domain/pods/visibility';
+import { MatchingSettingsSchema, StoredMatchingSettingsSchema } from '../domain/settings/programme-settings';
 import { MatchResultSchema } from './match-result';
-import { ListPeopleQuerySchema, PersonPathSchema } from './people';
+import { PersonPathSchema } from './people';
 
 const staff = ['admin', 'life-coach'] as const;
 const everyone = ['employee', 'mentor', 'life-coach', 'admin'] as const;
@@ -42,7 +43,11 @@ export const RunPathSchema = z.strictObject({ runId: ResourceIdSchema });
 export const PodPathSchema = z.strictObject({ podId: ResourceIdSchema });
 export const RequestPathSchema = z.strictObject({ requestId: ResourceIdSchema });
 
-export const ListPodsQuerySchema = ListPeopleQuerySchema;
+export const ListPodsQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().min(1).max(2048).optional(),
+  domain: z.string().min(1).max(64).optional(),
+});
 
 export const ReassignmentRequestBodySchema = z.strictObject({
   reason: z.string().trim().min(1).max(2000),
@@ -64,7 +69,12 @@ export const DecisionBodySchema = z
   });
 
 export const ListRequestsQuerySchema = z.strictObject({
-  status: z.enum(['open', 'approved', 'rejected']).default('open'),
+  status: z
+    .enum(['open', 'approved', 'rejected'])
+    .optional()
+    .describe(
+      'Staff: requests of this status (default open). Anyone else: their own requests, of any status unless given',
+    ),
   limit: z.coerce.number().int().min(1).max(100).default(25),
   cursor: z.string().min(1).max(2048).optional(),
 });
@@ -74,21 +84,87 @@ export const AvailabilityBodySchema = z.strictObject({
   acceptingMentees: z.boolean(),
 });
 
+const DomainStatsSchema = MatchResultSchema.shape.optimality.shape.domains;
+
+export const RunSettingsSchema = z
+  .object({
+    version: z.int().describe('Version of the matching settings (0: the defaults)'),
+    weights: z.record(z.string(), z.number()),
+    rules: z.record(z.string(), z.number()),
+    repeatPenaltyMonths: z.int(),
+  })
+  .describe('The matching settings the run used');
+
 export const RunViewSchema = z.object({
   runId: z.string(),
   mode: z.enum(['dry-run', 'commit']),
-  status: z.enum(['dry-run', 'committing', 'committed', 'aborted']),
+  status: z
+    .enum(['queued', 'dry-run', 'commit-requested', 'committing', 'committed', 'aborted', 'failed'])
+    .describe(
+      '`queued`: computing. `dry-run`: computed, for review. `commit-requested`, `committing`, `committed`. `aborted`: a commit refused or stopped (`abortedReason`). `failed`: the computation did not finish (`failedReason`)',
+    ),
   domains: z.array(z.string()).nullable(),
-  scope: z.array(z.string()).nullable(),
-  runDate: z.string(),
+  scope: z.array(z.string()).nullable().optional(),
+  runDate: z.string().optional(),
   createdAt: z.string(),
   requestedBy: z.string(),
+  commitRequestedBy: z.string().optional(),
   committedAt: z.string().optional(),
   abortedReason: z.string().optional(),
-  basedOnGeneration: z.int(),
-  counts: RunCountsV1,
-  steps: z.object({ total: z.int(), applied: z.int().optional() }),
-  result: MatchResultSchema,
+  failedReason: z.string().optional(),
+  settings: RunSettingsSchema,
+  podsBelowMinimum: z
+    .array(z.object({ podId: z.string(), mentorId: z.string(), domain: z.string(), load: z.int(), minimum: z.int() }))
+    .optional()
+    .describe(
+      'Pods under the minimum when the run read them: their locks were released so the run fills them or moves their mentees',
+    ),
+  basedOnGeneration: z.int().optional(),
+  counts: RunCountsV1.optional(),
+  summary: z
+    .object({
+      objective: z.object({ value: z.number(), matched: z.int(), pairScore: z.number(), loadCost: z.number() }),
+      proven: z.boolean(),
+      gap: z.number(),
+      domains: DomainStatsSchema,
+      warnings: z.int(),
+      releasedLocks: z.int(),
+    })
+    .optional()
+    .describe('Once computed: the objective, proof and search statistics per domain'),
+  steps: z.object({ total: z.int(), applied: z.int().optional() }).optional(),
+  links: z
+    .object({ self: z.string(), pods: z.string(), unmatched: z.string() })
+    .describe('Where to read the run and, once computed, its pods and the people it left out (paged)'),
+});
+
+export const RunListSchema = z.object({ items: z.array(RunViewSchema), nextCursor: z.string().optional() });
+
+export const RunPagesQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().min(1).max(256).optional(),
+});
+
+export const RunPodsPageSchema = z.object({
+  items: MatchResultSchema.shape.pods,
+  total: z.int(),
+  nextCursor: z.string().optional(),
+});
+
+const LeftOutSchema = z.discriminatedUnion('kind', [
+  MatchResultSchema.shape.unmatched.element.extend({ kind: z.literal('unmatched') }),
+  MatchResultSchema.shape.noMentorPossible.element.extend({ kind: z.literal('no-mentor-possible') }),
+  MatchResultSchema.shape.mentorShortfalls.element.extend({ kind: z.literal('mentor-shortfall') }),
+]);
+
+export const RunLeftOutPageSchema = z.object({
+  items: z
+    .array(LeftOutSchema)
+    .describe(
+      '`unmatched`: could have had a mentor, and the rule that blocked them; `no-mentor-possible`: no mentor can exist for them (the most senior of their domain...); `mentor-shortfall`: a mentor left under the minimum',
+    ),
+  total: z.int(),
+  nextCursor: z.string().optional(),
 });
 
 export const PodPageSchema = z.object({ items: z.array(PodViewSchema), nextCursor: z.string().optional() });
@@ -118,8 +194,21 @@ export const RequestPageSchema = z.object({
 
 export const DecisionResultSchema = z.object({
   request: ReassignmentRequestSchema,
-  /** Where the mentee went on approval; null: nobody fits now, the next run places them. */
+  /** Where the mentee went on approval; null: nobody fits now (see notPlaced). */
   placed: z.object({ mentorId: z.string(), podId: z.string() }).nullable(),
+  notPlaced: z
+    .object({
+      summary: z.string(),
+      mentors: z.array(z.object({ mentorId: z.string(), rule: z.string(), detail: z.string() })),
+    })
+    .optional()
+    .describe(
+      'Approved but not placed: why each mentor of the domain could not take the mentee, and what happens next',
+    ),
+  podBelowMinimum: z
+    .object({ podId: z.string(), mentorId: z.string(), load: z.int(), minimum: z.int(), note: z.string() })
+    .optional()
+    .describe('The pod the mentee left now holds fewer than the minimum, and what happens to it'),
 });
 
 export const AvailabilitySchema = z.object({
@@ -127,36 +216,106 @@ export const AvailabilitySchema = z.object({
   capacity: z.int(),
   acceptingMentees: z.boolean(),
   currentLoad: z.int(),
+  version: z.int().describe('The mentor’s directory version after this change'),
   note: z.string().optional(),
 });
+
+const runLocation = { Location: 'The run’s URL: GET it to follow the run' };
 
 export const startMatchingRun = defineRoute({
   method: 'POST',
   path: '/matching/runs',
   summary:
-    'Run the matching engine: a dry run (stored for review), a commit of a stored dry run (`runId`), or a run committed at once',
+    'Ask for a matching run: a dry run (stored for review), a run committed at once, or the commit of a stored dry run (`runId`); it runs in the background',
+  description:
+    'Answers 202 with the run’s URL at once; the run is computed (and committed) by the matching runner, and MatchingRun.Completed is published when it is done. GET /matching/runs/{runId} shows its status and summary; its pods and the people it left out are paged.',
   auth: { roles: staff },
   body: { schema: RunRequestSchema },
   responses: {
-    200: { description: 'The dry run was committed (or already was)', schema: RunViewSchema },
-    201: { description: 'A new run (dry run, or committed at once)', schema: RunViewSchema },
+    200: {
+      description: 'The run was already committed, or its commit is under way',
+      schema: RunViewSchema,
+      headers: runLocation,
+    },
+    202: { description: 'Accepted: the run (or its commit) is under way', schema: RunViewSchema, headers: runLocation },
   },
   problems: {
     404: 'No such run',
     409: 'People or pairings changed since the dry run, another commit holds the slot, or the run cannot be committed',
     422: 'The result is not proven optimal: it is not committed',
-    503: 'The commit was interrupted; commit the same run again to finish it',
   },
+});
+
+export const listMatchingRuns = defineRoute({
+  method: 'GET',
+  path: '/matching/runs',
+  summary: 'Matching runs, newest first: who asked, when, the mode, the status and the summary',
+  auth: { roles: staff },
+  query: RunPagesQuerySchema.extend({ cursor: z.string().min(1).max(2048).optional() }),
+  responses: { 200: { description: 'A page of runs', schema: RunListSchema } },
 });
 
 export const getMatchingRun = defineRoute({
   method: 'GET',
   path: '/matching/runs/{runId}',
-  summary: 'Read a matching run: its status, counts and the engine’s full result',
+  summary: 'Read a matching run: its status, counts, summary and the settings it used',
   auth: { roles: staff },
   params: RunPathSchema,
   responses: { 200: { description: 'The run', schema: RunViewSchema } },
   problems: { 404: 'No such run' },
+});
+
+export const getMatchingRunPods = defineRoute({
+  method: 'GET',
+  path: '/matching/runs/{runId}/pods',
+  summary: 'The pods of a run’s result, a page at a time (by domain, then mentor), with each pairing’s top factors',
+  auth: { roles: staff },
+  params: RunPathSchema,
+  query: RunPagesQuerySchema,
+  responses: { 200: { description: 'A page of pods', schema: RunPodsPageSchema } },
+  problems: { 404: 'No such run' },
+});
+
+export const getMatchingRunLeftOut = defineRoute({
+  method: 'GET',
+  path: '/matching/runs/{runId}/unmatched',
+  summary:
+    'Who a run left out and why, a page at a time: unmatched mentees, people no mentor can exist for, mentors short',
+  auth: { roles: staff },
+  params: RunPathSchema,
+  query: RunPagesQuerySchema,
+  responses: { 200: { description: 'A page of people left out', schema: RunLeftOutPageSchema } },
+  problems: { 404: 'No such run' },
+});
+
+export const getMatchingSettings = defineRoute({
+  method: 'GET',
+  path: '/matching/settings',
+  summary: 'The matching settings every run uses (weights, tunable rules, the repeat-penalty window)',
+  auth: { roles: staff },
+  responses: {
+    200: {
+      description: 'The settings and their version',
+      schema: StoredMatchingSettingsSchema,
+      headers: { ETag: 'The settings’ version, for If-Match' },
+    },
+  },
+});
+
+export const putMatchingSettings = defineRoute({
+  method: 'PUT',
+  path: '/matching/settings',
+  summary: 'Replace the matching settings (admin); every later run uses and records them',
+  auth: { roles: ['admin'] },
+  body: { schema: MatchingSettingsSchema },
+  responses: {
+    200: {
+      description: 'The new settings',
+      schema: StoredMatchingSettingsSchema,
+      headers: { ETag: 'The settings’ version, for If-Match' },
+    },
+  },
+  problems: { 412: 'If-Match is not the current version of the settings' },
 });
 
 export const listPods = defineRoute({
@@ -197,10 +356,21 @@ export const requestReassignment = defineRoute({
 export const listReassignmentRequests = defineRoute({
   method: 'GET',
   path: '/reassignment-requests',
-  summary: 'Reassignment requests by status (open by default), oldest first',
-  auth: { roles: staff },
+  summary:
+    'Reassignment requests: for the life coach and admin, by status (open by default), oldest first; for anyone else, their own (about them, or made by them), newest first',
+  auth: { roles: everyone },
   query: ListRequestsQuerySchema,
   responses: { 200: { description: 'A page of requests', schema: RequestPageSchema } },
+});
+
+export const getReassignmentRequest = defineRoute({
+  method: 'GET',
+  path: '/reassignment-requests/{requestId}',
+  summary: 'Read a reassignment request: its status and outcome (its mentee, who asked, life coach and admin)',
+  auth: { roles: everyone },
+  params: RequestPathSchema,
+  responses: { 200: { description: 'The request', schema: ReassignmentRequestSchema } },
+  problems: { 404: 'No such request, or not one about or by the caller (alike, so nothing is revealed)' },
 });
 
 export const decideReassignment = defineRoute({
@@ -236,11 +406,17 @@ export const setMentorAvailability = defineRoute({
 /** Every route of the matching-api function. */
 export const matchingRoutes = [
   startMatchingRun,
+  listMatchingRuns,
   getMatchingRun,
+  getMatchingRunPods,
+  getMatchingRunLeftOut,
+  getMatchingSettings,
+  putMatchingSettings,
   listPods,
   getPod,
   requestReassignment,
   listReassignmentRequests,
+  getReassignmentRequest,
   decideReassignment,
   setMentorAvailability,
 ] as const;

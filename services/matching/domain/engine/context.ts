@@ -9,7 +9,15 @@ import {
   ReportingChains,
   resolvePairings,
 } from './participants';
-import type { MatchingInput, MatchingPerson, PairRule, PairScore, PastPairing } from './types';
+import type {
+  ExcludedPair,
+  ExclusionReason,
+  MatchingInput,
+  MatchingPerson,
+  PairRule,
+  PairScore,
+  PastPairing,
+} from './types';
 import { overlapMinutes, type ReferenceWeek, referenceWeek, type WorkSessions, weekSessions } from './working-hours';
 
 export const normalizeTag = (tag: string): string => tag.trim().toLowerCase();
@@ -55,7 +63,10 @@ export class MatchingContext {
   /** What one more match is worth; see `coverageBonus`. */
   readonly coverageBonus: number;
   readonly pastPairings: readonly PastPairing[];
+  readonly excludedPairs: readonly ExcludedPair[];
   private readonly pastKeys: Set<string>;
+  /** Excluded pairs by pair key (the first reason given wins). */
+  private readonly excluded: Map<string, ExclusionReason>;
   private readonly tags = new Map<string, PersonTags>();
   private readonly sessions = new Map<string, WorkSessions>();
   private readonly stayable = new Map<string, string | null>();
@@ -78,6 +89,8 @@ export class MatchingContext {
     this.pairings = resolvePairings(byId, input.existingPairings ?? [], input.runDate);
     this.pastPairings = input.pastPairings ?? [];
     this.pastKeys = new Set(this.pastPairings.map((pairing) => pairKey(pairing.mentorId, pairing.menteeId)));
+    this.excludedPairs = input.excludedPairs ?? [];
+    this.excluded = excludedPairsByKey(this.excludedPairs);
     const sorted = [...input.people].sort((a, b) => compareIds(a.personId, b.personId));
     this.mentors = sorted.filter(isMentor);
     this.mentees = sorted.filter(isMentee);
@@ -123,11 +136,18 @@ export class MatchingContext {
     if (mentor.level - mentee.level < rules.minLevelGap) return 'not-senior-enough';
     if (this.sharesProject(mentor, mentee)) return 'same-project';
     if (this.chains.inSameLine(mentor.personId, mentee.personId)) return 'reporting-chain';
+    const exclusion = this.exclusionOf(mentor.personId, mentee.personId);
+    if (exclusion) return exclusion;
     if (overlapMinutes(this.sessionsOf(mentor), this.sessionsOf(mentee)) < rules.minOverlapMinutes) {
       return 'working-hours-overlap';
     }
     if (!mentor.acceptingMentees) return 'mentor-not-accepting';
     return null;
+  }
+
+  /** Why the pair must not be formed (an excluded pair), or null. */
+  exclusionOf(mentorId: string, menteeId: string): ExclusionReason | null {
+    return this.excluded.get(pairKey(mentorId, menteeId)) ?? null;
   }
 
   /** The mentee's current unlocked mentor, when staying with them is allowed (so leaving is a move). */
@@ -195,6 +215,22 @@ export class MatchingContext {
 }
 
 const pairKey = (mentorId: string, menteeId: string): string => `${mentorId}\u0000${menteeId}`;
+
+const exclusionReasons: readonly ExclusionReason[] = ['left-through-decision'];
+
+const excludedPairsByKey = (pairs: readonly ExcludedPair[]): Map<string, ExclusionReason> => {
+  const byKey = new Map<string, ExclusionReason>();
+  for (const pair of pairs) {
+    if (!exclusionReasons.includes(pair.reason)) {
+      throw new RangeError(
+        `excludedPairs: reason must be one of ${exclusionReasons.join(', ')}, got ${String(pair.reason)} for ${pair.mentorId}/${pair.menteeId}`,
+      );
+    }
+    const key = pairKey(pair.mentorId, pair.menteeId);
+    if (!byKey.has(key)) byKey.set(key, pair.reason);
+  }
+  return byKey;
+};
 
 /**
  * Coverage comes first. Let N be the number of mentees in the programme, S = maxPair - minPair the

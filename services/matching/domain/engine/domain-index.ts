@@ -117,10 +117,15 @@ export class DomainIndex {
   private readonly projectMentors: number[][];
   /** Mentors in a mentee's reporting line, either direction. */
   private readonly lineMentors: number[][];
+  /** Mentors a mentee must not be paired with (excluded pairs). */
+  private readonly excludedMentors: number[][];
   private readonly pastMentors: number[][];
   /** Index of the mentor the mentee can stay with (leaving them is a move), or -1. */
   readonly stayWith: Int32Array;
+  /** blockedStamp[j] === stamp: mentor j is conflicted (project, reporting line) or excluded for the stamped mentee. */
   private readonly blockedStamp: Int32Array;
+  /** The same, for project and reporting-line conflicts only. */
+  private readonly conflictStamp: Int32Array;
   private scores: Int32Array | null = null;
 
   /** Row-major mentee x mentor scores (`noPair` when forbidden), once `scanAll` has kept them. */
@@ -250,6 +255,12 @@ export class DomainIndex {
       }
     });
 
+    this.excludedMentors = mentees.map(() => []);
+    for (const pair of context.excludedPairs) {
+      const i = menteeIndex.get(pair.menteeId);
+      const j = mentorIndex.get(pair.mentorId);
+      if (i !== undefined && j !== undefined) this.excludedMentors[i]?.push(j);
+    }
     this.pastMentors = mentees.map(() => []);
     for (const pairing of context.pastPairings) {
       const i = menteeIndex.get(pairing.menteeId);
@@ -262,6 +273,7 @@ export class DomainIndex {
       return stay === null ? -1 : (mentorIndex.get(stay) ?? -1);
     });
     this.blockedStamp = new Int32Array(mentorCount);
+    this.conflictStamp = new Int32Array(mentorCount);
   }
 
   /** Mentors senior enough for mentee i form the prefix [0, seniorMentorCount(i)). */
@@ -270,15 +282,22 @@ export class DomainIndex {
     return needed <= 0 ? this.mentors.length : needed >= 32 ? 0 : (this.atLeastLevel[needed] ?? 0);
   }
 
-  /** Marks the mentors mentee i may not have for project or reporting-line reasons. */
+  /** Marks the mentors mentee i may not have for project or reporting-line reasons, or as an excluded pair. */
   private stampConflicts(i: number): void {
     if (this.stampedMentee === i) return;
     const stamp = ++this.stamp;
     this.stampedMentee = i;
     for (const project of this.menteeProjects[i] ?? []) {
-      for (const j of this.projectMentors[project] ?? []) this.blockedStamp[j] = stamp;
+      for (const j of this.projectMentors[project] ?? []) {
+        this.blockedStamp[j] = stamp;
+        this.conflictStamp[j] = stamp;
+      }
     }
-    for (const j of this.lineMentors[i] ?? []) this.blockedStamp[j] = stamp;
+    for (const j of this.lineMentors[i] ?? []) {
+      this.blockedStamp[j] = stamp;
+      this.conflictStamp[j] = stamp;
+    }
+    for (const j of this.excludedMentors[i] ?? []) this.blockedStamp[j] = stamp;
   }
 
   overlapOf(i: number, j: number): number {
@@ -288,14 +307,20 @@ export class DomainIndex {
     return overlapMinutes(this.profileSessions[a] ?? new Int32Array(10), this.profileSessions[b] ?? new Int32Array(10));
   }
 
+  /** Mentor j shares a project or a reporting line with mentee i. */
   isConflicted(i: number, j: number): boolean {
     this.stampConflicts(i);
-    return this.blockedStamp[j] === this.stamp;
+    return this.conflictStamp[j] === this.stamp;
+  }
+
+  /** The pair (i, j) is an excluded pair. */
+  isExcluded(i: number, j: number): boolean {
+    return (this.excludedMentors[i] ?? []).includes(j);
   }
 
   /**
    * The pair's score in centipoints, or `forbidden` when it breaks a pair rule (seniority, project,
-   * reporting line, overlap, mentor not accepting). Same domain is given. Read from the score matrix
+   * reporting line, excluded pair, overlap, mentor not accepting). Same domain is given. Read from the score matrix
    * when `scanAll` kept one.
    */
   pairScore(i: number, j: number): number {
@@ -528,6 +553,7 @@ export class DomainIndex {
     | 'no-mentor-in-domain'
     | 'no-mentor-senior-enough'
     | 'only-conflicted-mentors'
+    | 'only-excluded-mentors'
     | 'working-hours-overlap-too-small'
     | 'compatible-mentors-not-accepting'
     | null {
@@ -537,7 +563,9 @@ export class DomainIndex {
     const unconflicted: number[] = [];
     for (let j = 0; j < senior; j++) if (!this.isConflicted(i, j)) unconflicted.push(j);
     if (unconflicted.length === 0) return 'only-conflicted-mentors';
-    const overlapping = unconflicted.filter((j) => this.overlapOf(i, j) >= this.context.params.rules.minOverlapMinutes);
+    const allowed = unconflicted.filter((j) => !this.isExcluded(i, j));
+    if (allowed.length === 0) return 'only-excluded-mentors';
+    const overlapping = allowed.filter((j) => this.overlapOf(i, j) >= this.context.params.rules.minOverlapMinutes);
     if (overlapping.length === 0) return 'working-hours-overlap-too-small';
     if (!overlapping.some((j) => this.accepting[j])) return 'compatible-mentors-not-accepting';
     return null;

@@ -1,5 +1,6 @@
 import type { MatchingContext } from './context';
-import { type DomainIndex, forbidden, noPair } from './domain-index';
+import { Deadline, OutOfTime } from './deadline';
+import { type DomainIndex, forbidden, noPair, type ScanResult } from './domain-index';
 import { PodFlow } from './min-cost-flow';
 
 /**
@@ -36,8 +37,9 @@ import { PodFlow } from './min-cost-flow';
  *
  * Every bound is an exact integer (costs are integer centipoints, prices stay integers), so pruning
  * never drops an assignment that could be better. By default the search runs until it closes
- * (`maxBranchNodes` unlimited); with a limit, it stops there and the result is the best found, not
- * proven, with a proven bound on the gap (the root's bound minus the value found).
+ * (`maxBranchNodes` and the time budget unlimited); with a limit, it stops there and the result is the
+ * best found, not proven, with a proven bound on the gap (the root's bound minus the value found). Out
+ * of time before any assignment was found, it returns a greedy one (`greedyAssignment`).
  */
 
 /**
@@ -71,9 +73,14 @@ export interface DomainSolution {
   rootViolations: number;
   branchNodes: number;
   proven: boolean;
+  stoppedBy: 'node-limit' | 'time-budget' | null;
 }
 
-export const solveDomain = (context: MatchingContext, index: DomainIndex): DomainSolution => {
+export const solveDomain = (
+  context: MatchingContext,
+  index: DomainIndex,
+  deadline: Deadline = Deadline.never,
+): DomainSolution => {
   const { params } = context;
   const bonus = context.coverageBonus;
   const forcing = 2 * bonus;
@@ -230,6 +237,7 @@ export const solveDomain = (context: MatchingContext, index: DomainIndex): Domai
     return 1;
   };
   const price = (): number => {
+    deadline.check();
     pricingRounds += 1;
     const pi = flow.potential;
     let open = 0;
@@ -268,8 +276,8 @@ export const solveDomain = (context: MatchingContext, index: DomainIndex): Domai
   };
 
   const solveExactly = (): void => {
-    flow.solve();
-    while (price() > 0) flow.solve();
+    flow.solve(deadline);
+    while (price() > 0) flow.solve(deadline);
   };
 
   let forcedSlots = 0;
@@ -460,6 +468,7 @@ export const solveDomain = (context: MatchingContext, index: DomainIndex): Domai
     let theta = 1;
     let stalled = 0;
     for (let iteration = 0; iteration < iterations && best > target; iteration++) {
+      deadline.check();
       let norm = 0;
       for (let f = 0; f < flowCount; f++) {
         const g = 1 - (chosenCount[f] as number);
@@ -499,16 +508,17 @@ export const solveDomain = (context: MatchingContext, index: DomainIndex): Domai
     return best;
   };
 
-  solveExactly();
-  const rootViolations = countViolations();
-  const rootFlowBound = relaxedValue();
-  // Only worth passes over all pairs where the search may not close (it bounds the reported gap).
-  let rootBound =
-    rootViolations >= manyViolations ? Math.min(rootFlowBound, lagrangianBound(0, rootFlowBound)) : rootFlowBound;
   // Held in an object: TypeScript does not see assignments made inside the recursive closure.
   const best: { assignment: Int32Array | null; value: number } = { assignment: null, value: Number.NEGATIVE_INFINITY };
   let branchNodes = 0;
   let exhausted = false;
+  let stoppedBy: DomainSolution['stoppedBy'] = null;
+  // Until the root is solved: every mentee with its best mentor, no load cost (load costs are >= 0).
+  let rootBound = 0;
+  flowMentees.forEach((i) => {
+    rootBound += bonus + (scan.candidateScores[i * scan.keep] as number);
+  });
+  let rootViolations = 0;
   let diving = false;
   let dived = false;
 
@@ -542,8 +552,10 @@ export const solveDomain = (context: MatchingContext, index: DomainIndex): Domai
     branchNodes += 1;
     if (best.assignment && branchNodes > params.solver.maxBranchNodes) {
       exhausted = true;
+      stoppedBy = 'node-limit';
       return;
     }
+    deadline.check();
     solveExactly();
     if (!forcedFilled()) return;
     const bound = relaxedValue();
@@ -577,34 +589,46 @@ export const solveDomain = (context: MatchingContext, index: DomainIndex): Domai
     setState(j, undecided);
     undo();
   };
-  if (rootViolations >= manyViolations) {
-    // Dive once for an incumbent, then search from the root again, where the Lagrangian can now fix
-    // mentors against it for the whole tree.
-    diving = true;
-    search();
-    diving = false;
-    // Back at the root's state: with an incumbent to aim at, the subgradient tightens the root bound
-    // (any prices give a valid bound), which is what a node-limited result reports as its gap.
-    // The search itself keeps the prices it had (its node counts are better from the dive's prices).
-    if (best.assignment) {
-      const searchPrices = bestPrices.slice();
-      const hadWarmPrices = warmPrices;
-      rootBound = Math.min(rootBound, lagrangianBound(rootSubgradientSteps, best.value));
-      bestPrices.set(searchPrices);
-      warmPrices = hadWarmPrices;
+  try {
+    solveExactly();
+    rootViolations = countViolations();
+    const rootFlowBound = relaxedValue();
+    rootBound = rootFlowBound;
+    // Only worth passes over all pairs where the search may not close (it bounds the reported gap).
+    if (rootViolations >= manyViolations) rootBound = Math.min(rootFlowBound, lagrangianBound(0, rootFlowBound));
+    if (rootViolations >= manyViolations) {
+      // Dive once for an incumbent, then search from the root again, where the Lagrangian can now fix
+      // mentors against it for the whole tree.
+      diving = true;
+      search();
+      diving = false;
+      // Back at the root's state: with an incumbent to aim at, the subgradient tightens the root bound
+      // (any prices give a valid bound), which is what a node-limited result reports as its gap.
+      // The search itself keeps the prices it had (its node counts are better from the dive's prices).
+      if (best.assignment) {
+        const searchPrices = bestPrices.slice();
+        const hadWarmPrices = warmPrices;
+        rootBound = Math.min(rootBound, lagrangianBound(rootSubgradientSteps, best.value));
+        bestPrices.set(searchPrices);
+        warmPrices = hadWarmPrices;
+      }
     }
+    search();
+  } catch (error) {
+    if (!(error instanceof OutOfTime)) throw error;
+    exhausted = true;
+    stoppedBy = 'time-budget';
   }
-  search();
+  if (!best.assignment) {
+    // Out of time before the first assignment: a greedy one (only reachable with a time budget; the
+    // first dive closes mentors until the relaxation is feasible, and all closed is feasible).
+    best.assignment = greedyAssignment(index, scan, never, flowMentees);
+    best.value = domainValue(context, index, toDomainAssignment(best.assignment, flowMentees, menteeCount));
+  }
   const chosen = best.assignment;
-  // Unreachable: the first dive closes mentors until the relaxation is feasible, and all closed is feasible.
-  if (!chosen) throw new Error(`domain ${index.domain}: no feasible assignment found`);
 
-  const assignment = new Int32Array(menteeCount).fill(-1);
-  flowMentees.forEach((i, f) => {
-    assignment[i] = chosen[f] ?? -1;
-  });
   return {
-    assignment,
+    assignment: toDomainAssignment(chosen, flowMentees, menteeCount),
     value: best.value,
     upperBound: exhausted ? Math.max(best.value, rootBound) : best.value,
     pricingRounds,
@@ -614,7 +638,69 @@ export const solveDomain = (context: MatchingContext, index: DomainIndex): Domai
     rootViolations,
     branchNodes,
     proven: !exhausted,
+    stoppedBy,
   };
+};
+
+/** Flow mentee -> mentor, as domain mentee -> mentor (-1: unmatched). */
+const toDomainAssignment = (
+  byFlowMentee: Int32Array,
+  flowMentees: readonly number[],
+  menteeCount: number,
+): Int32Array => {
+  const assignment = new Int32Array(menteeCount).fill(-1);
+  flowMentees.forEach((i, f) => {
+    assignment[i] = byFlowMentee[f] ?? -1;
+  });
+  return assignment;
+};
+
+/**
+ * A feasible assignment without search, for a domain whose time ran out before any was found: each
+ * mentee (fewest options first) takes its best candidate mentor with room; mentors left under their
+ * minimum give their mentees back, who then join mentors that reached it, if any has room.
+ */
+export const greedyAssignment = (
+  index: DomainIndex,
+  scan: ScanResult,
+  never: Uint8Array,
+  flowMentees: readonly number[],
+): Int32Array => {
+  const mentorCount = index.mentors.length;
+  const load = new Int32Array(mentorCount);
+  const chosen = new Int32Array(flowMentees.length).fill(-1);
+  const order = [...flowMentees.keys()].sort(
+    (a, b) =>
+      (scan.candidateCount[flowMentees[a] as number] as number) -
+        (scan.candidateCount[flowMentees[b] as number] as number) || a - b,
+  );
+  const place = (f: number, admissible: (j: number) => boolean): void => {
+    const i = flowMentees[f] as number;
+    const first = i * scan.keep;
+    const last = first + (scan.candidateCount[i] as number);
+    for (let c = first; c < last; c++) {
+      const j = scan.candidates[c] as number;
+      if (never[j] || (load[j] as number) >= (index.openSlots[j] as number) || !admissible(j)) continue;
+      chosen[f] = j;
+      load[j] = (load[j] as number) + 1;
+      return;
+    }
+  };
+  for (const f of order) place(f, () => true);
+  const short = (j: number) => (load[j] as number) > 0 && (load[j] as number) < (index.required[j] as number);
+  const released: number[] = [];
+  for (const f of order) {
+    const j = chosen[f] as number;
+    if (j >= 0 && short(j)) released.push(f);
+  }
+  for (const f of released) {
+    load[chosen[f] as number] = 0;
+    chosen[f] = -1;
+  }
+  for (const f of released) {
+    place(f, (j) => (index.required[j] as number) === 0 || (load[j] as number) >= (index.required[j] as number));
+  }
+  return chosen;
 };
 
 /** The objective part of a domain's new pairs, recomputed from scratch (for the engine's self-check). */

@@ -70,6 +70,25 @@ describe('matchPods against exhaustive search', () => {
     );
   });
 
+  it('stopped by its time budget at any point, stays feasible and bounds its own gap', () => {
+    fc.assert(
+      fc.property(crowdedInput, fc.nat(400), (input, ticks) => {
+        // A clock that moves one unit per reading: the budget runs out after `ticks` checks.
+        let now = 0;
+        const limited = { ...input, solver: { ...input.solver, timeBudgetMs: ticks, clock: () => now++ } };
+        const result = matchPods(limited);
+        expectFeasible(limited, result);
+        const exact = exhaustiveOptimum(limited);
+        const optimum = result.objective.coverageBonus * exact.matched + exact.score;
+        expect(result.objective.value).toBeLessThanOrEqual(optimum);
+        expect(optimum).toBeLessThanOrEqual(result.objective.value + result.optimality.gap);
+        if (result.optimality.proven) expect(result.objective.value).toBe(optimum);
+        else expect(result.optimality.domains.some((domain) => domain.stoppedBy === 'time-budget')).toBe(true);
+      }),
+      { numRuns: 150, seed: 321 },
+    );
+  });
+
   it('covers the zones and working hours the generators draw from', () => {
     expect(testZones.length).toBeGreaterThan(5);
     expect(testHours.length).toBeGreaterThan(3);

@@ -66,25 +66,120 @@ describe('matchPods', () => {
   });
 
   it('explains every unmatched mentee by the rule that blocked them', () => {
-    const result = run([
-      mentor('m1', { level: 5, mentorCapacity: 3, projectIds: ['apollo'] }),
-      ...mentees(3, { level: 2 }),
-      person('nodomain', { domain: 'legal' }),
-      person('senior', { level: 5 }),
-      person('project', { projectIds: ['apollo'] }),
-      person('reports', { managerId: 'm1' }),
-      person('tokyo', { timezone: 'Asia/Tokyo' }),
-      person('late', { level: 1 }),
-    ]);
+    const result = run(
+      [
+        mentor('m1', { level: 5, mentorCapacity: 3, projectIds: ['apollo'] }),
+        ...mentees(3, { level: 2 }),
+        person('nodomain', { domain: 'legal' }),
+        person('legal-head', { domain: 'legal', level: 8 }),
+        person('senior', { level: 5 }),
+        person('head', { level: 8 }),
+        person('project', { projectIds: ['apollo'] }),
+        person('reports', { managerId: 'm1' }),
+        person('left', { level: 1 }),
+        person('tokyo', { timezone: 'Asia/Tokyo' }),
+        person('late', { level: 1 }),
+      ],
+      { excludedPairs: [{ mentorId: 'm1', menteeId: 'left', reason: 'left-through-decision' }] },
+    );
     expect(podOf(result, 'm1')?.menteeIds).toHaveLength(3);
+    // Someone in the domain is senior enough to mentor them, had they the mentor role.
     expect(reasonOf(result, 'nodomain')).toBe('no-mentor-in-domain');
     expect(reasonOf(result, 'senior')).toBe('no-mentor-senior-enough');
     expect(reasonOf(result, 'project')).toBe('only-conflicted-mentors');
     expect(reasonOf(result, 'reports')).toBe('only-conflicted-mentors');
+    expect(reasonOf(result, 'left')).toBe('only-excluded-mentors');
     expect(reasonOf(result, 'tokyo')).toBe('working-hours-overlap-too-small');
     // One of the four compatible level-1/2 mentees is left over: the only mentor is full.
     const full = result.unmatched.filter((u) => u.reason === 'all-compatible-mentors-full');
     expect(full).toHaveLength(1);
+    // The most senior people of each domain are no one's mentee to place: reported apart.
+    expect(result.noMentorPossible.map((n) => [n.menteeId, n.reason])).toEqual([
+      ['head', 'most-senior-in-domain'],
+      ['legal-head', 'most-senior-in-domain'],
+    ]);
+    expect(result.unmatched.map((u) => u.menteeId)).not.toContain('head');
+  });
+
+  it('reports apart the mentees no mentor can exist for: most senior, or only their own managers above', () => {
+    // The programme's own staff: the life coach heads a domain of two, the admin reports to them.
+    const result = run([
+      mentor('m1', { level: 6 }),
+      ...mentees(3),
+      person('coach', { domain: 'programme', level: 9, roles: ['employee', 'life-coach'] }),
+      person('admin', { domain: 'programme', level: 6, roles: ['employee', 'admin'], managerId: 'coach' }),
+      // staff's only seniors are their manager and their manager's manager; the paused director
+      // could mentor lead (not in their line), so lead could have been placed.
+      person('vp', { level: 9 }),
+      person('lead', { level: 7, managerId: 'vp' }),
+      mentor('director', { level: 8, managerId: 'vp', acceptingMentees: false }),
+      person('staff', { level: 7, managerId: 'director' }),
+    ]);
+    const apart = Object.fromEntries(result.noMentorPossible.map((n) => [n.menteeId, n.reason]));
+    expect(apart).toEqual({
+      coach: 'most-senior-in-domain',
+      admin: 'only-own-managers-senior-enough',
+      vp: 'most-senior-in-domain',
+      staff: 'only-own-managers-senior-enough',
+    });
+    expect(result.noMentorPossible.find((n) => n.menteeId === 'coach')?.detail).toContain('no mentor can exist');
+    expect(result.unmatched.map((u) => [u.menteeId, u.reason])).toEqual([['lead', 'compatible-mentors-not-accepting']]);
+    expect(result.objective.matched).toBe(3);
+  });
+
+  it('never forms an excluded pair, keeps one that is locked (with a warning), and charges no move away from it', () => {
+    const excludedPairs = [
+      { mentorId: 'm1', menteeId: 'e1', reason: 'left-through-decision' as const },
+      { mentorId: 'm2', menteeId: 'e4', reason: 'left-through-decision' as const },
+    ];
+    const people = [mentor('m1', { mentorCapacity: 3 }), mentor('m2', { mentorCapacity: 3 }), ...mentees(6)];
+    // e1's current (unlocked) mentor is m1: it may not stay, so moving it costs nothing.
+    const result = run(people, {
+      excludedPairs,
+      existingPairings: [
+        { mentorId: 'm1', menteeId: 'e1', lockedUntil: '2026-10-01' },
+        { mentorId: 'm1', menteeId: 'e2', lockedUntil: '2026-10-01' },
+      ],
+    });
+    expect(podOf(result, 'm1')?.menteeIds).not.toContain('e1');
+    expect(podOf(result, 'm2')?.menteeIds).not.toContain('e4');
+    expect(result.objective.matched).toBe(6);
+    const e1 = podOf(result, 'm2')?.mentees.find((member) => member.menteeId === 'e1');
+    expect(e1?.change).toBe('moved');
+    expect(e1?.topFactors.map((factor) => factor.name)).not.toContain('move');
+
+    const locked = run(people, {
+      excludedPairs,
+      existingPairings: [{ mentorId: 'm1', menteeId: 'e1', lockedUntil: '2027-01-31' }],
+    });
+    expect(podOf(locked, 'm1')?.mentees.find((member) => member.menteeId === 'e1')?.locked).toBe(true);
+    expect(locked.warnings).toContainEqual(
+      expect.objectContaining({ kind: 'locked-pair-breaks-rule', mentorId: 'm1', menteeId: 'e1' }),
+    );
+    expect(() =>
+      run(people, {
+        excludedPairs: [{ mentorId: 'm1', menteeId: 'e1', reason: 'dislike' as 'left-through-decision' }],
+      }),
+    ).toThrow(/excludedPairs: reason must be one of left-through-decision/);
+  });
+
+  it('stops when its time budget runs out: feasible, not proven, with its gap and why it stopped', () => {
+    // Six mentors and eleven mentees: several mentors short of the minimum at the root, so a search.
+    const people = [
+      ...Array.from({ length: 6 }, (_, k) => mentor(`m${k}`, { mentorCapacity: 3 + (k % 3), skills: [`s${k}`] })),
+      ...Array.from({ length: 11 }, (_, k) => person(`e${k}`, { growthGoals: [`s${k % 6}`, `s${(k + 2) % 6}`] })),
+    ];
+    const unlimited = run(people);
+    expect(unlimited.optimality.proven).toBe(true);
+    // A clock that moves 1 ms per reading: a budget of 0 stops at the first check.
+    let now = 0;
+    const stopped = run(people, { solver: { timeBudgetMs: 0, clock: () => now++ } });
+    expect(stopped.optimality.proven).toBe(false);
+    expect(stopped.optimality.domains[0]?.stoppedBy).toBe('time-budget');
+    expect(stopped.objective.value).toBeLessThanOrEqual(unlimited.objective.value);
+    expect(stopped.objective.value + stopped.optimality.gap).toBeGreaterThanOrEqual(unlimited.objective.value);
+    expect(unlimited.optimality.domains[0]?.stoppedBy).toBeNull();
+    expect(() => run(people, { solver: { timeBudgetMs: -1 } })).toThrow(/timeBudgetMs/);
   });
 
   it('keeps locks (even against a rule), releases those whose people left, and renews nothing else', () => {

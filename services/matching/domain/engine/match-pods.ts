@@ -1,4 +1,5 @@
 import { MatchingContext } from './context';
+import { Deadline } from './deadline';
 import { DomainIndex } from './domain-index';
 import { domainValue, solveDomain } from './domain-solver';
 import { evaluateWithContext } from './objective';
@@ -10,6 +11,7 @@ import type {
   MatchResult,
   MemberChange,
   MentorShortfall,
+  NoMentorPossible,
   PairScore,
   Pod,
   PodMember,
@@ -51,11 +53,26 @@ export const matchPods = (input: MatchingInput): MatchResult => {
     else domainOf(mentee.domain).mentees.push(mentee);
   }
 
-  const outcomes = new Map<string, DomainOutcome>();
-  for (const name of [...domains.keys()].sort(compareIds)) {
+  // With a time budget, each domain may use an equal share of what is left when its turn comes; the
+  // smallest go first, so the time they leave unused goes to the larger ones.
+  const { timeBudgetMs, clock } = context.params.solver;
+  const end = clock() + timeBudgetMs;
+  const names = [...domains.keys()].sort(compareIds);
+  const sizeOf = (name: string) => {
+    const entry = domains.get(name);
+    return entry ? entry.mentors.length * entry.mentees.length : 0;
+  };
+  const solveOrder = [...names].sort((a, b) => sizeOf(a) - sizeOf(b) || compareIds(a, b));
+  const solved = new Map<string, DomainOutcome>();
+  solveOrder.forEach((name, position) => {
     const { mentors, mentees, locked } = domains.get(name) ?? { mentors: [], mentees: [], locked: 0 };
-    outcomes.set(name, solveOneDomain(context, name, mentors, mentees, locked));
-  }
+    const deadline =
+      timeBudgetMs === Number.POSITIVE_INFINITY
+        ? Deadline.never
+        : new Deadline(clock, clock() + (end - clock()) / (solveOrder.length - position));
+    solved.set(name, solveOneDomain(context, name, mentors, mentees, locked, deadline));
+  });
+  const outcomes = new Map(names.map((name) => [name, solved.get(name) as DomainOutcome]));
 
   const newLockedUntil = addMonths(context.runDate, rules.lockMonths);
   const members = new Map<string, Array<Omit<PodMember, 'points' | 'centipoints' | 'topFactors'>>>();
@@ -137,9 +154,13 @@ export const matchPods = (input: MatchingInput): MatchResult => {
   const podSize = new Map(pods.map((pod) => [pod.mentorId, pod.menteeIds.length]));
   const placed = new Set(pods.flatMap((pod) => pod.menteeIds));
   const unmatched: UnmatchedMentee[] = [];
+  const noMentorPossible: NoMentorPossible[] = [];
+  const seniors = new SeniorPeople(context);
   for (const mentee of context.mentees) {
     if (placed.has(mentee.personId)) continue;
-    unmatched.push(explainUnmatched(context, outcomes.get(mentee.domain)?.index ?? null, mentee, podSize));
+    const impossible = seniors.noMentorPossible(mentee);
+    if (impossible) noMentorPossible.push(impossible);
+    else unmatched.push(explainUnmatched(context, outcomes.get(mentee.domain)?.index ?? null, mentee, podSize));
   }
   const mentorShortfalls: MentorShortfall[] = [];
   for (const mentor of context.mentors) {
@@ -154,6 +175,7 @@ export const matchPods = (input: MatchingInput): MatchResult => {
     pods,
     objective: evaluation.objective,
     unmatched,
+    noMentorPossible,
     mentorShortfalls,
     releasedLocks: context.pairings.released,
     warnings: evaluation.warnings,
@@ -171,6 +193,7 @@ const solveOneDomain = (
   mentors: MatchingPerson[],
   mentees: MatchingPerson[],
   locked: number,
+  deadline: Deadline,
 ): DomainOutcome => {
   const stats: DomainStats = {
     domain,
@@ -186,12 +209,13 @@ const solveOneDomain = (
     branchNodes: 0,
     proven: true,
     gap: 0,
+    stoppedBy: null,
   };
   if (mentors.length === 0) return { index: null, stats, added: new Map(), value: 0 };
   const index = new DomainIndex(context, domain, mentors, mentees);
   if (mentees.length === 0) return { index, stats, added: new Map(), value: 0 };
 
-  const solution = solveDomain(context, index);
+  const solution = solveDomain(context, index, deadline);
   const recomputed = domainValue(context, index, solution.assignment);
   if (recomputed !== solution.value) {
     throw new Error(`domain ${domain}: solver value ${solution.value} differs from its assignment's ${recomputed}`);
@@ -214,6 +238,7 @@ const solveOneDomain = (
     branchNodes: solution.branchNodes,
     proven: solution.proven,
     gap: solution.upperBound - solution.value,
+    stoppedBy: solution.stoppedBy,
   });
   return { index, stats, added, value: solution.value };
 };
@@ -241,6 +266,13 @@ const explainUnmatched = (
         ...base,
         reason: stage,
         detail: 'every senior-enough mentor shares a project or a reporting line with them',
+      };
+    case 'only-excluded-mentors':
+      return {
+        ...base,
+        reason: stage,
+        detail:
+          'every remaining senior-enough mentor is excluded for them (e.g. one they left through a decision: left-through-decision)',
       };
     case 'working-hours-overlap-too-small':
       return {
@@ -317,6 +349,50 @@ const explainShortfall = (
     detail: `${compatible} compatible mentees, but a pod of ${minPodSize} would take them from pods where they are matched as well or better`,
   };
 };
+
+/**
+ * Whether a mentor can exist for a mentee at all, whoever takes the mentor role: someone active in
+ * their domain must be senior enough (level at least theirs + minLevelGap) and outside their
+ * reporting line. People are walked most senior first, so the answer usually takes a step or two.
+ */
+class SeniorPeople {
+  private readonly byDomain = new Map<string, MatchingPerson[]>();
+
+  constructor(private readonly context: MatchingContext) {
+    for (const person of context.byId.values()) {
+      if (person.status !== 'active') continue;
+      const list = this.byDomain.get(person.domain) ?? [];
+      list.push(person);
+      this.byDomain.set(person.domain, list);
+    }
+    for (const list of this.byDomain.values())
+      list.sort((a, b) => b.level - a.level || compareIds(a.personId, b.personId));
+  }
+
+  noMentorPossible(mentee: MatchingPerson): NoMentorPossible | null {
+    const needed = mentee.level + this.context.params.rules.minLevelGap;
+    let seniorEnough = 0;
+    for (const person of this.byDomain.get(mentee.domain) ?? []) {
+      if (person.level < needed) break;
+      if (person.personId === mentee.personId) continue;
+      if (!this.context.chains.inSameLine(person.personId, mentee.personId)) return null;
+      seniorEnough += 1;
+    }
+    const base = { menteeId: mentee.personId, domain: mentee.domain };
+    if (seniorEnough === 0) {
+      return {
+        ...base,
+        reason: 'most-senior-in-domain',
+        detail: `no one in domain ${mentee.domain} is at level ${needed} or above: no mentor can exist for them`,
+      };
+    }
+    return {
+      ...base,
+      reason: 'only-own-managers-senior-enough',
+      detail: `the ${seniorEnough} people at level ${needed} or above in domain ${mentee.domain} are all in their reporting line: no mentor can exist for them`,
+    };
+  }
+}
 
 /** The run date plus whole months (day clamped to the month's end), as an ISO string. */
 export const addMonths = (date: Date, months: number): string => {

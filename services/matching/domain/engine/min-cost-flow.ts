@@ -1,3 +1,5 @@
+import { Deadline, OutOfTime } from './deadline';
+
 /**
  * Min-cost flow for one domain's relaxation: mentees (supply 1 each) -> mentors -> sink.
  *
@@ -256,24 +258,33 @@ export class PodFlow {
     return arc;
   }
 
-  /** Routes every imbalance; afterwards the flow is optimal for the current arcs and marginals. */
-  solve(): void {
+  /**
+   * Routes every imbalance; afterwards the flow is optimal for the current arcs and marginals. With a
+   * deadline, it is checked every few augmentations and `OutOfTime` thrown once it has passed (the
+   * flow is then a pseudo-flow: solving again later finishes it).
+   */
+  solve(deadline: Deadline = Deadline.never): void {
     if (!this.primed) {
       this.prime();
       // Aim once at the start: the first searches walk straight to a free slot, and every call site of
       // the loop below has run before the JIT optimises it (an unvisited site costs a deoptimisation).
       this.aimPotentials();
     }
-    this.drain();
+    this.drain(deadline);
     this.reanchor();
   }
 
-  private drain(): void {
+  private drain(deadline: Deadline): void {
     const pending = this.pending;
     const excess = this.excess;
+    let steps = 0;
     while (pending.length > 0) {
       const node = pending.pop() as number;
       while ((excess[node] as number) > 0) {
+        if ((++steps & 63) === 0 && deadline.passed()) {
+          pending.push(node); // still in excess: a later solve picks it up
+          throw new OutOfTime();
+        }
         // Searches that sweep large parts of the graph mean the potentials have gone stale: re-aim them.
         if (this.workSinceAim > this.aimBudget()) this.aimPotentials();
         // A path of zero reduced cost is a shortest path: take it without a Dijkstra when there is one.

@@ -28,6 +28,8 @@ export const defaultSolverOptions: SolverOptions = {
   candidatesPerMentee: 20,
   // Unlimited: every result is proven optimal unless a caller asks for a limit (see SolverOptions).
   maxBranchNodes: Number.POSITIVE_INFINITY,
+  timeBudgetMs: Number.POSITIVE_INFINITY,
+  clock: () => performance.now(),
 };
 
 /** Weights as integer centipoints, the unit every cost in the engine is computed in. */
@@ -78,6 +80,13 @@ export const resolveParameters = (
   if (solver.maxBranchNodes !== Number.POSITIVE_INFINITY) {
     requireInteger('solver.maxBranchNodes', solver.maxBranchNodes, 1, Number.MAX_SAFE_INTEGER);
   }
+  if (
+    solver.timeBudgetMs !== Number.POSITIVE_INFINITY &&
+    !(Number.isFinite(solver.timeBudgetMs) && solver.timeBudgetMs >= 0)
+  ) {
+    throw new RangeError(`solver.timeBudgetMs must be a number >= 0 or Infinity, got ${solver.timeBudgetMs}`);
+  }
+  if (typeof solver.clock !== 'function') throw new RangeError('solver.clock must be a function');
   if (rules.minPodSize > rules.maxPodSize) {
     throw new RangeError(
       `rules.minPodSize (${rules.minPodSize}) must not exceed rules.maxPodSize (${rules.maxPodSize})`,

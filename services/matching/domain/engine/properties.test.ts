@@ -7,6 +7,8 @@ import { scorePair } from './score-pair';
 import { crowdedInput, tinyInput } from './test-support/arbitraries';
 import { exhaustiveOptimum } from './test-support/brute-force';
 import {
+  referenceInReportingLine,
+  referenceIsMentee,
   referenceIsMentor,
   referenceLocks,
   referencePairRule,
@@ -108,7 +110,7 @@ describe('properties of the engine and the objective', () => {
     fc.assert(
       fc.property(inputs, (input) => {
         const result = matchPods(input);
-        const rules = { ...defaultHardRules, ...input.rules };
+        const rules = { ...defaultHardRules, ...input.rules, excludedPairs: input.excludedPairs };
         const people = new Map(input.people.map((p) => [p.personId, p]));
         const podSize = new Map(result.pods.map((pod) => [pod.mentorId, pod.menteeIds.length]));
         for (const unmatched of result.unmatched) {
@@ -128,6 +130,7 @@ describe('properties of the engine and the objective', () => {
               expect(domainMentors.every((m) => m.level - mentee.level < rules.minLevelGap)).toBe(true);
               break;
             case 'only-conflicted-mentors':
+            case 'only-excluded-mentors':
             case 'working-hours-overlap-too-small':
             case 'compatible-mentors-not-accepting':
               expect(compatible).toEqual([]);
@@ -143,6 +146,37 @@ describe('properties of the engine and the objective', () => {
         }
       }),
       { numRuns: 150, seed: 31 },
+    );
+  });
+
+  it('reports apart exactly the unplaced mentees no one in their domain could mentor', () => {
+    fc.assert(
+      fc.property(inputs, (input) => {
+        const result = matchPods(input);
+        const rules = { ...defaultHardRules, ...input.rules };
+        const people = new Map(input.people.map((p) => [p.personId, p]));
+        const placed = new Set(result.pods.flatMap((pod) => pod.menteeIds));
+        const unplaced = input.people.filter((p) => referenceIsMentee(p) && !placed.has(p.personId));
+        // Whoever takes the mentor role: someone active in the domain, senior enough, outside the line.
+        const couldBeMentored = (menteeId: string): boolean => {
+          const mentee = people.get(menteeId);
+          if (!mentee) throw new Error('unknown mentee');
+          return input.people.some(
+            (p) =>
+              p.personId !== menteeId &&
+              p.status === 'active' &&
+              p.domain === mentee.domain &&
+              p.level - mentee.level >= rules.minLevelGap &&
+              !referenceInReportingLine(people, p.personId, menteeId),
+          );
+        };
+        expect(result.unmatched.every((u) => couldBeMentored(u.menteeId))).toBe(true);
+        expect(result.noMentorPossible.every((n) => !couldBeMentored(n.menteeId))).toBe(true);
+        expect([...result.unmatched, ...result.noMentorPossible].map((u) => u.menteeId).sort()).toEqual(
+          unplaced.map((p) => p.personId).sort(),
+        );
+      }),
+      { numRuns: 150, seed: 37 },
     );
   });
 });

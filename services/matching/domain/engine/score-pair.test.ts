@@ -52,6 +52,8 @@ describe('scorePair', () => {
       'reporting-chain',
     );
     expect(blocked(mentor('m', { managerId: 'e' }))).toBe('reporting-chain'); // the mentee manages the mentor
+    const left = { mentorId: 'm', menteeId: 'e', reason: 'left-through-decision' as const };
+    expect(scorePair(base, mentee, { runDate, excludedPairs: [left] }).blockedBy).toBe('left-through-decision');
     expect(blocked(mentor('m', { timezone: 'Asia/Tokyo' }))).toBe('working-hours-overlap');
     expect(blocked(mentor('m', { acceptingMentees: false }))).toBe('mentor-not-accepting');
     expect(blocked(base)).toBeNull();
@@ -141,7 +143,7 @@ describe('scorePair', () => {
     fc.assert(
       fc.property(tinyInput({ maxMentors: 3, maxMentees: 5 }), (input) => {
         const people = new Map(input.people.map((p) => [p.personId, p]));
-        const rules = { minLevelGap: 1, minOverlapMinutes: 120, ...input.rules };
+        const rules = { minLevelGap: 1, minOverlapMinutes: 120, ...input.rules, excludedPairs: input.excludedPairs };
         for (const a of input.people) {
           for (const b of input.people) {
             if (a === b) continue;

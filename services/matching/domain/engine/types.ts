@@ -33,6 +33,20 @@ export interface PastPairing {
   menteeId: string;
 }
 
+/** Why a pair must not be formed again (a hard pair rule of its own name). */
+export type ExclusionReason = 'left-through-decision';
+
+/**
+ * A pair that must not be formed as a new pairing: for instance a mentee who left this mentor through
+ * a reassignment decision (`left-through-decision`), until the life coach lifts it (the caller then
+ * stops passing it). A locked pairing still wins over it, as over every pair rule (a warning).
+ */
+export interface ExcludedPair {
+  mentorId: string;
+  menteeId: string;
+  reason: ExclusionReason;
+}
+
 /** Hard rules. A pair or pod that breaks one is never produced. */
 export interface HardRules {
   /** mentor.level - mentee.level must be at least this. */
@@ -83,12 +97,24 @@ export interface SolverOptions {
    * must not be committed as "the optimal matching".
    */
   maxBranchNodes: number;
+  /**
+   * Time budget for the whole `matchPods` call's search, in milliseconds. Default: unlimited (Infinity).
+   * It is checked inside every long loop (the flow, pricing, the Lagrangian, branch and bound); when it
+   * runs out, each domain not yet closed returns its best assignment found (or a greedy one), feasible
+   * but NOT proven optimal, with a proven `gap`. Scanning the pairs and assembling the result are not
+   * part of the search and take their own (linear, bounded) time on top.
+   */
+  timeBudgetMs: number;
+  /** Milliseconds of a monotonic clock, read only for `timeBudgetMs`. Default: `performance.now()`. */
+  clock: () => number;
 }
 
 export interface MatchingInput {
   people: readonly MatchingPerson[];
   existingPairings?: readonly ExistingPairing[];
   pastPairings?: readonly PastPairing[];
+  /** Pairs that must not be formed (a hard pair rule named by each pair's reason). */
+  excludedPairs?: readonly ExcludedPair[];
   /** The run's reference instant: locks, working-hours overlap (its ISO week) and new lock dates derive from it. */
   runDate: Date;
   rules?: Partial<HardRules>;
@@ -105,6 +131,7 @@ export type PairRule =
   | 'not-senior-enough'
   | 'same-project'
   | 'reporting-chain'
+  | ExclusionReason
   | 'working-hours-overlap'
   | 'mentor-not-accepting';
 
@@ -199,6 +226,7 @@ export type UnmatchedReason =
   | 'no-mentor-in-domain'
   | 'no-mentor-senior-enough'
   | 'only-conflicted-mentors'
+  | 'only-excluded-mentors'
   | 'working-hours-overlap-too-small'
   | 'compatible-mentors-not-accepting'
   | 'all-compatible-mentors-full'
@@ -208,6 +236,20 @@ export interface UnmatchedMentee {
   menteeId: string;
   domain: string;
   reason: UnmatchedReason;
+  detail: string;
+}
+
+/**
+ * Why no mentor can exist for a mentee, whoever takes the mentor role: nobody active in their domain is
+ * senior enough (`most-senior-in-domain`), or everyone who is manages them, directly or up the chain
+ * (`only-own-managers-senior-enough`). Such people are not "unmatched": no run could place them.
+ */
+export type NoMentorPossibleReason = 'most-senior-in-domain' | 'only-own-managers-senior-enough';
+
+export interface NoMentorPossible {
+  menteeId: string;
+  domain: string;
+  reason: NoMentorPossibleReason;
   detail: string;
 }
 
@@ -270,6 +312,8 @@ export interface DomainStats {
   branchNodes: number;
   /** Column generation converged and branch-and-bound closed. */
   proven: boolean;
+  /** What stopped the search before it closed (null when proven). */
+  stoppedBy: 'node-limit' | 'time-budget' | null;
   /** Proven bound on how far the result can be from the optimum, in centipoints (0 when proven). */
   gap: number;
 }
@@ -278,7 +322,10 @@ export interface MatchResult {
   runDate: string;
   pods: Pod[];
   objective: ObjectiveValue;
+  /** Mentees who could have a mentor but were left out, each with the rule that blocked them. */
   unmatched: UnmatchedMentee[];
+  /** Mentees no mentor can exist for (see `NoMentorPossibleReason`): counted apart from `unmatched`. */
+  noMentorPossible: NoMentorPossible[];
   /** Every mentor below the minimum pod size, idle ones included, with the reason. */
   mentorShortfalls: MentorShortfall[];
   releasedLocks: ReleasedLock[];

@@ -1,6 +1,7 @@
 import type * as z from 'zod';
 import type { HrEmployeeV1 } from '../../../../shared/contracts/hr-directory-events';
 import { UnacceptableEventError } from '../../../../shared/events/consumer';
+import { describeIssues, humaneParse } from '../../../../shared/http/validation';
 import { PersonIdSchema, type PersonInput, PersonInputSchema } from './person';
 
 /**
@@ -9,17 +10,17 @@ import { PersonIdSchema, type PersonInput, PersonInputSchema } from './person';
  */
 export const personInputFromHr = (employee: z.infer<typeof HrEmployeeV1>): { personId: string; input: PersonInput } => {
   const { employeeId, ...fields } = employee;
-  const personId = PersonIdSchema.safeParse(employeeId);
+  const personId = PersonIdSchema.safeParse(employeeId, humaneParse);
   const input = PersonInputSchema.safeParse(
     Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)),
+    humaneParse,
   );
   if (!personId.success || !input.success) {
-    const issues = [...(personId.success ? [] : personId.error.issues), ...(input.success ? [] : input.error.issues)];
-    throw new UnacceptableEventError(
-      `HR employee ${employeeId} is not a valid directory record: ${issues
-        .map((issue) => `${issue.path.join('.') || 'employeeId'}: ${issue.message}`)
-        .join('; ')}`,
-    );
+    const issues = [
+      ...(personId.success ? [] : describeIssues(personId.error, 'employeeId')),
+      ...(input.success ? [] : describeIssues(input.error, 'employee')),
+    ];
+    throw new UnacceptableEventError(`HR employee ${employeeId} is not a valid directory record: ${issues.join('; ')}`);
   }
   return { personId: personId.data, input: input.data };
 };

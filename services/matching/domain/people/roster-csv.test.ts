@@ -45,6 +45,7 @@ describe('readRoster', () => {
       line: 2,
       ok: true,
       personId: 'c1',
+      rehire: false,
       input: expect.objectContaining({
         projectIds: ['zeus', 'hera'],
         skills: ['aws', 'go'],
@@ -79,6 +80,9 @@ describe('readRoster', () => {
       expect(bad.errors.join('|')).toMatch(/personId/);
       expect(bad.errors.join('|')).toMatch(/timezone/);
       expect(bad.errors.join('|')).toMatch(/level/);
+      // In words, naming the field: never the validator's own text.
+      expect(bad.errors).toContain('level: must be at least 1');
+      expect(bad.errors.join('|')).not.toMatch(/Too small|Invalid input|expected/);
     }
   });
 

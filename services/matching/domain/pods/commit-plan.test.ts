@@ -32,6 +32,7 @@ const resultOf = (pods: { mentorId: string; capacity?: number; mentees: PodMembe
     })),
     objective: { matched: pods.reduce((sum, pod) => sum + pod.mentees.length, 0) },
     unmatched: [],
+    noMentorPossible: [],
     mentorShortfalls: [],
   }) as unknown as MatchResult;
 

@@ -83,6 +83,7 @@ export const planCommit = (args: {
     pods: result.pods.length,
     matched: result.objective.matched,
     unmatched: result.unmatched.length,
+    noMentorPossible: result.noMentorPossible.length,
     newPairings: 0,
     movedPairings: 0,
     keptPairings: 0,

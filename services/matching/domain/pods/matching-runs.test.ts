@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { inMemoryMatching, smallOrganisation, storedMentor, storedPerson } from '../../../../test/builders/pods';
+import {
+  dryRunOf,
+  inMemoryMatching,
+  resultOf,
+  smallOrganisation,
+  storedMentor,
+  storedPerson,
+  unprovenCopyOf,
+} from '../../../../test/builders/pods';
 import { evaluateObjective } from '../engine/index';
 import {
   CommitInProgressError,
@@ -8,7 +16,7 @@ import {
   RunNotCommittableError,
   RunNotFoundError,
 } from './errors';
-import { commitRun, computeRun, readDirectory, startRun } from './matching-runs';
+import { commitRun, readDirectory, startRun } from './matching-runs';
 
 const context = { correlationId: 'corr-1' };
 
@@ -25,16 +33,16 @@ describe('matching runs', () => {
     const { deps, store, detailTypes } = await inMemoryMatching();
     const { run } = await startRun(deps, { mode: 'dry-run' }, 'coach-1', context);
     expect(run).toMatchObject({ status: 'dry-run', domains: null, scope: null, basedOn: { generation: 0 } });
-    expect(run.result.optimality.proven).toBe(true);
+    expect(resultOf(run).optimality.proven).toBe(true);
     expect(run.counts).toMatchObject({ pods: 2, matched: 6, newPairings: 6, unmatched: 0 });
     expect(await podsOf(deps)).toEqual({});
-    expect(detailTypes()).toEqual(['MatchingRun.Completed']);
+    expect(detailTypes()).toEqual(['MatchingRun.Requested', 'MatchingRun.Completed']);
 
     const { run: committed, created } = await startRun(deps, { mode: 'commit', runId: run.runId }, 'coach-1', context);
     expect(created).toBe(false);
     expect(committed.status).toBe('committed');
     expect(await podsOf(deps)).toEqual(
-      Object.fromEntries(run.result.pods.map((pod) => [pod.mentorId, [...pod.menteeIds].sort()])),
+      Object.fromEntries(resultOf(run).pods.map((pod) => [pod.mentorId, [...pod.menteeIds].sort()])),
     );
     expect(await podsOf(deps)).toEqual({ m1: ['e1', 'e2', 'e3'], m2: ['e4', 'e5', 'e6'] });
     expect(detailTypes().filter((type) => type === 'Mentorship.Started')).toHaveLength(6);
@@ -54,7 +62,7 @@ describe('matching runs', () => {
     await startRun(deps, { mode: 'commit' }, 'coach-1', context);
     // A better mentor for e1 appears; inside the lock nothing moves.
     const better = storedMentor('m3', { skills: ['architecture'], languages: ['en'], mentorCapacity: 3 });
-    await directory.repository.write({ person: better, expectedVersion: null, events: [] }, context);
+    await directory.repository.write({ kind: 'person', person: better, before: undefined, events: [] }, context);
     clock.advance(30 * 24 * 3600 * 1000);
     const { run } = await startRun(deps, { mode: 'commit' }, 'coach-1', context);
     expect(run.counts).toMatchObject({ lockedPairings: 6, newPairings: 0, movedPairings: 0, endedPairings: 0 });
@@ -70,11 +78,11 @@ describe('matching runs', () => {
     ];
     const { deps, clock, detailTypes, directory } = await inMemoryMatching(people);
     const { run: first } = await startRun(deps, { mode: 'commit' }, 'coach-1', context);
-    expect(first.result.pods.map((pod) => pod.mentorId)).toEqual(['m2', 'm3']);
+    expect(resultOf(first).pods.map((pod) => pod.mentorId)).toEqual(['m2', 'm3']);
     // m3 leaves (the run sees it before the offboarding consumer does): the run dissolves the pod, re-places its mentees.
     const m3 = (await deps.people.get('m3')) ?? storedMentor('m3');
     await directory.repository.write(
-      { person: { ...m3, status: 'offboarded', version: 2 }, expectedVersion: 1, events: [] },
+      { kind: 'person', person: { ...m3, status: 'offboarded', version: 2 }, before: m3, events: [] },
       context,
     );
     clock.advance(100 * 24 * 3600 * 1000);
@@ -83,7 +91,7 @@ describe('matching runs', () => {
     expect(detailTypes()).toContain('Pod.Dissolved');
     const pods = (await deps.pairings.listPods({ limit: 100 })).items;
     expect(Object.fromEntries(pods.map((p) => [p.pod.mentorId, p.members.map((m) => m.menteeId).sort()]))).toEqual(
-      Object.fromEntries(run.result.pods.map((pod) => [pod.mentorId, [...pod.menteeIds].sort()])),
+      Object.fromEntries(resultOf(run).pods.map((pod) => [pod.mentorId, [...pod.menteeIds].sort()])),
     );
     for (const found of pods) expect(found.pod.load).toBe(found.members.length);
     const evaluation = evaluateObjective(
@@ -100,7 +108,7 @@ describe('matching runs', () => {
     const { run } = await startRun(deps, { mode: 'dry-run' }, 'coach-1', context);
     const e2 = (await deps.people.get('e2')) ?? storedPerson('e2');
     await directory.repository.write(
-      { person: { ...e2, level: 4, version: 2 }, expectedVersion: 1, events: [] },
+      { kind: 'person', person: { ...e2, level: 4, version: 2 }, before: e2, events: [] },
       context,
     );
     await expect(commitRun(deps, run.runId, context)).rejects.toThrow(InputsChangedError);
@@ -119,7 +127,7 @@ describe('matching runs', () => {
     const listedAtDryRun = await readDirectory(deps.people);
     const e3 = (await deps.people.get('e3')) ?? storedPerson('e3');
     await directory.repository.write(
-      { person: { ...e3, domain: 'elsewhere', version: 2 }, expectedVersion: 1, events: [] },
+      { kind: 'person', person: { ...e3, domain: 'elsewhere', version: 2 }, before: e3, events: [] },
       context,
     );
     // The listing still shows everyone as they were at the dry run; only a consistent read sees e3's move.
@@ -134,18 +142,7 @@ describe('matching runs', () => {
     store.state.committingRunId = null;
 
     const { run } = await startRun(deps, { mode: 'dry-run' }, 'coach-1', context);
-    const stored = await deps.runs.get(run.runId);
-    if (!stored) throw new Error('stored run expected');
-    await deps.runs.save(
-      {
-        ...stored,
-        runId: 'unproven',
-        result: { ...stored.result, optimality: { ...stored.result.optimality, proven: false } },
-      },
-      [],
-      [],
-      context,
-    );
+    await deps.runs.save(unprovenCopyOf(run, 'unproven'), [], [], context);
     await expect(commitRun(deps, 'unproven', context)).rejects.toThrow(/not proven optimal/);
     clock.advance(25 * 3600 * 1000);
     await expect(commitRun(deps, run.runId, context)).rejects.toThrow(RunNotCommittableError);
@@ -154,7 +151,7 @@ describe('matching runs', () => {
 
   it('resumes an interrupted commit: applied steps are skipped, every event recorded once', async () => {
     const { deps, store, detailTypes } = await inMemoryMatching();
-    const run = await computeRun(deps, { mode: 'dry-run' }, 'coach-1', context);
+    const run = await dryRunOf(deps, { mode: 'dry-run' }, 'coach-1', context);
     const apply = deps.pairings.apply;
     let calls = 0;
     deps.pairings.apply = async (change, writeContext) => {

@@ -1,23 +1,40 @@
 import { forEachLimited } from '../../../../shared/concurrency';
-import { MatchingRunCompletedV1 } from '../../../../shared/contracts/matching-events';
+import { MatchingRunCompletedV1, MatchingRunRequestedV1 } from '../../../../shared/contracts/matching-events';
 import { type PendingEvent, pendingEvent } from '../../../../shared/events/outbox';
-import { matchPods } from '../engine/index';
+import { defaultHardRules, type MatchResult, matchPods } from '../engine/index';
 import type { PeopleRepository, WriteContext } from '../people/directory';
-import type { Person } from '../people/person';
+import { type Person, publicPerson } from '../people/person';
+import { defaultMatchingSettings } from '../settings/programme-settings';
 import { changeOfStep, expectationsOf, planCommit } from './commit-plan';
 import {
   CommitAbortedError,
   CommitInProgressError,
   CommitInterruptedError,
   InputsChangedError,
+  InvalidPairingRequestError,
   PairingConflictError,
   RunNotCommittableError,
   RunNotFoundError,
 } from './errors';
-import { changedPeople, fingerprintOf, inputVersionsOf, matchingInputOf, runScope } from './matching-input';
-import type { CommitStep, MatchingRun } from './model';
+import {
+  changedPeople,
+  fingerprintOf,
+  inputVersionsOf,
+  matchingInputOf,
+  podsBelowMinimum,
+  runScope,
+} from './matching-input';
+import {
+  type CommitStep,
+  isComputed,
+  type MatchingRun,
+  type RunRequestRecord,
+  type RunSettings,
+  type RunSummary,
+  type StoredRun,
+} from './model';
 import { applyDeferredOffboardings } from './offboarding';
-import type { PairingDependencies } from './ports';
+import type { MatchingSettings, PairingDependencies } from './ports';
 
 const DEFAULT_MAX_DRY_RUN_AGE_MS = 24 * 3600 * 1000;
 const DEFAULT_COMMIT_CONCURRENCY = 8;
@@ -27,15 +44,20 @@ export type RunRequest =
   | { mode: 'dry-run'; domains?: string[] }
   | { mode: 'commit'; domains?: string[]; runId?: string };
 
-/** The whole directory, a page at a time (a run matches everyone in its scope and follows reporting chains anywhere). */
+/**
+ * The whole directory, a page at a time: everyone active, and those who left too (a run follows
+ * reporting chains anywhere, and names a leaver still in a pairing).
+ */
 export const readDirectory = async (people: PeopleRepository): Promise<Person[]> => {
   const all: Person[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await people.list({ limit: DIRECTORY_PAGE, ...(cursor ? { cursor } : {}) });
-    all.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
+  for (const status of ['active', 'offboarded'] as const) {
+    let cursor: string | undefined;
+    do {
+      const page = await people.list({ status, limit: DIRECTORY_PAGE, ...(cursor ? { cursor } : {}) });
+      all.push(...page.items.map(publicPerson));
+      cursor = page.nextCursor;
+    } while (cursor);
+  }
   return all;
 };
 
@@ -46,21 +68,44 @@ const runCompleted = (run: MatchingRun, mode: 'dry-run' | 'commit'): PendingEven
     domains: run.domains,
     runDate: run.runDate,
     counts: run.counts,
-    objective: {
-      value: run.result.objective.value,
-      matched: run.result.objective.matched,
-      pairScore: run.result.objective.pairScore,
-      loadCost: run.result.objective.loadCost,
-    },
-    proven: run.result.optimality.proven,
-    gap: run.result.optimality.gap,
+    objective: run.summary.objective,
+    proven: run.summary.proven,
+    gap: run.summary.gap,
   });
 
-/** Runs the engine on the current directory and pairings, and stores the result with its commit plan. */
+/** What the API shows of a result without paging through it. */
+export const summaryOf = (result: MatchResult): RunSummary => ({
+  objective: {
+    value: result.objective.value,
+    matched: result.objective.matched,
+    pairScore: result.objective.pairScore,
+    loadCost: result.objective.loadCost,
+  },
+  proven: result.optimality.proven,
+  gap: result.optimality.gap,
+  domains: result.optimality.domains,
+  warnings: result.warnings.length,
+  releasedLocks: result.releasedLocks.length,
+});
+
+/** The settings a run uses: the admin-managed ones (recorded with the run), over the deployment's fixed ones. */
+export const runSettingsOf = async (deps: PairingDependencies): Promise<RunSettings> => {
+  const stored = (await deps.programme?.matching()) ?? defaultMatchingSettings;
+  return {
+    version: stored.version,
+    weights: { ...deps.settings?.weights, ...stored.weights },
+    rules: { ...deps.settings?.rules, ...stored.rules },
+    repeatPenaltyMonths: stored.repeatPenaltyMonths,
+  };
+};
+
+/**
+ * Runs the engine on the current directory and pairings, for a requested run, and stores the
+ * result (in pages) with its commit plan; a dry run records MatchingRun.Completed with it.
+ */
 export const computeRun = async (
   deps: PairingDependencies,
-  request: { mode: 'dry-run' | 'commit'; domains?: string[] },
-  requestedBy: string,
+  requested: RunRequestRecord,
   context: WriteContext,
 ): Promise<MatchingRun> => {
   const snapshot = await deps.pairings.snapshot();
@@ -68,38 +113,44 @@ export const computeRun = async (
   if (snapshot.committingRunId) throw new CommitInProgressError(snapshot.committingRunId);
   const people = await readDirectory(deps.people);
   const byId = new Map(people.map((person) => [person.personId, person]));
-  const domains = request.domains ? [...new Set(request.domains)].sort() : null;
-  const scope = runScope(domains, byId, snapshot);
+  const scope = runScope(requested.domains, byId, snapshot);
   const runDate = deps.clock();
-  const result = matchPods(matchingInputOf({ people, snapshot, scope, runDate, settings: deps.settings ?? {} }));
-  const runId = deps.newId();
+  const settings: MatchingSettings = {
+    ...deps.settings,
+    rules: { ...deps.settings?.rules, ...requested.settings.rules },
+    weights: { ...deps.settings?.weights, ...requested.settings.weights },
+  };
+  const result = matchPods(matchingInputOf({ people, snapshot, scope, runDate, settings }));
+  const belowMinimum = podsBelowMinimum(snapshot, settings.rules?.minPodSize ?? defaultHardRules.minPodSize, scope);
   const plan = planCommit({
     result,
     mentorships: snapshot.mentorships,
     pods: snapshot.pods,
     people: byId,
     scope,
-    runId,
+    runId: requested.runId,
     newId: deps.newId,
   });
   const inputVersions = inputVersionsOf(people, scope);
   const run: MatchingRun = {
-    runId,
-    mode: request.mode,
+    ...requested,
     status: 'dry-run',
-    domains,
     scope: scope ? [...scope].sort() : null,
     runDate: runDate.toISOString(),
-    createdAt: deps.clock().toISOString(),
-    requestedBy,
     basedOn: { generation: snapshot.generation, fingerprint: fingerprintOf(scope, inputVersions) },
     counts: plan.counts,
+    summary: summaryOf(result),
     steps: plan.steps.length,
     result,
+    ...(belowMinimum.length > 0 ? { podsBelowMinimum: belowMinimum } : {}),
     inputVersions,
   };
-  await deps.runs.save(run, plan.steps, request.mode === 'dry-run' ? [runCompleted(run, 'dry-run')] : [], context);
-  return run;
+  const events = requested.mode === 'dry-run' ? [runCompleted(run, 'dry-run')] : [];
+  if ((await deps.runs.save(run, plan.steps, events, context)) === 'saved') return run;
+  // Another delivery of the same request stored its result first: that one is the run.
+  const stored = await deps.runs.get(run.runId);
+  if (!stored || !isComputed(stored)) throw new RunNotFoundError(run.runId);
+  return stored;
 };
 
 /** Refuses a dry run whose inputs moved: pairings (generation, then the plan's items read consistently) or people. */
@@ -177,17 +228,21 @@ export const commitRun = async (
   context: WriteContext,
   justComputed?: MatchingRun,
 ): Promise<MatchingRun> => {
-  const run = justComputed ?? (await deps.runs.get(runId));
-  if (!run) throw new RunNotFoundError(runId);
+  const found = justComputed ?? (await deps.runs.get(runId));
+  if (!found) throw new RunNotFoundError(runId);
+  if (!isComputed(found)) {
+    throw new RunNotCommittableError(`Run ${runId} is ${found.status}: it has no result to commit.`, 'aborted');
+  }
+  const run = found;
   if (run.status === 'committed') return run;
   if (run.status === 'aborted') {
     throw new RunNotCommittableError(`Run ${runId} was aborted (${run.abortedReason ?? 'unknown reason'}).`, 'aborted');
   }
   let stored = await deps.runs.steps(runId);
-  if (run.status === 'dry-run') {
-    if (!run.result.optimality.proven) {
+  if (run.status === 'dry-run' || run.status === 'commit-requested') {
+    if (!run.summary.proven) {
       throw new RunNotCommittableError(
-        `Run ${runId} is not proven optimal (gap ${run.result.optimality.gap} centipoints); it cannot be committed.`,
+        `Run ${runId} is not proven optimal (gap ${run.summary.gap} centipoints); it cannot be committed.`,
         'not-proven',
       );
     }
@@ -210,14 +265,16 @@ export const commitRun = async (
       // Someone else committed this very run meanwhile: that is a success, not a change.
       if (!(error instanceof InputsChangedError || error instanceof CommitInProgressError)) throw error;
       const now = await deps.runs.get(runId);
-      if (now?.status === 'committed') return now;
+      if (now && isComputed(now) && now.status === 'committed') return now;
       if (now?.status === 'committing') throw new CommitInProgressError(runId);
       throw error;
     }
-  } else {
+  } else if (run.status === 'committing') {
     const state = await deps.pairings.matchingState();
     if (state.committingRunId !== runId) throw new CommitInProgressError(state.committingRunId);
     stored = await deps.runs.steps(runId);
+  } else {
+    throw new RunNotCommittableError(`Run ${runId} is ${run.status}: it cannot be committed.`, 'aborted');
   }
 
   const concurrency = deps.settings?.commitConcurrency ?? DEFAULT_COMMIT_CONCURRENCY;
@@ -260,25 +317,171 @@ export const commitRun = async (
   return committed;
 };
 
-/** POST /matching/runs: a dry run, a commit of a stored dry run, or a run committed at once. */
+/**
+ * POST /matching/runs: records the request (a dry run, a run committed at once, or the commit of
+ * a stored dry run) with MatchingRun.Requested, which sets the runner going. A commit of a dry run
+ * is checked at once for what is cheap to check (it exists, is a dry run, proven, recent, the
+ * pairings it saw have not moved); the runner checks the directory and applies it.
+ */
+export const requestRun = async (
+  deps: PairingDependencies,
+  request: RunRequest,
+  requestedBy: string,
+  context: WriteContext,
+): Promise<{ run: StoredRun; created: boolean }> => {
+  const now = deps.clock().toISOString();
+  if (request.mode === 'commit' && request.runId) {
+    const run = await deps.runs.get(request.runId);
+    if (!run) throw new RunNotFoundError(request.runId);
+    if (!isComputed(run))
+      throw new RunNotCommittableError(`Run ${run.runId} is ${run.status}: it has no result yet.`, 'aborted');
+    if (['committed', 'committing', 'commit-requested'].includes(run.status)) return { run, created: false };
+    if (run.status !== 'dry-run') {
+      throw new RunNotCommittableError(
+        `Run ${run.runId} was ${run.status} (${run.abortedReason ?? run.failedReason ?? 'no reason recorded'}).`,
+        'aborted',
+      );
+    }
+    if (!run.summary.proven) {
+      throw new RunNotCommittableError(
+        `Run ${run.runId} is not proven optimal (gap ${run.summary.gap} centipoints); it cannot be committed.`,
+        'not-proven',
+      );
+    }
+    const maxAge = deps.settings?.maxDryRunAgeMs ?? DEFAULT_MAX_DRY_RUN_AGE_MS;
+    if (deps.clock().getTime() - Date.parse(run.createdAt) > maxAge) {
+      throw new RunNotCommittableError(
+        `Run ${run.runId} is older than ${maxAge / 3_600_000} h; start a new run.`,
+        'expired',
+      );
+    }
+    const state = await deps.pairings.matchingState();
+    if (state.committingRunId) throw new CommitInProgressError(state.committingRunId);
+    if (state.generation !== run.basedOn.generation) {
+      throw new InputsChangedError(
+        `Pairings changed since dry run ${run.runId} (a commit, reassignment or offboarding). Start a new dry run and review it.`,
+      );
+    }
+    const event = pendingEvent(MatchingRunRequestedV1, {
+      runId: run.runId,
+      mode: 'commit',
+      request: 'commit-of-dry-run',
+      domains: run.domains,
+      requestedBy,
+      requestedAt: now,
+    });
+    await deps.runs.requestCommit(run.runId, { by: requestedBy, at: now }, [event], context);
+    return {
+      run: { ...run, status: 'commit-requested', commitRequestedBy: requestedBy, commitRequestedAt: now },
+      created: false,
+    };
+  }
+  if (request.domains && deps.programme) {
+    const known = new Set((await deps.programme.domains()).domains.map((domain) => domain.id));
+    const unknown = request.domains.filter((domain) => !known.has(domain));
+    if (unknown.length > 0) {
+      throw new InvalidPairingRequestError(
+        'body.domains',
+        `${unknown.map((domain) => `"${domain}"`).join(', ')} ${unknown.length === 1 ? 'is not a domain' : 'are not domains'} of the programme (GET /domains)`,
+      );
+    }
+  }
+  // Pairings are in flux while a commit is applied: a run computed now could never be committed.
+  const { committingRunId } = await deps.pairings.matchingState();
+  if (committingRunId) throw new CommitInProgressError(committingRunId);
+  const run: RunRequestRecord = {
+    runId: deps.newId(),
+    mode: request.mode,
+    status: 'queued',
+    domains: request.domains ? [...new Set(request.domains)].sort() : null,
+    createdAt: now,
+    requestedBy,
+    settings: await runSettingsOf(deps),
+  };
+  const event = pendingEvent(MatchingRunRequestedV1, {
+    runId: run.runId,
+    mode: run.mode,
+    request: 'run',
+    domains: run.domains,
+    requestedBy,
+    requestedAt: now,
+  });
+  await deps.runs.enqueue(run, [event], context);
+  return { run, created: true };
+};
+
+/** Why a requested commit did not happen, recorded on the run rather than retried. */
+const refusals = [InputsChangedError, RunNotCommittableError, CommitAbortedError] as const;
+
+/**
+ * The runner (MatchingRun.Requested): computes a queued run and, for a run committed at once,
+ * commits it if it is proven optimal; commits a dry run whose commit was asked for; resumes a
+ * commit that stopped. A refusal (inputs changed, not proven, a conflict) is recorded on the run
+ * (`aborted`, with the reason); an interruption is rethrown so the invocation is retried (and the
+ * commit sweeper finishes an abandoned commit). Safe to deliver twice.
+ */
+export const processRun = async (
+  deps: PairingDependencies,
+  runId: string,
+  context: WriteContext,
+): Promise<StoredRun | undefined> => {
+  let run = await deps.runs.get(runId);
+  if (!run) return undefined;
+  let computed: MatchingRun | undefined;
+  if (run.status === 'queued') {
+    try {
+      computed = await computeRun(deps, run, context);
+      // Stored by another delivery meanwhile (and perhaps moved on): carry on from what is stored.
+      if (!computed.result) return processRun(deps, runId, context);
+    } catch (error) {
+      if (!(error instanceof CommitInProgressError)) throw error;
+      // A commit took the slot after this run was asked for: its result could never be committed.
+      await deps.runs.markFailed(
+        runId,
+        `${error.message} Ask for the run again once it is done.`,
+        deps.clock().toISOString(),
+      );
+      return deps.runs.get(runId);
+    }
+    run = computed;
+    if (run.mode === 'dry-run') return run;
+    if (!computed.summary.proven) {
+      const reason = `The result is not proven optimal (gap ${computed.summary.gap} centipoints), so it was not committed; its pods can still be reviewed.`;
+      await deps.runs.refuseCommit(runId, reason, deps.clock().toISOString());
+      return { ...computed, status: 'aborted', abortedReason: reason };
+    }
+  }
+  if (!['commit-requested', 'committing', 'dry-run'].includes(run.status)) return run;
+  if (run.status === 'dry-run' && !computed) return run;
+  try {
+    return await commitRun(deps, runId, context, computed);
+  } catch (error) {
+    if (!refusals.some((type) => error instanceof type)) throw error;
+    await deps.runs.refuseCommit(runId, (error as Error).message, deps.clock().toISOString());
+    return deps.runs.get(runId);
+  }
+};
+
+/**
+ * A run requested and carried out in this process, at once (tests, scripts): the same two steps
+ * the API and the runner take.
+ */
 export const startRun = async (
   deps: PairingDependencies,
   request: RunRequest,
   requestedBy: string,
   context: WriteContext,
 ): Promise<{ run: MatchingRun; created: boolean }> => {
-  if (request.mode === 'commit' && request.runId) {
-    return { run: await commitRun(deps, request.runId, context), created: false };
-  }
-  const run = await computeRun(deps, request, requestedBy, context);
-  if (request.mode === 'dry-run') return { run, created: true };
-  if (!run.result.optimality.proven) {
+  const { run, created } = await requestRun(deps, request, requestedBy, context);
+  const processed = await processRun(deps, run.runId, context);
+  if (!processed || !isComputed(processed)) throw new RunNotFoundError(run.runId);
+  if (request.mode === 'commit' && processed.status !== 'committed') {
     throw new RunNotCommittableError(
-      `The result is not proven optimal (gap ${run.result.optimality.gap} centipoints), so it was not committed; it is stored as dry run ${run.runId} for review.`,
-      'not-proven',
+      processed.abortedReason ?? `Run ${run.runId} was not committed (${processed.status}).`,
+      processed.summary.proven ? 'aborted' : 'not-proven',
     );
   }
-  return { run: await commitRun(deps, run.runId, context, run), created: true };
+  return { run: processed, created };
 };
 
 export const getRun = async (deps: PairingDependencies, runId: string) => {

@@ -1,5 +1,6 @@
-import type { Factor, MatchResult } from '../engine/index';
+import type { Factor, HardRules, MatchResult, ObjectiveWeights } from '../engine/index';
 import { PersonIdSchema } from '../people/person';
+import type { PodBelowMinimum } from './matching-input';
 
 /** Pod, run, mentorship and request ids share the person id alphabet: URL- and key-safe. */
 export const ResourceIdSchema = PersonIdSchema;
@@ -50,6 +51,32 @@ export interface PastPairing {
   reason: EndReason;
 }
 
+/**
+ * A mentee who left a mentor through the life coach's decision (an approved reassignment): never
+ * paired with that mentor again, by runs or immediate re-matches, unless the life coach names that
+ * mentor in a later decision (which lifts it).
+ */
+export interface Separation {
+  menteeId: string;
+  mentorId: string;
+  reason: 'left-through-decision';
+  requestId: string;
+  decidedBy: string;
+  at: string;
+}
+
+/**
+ * A mentee an immediate re-match could not place: they wait for a place in their domain, and take
+ * one as soon as a pod frees it (a mentee leaves, a mentor raises their capacity or resumes), or
+ * the next run places them.
+ */
+export interface WaitingMentee {
+  menteeId: string;
+  domain: string;
+  since: string;
+  correlationId: string;
+}
+
 export interface PodWithMembers {
   pod: PodRecord;
   members: Mentorship[];
@@ -63,6 +90,7 @@ export interface PairingSnapshot {
   pods: PodRecord[];
   mentorships: Mentorship[];
   pastPairings: PastPairing[];
+  separations: Separation[];
 }
 
 export type RequestStatus = 'open' | 'approved' | 'rejected';
@@ -108,14 +136,25 @@ export interface DeferredOffboarding {
   eventId: string;
   correlationId: string;
   deferredAt: string;
+  /** Absent: the person left. `directory-change`: their record changed; the pairings it breaks end. */
+  kind?: 'directory-change';
 }
 
-export type RunStatus = 'dry-run' | 'committing' | 'committed' | 'aborted';
+/**
+ * `queued`: requested, computing (in the runner function). `dry-run`: computed, stored for review.
+ * `commit-requested`: a commit of the dry run was asked for. `committing`, `committed`, `aborted`
+ * (a commit refused or stopped: inputs changed, not proven, a conflict). `failed`: the computation
+ * did not finish (the function failed or timed out, even after retries).
+ */
+export type RunStatus = 'queued' | 'dry-run' | 'commit-requested' | 'committing' | 'committed' | 'aborted' | 'failed';
 
 export interface RunCounts {
   pods: number;
   matched: number;
+  /** Mentees who could have a mentor but were left out (each with the rule that blocked them). */
   unmatched: number;
+  /** People no mentor can exist for (the most senior of their domain...): not counted as unmatched. */
+  noMentorPossible: number;
   newPairings: number;
   movedPairings: number;
   keptPairings: number;
@@ -124,27 +163,69 @@ export interface RunCounts {
   mentorShortfalls: number;
 }
 
-/** A matching run as stored: header fields plus the engine's full result. */
-export interface MatchingRun {
+/** The matching settings a run used (admin-managed, recorded with the run). */
+export interface RunSettings {
+  /** The settings' version (0: the defaults, never set). */
+  version: number;
+  weights: Partial<ObjectiveWeights>;
+  rules: Partial<HardRules>;
+  repeatPenaltyMonths: number;
+}
+
+/** What the API shows of a run's result without paging through it. */
+export interface RunSummary {
+  objective: { value: number; matched: number; pairScore: number; loadCost: number };
+  proven: boolean;
+  gap: number;
+  /** Per domain: sizes, search statistics, proof, and what stopped the search if it did. */
+  domains: MatchResult['optimality']['domains'];
+  warnings: number;
+  releasedLocks: number;
+}
+
+/** A run as requested, before (or without) its result. */
+export interface RunRequestRecord {
   runId: string;
   mode: 'dry-run' | 'commit';
   status: RunStatus;
   /** Domains asked for; null: everyone. */
   domains: string[] | null;
+  createdAt: string;
+  requestedBy: string;
+  settings: RunSettings;
+  failedReason?: string;
+  abortedReason?: string;
+}
+
+/** A computed matching run: header fields, a summary, and (in memory only) the engine's full result. */
+export interface MatchingRun extends RunRequestRecord {
   /** Domains actually matched: those asked for plus any a current pairing links them to (null: everyone). */
   scope: string[] | null;
   runDate: string;
-  createdAt: string;
-  requestedBy: string;
   basedOn: { generation: number; fingerprint: string };
   counts: RunCounts;
+  summary: RunSummary;
   steps: number;
   committedAt?: string;
-  abortedReason?: string;
-  result: MatchResult;
+  commitRequestedBy?: string;
+  commitRequestedAt?: string;
+  /** The engine's full result: present on the run just computed; stored in pages (see RunRepository). */
+  result?: MatchResult;
+  /** Pods under the minimum when the run read them: their locks were released for this run. */
+  podsBelowMinimum?: PodBelowMinimum[];
   /** Directory versions of the people the run read (personId -> version), to name who changed. */
   inputVersions: Record<string, number>;
 }
+
+export type StoredRun = RunRequestRecord | MatchingRun;
+
+export const isComputed = (run: StoredRun): run is MatchingRun => 'basedOn' in run;
+
+/** One of a run's people left out, for the paged listing. */
+export type LeftOut =
+  | ({ kind: 'unmatched' } & MatchResult['unmatched'][number])
+  | ({ kind: 'no-mentor-possible' } & MatchResult['noMentorPossible'][number])
+  | ({ kind: 'mentor-shortfall' } & MatchResult['mentorShortfalls'][number]);
 
 /** One pod's share of a commit, applied in one transaction. Releases all run before placements. */
 export type CommitStep =

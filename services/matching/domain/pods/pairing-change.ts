@@ -5,6 +5,7 @@ import {
   PodFormedV1,
 } from '../../../../shared/contracts/matching-events';
 import { type PendingEvent, pendingEvent } from '../../../../shared/events/outbox';
+import type { PairRule } from '../engine/index';
 import type {
   DeferredOffboarding,
   DissolveReason,
@@ -13,6 +14,8 @@ import type {
   PendingRematch,
   PodRecord,
   ReassignmentRequest,
+  Separation,
+  WaitingMentee,
 } from './model';
 
 export type PodChange =
@@ -27,6 +30,8 @@ export interface EndedMentorship {
   mentorship: Mentorship;
   reason: EndReason;
   endedAt: string;
+  /** For a pairing a directory change made impossible: the hard rule it now breaks. */
+  rule?: PairRule | 'mentor-role' | 'mentee-role';
 }
 
 /**
@@ -49,6 +54,9 @@ export interface PairingChange {
   pendingRematches?: { add?: PendingRematch[]; remove?: PendingRematch[] };
   /** A reassignment request leaving the `open` state (it must still be open). */
   decidedRequest?: ReassignmentRequest;
+  separations?: { add?: Separation[]; remove?: Separation[] };
+  /** Mentees waiting for a place (added when a re-match finds none, removed when placed or gone). */
+  waiting?: { add?: WaitingMentee[]; remove?: string[] };
   /**
    * The deferred offboarding this change carries out: removed with it, and the change applies
    * only while it is still recorded (otherwise `already-applied`: someone else carried it out).
@@ -78,7 +86,7 @@ export const mentorshipStarted = (mentorship: Mentorship): PendingEvent =>
     runId: mentorship.runId,
   });
 
-export const mentorshipEnded = ({ mentorship, reason, endedAt }: EndedMentorship): PendingEvent =>
+export const mentorshipEnded = ({ mentorship, reason, endedAt, rule }: EndedMentorship): PendingEvent =>
   pendingEvent(MentorshipEndedV1, {
     mentorshipId: mentorship.mentorshipId,
     podId: mentorship.podId,
@@ -87,6 +95,7 @@ export const mentorshipEnded = ({ mentorship, reason, endedAt }: EndedMentorship
     startedAt: mentorship.startedAt,
     endedAt,
     reason,
+    ...(rule ? { rule } : {}),
   });
 
 export const podFormed = (pod: PodRecord, menteeIds: readonly string[]): PendingEvent =>

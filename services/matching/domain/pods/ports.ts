@@ -1,11 +1,14 @@
 import type { PendingEvent } from '../../../../shared/events/outbox';
 import type { Clock, IdGenerator } from '../../../../shared/ports';
-import type { HardRules, SolverOptions } from '../engine/index';
+import type { HardRules, ObjectiveWeights, Pod, SolverOptions } from '../engine/index';
 import type { PeopleRepository, WriteContext } from '../people/directory';
 import type { Person } from '../people/person';
+import type { ImportJobRepository } from '../people/roster-import';
+import type { ProgrammeSettingsRepository } from '../settings/programme-settings';
 import type {
   CommitStep,
   DeferredOffboarding,
+  LeftOut,
   MatchingRun,
   Mentorship,
   PairingSnapshot,
@@ -15,6 +18,10 @@ import type {
   PodWithMembers,
   ReassignmentRequest,
   RequestStatus,
+  RunRequestRecord,
+  Separation,
+  StoredRun,
+  WaitingMentee,
 } from './model';
 import type { PairingChange } from './pairing-change';
 
@@ -39,6 +46,12 @@ export interface PairingRepository {
   currentMentorPods(mentorIds: readonly string[]): Promise<Map<string, string>>;
   activePodsInDomain(domain: string): Promise<PodRecord[]>;
   pastPairingsOf(menteeId: string): Promise<PastPairing[]>;
+  /** The mentors this mentee left through a life coach's decision (never to be paired again). */
+  separationsOf(menteeId: string): Promise<Separation[]>;
+  /** Mentees of this domain waiting for a place, oldest first. */
+  waitingIn(domain: string): Promise<WaitingMentee[]>;
+  /** Every mentee waiting for a place (for the sweeper), oldest first. */
+  allWaiting(): Promise<WaitingMentee[]>;
   /** Active pods (sorted by domain, then id), with their members. */
   listPods(query: { limit: number; cursor?: string; domain?: string }): Promise<Page<PodWithMembers>>;
   /** Directory records of the people given, read in batches (unknown ids are left out). */
@@ -70,6 +83,8 @@ export interface PairingRepository {
   createRequest(request: ReassignmentRequest, events: PendingEvent[], context: WriteContext): Promise<void>;
   getRequest(requestId: string): Promise<ReassignmentRequest | undefined>;
   listRequests(query: { status: RequestStatus; limit: number; cursor?: string }): Promise<Page<ReassignmentRequest>>;
+  /** The requests about this person (as the mentee) or made by them, newest first. */
+  requestsOf(personId: string, query: { limit: number; cursor?: string }): Promise<Page<ReassignmentRequest>>;
 }
 
 export interface MatchingState {
@@ -85,23 +100,57 @@ export interface StoredStep {
 }
 
 export interface RunRepository {
-  /** Stores the run, its commit steps and its events; the run exists only once all of it is written. */
-  save(run: MatchingRun, steps: readonly CommitStep[], events: PendingEvent[], context: WriteContext): Promise<void>;
-  get(runId: string): Promise<MatchingRun | undefined>;
-  steps(runId: string): Promise<StoredStep[]>;
+  /** Records a requested run with the events that set it going, atomically (the run is `queued`). */
+  enqueue(run: RunRequestRecord, events: PendingEvent[], context: WriteContext): Promise<void>;
   /**
-   * Takes the single commit slot for this run, if pairings are still at `basedOnGeneration` and no
-   * other run holds it. Throws CommitInProgressError or InputsChangedError.
+   * Stores a computed run over its queued record with its result pages, commit steps and events;
+   * the run's result exists only once all of it is written. `not-queued`: it was no longer queued
+   * (another delivery of the same request stored it first), nothing changed.
+   */
+  save(
+    run: MatchingRun,
+    steps: readonly CommitStep[],
+    events: PendingEvent[],
+    context: WriteContext,
+  ): Promise<'saved' | 'not-queued'>;
+  /** The run's header (and, once computed, the directory versions it read); never its full result. */
+  get(runId: string): Promise<StoredRun | undefined>;
+  /** Runs, newest first (headers only). */
+  list(query: { limit: number; cursor?: string }): Promise<Page<StoredRun>>;
+  /** A slice of the run's result pods (by domain, then mentor), and how many there are. */
+  podsPage(runId: string, slice: { offset: number; limit: number }): Promise<{ items: Pod[]; total: number }>;
+  /** A slice of the people the run left out (unmatched, no mentor possible, mentors short), and how many. */
+  leftOutPage(runId: string, slice: { offset: number; limit: number }): Promise<{ items: LeftOut[]; total: number }>;
+  steps(runId: string): Promise<StoredStep[]>;
+  /** Asks for the commit of a dry run (`commit-requested`), with its events; RunNotCommittableError if it is not a dry run. */
+  requestCommit(
+    runId: string,
+    requested: { by: string; at: string },
+    events: PendingEvent[],
+    context: WriteContext,
+  ): Promise<void>;
+  /**
+   * Takes the single commit slot for this run (a dry run, or one whose commit was asked for), if
+   * pairings are still at `basedOnGeneration` and no other run holds it. Throws
+   * CommitInProgressError or InputsChangedError.
    */
   claimCommit(runId: string, basedOnGeneration: number, at: string): Promise<void>;
   /** Marks the run committed, frees the slot and records the events, atomically. */
   finishCommit(runId: string, committedAt: string, events: PendingEvent[], context: WriteContext): Promise<void>;
   /** Marks the run aborted and frees the slot (steps already applied stay applied). */
   abortCommit(runId: string, reason: string, at: string): Promise<void>;
+  /**
+   * A requested commit (or a run committed at once) refused before it took the slot: the run is
+   * `aborted` with the reason (it was `queued`, a `dry-run` or `commit-requested`; otherwise nothing changes).
+   */
+  refuseCommit(runId: string, reason: string, at: string): Promise<void>;
+  /** A queued run (or requested commit) that never finished: `failed`, with the reason. */
+  markFailed(runId: string, reason: string, at: string): Promise<void>;
 }
 
 export interface MatchingSettings {
   rules?: Partial<HardRules>;
+  weights?: Partial<ObjectiveWeights>;
   solver?: Partial<SolverOptions>;
   /** A dry run older than this cannot be committed (its locks would start in the past). */
   maxDryRunAgeMs?: number;
@@ -115,5 +164,9 @@ export interface PairingDependencies {
   runs: RunRepository;
   clock: Clock;
   newId: IdGenerator;
+  /** Admin-managed settings (domains, matching weights); absent in tests that fix `settings`. */
+  programme?: ProgrammeSettingsRepository;
+  /** Roster imports, for the sweeper to restart one whose worker stopped. */
+  imports?: ImportJobRepository;
   settings?: MatchingSettings;
 }

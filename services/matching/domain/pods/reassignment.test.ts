@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { principalFromClaims } from '../../../../shared/auth/principal';
-import { inMemoryMatching, smallOrganisation, storedMentor, storedPerson } from '../../../../test/builders/pods';
+import {
+  inMemoryMatching,
+  resultOf,
+  smallOrganisation,
+  storedMentor,
+  storedPerson,
+} from '../../../../test/builders/pods';
 import {
   InvalidPairingRequestError,
   NotEntitledError,
@@ -96,7 +102,7 @@ describe('reassignment requests', () => {
     expect((await deps.pairings.activePodOfMentor('m3'))?.pod.load).toBe(3);
     const e1 = (await deps.people.get('e1')) ?? storedPerson('e1');
     await deps.people.write(
-      { person: { ...e1, projectIds: ['apollo'], version: 2 }, expectedVersion: 1, events: [] },
+      { kind: 'person', person: { ...e1, projectIds: ['apollo'], version: 2 }, before: e1, events: [] },
       context,
     );
     await expect(decide('m3')).rejects.toMatchObject({ rule: 'same-project' });
@@ -140,5 +146,93 @@ describe('reassignment requests', () => {
     expect(decided).toMatchObject({ request: { status: 'approved' }, placed: null });
     expect(await deps.pairings.mentorshipOf('e1')).toBeUndefined();
     expect(await deps.pairings.pendingRematches(`reassignment.${request.requestId}`)).toEqual([]);
+  });
+});
+
+/** m1 holds e1-e3 and m2 holds e4-e6, both at capacity 3: nobody has room. */
+const full = async () => {
+  const setup = await inMemoryMatching([
+    storedMentor('m1', { mentorCapacity: 3, skills: ['architecture'] }),
+    storedMentor('m2', { mentorCapacity: 3, skills: ['security'] }),
+    ...['e1', 'e2', 'e3'].map((id) => storedPerson(id, { growthGoals: ['architecture'] })),
+    ...['e4', 'e5', 'e6'].map((id) => storedPerson(id, { growthGoals: ['security'] })),
+  ]);
+  await startRun(setup.deps, { mode: 'commit' }, 'coach', context);
+  const podOf = async (mentorId: string) => (await setup.deps.pairings.activePodOfMentor(mentorId))?.pod.podId ?? '';
+  return { ...setup, podOf };
+};
+
+describe('an approved reassignment that finds no mentor (issue 7, defects 1 and 2)', () => {
+  it('says why each mentor could not take the mentee, and flags the pod left under the minimum', async () => {
+    const { deps, podOf } = await full();
+    const request = await requestReassignment(deps, as('e1'), await podOf('m1'), { reason: 'r' }, context);
+    const decided = await decideReassignment(deps, coach, request.requestId, { decision: 'approve' }, context);
+    expect(decided.placed).toBeNull();
+    expect(decided.notPlaced?.mentors).toEqual([
+      { mentorId: 'm1', rule: 'left-through-decision', detail: 'm1 is the mentor e1 is leaving' },
+      { mentorId: 'm2', rule: 'no-room', detail: "m2's pod holds 3 of 3" },
+    ]);
+    expect(decided.notPlaced?.summary).toMatch(/e1 waits/);
+    expect(decided.podBelowMinimum).toMatchObject({ mentorId: 'm1', load: 2, minimum: 3 });
+    expect(decided.podBelowMinimum?.note).toMatch(/next matching run releases its locks/);
+    expect(await deps.pairings.waitingIn('backend')).toEqual([expect.objectContaining({ menteeId: 'e1' })]);
+  });
+
+  it('never pairs the mentee with the mentor they left again: not in the next run, not at once', async () => {
+    const { deps, podOf, clock } = await full();
+    const request = await requestReassignment(deps, as('e1'), await podOf('m1'), { reason: 'r' }, context);
+    await decideReassignment(deps, coach, request.requestId, { decision: 'approve' }, context);
+    // The next run, before and after the locks end: m1's pod (now 2) is under the minimum, its
+    // locks are released so the run can fix it, and still e1 is never put back with m1.
+    for (const days of [0, 120]) {
+      clock.advance(days * 24 * 3600 * 1000);
+      const { run } = await startRun(deps, { mode: 'dry-run' }, 'coach', context);
+      const m1 = resultOf(run).pods.find((pod) => pod.mentorId === 'm1');
+      expect(m1?.menteeIds ?? []).not.toContain('e1');
+      const placedWith = resultOf(run).pods.find((pod) => pod.menteeIds.includes('e1'))?.mentorId;
+      if (!placedWith) {
+        // Explained: m2 has no room, and m1 is excluded by the separation.
+        expect(['all-compatible-mentors-full', 'only-excluded-mentors']).toContain(
+          resultOf(run).unmatched.find((item) => item.menteeId === 'e1')?.reason,
+        );
+      }
+      if (days === 0) {
+        expect(run.podsBelowMinimum).toEqual([expect.objectContaining({ mentorId: 'm1', load: 2, minimum: 3 })]);
+        expect(m1 === undefined || m1.menteeIds.length >= 3).toBe(true);
+      }
+    }
+  });
+
+  it('lets the life coach bring them together again by naming that mentor in a later decision', async () => {
+    const { deps, podOf, store } = await full();
+    const first = await requestReassignment(deps, as('e1'), await podOf('m1'), { reason: 'r' }, context);
+    // Named: e1 goes to m2 after e4 leaves m2; the separation from m1 is recorded.
+    await endPairingsOfLeaver(deps, { personId: 'e4', eventId: 'evt-e4', correlationId: 'c' });
+    await decideReassignment(deps, coach, first.requestId, { decision: 'approve', newMentorId: 'm2' }, context);
+    expect([...store.separations.values()].map((item) => [item.menteeId, item.mentorId])).toEqual([['e1', 'm1']]);
+    const second = await requestReassignment(deps, as('e1'), await podOf('m2'), { reason: 'back' }, context);
+    const back = await decideReassignment(
+      deps,
+      coach,
+      second.requestId,
+      { decision: 'approve', newMentorId: 'm1' },
+      context,
+    );
+    expect(back.placed?.mentorId).toBe('m1');
+    expect([...store.separations.values()].map((item) => [item.menteeId, item.mentorId])).toEqual([['e1', 'm2']]);
+  });
+
+  it('places a waiting mentee as soon as a pod frees a place, not at the next run', async () => {
+    const { deps, podOf, store } = await full();
+    const request = await requestReassignment(deps, as('e1'), await podOf('m1'), { reason: 'r' }, context);
+    await decideReassignment(deps, coach, request.requestId, { decision: 'approve' }, context);
+    expect(await deps.pairings.mentorshipOf('e1')).toBeUndefined();
+    // e5 leaves m2's pod: the place goes to e1 at once.
+    const outcome = await endPairingsOfLeaver(deps, { personId: 'e5', eventId: 'evt-e5', correlationId: 'hr-5' });
+    expect(outcome.rematched).toEqual([{ menteeId: 'e1', placed: { mentorId: 'm2', podId: await podOf('m2') } }]);
+    expect((await deps.pairings.mentorshipOf('e1'))?.mentorId).toBe('m2');
+    expect(await deps.pairings.waitingIn('backend')).toEqual([]);
+    const started = store.published.filter((r) => r.event.contract.detailType === 'Mentorship.Started').at(-1);
+    expect(started?.correlationId).toBe('hr-5');
   });
 });

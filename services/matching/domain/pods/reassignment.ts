@@ -9,12 +9,14 @@ import {
   ReassignmentTargetError,
   RequestNotFoundError,
 } from './errors';
-import type { ReassignmentRequest } from './model';
+import type { PodRecord, ReassignmentRequest, Separation } from './model';
 import { emptyChange, type PairingChange, podDepartures } from './pairing-change';
 import type { PairingDependencies } from './ports';
 import {
+  fillFreedPlaces,
   hasRoomForOneMore,
   joinChange,
+  type NotPlaced,
   type RematchOutcome,
   rematchPending,
   retryOnPairingConflict,
@@ -79,11 +81,44 @@ export interface Decision {
   newMentorId?: string | undefined;
 }
 
+/** A pod a decision left with fewer mentees than the minimum, and what happens to it. */
+export interface PodBelowMinimum {
+  podId: string;
+  mentorId: string;
+  load: number;
+  minimum: number;
+  note: string;
+}
+
+export interface DecisionOutcome {
+  request: ReassignmentRequest;
+  placed: RematchOutcome['placed'];
+  /** When approved but not placed: why no mentor could take the mentee now, and what happens next. */
+  notPlaced?: NotPlaced;
+  /** When the pod the mentee left now holds fewer than the minimum. */
+  podBelowMinimum?: PodBelowMinimum;
+}
+
+const belowMinimum = (pod: PodRecord, leaving: number, minimum: number): PodBelowMinimum | undefined => {
+  const load = pod.load - leaving;
+  if (load <= 0 || load >= minimum) return undefined;
+  return {
+    podId: pod.podId,
+    mentorId: pod.mentorId,
+    load,
+    minimum,
+    note: `${pod.mentorId}'s pod now holds ${load}, under the minimum of ${minimum}: it takes the next mentee waiting in ${pod.domain} at once, and the next matching run releases its locks so it can fill the pod or move its mentees to pods that hold at least ${minimum}.`,
+  };
+};
+
 /**
  * The life coach decides. Rejecting closes the request. Approving ends the mentorship
- * (`reassigned`) inside or outside its lock, then places the mentee at once: with the mentor the
- * life coach named (who must pass every hard rule and have room), or else with the best mentor
- * with room other than the one they leave; if none fits, the next run places them.
+ * (`reassigned`) inside or outside its lock and records the separation: the mentee is never paired
+ * with that mentor again (by runs or re-matches) unless the life coach names them in a later
+ * decision. The mentee is placed at once with the mentor the life coach named (who must pass every
+ * hard rule and have room), or else with the best mentor with room; if none fits, the answer says
+ * why for each mentor and the mentee waits for the first place a pod frees. A pod left under the
+ * minimum is flagged in the answer (the next run fixes it).
  */
 export const decideReassignment = async (
   deps: PairingDependencies,
@@ -91,7 +126,7 @@ export const decideReassignment = async (
   requestId: string,
   decision: Decision,
   context: WriteContext,
-): Promise<{ request: ReassignmentRequest; placed: RematchOutcome['placed'] }> => {
+): Promise<DecisionOutcome> => {
   const request = await deps.pairings.getRequest(requestId);
   if (!request) throw new RequestNotFoundError(requestId);
   if (request.status !== 'open')
@@ -110,20 +145,32 @@ export const decideReassignment = async (
     return { request: rejected, placed: null };
   }
 
-  return retryOnPairingConflict(async () => {
+  let freedDomain = '';
+  const outcome = await retryOnPairingConflict(async (): Promise<DecisionOutcome> => {
     const current = await deps.pairings.mentorshipOf(request.menteeId);
     if (!current || current.mentorshipId !== request.mentorshipId) {
       throw new ReassignmentStateError(
         `The mentorship request ${requestId} is about has already ended; reject the request to close it.`,
       );
     }
+    freedDomain = current.domain;
+    const oldPod = (await deps.pairings.podWithMembers(current.podId))?.pod;
+    const podBelowMinimum = oldPod ? belowMinimum(oldPod, 1, rules.minPodSize) : undefined;
     const departure = podDepartures(
       { podId: current.podId, mentorId: current.mentorId, domain: current.domain },
       [{ mentorship: current, reason: 'reassigned', endedAt: now.toISOString() }],
       null,
     );
+    const separation: Separation = {
+      menteeId: request.menteeId,
+      mentorId: current.mentorId,
+      reason: 'left-through-decision',
+      requestId,
+      decidedBy: principal.personId,
+      at: now.toISOString(),
+    };
     if (decision.newMentorId) {
-      const choice = await namedMentor(deps, request.menteeId, current.mentorId, decision.newMentorId);
+      const { choice, lifted } = await namedMentor(deps, request.menteeId, current.mentorId, decision.newMentorId);
       const mentorship = startedMentorship({
         choice,
         menteeId: request.menteeId,
@@ -144,9 +191,14 @@ export const decideReassignment = async (
         pods: [...departure.pods, ...join.pods],
         events: [...departure.events, ...join.events],
         decidedRequest: approved,
+        separations: { add: [separation], ...(lifted ? { remove: [lifted] } : {}) },
       };
       await deps.pairings.apply(change, context);
-      return { request: approved, placed: approved.outcome ?? null };
+      return {
+        request: approved,
+        placed: approved.outcome ?? null,
+        ...(podBelowMinimum ? { podBelowMinimum } : {}),
+      };
     }
     const approved: ReassignmentRequest = { ...decided, status: 'approved' };
     const triggerId = reassignmentTrigger(requestId);
@@ -155,6 +207,7 @@ export const decideReassignment = async (
         ...emptyChange({ kind: 'outside-commit' }),
         ...departure,
         decidedRequest: approved,
+        separations: { add: [separation] },
         pendingRematches: {
           add: [
             {
@@ -169,19 +222,32 @@ export const decideReassignment = async (
       },
       context,
     );
-    const [outcome] = await rematchPending(deps, triggerId, context);
-    return { request: approved, placed: outcome?.placed ?? null };
+    const [rematched] = await rematchPending(deps, triggerId, context);
+    return {
+      request: approved,
+      placed: rematched?.placed ?? null,
+      ...(rematched?.notPlaced ? { notPlaced: rematched.notPlaced } : {}),
+      ...(podBelowMinimum ? { podBelowMinimum } : {}),
+    };
   });
+  // The pod the mentee left has a free place now: someone waiting in its domain may take it.
+  if (freedDomain) await fillFreedPlaces(deps, freedDomain, context);
+  return outcome;
 };
 
-/** The mentor a life coach named, checked against every hard rule and the pod-size rule. */
+/**
+ * The mentor a life coach named, checked against every hard rule and the pod-size rule. Naming a
+ * mentor the mentee left through an earlier decision is the life coach saying so: that separation
+ * is lifted (`lifted`).
+ */
 const namedMentor = async (deps: PairingDependencies, menteeId: string, currentMentorId: string, mentorId: string) => {
   const rules = { ...defaultHardRules, ...deps.settings?.rules };
   const reject = (rule: string, message: string) => new ReassignmentTargetError(rule, message);
   if (mentorId === currentMentorId) throw reject('same-mentor', `${mentorId} is the mentor the mentee leaves.`);
-  const [people, pod] = await Promise.all([
+  const [people, pod, separations] = await Promise.all([
     deps.pairings.peopleByIds([menteeId, mentorId]),
     deps.pairings.activePodOfMentor(mentorId),
+    deps.pairings.separationsOf(menteeId),
   ]);
   const mentee = people.get(menteeId);
   const mentor = people.get(mentorId);
@@ -203,5 +269,6 @@ const namedMentor = async (deps: PairingDependencies, menteeId: string, currentM
     rules,
   });
   if (score.blockedBy) throw reject(score.blockedBy, `${mentorId} cannot mentor ${menteeId}: ${score.blockedBy}.`);
-  return { mentor, pod: pod.pod, score };
+  const lifted = separations.find((separation) => separation.mentorId === mentorId);
+  return { choice: { mentor, pod: pod.pod, score }, lifted };
 };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { storedMentor, storedPerson } from '../../../../test/builders/pods';
 import type { PodRecord } from './model';
-import { bestMentorAtOnce, lockEndOf } from './rematch';
+import { assessMentorsAtOnce, bestMentorAtOnce, lockEndOf } from './rematch';
 
 const podOf = (mentorId: string, load: number): PodRecord => ({
   podId: `pod-${mentorId}`,
@@ -36,14 +36,14 @@ describe('bestMentorAtOnce', () => {
     expect(choice?.score.factors.map((factor) => factor.name)).toContain('skills');
   });
 
-  it('skips full pods, pods that one more mentee would leave under the minimum, paused mentors and other domains', () => {
+  it('skips full pods, pods that one more mentee would leave under the minimum, paused mentors and other domains, saying which and why', () => {
     const candidates = [
       { mentor: storedMentor('full', { mentorCapacity: 4 }), pod: podOf('full', 4) },
       { mentor: storedMentor('small'), pod: podOf('small', 1) },
       { mentor: storedMentor('paused', { acceptingMentees: false }), pod: podOf('paused', 3) },
       { mentor: storedMentor('design', { domain: 'design' }), pod: { ...podOf('design', 3), domain: 'design' } },
     ];
-    const choice = bestMentorAtOnce({
+    const { choice, refusals } = assessMentorsAtOnce({
       mentee,
       candidates,
       people: [mentee, ...candidates.map((c) => c.mentor)],
@@ -51,26 +51,51 @@ describe('bestMentorAtOnce', () => {
       runDate,
     });
     expect(choice).toBeNull();
+    expect(refusals.map((refusal) => [refusal.mentorId, refusal.rule])).toEqual([
+      ['design', 'mentor-not-eligible'],
+      ['full', 'no-room'],
+      ['paused', 'not-accepting'],
+      ['small', 'no-room'],
+    ]);
+    expect(refusals.find((refusal) => refusal.mentorId === 'full')?.detail).toBe("full's pod holds 4 of 4");
   });
 
-  it('never proposes a mentor in the mentee’s project or reporting chain, or the one they just left', () => {
+  it('never proposes a mentor in the mentee’s project or reporting chain, the one they are leaving, or one they left by decision', () => {
     const sameProject = storedMentor('same-project', { projectIds: ['apollo'] });
     const manager = storedMentor('lead');
     const previous = storedMentor('previous');
+    const earlier = storedMentor('earlier');
     const notSenior = storedMentor('junior', { level: 3 });
-    const candidates = [sameProject, manager, previous, notSenior].map((mentor) => ({
+    const candidates = [sameProject, manager, previous, earlier, notSenior].map((mentor) => ({
       mentor,
       pod: podOf(mentor.personId, 3),
     }));
-    const choice = bestMentorAtOnce({
+    const { choice, refusals } = assessMentorsAtOnce({
       mentee,
       candidates,
       people: [mentee, ...candidates.map((c) => c.mentor)],
       pastPairings: [],
-      excludeMentorIds: ['previous'],
+      separations: [
+        {
+          menteeId: 'e1',
+          mentorId: 'earlier',
+          reason: 'left-through-decision',
+          requestId: 'r',
+          decidedBy: 'c',
+          at: '',
+        },
+      ],
+      leavingMentorId: 'previous',
       runDate,
     });
     expect(choice).toBeNull();
+    expect(Object.fromEntries(refusals.map((refusal) => [refusal.mentorId, refusal.rule]))).toEqual({
+      earlier: 'left-through-decision',
+      junior: 'not-senior-enough',
+      lead: 'reporting-chain',
+      previous: 'left-through-decision',
+      'same-project': 'same-project',
+    });
   });
 
   it('prefers a mentor the mentee has not had before (the repeat penalty)', () => {

@@ -34,7 +34,10 @@ const found: PodWithMembers = {
   ],
 };
 const names = new Map(
-  ['mentor', 'ana', 'bo', 'cy'].map((id) => [id, { name: `Name of ${id}`, email: `${id}@example.com` }]),
+  ['mentor', 'ana', 'bo', 'cy'].map((id) => [
+    id,
+    { name: `Name of ${id}`, email: `${id}@example.com`, timezone: 'Europe/Lisbon', skills: ['secret-skill'] },
+  ]),
 );
 const caller = (sub: string, groups: string) => {
   const principal = principalFromClaims({ sub, 'cognito:groups': `[${groups}]` });
@@ -57,11 +60,15 @@ describe('pod visibility', () => {
     expect(view.view === 'programme' && view.mentees[0]?.match?.topFactors[0]?.name).toBe('skills');
   });
 
-  it('shows the mentor their mentees’ names and dates, without scores or factors', () => {
+  it('shows the mentor their mentees’ names, contacts and dates, without scores or factors', () => {
     const view = podView(found, names, 'mentor', 'mentor');
     expect(view).toMatchObject({ view: 'mentor', capacity: 4, mentor: { personId: 'mentor', name: 'Name of mentor' } });
+    expect(view.view === 'mentor' && view.mentees[0]).toMatchObject({
+      personId: 'ana',
+      contact: { email: 'ana@example.com', timezone: 'Europe/Lisbon' },
+    });
     const text = JSON.stringify(view);
-    for (const hidden of ['points', 'topFactors', 'match', 'skills', 'explanation', '@example.com']) {
+    for (const hidden of ['points', 'topFactors', 'match', 'secret-skill', 'explanation', 'mentor@example.com']) {
       expect(text).not.toContain(hidden);
     }
   });
@@ -73,7 +80,11 @@ describe('pod visibility', () => {
       podId: 'pod-1',
       domain: 'backend',
       status: 'active',
-      mentor: { personId: 'mentor', name: 'Name of mentor' },
+      mentor: {
+        personId: 'mentor',
+        name: 'Name of mentor',
+        contact: { email: 'mentor@example.com', timezone: 'Europe/Lisbon' },
+      },
       mentees: [
         { personId: 'ana', name: 'Name of ana' },
         { personId: 'bo', name: 'Name of bo' },
@@ -82,7 +93,18 @@ describe('pod visibility', () => {
       myMentorship: { startedAt: '2026-11-24T10:00:00.000Z', lockedUntil: '2027-03-01T10:00:00.000Z' },
     });
     const text = JSON.stringify(view);
-    for (const hidden of ['points', 'skills', 'capacity', 'load', '2027-02-24', '2027-04-01', 'ms-', 'run-1']) {
+    for (const hidden of [
+      'points',
+      'skills',
+      'capacity',
+      'load',
+      '2027-02-24',
+      '2027-04-01',
+      'ms-',
+      'run-1',
+      'ana@example.com',
+      'cy@example.com',
+    ]) {
       expect(text).not.toContain(hidden);
     }
   });

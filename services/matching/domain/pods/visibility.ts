@@ -7,11 +7,13 @@ import type { PodWithMembers } from './model';
  * Who sees what of a pod (the privacy rule):
  * - programme staff (life coach, admin) see everything, including why each pairing was made
  *   (its score and top factors);
- * - the pod's mentor sees the pod, their capacity and each mentee's name, start and lock end;
- * - a mentee sees the pod, the mentor's and fellow mentees' names and their own start and lock
- *   end: no scores, no factors, no capacity, nobody else's dates;
+ * - the pod's mentor sees the pod, their capacity and each mentee's name, contact (email, time
+ *   zone), start and lock end;
+ * - a mentee sees the pod, the mentor's name and contact (email, time zone), fellow mentees'
+ *   names and their own start and lock end: no scores, no factors, no capacity, nobody else's
+ *   dates, no fellow mentee's contact;
  * - anyone else does not see the pod at all (as if it did not exist).
- * No view carries anyone's email, level, skills, goals or other directory fields.
+ * No view carries anyone's level, skills, goals or other directory fields.
  */
 export type PodRelation = 'staff' | 'mentor' | 'mentee';
 
@@ -25,6 +27,7 @@ export const relationTo = (principal: Principal, found: PodWithMembers): PodRela
 };
 
 const PersonRefSchema = z.object({ personId: z.string(), name: z.string() });
+const ContactSchema = z.object({ email: z.string(), timezone: z.string() }).describe('How to reach them');
 const FactorSchema = z.object({ name: z.string(), points: z.number(), detail: z.string() });
 const podCore = {
   podId: z.string(),
@@ -58,12 +61,13 @@ export const MentorPodViewSchema = z.object({
   ...podCore,
   capacity: z.int(),
   formedAt: z.string(),
-  mentees: z.array(PersonRefSchema.extend({ startedAt: z.string(), lockedUntil: z.string() })),
+  mentees: z.array(PersonRefSchema.extend({ contact: ContactSchema, startedAt: z.string(), lockedUntil: z.string() })),
 });
 
 export const MenteePodViewSchema = z.object({
   view: z.literal('mentee'),
   ...podCore,
+  mentor: PersonRefSchema.extend({ contact: ContactSchema }),
   mentees: z.array(PersonRefSchema),
   myMentorship: z.object({ startedAt: z.string(), lockedUntil: z.string() }),
 });
@@ -82,13 +86,17 @@ export type PodView = z.infer<typeof PodViewSchema>;
  */
 export const podView = (
   found: PodWithMembers,
-  people: ReadonlyMap<string, Pick<Person, 'name'> & Partial<Pick<Person, 'mentorCapacity'>>>,
+  people: ReadonlyMap<string, Pick<Person, 'name'> & Partial<Pick<Person, 'mentorCapacity' | 'email' | 'timezone'>>>,
   relation: PodRelation,
   viewerId: string,
 ): PodView => {
   const { pod } = found;
   const capacity = Math.min(people.get(pod.mentorId)?.mentorCapacity ?? pod.capacity, MAX_POD_SIZE);
   const ref = (personId: string) => ({ personId, name: people.get(personId)?.name ?? personId });
+  const contact = (personId: string) => ({
+    email: people.get(personId)?.email ?? '',
+    timezone: people.get(personId)?.timezone ?? '',
+  });
   const members = [...found.members].sort((a, b) => (a.menteeId < b.menteeId ? -1 : 1));
   const core = { podId: pod.podId, domain: pod.domain, status: pod.status, mentor: ref(pod.mentorId) };
   if (relation === 'staff') {
@@ -117,13 +125,19 @@ export const podView = (
       ...core,
       capacity,
       formedAt: pod.formedAt,
-      mentees: members.map((m) => ({ ...ref(m.menteeId), startedAt: m.startedAt, lockedUntil: m.lockedUntil })),
+      mentees: members.map((m) => ({
+        ...ref(m.menteeId),
+        contact: contact(m.menteeId),
+        startedAt: m.startedAt,
+        lockedUntil: m.lockedUntil,
+      })),
     };
   }
   const mine = members.find((m) => m.menteeId === viewerId);
   return {
     view: 'mentee',
     ...core,
+    mentor: { ...ref(pod.mentorId), contact: contact(pod.mentorId) },
     mentees: members.map((m) => ref(m.menteeId)),
     myMentorship: { startedAt: mine?.startedAt ?? '', lockedUntil: mine?.lockedUntil ?? '' },
   };

@@ -102,7 +102,7 @@ export const weightsArbitrary: fc.Arbitrary<Partial<ObjectiveWeights>> = fc.oneo
 /**
  * Tiny programmes for exhaustive comparison: up to `maxMentors` mentors and `maxMentees` mentees in
  * one or two domains, random reporting lines (cycles included), projects, zones, locks (kept, expired,
- * pointing at people who left), past pairings and weights.
+ * pointing at people who left), past pairings, excluded pairs and weights.
  */
 export const tinyInput = (options: { maxMentors: number; maxMentees: number }): fc.Arbitrary<MatchingInput> =>
   fc
@@ -143,6 +143,10 @@ export const tinyInput = (options: { maxMentors: number; maxMentees: number }): 
                   maxLength: 3,
                 },
               ),
+        excluded: fc.array(
+          fc.record({ mentorId: fc.constantFrom(...mentorIds), menteeId: fc.constantFrom(...menteeIds) }),
+          { maxLength: 2 },
+        ),
         runDate: fc.constantFrom(...testRunDates.filter((date) => date.getUTCFullYear() < 2030)),
         weights: weightsArbitrary,
         minPodSize: fc.constantFrom(3, 3, 2, 1),
@@ -157,6 +161,7 @@ export const tinyInput = (options: { maxMentors: number; maxMentees: number }): 
         managers,
         existing,
         past,
+        excluded,
         runDate,
         weights,
         minPodSize,
@@ -167,6 +172,7 @@ export const tinyInput = (options: { maxMentors: number; maxMentees: number }): 
         people: people.map((p, index) => ({ ...p, managerId: managers[index] ?? null })),
         existingPairings: existing,
         pastPairings: past,
+        excludedPairs: excluded.map((pair) => ({ ...pair, reason: 'left-through-decision' as const })),
         runDate,
         weights,
         rules: { minPodSize: Math.min(minPodSize, maxPodSize), maxPodSize, minLevelGap, minOverlapMinutes },
@@ -215,8 +221,10 @@ export const crowdedInput: fc.Arbitrary<MatchingInput> = fc
           { maxLength: 3 },
         ),
         fc.array(fc.record({ mentor: fc.nat(mentors - 1), mentee: fc.nat(mentees - 1) }), { maxLength: 3 }),
+        // Pairs never to form again (a mentee who left that mentor through a decision).
+        fc.array(fc.record({ mentor: fc.nat(mentors - 1), mentee: fc.nat(mentees - 1) }), { maxLength: 2 }),
       )
-      .map(([mentorTraits, menteeTraits, existing, past]): MatchingInput => {
+      .map(([mentorTraits, menteeTraits, existing, past, excluded]): MatchingInput => {
         const base = {
           status: 'active' as const,
           domain: 'a',
@@ -257,6 +265,11 @@ export const crowdedInput: fc.Arbitrary<MatchingInput> = fc
             lockedUntil,
           })),
           pastPairings: past.map(({ mentor, mentee }) => ({ mentorId: `m${mentor}`, menteeId: `e${mentee}` })),
+          excludedPairs: excluded.map(({ mentor, mentee }) => ({
+            mentorId: `m${mentor}`,
+            menteeId: `e${mentee}`,
+            reason: 'left-through-decision' as const,
+          })),
           runDate: testRunDates[0] ?? new Date(),
           weights,
           rules: { minPodSize: Math.min(minPodSize, maxPodSize), maxPodSize },

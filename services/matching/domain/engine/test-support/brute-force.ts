@@ -25,7 +25,7 @@ export interface ExhaustiveResult {
  * reference; the engine's `scorePair` must agree with it (rule and score) on every pair on the way.
  */
 export const exhaustiveOptimum = (input: MatchingInput): ExhaustiveResult => {
-  const rules = { ...referenceDefaults.rules, ...input.rules };
+  const rules = { ...referenceDefaults.rules, ...input.rules, excludedPairs: input.excludedPairs };
   const loadCost = (size: number): number => referenceLoadCost(input, size);
   const people = new Map(input.people.map((person) => [person.personId, person]));
   const mentors = input.people.filter(referenceIsMentor);

@@ -34,7 +34,7 @@ export interface MipOptimum {
  * objectives keep HiGHS away from the huge coefficients a single weighted objective would need.
  */
 export const mipOptimum = (highs: Highs, input: MatchingInput): MipOptimum => {
-  const rules = { ...referenceDefaults.rules, ...input.rules };
+  const rules = { ...referenceDefaults.rules, ...input.rules, excludedPairs: input.excludedPairs };
   const { minPodSize } = rules;
   const loadStep = referenceLoadCost(input, 2);
   const people = new Map(input.people.map((person) => [person.personId, person]));

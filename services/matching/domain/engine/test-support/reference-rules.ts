@@ -1,4 +1,4 @@
-import type { AssignmentPod, ExistingPairing, MatchingInput, MatchingPerson, PairRule } from '../types';
+import type { AssignmentPod, ExcludedPair, ExistingPairing, MatchingInput, MatchingPerson, PairRule } from '../types';
 
 /**
  * An independent, deliberately naive implementation of the participants, the lock policy and the
@@ -91,9 +91,15 @@ const managers = (people: ReadonlyMap<string, MatchingPerson>, personId: string)
   return found;
 };
 
+/** Either person manages the other, directly or up the chain. */
+export const referenceInReportingLine = (people: ReadonlyMap<string, MatchingPerson>, a: string, b: string): boolean =>
+  managers(people, a).has(b) || managers(people, b).has(a);
+
 export interface ReferenceRules {
   minLevelGap: number;
   minOverlapMinutes: number;
+  /** Pairs never to form, each blocked by its reason. */
+  excludedPairs?: readonly ExcludedPair[] | undefined;
 }
 
 /** The first pair rule broken, in the documented order, or null. */
@@ -116,6 +122,10 @@ export const referencePairRule = (
   ) {
     return 'reporting-chain';
   }
+  const excluded = (rules.excludedPairs ?? []).find(
+    (pair) => pair.mentorId === mentor.personId && pair.menteeId === mentee.personId,
+  );
+  if (excluded) return excluded.reason;
   if (referenceOverlapMinutes(mentor, mentee, runDate) < rules.minOverlapMinutes) return 'working-hours-overlap';
   if (!mentor.acceptingMentees) return 'mentor-not-accepting';
   return null;
@@ -154,11 +164,11 @@ export const referenceDefaults = {
 
 type ObjectiveInput = Pick<
   MatchingInput,
-  'people' | 'existingPairings' | 'pastPairings' | 'runDate' | 'rules' | 'weights' | 'scoring'
+  'people' | 'existingPairings' | 'pastPairings' | 'excludedPairs' | 'runDate' | 'rules' | 'weights' | 'scoring'
 >;
 
 const settings = (input: ObjectiveInput) => ({
-  rules: { ...referenceDefaults.rules, ...input.rules },
+  rules: { ...referenceDefaults.rules, ...input.rules, excludedPairs: input.excludedPairs },
   weights: { ...referenceDefaults.weights, ...input.weights },
   scoring: { ...referenceDefaults.scoring, ...input.scoring },
 });

@@ -4,14 +4,14 @@ import { UnacceptableEventError } from '../../../shared/events/consumer';
 import { busEvent } from '../../../test/builders/bus-event';
 import { inMemoryMatching } from '../../../test/builders/pods';
 import { startRun } from '../domain/pods/matching-runs';
-import { createOffboardingConsumer } from './offboarding-consumer-handler';
+import { createPairingsConsumer } from './pairings-consumer-handler';
 
 describe('offboarding consumer', () => {
   it('ends a leaver’s pairings once per event, keeping the correlation id, and rejects other events', async () => {
     const { deps, store } = await inMemoryMatching();
     await startRun(deps, { mode: 'commit' }, 'coach', { correlationId: 'c0' });
     store.published.length = 0;
-    const consume = createOffboardingConsumer(deps);
+    const consume = createPairingsConsumer(deps);
     const left = busEvent(PersonOffboardedV1, { personId: 'e4', reason: 'left-company' }, { correlationId: 'hr-7' });
     await consume(left);
     await consume(left);
@@ -27,7 +27,7 @@ describe('offboarding consumer', () => {
     const { deps, store } = await inMemoryMatching();
     await startRun(deps, { mode: 'commit' }, 'coach', { correlationId: 'c0' });
     store.state.committingRunId = 'run-in-progress';
-    const consume = createOffboardingConsumer(deps);
+    const consume = createPairingsConsumer(deps);
     const metadata = { id: 'evt-left-8', correlationId: 'hr-8' };
     await consume(busEvent(PersonOffboardedV1, { personId: 'e4', reason: 'left-company' }, metadata));
     expect(await deps.pairings.deferredOffboardings()).toEqual([

@@ -1,0 +1,106 @@
+/**
+ * Roster import benchmark: `npm run bench:import` (`-- --rows 5000,50000` to choose sizes).
+ *
+ * Starts the whole local platform (DynamoDB Local in a temporary folder, the functions in their
+ * workers, the outbox relays and the bus), sets up the domains, then for each size submits a
+ * synthetic roster (`syntheticOrg`, about 200 bytes a row) gzip-compressed to POST /people/imports
+ * and follows the import until it is completed. Prints rows/s from the submission to the last
+ * batch (the outbox relay publishes every Person.Registered meanwhile, on the same machine).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { startLocalPlatform } from '../../../local/platform';
+import { domainsOf, rosterCsvOf } from './roster-of';
+import { syntheticOrg } from './synthetic-org';
+
+const { values } = parseArgs({ options: { rows: { type: 'string', default: '5000,50000' } } });
+const sizes = (values.rows ?? '')
+  .split(',')
+  .map(Number)
+  .filter((size) => size > 0);
+
+const main = async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'import-bench-'));
+  const platform = await startLocalPlatform({
+    dataDir,
+    logs: 'silent',
+    ports: { http: 0, eventbridge: 0, ses: 0, dynamodb: 0 },
+    schedules: { timers: false },
+    environmentOverrides: { POWERTOOLS_LOG_LEVEL: 'WARN' },
+  });
+  const token = await platform.mintToken({ sub: 'bench-admin', groups: ['admin', 'employee'] });
+  const api = (path: string, init: RequestInit = {}) =>
+    fetch(`${platform.urls.api}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${token}`, ...(init.headers as Record<string, string>) },
+    });
+  const reports = [];
+  try {
+    const orgs = sizes.map((size) => ({ size, org: syntheticOrg({ seed: size, people: Math.round(size / 0.98) }) }));
+    const domains = domainsOf(orgs.flatMap(({ org }) => org.people));
+    const set = await api('/domains', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ domains }),
+    });
+    if (!set.ok) throw new Error(`PUT /domains answered ${set.status}: ${await set.text()}`);
+    for (const { size, org } of orgs) {
+      const csv = rosterCsvOf(org.people, `i${size}-`);
+      const rows = csv.trim().split('\n').length - 1;
+      const gzip = gzipSync(Buffer.from(csv));
+      const started = performance.now();
+      const submitted = await api('/people/imports', {
+        method: 'POST',
+        headers: { 'content-type': 'application/gzip' },
+        body: gzip,
+      });
+      if (submitted.status !== 202)
+        throw new Error(`POST /people/imports answered ${submitted.status}: ${await submitted.text()}`);
+      const acceptedMs = performance.now() - started;
+      const location = submitted.headers.get('location') ?? '';
+      let job: { status: string; progress: { applied: number }; counts: Record<string, number> } = {
+        status: 'queued',
+        progress: { applied: 0 },
+        counts: {},
+      };
+      let lastShown = 0;
+      for (;;) {
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        job = (await (await api(location)).json()) as typeof job;
+        const seconds = (performance.now() - started) / 1000;
+        if (seconds - lastShown >= 30) {
+          lastShown = seconds;
+          process.stderr.write(`  ${rows} rows: ${job.progress.applied} applied after ${seconds.toFixed(0)} s\n`);
+        }
+        if (job.status === 'completed') break;
+      }
+      const seconds = (performance.now() - started) / 1000;
+      reports.push({
+        rows,
+        csvMiB: +(csv.length / 2 ** 20).toFixed(2),
+        gzipMiB: +(gzip.length / 2 ** 20).toFixed(2),
+        acceptedMs: Math.round(acceptedMs),
+        seconds: +seconds.toFixed(1),
+        rowsPerSecond: Math.round(rows / seconds),
+        counts: job.counts,
+      });
+    }
+  } finally {
+    await platform.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  process.stdout.write(`${JSON.stringify({ bench: 'import', reports })}\n`);
+  for (const report of reports) {
+    process.stdout.write(
+      `${report.rows} rows (${report.csvMiB} MiB CSV, ${report.gzipMiB} MiB gzip): accepted in ${report.acceptedMs} ms, applied in ${report.seconds} s = ${report.rowsPerSecond} rows/s; ${JSON.stringify(report.counts)}\n`,
+    );
+  }
+};
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
