@@ -27,7 +27,7 @@ const main = async () => {
   const platform = await startLocalPlatform({
     dataDir,
     logs: 'silent',
-    ports: { http: 0, eventbridge: 0, ses: 0, dynamodb: 0 },
+    ports: { http: 0, eventbridge: 0, ses: 0, dynamodb: 0, scheduler: 0 },
     schedules: { timers: false },
     environmentOverrides: { POWERTOOLS_LOG_LEVEL: 'WARN' },
   });
