@@ -6,6 +6,10 @@
  * synthetic roster (`syntheticOrg`, about 200 bytes a row) gzip-compressed to POST /people/imports
  * and follows the import until it is completed. Prints rows/s from the submission to the last
  * batch (the outbox relay publishes every Person.Registered meanwhile, on the same machine).
+ *
+ * `-- --services matching` runs only the services named: the import's own pace, without the other
+ * services' consumers (scheduling, pulse and escalation each project every Person.Registered)
+ * competing for the same cores and the same DynamoDB Local.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,10 +17,17 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { startLocalPlatform } from '../../../local/platform';
+import { allServices } from '../../index';
 import { domainsOf, rosterCsvOf } from './roster-of';
 import { syntheticOrg } from './synthetic-org';
 
-const { values } = parseArgs({ options: { rows: { type: 'string', default: '5000,50000' } } });
+const { values } = parseArgs({
+  options: { rows: { type: 'string', default: '5000,50000' }, services: { type: 'string' } },
+});
+const serviceNames = values.services?.split(',').map((name) => name.trim());
+const services = serviceNames ? allServices.filter((service) => serviceNames.includes(service.name)) : allServices;
+if (serviceNames && services.length !== serviceNames.length)
+  throw new Error(`--services names an unknown service; there are ${allServices.map((s) => s.name).join(', ')}`);
 const sizes = (values.rows ?? '')
   .split(',')
   .map(Number)
@@ -26,6 +37,7 @@ const main = async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'import-bench-'));
   const platform = await startLocalPlatform({
     dataDir,
+    services,
     logs: 'silent',
     ports: { http: 0, eventbridge: 0, ses: 0, dynamodb: 0, scheduler: 0 },
     schedules: { timers: false },
@@ -92,7 +104,9 @@ const main = async () => {
     await platform.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
-  process.stdout.write(`${JSON.stringify({ bench: 'import', reports })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ bench: 'import', services: services.map((service) => service.name), reports })}\n`,
+  );
   for (const report of reports) {
     process.stdout.write(
       `${report.rows} rows (${report.csvMiB} MiB CSV, ${report.gzipMiB} MiB gzip): accepted in ${report.acceptedMs} ms, applied in ${report.seconds} s = ${report.rowsPerSecond} rows/s; ${JSON.stringify(report.counts)}\n`,
