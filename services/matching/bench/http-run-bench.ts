@@ -8,7 +8,8 @@
  * imports), then asks for a run committed at once through the HTTP API, as the life coach would:
  * POST /matching/runs (202), the runner computes and commits it, GET /matching/runs/{id} follows
  * it. Prints the time to the computed result, to the committed pairings, the result's size in
- * pages, the time to read one page, and the runner's peak heap.
+ * pages, the time to read one page, and the runner's peak heap. `--services matching` runs only
+ * the services named (see ./services-option).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,11 +20,16 @@ import { startLocalPlatform } from '../../../local/platform';
 import { batchPut } from '../../../shared/dynamo/batch';
 import { directoryIndexKey, personKey } from '../adapters/keys';
 import { domainsOf } from './roster-of';
+import { servicesNamed } from './services-option';
 import { syntheticOrg } from './synthetic-org';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== '--http'),
-  options: { people: { type: 'string', default: '50000' }, seed: { type: 'string', default: '3' } },
+  options: {
+    people: { type: 'string', default: '50000' },
+    seed: { type: 'string', default: '3' },
+    services: { type: 'string' },
+  },
 });
 
 interface RunView {
@@ -42,6 +48,7 @@ const run = async () => {
   const started = performance.now();
   const platform = await startLocalPlatform({
     dataDir,
+    services: servicesNamed(values.services),
     logs: 'silent',
     ports: { http: 0, eventbridge: 0, ses: 0, dynamodb: 0, scheduler: 0 },
     schedules: { timers: false },

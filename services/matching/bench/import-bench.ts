@@ -7,9 +7,7 @@
  * and follows the import until it is completed. Prints rows/s from the submission to the last
  * batch (the outbox relay publishes every Person.Registered meanwhile, on the same machine).
  *
- * `-- --services matching` runs only the services named: the import's own pace, without the other
- * services' consumers (scheduling, pulse and escalation each project every Person.Registered)
- * competing for the same cores and the same DynamoDB Local.
+ * `-- --services matching` runs only the services named (see ./services-option).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,17 +15,14 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { startLocalPlatform } from '../../../local/platform';
-import { allServices } from '../../index';
 import { domainsOf, rosterCsvOf } from './roster-of';
+import { servicesNamed } from './services-option';
 import { syntheticOrg } from './synthetic-org';
 
 const { values } = parseArgs({
   options: { rows: { type: 'string', default: '5000,50000' }, services: { type: 'string' } },
 });
-const serviceNames = values.services?.split(',').map((name) => name.trim());
-const services = serviceNames ? allServices.filter((service) => serviceNames.includes(service.name)) : allServices;
-if (serviceNames && services.length !== serviceNames.length)
-  throw new Error(`--services names an unknown service; there are ${allServices.map((s) => s.name).join(', ')}`);
+const services = servicesNamed(values.services);
 const sizes = (values.rows ?? '')
   .split(',')
   .map(Number)
