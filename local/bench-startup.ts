@@ -179,7 +179,7 @@ const main = async () => {
   summary('command to banner', (figure) => figure.bannerMs, seconds);
   summary('banner "ready in"', (figure) => figure.reportedMs, seconds);
   summary('  DynamoDB Local answered', (figure) => figure.dynamodbMs, seconds);
-  summary('  functions warm', (figure) => figure.functionsMs, seconds);
+  summary('  API functions warm', (figure) => figure.functionsMs, seconds);
   const milliseconds = (ms: number) => `${ms} ms`;
   summary('first GET /health', (figure) => figure.firstPublicMs, milliseconds);
   summary('first GET /people', (figure) => figure.firstAuthenticatedMs, milliseconds);

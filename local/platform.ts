@@ -24,7 +24,7 @@ import {
   runtimeEnvironmentOf,
   tableNameOf,
 } from './environment';
-import { type FunctionLogSink, type LocalFunctions, startLocalFunctions } from './functions';
+import { type FunctionLogSink, type InvocationError, type LocalFunctions, startLocalFunctions } from './functions';
 import { type HttpGateway, type LocalHttpHandler, routesOf, startHttpGateway } from './http-gateway';
 import {
   createLocalIssuer,
@@ -82,8 +82,11 @@ export interface LocalPlatformOptions {
   /** Added to every function's environment (tests quieten Powertools with it). */
   environmentOverrides?: Record<string, string>;
   /**
-   * Start every function (bundle and init) before resolving, so the first request is answered at
-   * once; `startupMs` then includes it. Without it a function starts at its first invocation.
+   * Start the functions behind HTTP routes (bundle and init) before resolving, so the first request
+   * is answered at once (`startupMs` then includes it), and every other function (consumers,
+   * relays, schedule targets) right after, in the background: no request waits for those, and
+   * warming them first would only delay the start. Without it a function starts at its first
+   * invocation.
    */
   warm?: boolean;
   relay?: { pollIntervalMs?: number; maxAttempts?: number; baseBackoffMs?: number; maxBackoffMs?: number };
@@ -133,8 +136,10 @@ export interface LocalPlatform {
   whenIdle(): Promise<void>;
   /** Start-up time in ms. */
   startupMs: number;
-  /** When (ms after the start) DynamoDB Local answered, and the warm-up (`warm`) was done. */
+  /** When (ms after the start) DynamoDB Local answered, and the functions behind routes were warm (`warm`). */
   startupPhases: { dynamodbMs: number; functionsWarmMs?: number };
+  /** With `warm`: the functions warmed before the start resolved (those behind HTTP routes). */
+  warmedBeforeReady: readonly string[];
   stop(): Promise<void>;
 }
 
@@ -372,8 +377,9 @@ export const startLocalPlatform = async (options: LocalPlatformOptions = {}): Pr
     const runningFunctions = functions;
     onStop('functions', () => runningFunctions.stop());
     let functionsWarmMs: number | undefined;
+    const routeFunctionKeys = [...new Set(routes.map((route) => route.functionKey))];
     const warmed = options.warm
-      ? runningFunctions.warm().finally(() => {
+      ? runningFunctions.warm(routeFunctionKeys).finally(() => {
           functionsWarmMs = since();
         })
       : Promise.resolve([]);
@@ -492,9 +498,12 @@ export const startLocalPlatform = async (options: LocalPlatformOptions = {}): Pr
     );
 
     await queriesWarmed;
-    for (const failure of await warmed) {
-      notice(`${failure.functionKey} failed its init: ${failure.error.errorType}: ${failure.error.errorMessage}`);
-    }
+    const reportInitFailures = (failures: { functionKey: string; error: InvocationError }[]) => {
+      for (const failure of failures) {
+        notice(`${failure.functionKey} failed its init: ${failure.error.errorType}: ${failure.error.errorMessage}`);
+      }
+    };
+    reportInitFailures(await warmed);
 
     const whenIdle = async () => {
       for (let round = 0; round < 20; round++) {
@@ -507,6 +516,16 @@ export const startLocalPlatform = async (options: LocalPlatformOptions = {}): Pr
     };
 
     markReady();
+    if (options.warm) {
+      const others = runningFunctions.keys().filter((key) => !routeFunctionKeys.includes(key));
+      let stopping = false;
+      onStop('gateway', () => {
+        stopping = true;
+      });
+      void runningFunctions.warm(others).then((failures) => {
+        if (!stopping) reportInitFailures(failures);
+      });
+    }
     return {
       urls,
       dataDir,
@@ -522,6 +541,7 @@ export const startLocalPlatform = async (options: LocalPlatformOptions = {}): Pr
       whenIdle,
       startupMs: since(),
       startupPhases: { dynamodbMs, ...(functionsWarmMs === undefined ? {} : { functionsWarmMs }) },
+      warmedBeforeReady: options.warm ? routeFunctionKeys : [],
       stop: stopAll,
     };
   } catch (error) {

@@ -65,13 +65,16 @@ const main = async () => {
   const { urls } = platform;
   const dataFolder = relative(process.cwd(), platform.dataDir) || '.';
   const portFlag = port !== undefined && port !== 3000 ? ` --port ${port}` : '';
-  const keys = platform.functions.keys();
-  const warm = keys.filter((key) => platform.functions.stateOf(key) === 'warm').length;
-  // A function whose init failed was named above; it is tried again at its first request.
-  const warmFunctions = warm === keys.length ? `${warm} functions warm` : `${warm} of ${keys.length} functions warm`;
+  // The functions behind HTTP routes are warm; the others (consumers, relays, schedule targets)
+  // warm in the background. A function whose init failed was named above; it is tried again at
+  // its first invocation.
+  const apiKeys = platform.warmedBeforeReady;
+  const apiWarm = apiKeys.filter((key) => platform.functions.stateOf(key) === 'warm').length;
+  const others = platform.functions.keys().length - apiKeys.length;
+  const warmFunctions = `${apiWarm === apiKeys.length ? apiWarm : `${apiWarm} of ${apiKeys.length}`} API functions warm, ${others} more warming in the background`;
   // Where the time went, for a developer wondering why a start was slow (DynamoDB Local's JVM, usually).
   const seconds = (ms: number | undefined) => `${((ms ?? 0) / 1000).toFixed(1)} s`;
-  const phases = `DynamoDB Local after ${seconds(platform.startupPhases.dynamodbMs)}, functions after ${seconds(platform.startupPhases.functionsWarmMs)}`;
+  const phases = `DynamoDB Local after ${seconds(platform.startupPhases.dynamodbMs)}, API functions after ${seconds(platform.startupPhases.functionsWarmMs)}`;
   const lines = [
     `Mentoring platform ready in ${seconds(platform.startupMs)} (${warmFunctions}; ${phases})`,
     '',
