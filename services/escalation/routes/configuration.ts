@@ -10,7 +10,7 @@ import {
   RoutingSettingsSchema,
   TagSchema,
 } from '../domain/routing';
-import { DepartmentPathSchema } from './escalations';
+import { DepartmentPathSchema } from './paths';
 
 const staff = ['admin', 'life-coach'] as const;
 

@@ -2,9 +2,9 @@
 
 import { defineRoute } from '../../../shared/http/contract';
 import * as z from '../../../shared/zod';
-import { DepartmentIdSchema } from '../domain/departments';
 import { RaiseInputSchema, ResourceIdSchema, SlaStateSchema, StatusSchema } from '../domain/escalations/model';
 import { CommentViewSchema, EscalationViewSchema } from '../domain/escalations/visibility';
+import { DepartmentPathSchema } from './paths';
 
 /** People in the programme (not department machine clients). */
 const people = ['employee', 'mentor', 'life-coach', 'admin'] as const;
@@ -21,7 +21,6 @@ const PageQuery = {
 };
 
 export const EscalationPathSchema = z.strictObject({ escalationId: ResourceIdSchema });
-export const DepartmentPathSchema = z.strictObject({ departmentId: DepartmentIdSchema });
 
 export const EscalationPageSchema = z.object({
   items: z.array(EscalationViewSchema),
