@@ -2,8 +2,9 @@
 
 import { defineRoute } from '../../../shared/http/contract';
 import * as z from '../../../shared/zod';
-import { PersonIdSchema, PersonInputSchema, PersonSchema, PutPersonBodySchema } from '../domain/people/person';
+import { PersonInputSchema, PersonSchema, PutPersonBodySchema } from '../domain/people/person';
 import { DomainListBodySchema, DomainListSchema } from '../domain/settings/programme-settings';
+import { PersonPathSchema } from './paths';
 
 const staff = ['admin', 'life-coach'] as const;
 const everyone = ['employee', 'mentor', 'life-coach', 'admin'] as const;
@@ -17,8 +18,6 @@ const everyone = ['employee', 'mentor', 'life-coach', 'admin'] as const;
 const MAX_ROSTER_BYTES = 4 * 1024 * 1024;
 const ROSTER_GZIP = { maxBytes: 4 * 1024 * 1024, maxTextBytes: 64 * 1024 * 1024 };
 const MAX_PERSON_BYTES = 64 * 1024;
-
-export const PersonPathSchema = z.strictObject({ personId: PersonIdSchema });
 
 export const ListPeopleQuerySchema = z.strictObject({
   limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 25),

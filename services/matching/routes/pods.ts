@@ -7,7 +7,7 @@ import { ResourceIdSchema } from '../domain/pods/model';
 import { PodViewSchema } from '../domain/pods/visibility';
 import { MatchingSettingsSchema, StoredMatchingSettingsSchema } from '../domain/settings/programme-settings';
 import { MatchResultSchema } from './match-result';
-import { PersonPathSchema } from './people';
+import { PersonPathSchema } from './paths';
 
 const staff = ['admin', 'life-coach'] as const;
 const everyone = ['employee', 'mentor', 'life-coach', 'admin'] as const;
