@@ -6,14 +6,14 @@
  * `<service>-webhook-*`, and `functionEnvironment` hands it these variables (set by the CDK stack
  * in AWS and by the local runtime, whose EventBridge serves the same API, locally).
  */
-import * as z from 'zod';
+import * as z from './zod';
 
 export const ApiDestinationConfigSchema = z.object({
-  EVENT_BUS_NAME: z.string().min(1),
+  EVENT_BUS_NAME: z.string().check(z.minLength(1)),
   /** The role EventBridge assumes to invoke the API destinations. */
-  WEBHOOK_ROLE_ARN: z.string().min(1),
+  WEBHOOK_ROLE_ARN: z.string().check(z.minLength(1)),
   /** Where an event goes when its delivery failed every retry (none locally: the local bus keeps its own). */
-  WEBHOOK_DEAD_LETTER_ARN: z.string().min(1).optional(),
+  WEBHOOK_DEAD_LETTER_ARN: z.optional(z.string().check(z.minLength(1))),
 });
 
 export interface ApiDestinationSettings {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod';
 
 export class ConfigurationError extends Error {
   override readonly name = 'ConfigurationError';
@@ -8,7 +8,7 @@ export class ConfigurationError extends Error {
  * Reads configuration once (call it at module scope, i.e. at cold start) and fails fast,
  * naming every missing or malformed variable, instead of failing later mid-request.
  */
-export const readConfig = <TSchema extends z.ZodType>(
+export const readConfig = <TSchema extends z.ZodMiniType>(
   schema: TSchema,
   env: Record<string, string | undefined> = process.env,
 ): z.infer<TSchema> => {
@@ -22,8 +22,8 @@ export const readConfig = <TSchema extends z.ZodType>(
 
 /** The variables every function of a service with a table gets (see functionEnvironment). */
 export const ServiceConfigSchema = z.object({
-  SERVICE_NAME: z.string().min(1),
-  TABLE_NAME: z.string().min(1),
-  EVENT_BUS_NAME: z.string().min(1),
+  SERVICE_NAME: z.string().check(z.minLength(1)),
+  TABLE_NAME: z.string().check(z.minLength(1)),
+  EVENT_BUS_NAME: z.string().check(z.minLength(1)),
 });
 export type ServiceConfig = z.infer<typeof ServiceConfigSchema>;

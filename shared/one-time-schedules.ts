@@ -4,17 +4,17 @@
  * declares `access: { oneTimeSchedules: { target } }`; `functionEnvironment` then hands it these
  * variables, set by the CDK stack in AWS and by the local runtime locally.
  */
-import * as z from 'zod';
+import * as z from './zod';
 
 export const OneTimeScheduleConfigSchema = z.object({
   /** The service's schedule group; the function may create and delete schedules in it only. */
-  SCHEDULE_GROUP_NAME: z.string().min(1),
+  SCHEDULE_GROUP_NAME: z.string().check(z.minLength(1)),
   /** The function every schedule invokes (the declared target). */
-  SCHEDULE_TARGET_ARN: z.string().min(1),
+  SCHEDULE_TARGET_ARN: z.string().check(z.minLength(1)),
   /** The role Scheduler assumes to invoke it. */
-  SCHEDULE_ROLE_ARN: z.string().min(1),
+  SCHEDULE_ROLE_ARN: z.string().check(z.minLength(1)),
   /** Where a firing goes when every retry failed (none locally: the local scheduler keeps its own). */
-  SCHEDULE_DEAD_LETTER_ARN: z.string().min(1).optional(),
+  SCHEDULE_DEAD_LETTER_ARN: z.optional(z.string().check(z.minLength(1))),
 });
 
 export interface OneTimeScheduleSettings {

@@ -5,9 +5,9 @@
  * so this code has no local branch.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import * as z from 'zod';
 import { readConfig } from './config';
 import { secretIdVariableOf } from './declaration';
+import * as z from './zod';
 
 export class SecretUnavailableError extends Error {
   override readonly name = 'SecretUnavailableError';
@@ -31,7 +31,7 @@ export const declaredSecret = (
   client: SecretsManagerClient = new SecretsManagerClient({}),
 ): (() => Promise<string>) => {
   const variable = secretIdVariableOf(secretName);
-  const config = readConfig(z.object({ [variable]: z.string().min(1) }), env) as Record<string, string>;
+  const config = readConfig(z.object({ [variable]: z.string().check(z.minLength(1)) }), env) as Record<string, string>;
   const value = fetchSecretValue(client, config[variable] as string);
   // A rejection is reported to whoever awaits it; without this it would also be an unhandled one.
   value.catch(() => undefined);

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { defineRoute } from '../../shared/http/contract';
+import * as z from '../../shared/zod';
 
 export const HealthSchema = z.object({ status: z.literal('ok'), time: z.iso.datetime() });
 

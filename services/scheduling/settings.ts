@@ -3,9 +3,10 @@
  * environment variables, with these defaults unless the deployment sets others) and read into
  * the domain's policy at cold start.
  */
-import * as z from 'zod';
+
 import type { SettingDeclaration } from '../../shared/declaration';
 import { minuteOfDay } from '../../shared/time-zones';
+import * as z from '../../shared/zod';
 import { defaultPolicy, type SchedulingPolicy } from './domain/policy';
 
 /** The declared secret that signs the links in emails. */
@@ -64,19 +65,19 @@ export const schedulingSettings: readonly SettingDeclaration[] = [
   },
 ];
 
-const days = z.coerce.number().int().min(1).max(3650);
+const days = z.coerce.number().check(z.int(), z.minimum(1), z.maximum(3650));
 
 export const SettingsSchema = z.object({
   MEETING_URL_TEMPLATE: z.url({ protocol: /^https?$/ }),
   ONE_ON_ONE_FIRST_WITHIN_DAYS: days,
-  ONE_ON_ONE_EVERY_MONTHS: z.coerce.number().int().min(1).max(12),
-  ONE_ON_ONE_REMINDER_DAYS_BEFORE: z.coerce.number().int().min(0).max(60),
+  ONE_ON_ONE_EVERY_MONTHS: z.coerce.number().check(z.int(), z.minimum(1), z.maximum(12)),
+  ONE_ON_ONE_REMINDER_DAYS_BEFORE: z.coerce.number().check(z.int(), z.minimum(0), z.maximum(60)),
   INACTIVITY_WARNING_DAYS: days,
   INACTIVITY_OVERDUE_DAYS: days,
-  POD_SESSION_EVERY_MONTHS: z.coerce.number().int().min(0).max(12),
-  REMINDER_LOCAL_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time "HH:MM"'),
+  POD_SESSION_EVERY_MONTHS: z.coerce.number().check(z.int(), z.minimum(0), z.maximum(12)),
+  REMINDER_LOCAL_TIME: z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time "HH:MM"')),
   ATTENDANCE_LINK_DAYS: days,
-  SENDER_NAME: z.string().min(1).max(100),
+  SENDER_NAME: z.string().check(z.minLength(1), z.maxLength(100)),
 });
 
 export const policyFromSettings = (settings: z.infer<typeof SettingsSchema>): SchedulingPolicy => ({

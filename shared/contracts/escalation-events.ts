@@ -4,8 +4,9 @@
  * `detail.data.departmentId`. A confidential escalation's events carry neither the reporter's
  * identity nor their pod (`reporterId` and `podId` are null); no event carries a comment's text.
  */
-import * as z from 'zod';
+
 import { defineEvent } from '../events/envelope';
+import * as z from '../zod';
 
 const source = 'mentoring.escalation';
 
@@ -21,28 +22,32 @@ export const EscalationCategoryV1 = z
     'culture',
     'strategy',
   ])
-  .describe('What the escalation is about. `personal` always stays with the life coach.');
+  .check(z.describe('What the escalation is about. `personal` always stays with the life coach.'));
 
 export const EscalationSeverityV1 = z.enum(['low', 'medium', 'high', 'critical']);
 
 export const EscalationStatusV1 = z
   .enum(['open', 'acknowledged', 'in-progress', 'waiting-on-reporter', 'resolved', 'withdrawn'])
-  .describe(
-    '`open`: routed, not acknowledged yet; `waiting-on-reporter` pauses the resolution timer; `resolved` and `withdrawn` end it.',
+  .check(
+    z.describe(
+      '`open`: routed, not acknowledged yet; `waiting-on-reporter` pauses the resolution timer; `resolved` and `withdrawn` end it.',
+    ),
   );
 
 export const EscalationOriginV1 = z
   .enum(['person', 'mentee-at-risk', 'one-on-one-overdue', 'pulse-score-dropped'])
-  .describe('Raised by a person through the API, or automatically from another service’s event.');
+  .check(z.describe('Raised by a person through the API, or automatically from another service’s event.'));
 
 export const SlaTimerV1 = z
   .enum(['first-response', 'resolution'])
-  .describe('First response stops on acknowledgement; resolution on resolve, paused while waiting on the reporter.');
+  .check(
+    z.describe('First response stops on acknowledgement; resolution on resolve, paused while waiting on the reporter.'),
+  );
 
-const EscalationIdV1 = z.string().describe('Stable id of an escalation.');
+const EscalationIdV1 = z.string().check(z.describe('Stable id of an escalation.'));
 const DepartmentIdV1 = z
   .string()
-  .describe('The department that owns the escalation (`life-coach` for the life coach).');
+  .check(z.describe('The department that owns the escalation (`life-coach` for the life coach).'));
 const InstantV1 = z.iso.datetime({ offset: true });
 
 export const EscalationRaisedV1 = defineEvent({
@@ -58,8 +63,8 @@ export const EscalationRaisedV1 = defineEvent({
     severity: EscalationSeverityV1,
     tags: z.array(z.string()),
     confidential: z.boolean(),
-    reporterId: z.string().nullable(),
-    podId: z.string().nullable(),
+    reporterId: z.nullable(z.string()),
+    podId: z.nullable(z.string()),
     raisedAt: InstantV1,
   }),
 });
@@ -80,11 +85,11 @@ export const EscalationRoutedV1 = defineEvent({
     details: z.string(),
     tags: z.array(z.string()),
     confidential: z.boolean(),
-    reporterId: z.string().nullable(),
-    podId: z.string().nullable(),
+    reporterId: z.nullable(z.string()),
+    podId: z.nullable(z.string()),
     routing: z.object({
-      rulesVersion: z.int().min(0),
-      ruleId: z.string().nullable(),
+      rulesVersion: z.int().check(z.minimum(0)),
+      ruleId: z.nullable(z.string()),
       reason: z.string(),
     }),
     sla: z.object({
@@ -105,7 +110,7 @@ export const EscalationAcknowledgedV1 = defineEvent({
     escalationId: EscalationIdV1,
     departmentId: DepartmentIdV1,
     acknowledgedAt: InstantV1,
-    firstResponseBusinessMinutes: z.number().min(0),
+    firstResponseBusinessMinutes: z.number().check(z.minimum(0)),
     withinTarget: z.boolean(),
   }),
 });
@@ -123,7 +128,7 @@ export const EscalationStatusChangedV1 = defineEvent({
     to: EscalationStatusV1,
     by: z.enum(['department', 'life-coach', 'reporter']),
     /** The comment that came with the change (its text is in the API), if any. */
-    commentId: z.string().nullable(),
+    commentId: z.nullable(z.string()),
     changedAt: InstantV1,
   }),
 });
@@ -136,11 +141,11 @@ export const EscalationResolvedV1 = defineEvent({
   data: z.object({
     escalationId: EscalationIdV1,
     departmentId: DepartmentIdV1,
-    cycle: z.int().min(1),
+    cycle: z.int().check(z.minimum(1)),
     /** The resolution note (its text is in the API). */
     commentId: z.string(),
     resolvedAt: InstantV1,
-    resolutionBusinessMinutes: z.number().min(0),
+    resolutionBusinessMinutes: z.number().check(z.minimum(0)),
     withinTarget: z.boolean(),
   }),
 });
@@ -153,7 +158,7 @@ export const EscalationReopenedV1 = defineEvent({
   data: z.object({
     escalationId: EscalationIdV1,
     departmentId: DepartmentIdV1,
-    cycle: z.int().min(2),
+    cycle: z.int().check(z.minimum(2)),
     reopenedAt: InstantV1,
     resolutionDueAt: InstantV1,
   }),
@@ -198,9 +203,9 @@ export const EscalationSlaWarningV1 = defineEvent({
     departmentId: DepartmentIdV1,
     severity: EscalationSeverityV1,
     timer: SlaTimerV1,
-    cycle: z.int().min(1),
+    cycle: z.int().check(z.minimum(1)),
     percent: z.union([z.literal(50), z.literal(75)]),
-    targetMinutes: z.int().min(1),
+    targetMinutes: z.int().check(z.minimum(1)),
     reachedAt: InstantV1,
   }),
 });
@@ -216,14 +221,14 @@ export const EscalationSlaBreachedV1 = defineEvent({
     departmentId: DepartmentIdV1,
     severity: EscalationSeverityV1,
     timer: SlaTimerV1,
-    cycle: z.int().min(1),
+    cycle: z.int().check(z.minimum(1)),
     level: z.union([z.literal(1), z.literal(2)]),
-    targetMinutes: z.int().min(1),
+    targetMinutes: z.int().check(z.minimum(1)),
     breachedAt: InstantV1,
   }),
 });
 
-const WindowV1 = z.object({ from: InstantV1, to: InstantV1, days: z.int().min(1) });
+const WindowV1 = z.object({ from: InstantV1, to: InstantV1, days: z.int().check(z.minimum(1)) });
 
 export const ImprovementSignalDetectedV1 = defineEvent({
   source,
@@ -235,10 +240,10 @@ export const ImprovementSignalDetectedV1 = defineEvent({
     signalId: z.string(),
     departmentId: DepartmentIdV1,
     theme: z.object({ kind: z.enum(['category', 'tag']), value: z.string() }),
-    escalations: z.int().min(1),
-    distinctPods: z.int().min(1),
-    distinctReporters: z.int().min(1),
-    thresholds: z.object({ minPods: z.int().min(1), minReporters: z.int().min(1) }),
+    escalations: z.int().check(z.minimum(1)),
+    distinctPods: z.int().check(z.minimum(1)),
+    distinctReporters: z.int().check(z.minimum(1)),
+    thresholds: z.object({ minPods: z.int().check(z.minimum(1)), minReporters: z.int().check(z.minimum(1)) }),
     window: WindowV1,
     detectedAt: InstantV1,
   }),
@@ -253,7 +258,7 @@ export const QualityCircleSuggestedV1 = defineEvent({
   data: z.object({
     suggestionId: z.string(),
     tag: z.string(),
-    podIds: z.array(z.string()).min(2),
+    podIds: z.array(z.string()).check(z.minLength(2)),
     window: WindowV1,
     suggestedAt: InstantV1,
   }),

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { defineEvent } from '../events/envelope';
+import * as z from '../zod';
 
 /**
  * Events the HR directory sends in (source `hr.directory`). The platform consumes them;
@@ -12,16 +12,16 @@ export const HrEmployeeV1 = z.object({
   name: z.string(),
   email: z.string(),
   timezone: z.string(),
-  workingHours: z.object({ start: z.string(), end: z.string() }).optional(),
+  workingHours: z.optional(z.object({ start: z.string(), end: z.string() })),
   domain: z.string(),
   level: z.int(),
-  yearsOfExperience: z.number().optional(),
-  projectIds: z.array(z.string()).optional(),
-  managerId: z.string().nullable().optional(),
-  skills: z.array(z.string()).optional(),
-  growthGoals: z.array(z.string()).optional(),
-  languages: z.array(z.string()).optional(),
-  roles: z.array(z.string()).optional(),
+  yearsOfExperience: z.optional(z.number()),
+  projectIds: z.optional(z.array(z.string())),
+  managerId: z.optional(z.nullable(z.string())),
+  skills: z.optional(z.array(z.string())),
+  growthGoals: z.optional(z.array(z.string())),
+  languages: z.optional(z.array(z.string())),
+  roles: z.optional(z.array(z.string())),
 });
 
 export const EmployeeJoinedV1 = defineEvent({
@@ -45,7 +45,7 @@ export const EmployeeLeftV1 = defineEvent({
   detailType: 'Employee.Left',
   version: 1,
   description: 'An employee left the company.',
-  data: z.object({ employeeId: z.string(), leftOn: z.iso.date().optional() }),
+  data: z.object({ employeeId: z.string(), leftOn: z.optional(z.iso.date()) }),
 });
 
 export const hrDirectoryEvents = [EmployeeJoinedV1, EmployeeUpdatedV1, EmployeeLeftV1] as const;

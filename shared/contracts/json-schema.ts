@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { detailSchemaOf, type EventContract } from '../events/envelope';
+import * as z from '../zod';
 
 /**
  * `draft-2020-12` for the event catalogue in docs/; `draft-04` for the EventBridge schema

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { defineEvent } from '../events/envelope';
+import * as z from '../zod';
 
 const source = 'mentoring.matching';
 
@@ -13,7 +13,7 @@ export const PersonSnapshotV1 = z.object({
   domain: z.string(),
   level: z.int(),
   projectIds: z.array(z.string()),
-  managerId: z.string().nullable(),
+  managerId: z.nullable(z.string()),
   skills: z.array(z.string()),
   growthGoals: z.array(z.string()),
   languages: z.array(z.string()),
@@ -28,7 +28,7 @@ export const PersonRegisteredV1 = defineEvent({
   version: 1,
   description:
     'A person joined the programme directory (API, CSV import or HR event), or came back: `cause` is `rehired` for a leaver brought back by an explicit rehire.',
-  data: z.object({ person: PersonSnapshotV1, cause: z.enum(['joined', 'rehired']).optional() }),
+  data: z.object({ person: PersonSnapshotV1, cause: z.optional(z.enum(['joined', 'rehired'])) }),
 });
 
 export const PersonUpdatedV1 = defineEvent({
@@ -47,11 +47,13 @@ export const PersonOffboardedV1 = defineEvent({
   data: z.object({ personId: z.string(), reason: z.enum(['offboarded', 'left-company']) }),
 });
 
-const PodIdV1 = z.string().describe('Stable id of a pod (one mentor and their mentees).');
+const PodIdV1 = z.string().check(z.describe('Stable id of a pod (one mentor and their mentees).'));
 const EndReasonV1 = z
   .enum(['offboarded', 'reassigned', 'rematched', 'left-programme'])
-  .describe(
-    '`offboarded`: the mentor or mentee left; `reassigned`: the life coach approved a reassignment request; `rematched`: a committed matching run moved or unmatched the mentee after the lock ended; `left-programme`: the pairing no longer holds for one of them: a role or status changed, or a directory change (domain, level, project, manager, working hours) breaks one of its hard rules (`rule` names which).',
+  .check(
+    z.describe(
+      '`offboarded`: the mentor or mentee left; `reassigned`: the life coach approved a reassignment request; `rematched`: a committed matching run moved or unmatched the mentee after the lock ended; `left-programme`: the pairing no longer holds for one of them: a role or status changed, or a directory change (domain, level, project, manager, working hours) breaks one of its hard rules (`rule` names which).',
+    ),
   );
 
 export const PodFormedV1 = defineEvent({
@@ -65,7 +67,7 @@ export const PodFormedV1 = defineEvent({
     domain: z.string(),
     menteeIds: z.array(z.string()),
     formedAt: z.iso.datetime(),
-    runId: z.string().nullable(),
+    runId: z.nullable(z.string()),
   }),
 });
 
@@ -97,7 +99,7 @@ export const MentorshipStartedV1 = defineEvent({
     startedAt: z.iso.datetime(),
     lockedUntil: z.iso.datetime(),
     cause: z.enum(['matching-run', 'reassignment', 'rematch']),
-    runId: z.string().nullable(),
+    runId: z.nullable(z.string()),
   }),
 });
 
@@ -115,10 +117,11 @@ export const MentorshipEndedV1 = defineEvent({
     endedAt: z.iso.datetime(),
     reason: EndReasonV1,
     rule: z
-      .string()
-      .optional()
-      .describe(
-        'With `left-programme` after a directory change: the hard rule the pairing now breaks (`different-domain`, `not-senior-enough`, `same-project`, `reporting-chain`, `working-hours-overlap`, `mentor-role`, `mentee-role`).',
+      .optional(z.string())
+      .check(
+        z.describe(
+          'With `left-programme` after a directory change: the hard rule the pairing now breaks (`different-domain`, `not-senior-enough`, `same-project`, `reporting-chain`, `working-hours-overlap`, `mentor-role`, `mentee-role`).',
+        ),
       ),
   }),
 });
@@ -127,11 +130,10 @@ export const MentorshipEndedV1 = defineEvent({
 export const RunCountsV1 = z.object({
   pods: z.int(),
   matched: z.int(),
-  unmatched: z.int().describe('Mentees who could have had a mentor but were left out'),
+  unmatched: z.int().check(z.describe('Mentees who could have had a mentor but were left out')),
   noMentorPossible: z
-    .int()
-    .optional()
-    .describe('People no mentor can exist for (the most senior of their domain...): not counted as unmatched'),
+    .optional(z.int())
+    .check(z.describe('People no mentor can exist for (the most senior of their domain...): not counted as unmatched')),
   newPairings: z.int(),
   movedPairings: z.int(),
   keptPairings: z.int(),
@@ -150,7 +152,7 @@ export const MatchingRunCompletedV1 = defineEvent({
     runId: z.string(),
     mode: z.enum(['dry-run', 'commit']),
     /** null: every domain. */
-    domains: z.array(z.string()).nullable(),
+    domains: z.nullable(z.array(z.string())),
     runDate: z.iso.datetime(),
     counts: RunCountsV1,
     objective: z.object({ value: z.number(), matched: z.int(), pairScore: z.number(), loadCost: z.number() }),
@@ -170,7 +172,7 @@ export const MatchingRunRequestedV1 = defineEvent({
     mode: z.enum(['dry-run', 'commit']),
     request: z.enum(['run', 'commit-of-dry-run']),
     /** null: every domain. */
-    domains: z.array(z.string()).nullable(),
+    domains: z.nullable(z.array(z.string())),
     requestedBy: z.string(),
     requestedAt: z.iso.datetime(),
   }),

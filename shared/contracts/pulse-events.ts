@@ -4,14 +4,17 @@
  * skip-level first); escalation reads Mentee.AtRisk and PulseScore.Dropped. No event carries a
  * survey answer, and none names who answered a survey.
  */
-import * as z from 'zod';
+
 import { defineEvent } from '../events/envelope';
+import * as z from '../zod';
 
 const source = 'mentoring.pulse';
 
 export const SurveyTopicV1 = z
   .enum(['policy', 'tool', 'process', 'change', 'engagement'])
-  .describe('What a survey is about: a policy, a tool, a process, a change being introduced, or engagement (eNPS).');
+  .check(
+    z.describe('What a survey is about: a policy, a tool, a process, a change being introduced, or engagement (eNPS).'),
+  );
 
 const RiskV1 = z.enum(['low', 'medium', 'high']);
 
@@ -24,11 +27,11 @@ export const MenteeAtRiskV1 = defineEvent({
   data: z.object({
     menteeId: z.string(),
     mentorId: z.string(),
-    podId: z.string().nullable(),
+    podId: z.nullable(z.string()),
     checkInId: z.string(),
     risk: RiskV1,
     /** The risk of the mentee's previous check-in (null for their first). */
-    previousRisk: RiskV1.nullable(),
+    previousRisk: z.nullable(RiskV1),
     trigger: z.enum(['high-risk', 'sharp-drop']),
     /** Which 1-5 measures fell by two points or more (empty when only the risk is high). */
     droppedMeasures: z.array(z.enum(['engagement', 'role-clarity'])),
@@ -36,13 +39,15 @@ export const MenteeAtRiskV1 = defineEvent({
 });
 
 export const SegmentV1 = z
-  .object({ kind: z.enum(['everyone', 'domain']), domain: z.string().nullable() })
-  .describe('`everyone` (the whole audience of the round, `domain` null) or one functional domain.');
+  .object({ kind: z.enum(['everyone', 'domain']), domain: z.nullable(z.string()) })
+  .check(z.describe('`everyone` (the whole audience of the round, `domain` null) or one functional domain.'));
 
 export const ScoreMeasureV1 = z
   .enum(['enps', 'scale-mean'])
-  .describe(
-    '`enps`: the eNPS of the survey’s first 0-10 question (% answering 9-10 minus % answering 0-6, -100..100); `scale-mean`: the mean of every 1-5 answer of the round (1..5).',
+  .check(
+    z.describe(
+      '`enps`: the eNPS of the survey’s first 0-10 question (% answering 9-10 minus % answering 0-6, -100..100); `scale-mean`: the mean of every 1-5 answer of the round (1..5).',
+    ),
   );
 
 export const PulseScoreDroppedV1 = defineEvent({
@@ -60,17 +65,17 @@ export const PulseScoreDroppedV1 = defineEvent({
     /** The round's score and the trailing average it is compared with, on the measure's scale. */
     score: z.number(),
     trailingAverage: z.number(),
-    respondents: z.int().min(1),
+    respondents: z.int().check(z.minimum(1)),
   }),
 });
 
 export const AudienceV1 = z
   .discriminatedUnion('kind', [
     z.object({ kind: z.literal('everyone') }),
-    z.object({ kind: z.literal('domains'), domains: z.array(z.string()).min(1) }),
-    z.object({ kind: z.literal('pods'), podIds: z.array(z.string()).min(1) }),
+    z.object({ kind: z.literal('domains'), domains: z.array(z.string()).check(z.minLength(1)) }),
+    z.object({ kind: z.literal('pods'), podIds: z.array(z.string()).check(z.minLength(1)) }),
   ])
-  .describe('Who is asked: everyone, the people of some domains, or the mentors and mentees of some pods.');
+  .check(z.describe('Who is asked: everyone, the people of some domains, or the mentors and mentees of some pods.'));
 
 export const PulseSurveyOpenedV1 = defineEvent({
   source,
@@ -81,16 +86,16 @@ export const PulseSurveyOpenedV1 = defineEvent({
   data: z.object({
     surveyId: z.string(),
     roundId: z.string(),
-    round: z.int().min(1),
+    round: z.int().check(z.minimum(1)),
     title: z.string(),
     topic: SurveyTopicV1,
     audience: AudienceV1,
     /** How many people the round asks (the audience fixed at opening). */
-    audienceSize: z.int().min(0),
+    audienceSize: z.int().check(z.minimum(0)),
     opensAt: z.iso.datetime(),
     closesAt: z.iso.datetime(),
     /** For a recurring pulse: its cadence. */
-    cadence: z.enum(['weekly', 'biweekly', 'monthly']).nullable(),
+    cadence: z.nullable(z.enum(['weekly', 'biweekly', 'monthly'])),
   }),
 });
 
@@ -103,7 +108,7 @@ export const PulseSurveyClosedV1 = defineEvent({
   data: z.object({
     surveyId: z.string(),
     roundId: z.string(),
-    round: z.int().min(1),
+    round: z.int().check(z.minimum(1)),
     topic: SurveyTopicV1,
     closedAt: z.iso.datetime(),
     closedEarly: z.boolean(),
@@ -128,11 +133,11 @@ export const MentorSupportSuggestedV1 = defineEvent({
   data: z.object({
     mentorId: z.string(),
     /** The aggregate (a batch of ratings) that triggered it, numbered from 1 per mentor. */
-    batch: z.int().min(1),
-    ratings: z.int().min(1),
-    distinctMentees: z.int().min(3),
+    batch: z.int().check(z.minimum(1)),
+    ratings: z.int().check(z.minimum(1)),
+    distinctMentees: z.int().check(z.minimum(3)),
     mean: z.number(),
-    previousMean: z.number().nullable(),
+    previousMean: z.nullable(z.number()),
     trigger: z.enum(['low-average', 'falling-average']),
   }),
 });

@@ -4,15 +4,18 @@
  * pulse reads Session.Completed (session ratings), NotificationPreferences.Changed and
  * EmailAddress.Suppressed (whom not to email); escalation reads OneOnOne.Overdue.
  */
-import * as z from 'zod';
+
 import { defineEvent } from '../events/envelope';
+import * as z from '../zod';
 
 const source = 'mentoring.scheduling';
 
 export const SessionKindV1 = z
   .enum(['one-on-one', 'pod', 'skip-level'])
-  .describe(
-    '`one-on-one`: a mentor and one mentee; `pod`: the mentor with all their mentees; `skip-level`: the life coach and one person.',
+  .check(
+    z.describe(
+      '`one-on-one`: a mentor and one mentee; `pod`: the mentor with all their mentees; `skip-level`: the life coach and one person.',
+    ),
   );
 
 /** Who and when, as every session event carries it. */
@@ -22,11 +25,11 @@ export const SessionSnapshotV1 = z.object({
   /** The mentor for 1:1s and pod sessions, the life coach for skip-levels. */
   hostId: z.string(),
   /** Everyone invited, the host included. */
-  participantIds: z.array(z.string()).min(2),
+  participantIds: z.array(z.string()).check(z.minLength(2)),
   /** For 1:1s: the mentorship the session belongs to. */
-  mentorshipId: z.string().nullable(),
+  mentorshipId: z.nullable(z.string()),
   /** For 1:1s and pod sessions. */
-  podId: z.string().nullable(),
+  podId: z.nullable(z.string()),
   startsAt: z.iso.datetime({ offset: true }),
   endsAt: z.iso.datetime({ offset: true }),
 });
@@ -90,8 +93,8 @@ export const OneOnOneOverdueV1 = defineEvent({
     menteeId: z.string(),
     podId: z.string(),
     /** The last completed 1:1, or null when none ever took place (then counted from the mentorship's start). */
-    lastCompletedAt: z.iso.datetime({ offset: true }).nullable(),
-    daysWithoutOneOnOne: z.int().min(0),
+    lastCompletedAt: z.nullable(z.iso.datetime({ offset: true })),
+    daysWithoutOneOnOne: z.int().check(z.minimum(0)),
   }),
 });
 
@@ -102,8 +105,8 @@ export const SkipLevelPlanConfirmedV1 = defineEvent({
   description: 'The life coach confirmed a quarter’s skip-level plan; its sessions are scheduled.',
   data: z.object({
     planId: z.string(),
-    quarter: z.string().regex(/^\d{4}-Q[1-4]$/),
-    sessions: z.int().min(0),
+    quarter: z.string().check(z.regex(/^\d{4}-Q[1-4]$/)),
+    sessions: z.int().check(z.minimum(0)),
   }),
 });
 
@@ -118,7 +121,11 @@ export const NotificationKindV1 = z
     'pulse-reminders',
     'check-in-reminders',
   ])
-  .describe('A kind of email a person may turn off. Calendar invites of sessions they take part in are always sent.');
+  .check(
+    z.describe(
+      'A kind of email a person may turn off. Calendar invites of sessions they take part in are always sent.',
+    ),
+  );
 
 export const NotificationPreferencesChangedV1 = defineEvent({
   source,
@@ -136,7 +143,7 @@ export const EmailAddressSuppressedV1 = defineEvent({
   data: z.object({
     email: z.string(),
     /** The person the address belongs to, when known. */
-    personId: z.string().nullable(),
+    personId: z.nullable(z.string()),
     reason: z.enum(['bounce', 'complaint']),
   }),
 });

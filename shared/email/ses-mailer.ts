@@ -5,13 +5,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
-import * as z from 'zod';
 import type { Clock } from '../ports';
+import * as z from '../zod';
 import { composeRawEmail } from './raw-email';
 
 export const EmailConfigSchema = z.object({
-  SENDER_EMAIL: z.string().min(3),
-  SES_CONFIGURATION_SET: z.string().min(1),
+  SENDER_EMAIL: z.string().check(z.minLength(3)),
+  SES_CONFIGURATION_SET: z.string().check(z.minLength(1)),
 });
 
 export interface PlainEmail {

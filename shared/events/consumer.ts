@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from '../zod';
 import { type BusEvent, detailSchemaOf, type EventContract, type EventDetail } from './envelope';
 
 /** The event does not match any contract the consumer accepts: retrying will not help. */

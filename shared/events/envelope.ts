@@ -1,21 +1,21 @@
-import * as z from 'zod';
 import type { EventPattern } from '../declaration';
+import * as z from '../zod';
 
 /** Every event on the bus carries this envelope in `detail`: `{ metadata, data }`. */
 export const EventMetadataSchema = z.strictObject({
   /** Unique per event; consumers deduplicate on it. */
-  id: z.string().min(1).max(128),
+  id: z.string().check(z.minLength(1), z.maxLength(128)),
   /** Schema version of `data`; a breaking change is a new version, the old one stays. */
-  version: z.int().min(1),
+  version: z.int().check(z.minimum(1)),
   occurredAt: z.iso.datetime({ offset: true }),
   /** Carried from the request (or triggering event) that caused this event. */
-  correlationId: z.string().min(1).max(128),
+  correlationId: z.string().check(z.minLength(1), z.maxLength(128)),
   /** The producing service (or external system, e.g. `hr.directory`). */
-  service: z.string().min(1).max(64),
+  service: z.string().check(z.minLength(1), z.maxLength(64)),
 });
 export type EventMetadata = z.infer<typeof EventMetadataSchema>;
 
-export interface EventContract<TData extends z.ZodType = z.ZodType> {
+export interface EventContract<TData extends z.ZodMiniType = z.ZodMiniType> {
   source: string;
   detailType: string;
   version: number;
@@ -23,11 +23,12 @@ export interface EventContract<TData extends z.ZodType = z.ZodType> {
   data: TData;
 }
 
-export const defineEvent = <TData extends z.ZodType>(contract: EventContract<TData>): EventContract<TData> => contract;
+export const defineEvent = <TData extends z.ZodMiniType>(contract: EventContract<TData>): EventContract<TData> =>
+  contract;
 
-export const detailSchemaOf = <TData extends z.ZodType>(contract: EventContract<TData>) =>
+export const detailSchemaOf = <TData extends z.ZodMiniType>(contract: EventContract<TData>) =>
   z.strictObject({
-    metadata: EventMetadataSchema.extend({ version: z.literal(contract.version) }),
+    metadata: z.extend(EventMetadataSchema, { version: z.literal(contract.version) }),
     data: contract.data,
   });
 

@@ -2,13 +2,13 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import middy from '@middy/core';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import * as z from 'zod';
 import { readConfig } from '../config';
 import { logger, metrics, observabilityWithMetrics } from '../observability';
+import * as z from '../zod';
 import { relayOutbox } from './outbox-relay';
 import { publishEntries } from './publisher';
 
-const config = readConfig(z.object({ EVENT_BUS_NAME: z.string().min(1) }));
+const config = readConfig(z.object({ EVENT_BUS_NAME: z.string().check(z.minLength(1)) }));
 const eventBridge = new EventBridgeClient({});
 
 /** One relay per service table: its stream's new outbox records go to the platform bus. */

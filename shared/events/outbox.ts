@@ -2,8 +2,9 @@
  * The outbox, the part the domain uses: an event a state change implies, and the record the
  * relay turns into one PutEvents entry. Pure: the DynamoDB write is shared/dynamo/outbox.ts.
  */
-import type * as z from 'zod';
+
 import type { Clock, IdGenerator } from '../ports';
+import type * as z from '../zod';
 import { detailSchemaOf, type EventContract, type EventDetail } from './envelope';
 
 /** Outbox records live this long; the relay reads them from the stream within seconds. */

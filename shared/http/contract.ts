@@ -4,15 +4,16 @@
  * it), the handler is typed from it (`httpRoute`), validation runs from it and the OpenAPI
  * document is generated from it. Its key (`PUT /people/{personId}`) is written nowhere else.
  */
-import type * as z from 'zod';
+
 import { roles as allRoles, type Role } from '../auth/roles';
+import type * as z from '../zod';
 
 export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE' | 'PATCH';
 
 export interface SuccessResponse {
   description: string;
   /** The JSON body; a response without a schema has no body (204, 202 with only a Location). */
-  schema?: z.ZodType;
+  schema?: z.ZodMiniType;
   /**
    * `application/json` (default), or a text type such as `text/csv`: the handler then answers
    * the string its schema (`z.string()`) describes, sent as it is.
@@ -23,7 +24,7 @@ export interface SuccessResponse {
 }
 
 export interface RequestBody {
-  schema: z.ZodType;
+  schema: z.ZodMiniType;
   /** `application/json` (default), or a text type such as `text/csv` handed over as a string. */
   mediaType?: string;
   /** Larger bodies get 413 (default 256 KiB). */
@@ -44,8 +45,8 @@ export interface RouteContract {
   readonly description?: string;
   /** Groups allowed through; `public` means no token is needed (health, the OpenAPI document). */
   readonly auth: 'public' | { readonly roles: readonly Role[] };
-  readonly params?: z.ZodType;
-  readonly query?: z.ZodType;
+  readonly params?: z.ZodMiniType;
+  readonly query?: z.ZodMiniType;
   readonly body?: RequestBody;
   /** The success answers, by status. */
   readonly responses: Readonly<Record<number, SuccessResponse>>;

@@ -1,16 +1,16 @@
-import * as z from 'zod';
 import type { ServiceDeclaration } from '../declaration';
+import * as z from '../zod';
 import { mediaTypeOf, problemsOf, type RouteContract } from './contract';
 import { GatewayErrorSchema, ProblemSchema } from './problem';
 
 type JsonSchema = Record<string, unknown>;
 
-const schemaOf = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
+const schemaOf = (schema: z.ZodMiniType, io: 'input' | 'output'): JsonSchema => {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
   return rest;
 };
 
-const parametersOf = (schema: z.ZodType | undefined, location: 'path' | 'query') => {
+const parametersOf = (schema: z.ZodMiniType | undefined, location: 'path' | 'query') => {
   if (!schema) return [];
   const json = schemaOf(schema, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
   return Object.entries(json.properties ?? {}).map(([name, property]) => ({

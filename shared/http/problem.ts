@@ -1,14 +1,14 @@
-import * as z from 'zod';
+import * as z from '../zod';
 
 /** RFC 9457 problem details, the body of every HTTP error. */
 export const ProblemSchema = z.object({
   type: z.string(),
   title: z.string(),
   status: z.int(),
-  detail: z.string().optional(),
-  instance: z.string().optional(),
+  detail: z.optional(z.string()),
+  instance: z.optional(z.string()),
   /** One entry per wrong field: where it is and what is wrong. */
-  errors: z.array(z.object({ location: z.string(), message: z.string() })).optional(),
+  errors: z.optional(z.array(z.object({ location: z.string(), message: z.string() }))),
 });
 export type Problem = z.infer<typeof ProblemSchema>;
 

@@ -6,8 +6,8 @@
  */
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type * as z from 'zod';
 import type { Principal } from '../auth/principal';
+import type * as z from '../zod';
 import { mediaTypeOf, type RouteContract, routeKeyOf } from './contract';
 import { type ErrorTable, type FieldError, notFound, problemWithStatus } from './errors';
 import {
@@ -23,7 +23,7 @@ import {
   validateRequest,
 } from './middleware';
 
-type Parsed<TSchema> = TSchema extends z.ZodType ? z.output<TSchema> : undefined;
+type Parsed<TSchema> = TSchema extends z.ZodMiniType ? z.output<TSchema> : undefined;
 
 export interface RouteRequest<TContract extends RouteContract> {
   params: Parsed<TContract['params']>;
@@ -45,7 +45,11 @@ type SuccessStatus<TContract extends RouteContract> = keyof TContract['responses
 /** One of the contract's success answers: its status, and the body its schema describes (none without one). */
 export type RouteReply<TContract extends RouteContract> = {
   [TStatus in SuccessStatus<TContract>]: TContract['responses'][TStatus] extends { schema: infer TSchema }
-    ? { status: TStatus; body: TSchema extends z.ZodType ? z.input<TSchema> : never; headers?: Record<string, string> }
+    ? {
+        status: TStatus;
+        body: TSchema extends z.ZodMiniType ? z.input<TSchema> : never;
+        headers?: Record<string, string>;
+      }
     : { status: TStatus; body?: undefined; headers?: Record<string, string> };
 }[SuccessStatus<TContract>];
 

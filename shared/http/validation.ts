@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from '../zod';
 import type { FieldError } from './errors';
 
 type RawIssue = Parameters<z.core.$ZodErrorMap>[0];
@@ -89,11 +89,11 @@ export const humaneIssue = (issue: RawIssue): string | undefined => {
 export const humaneParse = { error: humaneIssue } as const;
 
 /** One line per issue for a report (a CSV row, an HR event): `level: must be at most 10`. */
-export const describeIssues = (error: z.ZodError, fallback = 'value'): string[] =>
+export const describeIssues = (error: z.core.$ZodError, fallback = 'value'): string[] =>
   fieldErrorsOf(error, '').map((field) => `${field.location || fallback}: ${field.message}`);
 
 /** Zod issues as caller-facing field errors: `body.email: must be an email address ...`. */
-export const fieldErrorsOf = (error: z.ZodError, prefix: string): FieldError[] =>
+export const fieldErrorsOf = (error: z.core.$ZodError, prefix: string): FieldError[] =>
   error.issues.flatMap((issue) => {
     const base = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
     if (issue.code === 'unrecognized_keys') {

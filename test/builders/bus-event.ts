@@ -1,5 +1,5 @@
-import type * as z from 'zod';
 import type { BusEvent, EventContract } from '../../shared/events/envelope';
+import type * as z from '../../shared/zod';
 
 let sequence = 0;
 

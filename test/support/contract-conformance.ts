@@ -5,10 +5,11 @@
  * tests and end-to-end tests both check every answer with it, so the documentation cannot
  * drift from what the handlers do.
  */
-import type * as z from 'zod';
+
 import type { ServiceDeclaration } from '../../shared/declaration';
 import { documentedStatusesOf, mediaTypeOf, type RouteContract, routeKeyOf } from '../../shared/http/contract';
 import { GatewayErrorSchema, ProblemSchema } from '../../shared/http/problem';
+import type * as z from '../../shared/zod';
 
 export interface HttpAnswer {
   status: number;
@@ -16,7 +17,7 @@ export interface HttpAnswer {
   body: string | undefined;
 }
 
-const issuesOf = (schema: z.ZodType, value: unknown): string[] => {
+const issuesOf = (schema: z.ZodMiniType, value: unknown): string[] => {
   const parsed = schema.safeParse(value);
   return parsed.success
     ? []

@@ -14,11 +14,11 @@
  * derived from the event's id, and the write is refused when that id exists.
  */
 import { createHash } from 'node:crypto';
-import type * as z from 'zod';
 import { MenteeAtRiskV1, PulseScoreDroppedV1, type SurveyTopicV1 } from '../../../shared/contracts/pulse-events';
 import { OneOnOneOverdueV1 } from '../../../shared/contracts/scheduling-events';
 import type { ParsedEvent } from '../../../shared/events/consumer';
 import type { EventDetail } from '../../../shared/events/envelope';
+import type * as z from '../../../shared/zod';
 import { LIFE_COACH_DEPARTMENT } from './departments';
 import { owningDepartment } from './escalations/escalations';
 import { openEscalation } from './escalations/lifecycle';

@@ -3,9 +3,10 @@
  * the business calendar SLAs count in, the SLA targets per severity and, optionally, the
  * department's own tracker (an HTTPS endpoint fed with its escalations' events).
  */
-import * as z from 'zod';
+
 import { EscalationSeverityV1 } from '../../../shared/contracts/escalation-events';
 import { isIanaTimeZone } from '../../../shared/time-zones';
+import * as z from '../../../shared/zod';
 import {
   type BusinessCalendar,
   overlappingShifts,
@@ -20,50 +21,52 @@ export const LIFE_COACH_DEPARTMENT = 'life-coach';
 /** Department ids appear in paths, keys, OAuth scopes and rule names: short lower-case slugs. */
 export const DepartmentIdSchema = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be 1-40 characters: lower-case letters, digits or "-"');
+  .check(z.regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be 1-40 characters: lower-case letters, digits or "-"'));
 
-export const TimeZoneSchema = z.string().refine(isIanaTimeZone, 'must be an IANA time zone such as "Europe/Berlin"');
+export const TimeZoneSchema = z
+  .string()
+  .check(z.refine(isIanaTimeZone, 'must be an IANA time zone such as "Europe/Berlin"'));
 
 const ShiftSchema = z
   .strictObject({
-    start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time "HH:MM"'),
-    end: z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'must be a local time "HH:MM" or "24:00"'),
+    start: z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time "HH:MM"')),
+    end: z.string().check(z.regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'must be a local time "HH:MM" or "24:00"')),
   })
-  .refine(
-    (shift) => shift.start !== shift.end,
-    'start and end must differ (a shift ending before it starts runs past midnight)',
+  .check(
+    z.refine(
+      (shift) => shift.start !== shift.end,
+      'start and end must differ (a shift ending before it starts runs past midnight)',
+    ),
   );
 
-const DayHoursSchema = z.array(ShiftSchema).max(4).default([]);
+const DayHoursSchema = z._default(z.array(ShiftSchema).check(z.maxLength(4)), []);
 
 export const WeeklyHoursSchema = z
   .strictObject(
     Object.fromEntries(weekdays.map((day) => [day, DayHoursSchema])) as Record<Weekday, typeof DayHoursSchema>,
   )
-  .superRefine((hours, context) => {
-    if (weeklyOpenMinutes(hours) === 0) {
-      context.addIssue({ code: 'custom', message: 'must open at least once a week' });
-    }
-    for (const overlap of overlappingShifts(hours)) {
-      context.addIssue({ code: 'custom', message: `shifts overlap: ${overlap}` });
-    }
-  });
+  .check(
+    z.superRefine((hours, context) => {
+      if (weeklyOpenMinutes(hours) === 0) {
+        context.addIssue({ code: 'custom', message: 'must open at least once a week' });
+      }
+      for (const overlap of overlappingShifts(hours)) {
+        context.addIssue({ code: 'custom', message: `shifts overlap: ${overlap}` });
+      }
+    }),
+  );
 
 const TargetSchema = z
   .strictObject({
-    firstResponseMinutes: z
-      .int()
-      .min(1)
-      .max(60 * 24 * 60),
-    resolutionMinutes: z
-      .int()
-      .min(1)
-      .max(60 * 24 * 365),
+    firstResponseMinutes: z.int().check(z.minimum(1), z.maximum(60 * 24 * 60)),
+    resolutionMinutes: z.int().check(z.minimum(1), z.maximum(60 * 24 * 365)),
   })
-  .refine((target) => target.firstResponseMinutes <= target.resolutionMinutes, {
-    message: 'firstResponseMinutes must not exceed resolutionMinutes',
-    path: ['firstResponseMinutes'],
-  });
+  .check(
+    z.refine((target) => target.firstResponseMinutes <= target.resolutionMinutes, {
+      message: 'firstResponseMinutes must not exceed resolutionMinutes',
+      path: ['firstResponseMinutes'],
+    }),
+  );
 
 export const SlaTargetsSchema = z.strictObject(
   Object.fromEntries(EscalationSeverityV1.options.map((severity) => [severity, TargetSchema])) as Record<
@@ -76,13 +79,13 @@ export type SlaTargets = z.infer<typeof SlaTargetsSchema>;
 const WebhookAuthSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('api-key'),
-    headerName: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an HTTP header name'),
-    value: z.string().min(1).max(512),
+    headerName: z.string().check(z.regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an HTTP header name')),
+    value: z.string().check(z.minLength(1), z.maxLength(512)),
   }),
   z.strictObject({
     kind: z.literal('basic'),
-    username: z.string().min(1).max(512),
-    password: z.string().min(1).max(512),
+    username: z.string().check(z.minLength(1), z.maxLength(512)),
+    password: z.string().check(z.minLength(1), z.maxLength(512)),
   }),
 ]);
 export type WebhookAuth = z.infer<typeof WebhookAuthSchema>;
@@ -94,23 +97,21 @@ export type WebhookAuth = z.infer<typeof WebhookAuthSchema>;
  * keeps the credentials it has.
  */
 export const WebhookInputSchema = z.strictObject({
-  url: z.url({ protocol: /^https$/, error: 'must be an https:// URL' }).max(2048),
-  auth: WebhookAuthSchema.optional(),
+  url: z.url({ protocol: /^https$/, error: 'must be an https:// URL' }).check(z.maxLength(2048)),
+  auth: z.optional(WebhookAuthSchema),
 });
 export type WebhookInput = z.infer<typeof WebhookInputSchema>;
 
 export const DepartmentInputSchema = z.strictObject({
-  name: z.string().trim().min(1).max(200),
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
   leadEmail: z.email(),
   timezone: TimeZoneSchema,
   businessHours: WeeklyHoursSchema,
   holidays: z
-    .array(z.iso.date())
-    .max(400)
-    .default([])
-    .refine((dates) => new Set(dates).size === dates.length, 'must not repeat a date'),
+    ._default(z.array(z.iso.date()).check(z.maxLength(400)), [])
+    .check(z.refine((dates) => new Set(dates).size === dates.length, 'must not repeat a date')),
   slaTargets: SlaTargetsSchema,
-  webhook: WebhookInputSchema.nullable().default(null),
+  webhook: z._default(z.nullable(WebhookInputSchema), null),
 });
 export type DepartmentInput = z.infer<typeof DepartmentInputSchema>;
 
@@ -123,10 +124,10 @@ export const WebhookViewSchema = z.object({
 });
 export type WebhookView = z.infer<typeof WebhookViewSchema>;
 
-export const DepartmentSchema = DepartmentInputSchema.omit({ webhook: true }).extend({
+export const DepartmentSchema = z.extend(z.omit(DepartmentInputSchema, { webhook: true }), {
   departmentId: DepartmentIdSchema,
-  webhook: WebhookViewSchema.nullable(),
-  version: z.int().min(1),
+  webhook: z.nullable(WebhookViewSchema),
+  version: z.int().check(z.minimum(1)),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

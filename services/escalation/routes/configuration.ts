@@ -1,6 +1,7 @@
 /** Departments and routing rules: the admin's routes, one contract each (shared/http/contract.ts). */
-import * as z from 'zod';
+
 import { defineRoute } from '../../../shared/http/contract';
+import * as z from '../../../shared/zod';
 import { DepartmentIdSchema, DepartmentInputSchema, DepartmentSchema } from '../domain/departments';
 import {
   CategorySchema,
@@ -9,11 +10,11 @@ import {
   RoutingSettingsSchema,
   TagSchema,
 } from '../domain/routing';
-import { DepartmentPathSchema } from './escalations';
+import { DepartmentPathSchema } from './paths';
 
 const staff = ['admin', 'life-coach'] as const;
 
-export const DepartmentPageSchema = z.object({ items: z.array(DepartmentSchema), nextCursor: z.string().optional() });
+export const DepartmentPageSchema = z.object({ items: z.array(DepartmentSchema), nextCursor: z.optional(z.string()) });
 
 export const putDepartment = defineRoute({
   method: 'PUT',
@@ -51,8 +52,8 @@ export const listDepartments = defineRoute({
   summary: 'List the departments',
   auth: { roles: staff },
   query: z.strictObject({
-    limit: z.coerce.number().int().min(1).max(100).default(25),
-    cursor: z.string().min(1).max(2048).optional(),
+    limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 25),
+    cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
   }),
   responses: { 200: { description: 'A page of departments, by id', schema: DepartmentPageSchema } },
 });
@@ -87,17 +88,20 @@ export const putRoutingRules = defineRoute({
 
 export const RoutingTestSchema = z.strictObject({
   category: CategorySchema,
-  tags: z.array(TagSchema).max(10).default([]),
+  tags: z._default(z.array(TagSchema).check(z.maxLength(10)), []),
   /** Rules to try instead of the stored ones. */
-  draft: z
-    .strictObject({ rules: z.array(RoutingRuleSchema).max(200), fallbackDepartmentId: DepartmentIdSchema })
-    .optional(),
+  draft: z.optional(
+    z.strictObject({
+      rules: z.array(RoutingRuleSchema).check(z.maxLength(200)),
+      fallbackDepartmentId: DepartmentIdSchema,
+    }),
+  ),
 });
 
 export const RoutingTestResultSchema = z.object({
   departmentId: z.string(),
   departmentName: z.string(),
-  ruleId: z.string().nullable(),
+  ruleId: z.nullable(z.string()),
   reason: z.string(),
   rulesVersion: z.int(),
   draft: z.boolean(),

@@ -1,9 +1,10 @@
 /** The escalations' HTTP routes: one contract each (shared/http/contract.ts). */
-import * as z from 'zod';
+
 import { defineRoute } from '../../../shared/http/contract';
-import { DepartmentIdSchema } from '../domain/departments';
+import * as z from '../../../shared/zod';
 import { RaiseInputSchema, ResourceIdSchema, SlaStateSchema, StatusSchema } from '../domain/escalations/model';
 import { CommentViewSchema, EscalationViewSchema } from '../domain/escalations/visibility';
+import { DepartmentPathSchema } from './paths';
 
 /** People in the programme (not department machine clients). */
 const people = ['employee', 'mentor', 'life-coach', 'admin'] as const;
@@ -13,18 +14,17 @@ const anyone = ['employee', 'mentor', 'life-coach', 'admin', 'department'] as co
 const workers = ['department', 'life-coach'] as const;
 
 const MAX_TEXT = 5000;
-const CommentTextSchema = z.string().trim().min(1).max(MAX_TEXT);
+const CommentTextSchema = z.string().check(z.trim(), z.minLength(1), z.maxLength(MAX_TEXT));
 const PageQuery = {
-  limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().min(1).max(2048).optional(),
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 25),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
 };
 
 export const EscalationPathSchema = z.strictObject({ escalationId: ResourceIdSchema });
-export const DepartmentPathSchema = z.strictObject({ departmentId: DepartmentIdSchema });
 
 export const EscalationPageSchema = z.object({
   items: z.array(EscalationViewSchema),
-  nextCursor: z.string().optional(),
+  nextCursor: z.optional(z.string()),
 });
 
 export const CommentResultSchema = z.object({ comment: CommentViewSchema, escalation: EscalationViewSchema });
@@ -57,7 +57,7 @@ export const listEscalations = defineRoute({
   path: '/escalations',
   summary: 'Every escalation, by status and SLA state (the life coach)',
   auth: { roles: ['life-coach'] },
-  query: z.strictObject({ status: StatusSchema.optional(), slaState: SlaStateSchema.optional(), ...PageQuery }),
+  query: z.strictObject({ status: z.optional(StatusSchema), slaState: z.optional(SlaStateSchema), ...PageQuery }),
   responses: {
     200: { description: 'A page of escalations, by status, then SLA state, then age', schema: EscalationPageSchema },
   },
@@ -78,7 +78,7 @@ export const listDepartmentEscalations = defineRoute({
   summary: 'A department’s queue (that department, or the life coach)',
   auth: { roles: workers },
   params: DepartmentPathSchema,
-  query: z.strictObject({ status: StatusSchema.optional(), ...PageQuery }),
+  query: z.strictObject({ status: z.optional(StatusSchema), ...PageQuery }),
   responses: { 200: { description: 'A page of the queue, by status, then age', schema: EscalationPageSchema } },
 });
 
@@ -130,7 +130,7 @@ export const commentOnEscalation = defineRoute({
   problems: { 404: notYours, 409: 'The escalation was withdrawn' },
 });
 
-const OptionalCommentSchema = z.strictObject({ comment: CommentTextSchema.optional() });
+const OptionalCommentSchema = z.strictObject({ comment: z.optional(CommentTextSchema) });
 
 export const reopenEscalation = defineRoute({
   method: 'POST',

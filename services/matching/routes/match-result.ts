@@ -2,12 +2,12 @@
  * The engine's result as the API documents it (the OpenAPI document shows every field). The
  * compile-time check at the end keeps it equal to the engine's own types.
  */
-import * as z from 'zod';
+import * as z from '../../../shared/zod';
 import type { MatchResult } from '../domain/engine/types';
 
 const FactorSchema = z.object({
   name: z.enum(['overlap', 'language', 'skills', 'seniority', 'repeatPast', 'move']),
-  points: z.number().describe('Points (negative for penalties)'),
+  points: z.number().check(z.describe('Points (negative for penalties)')),
   detail: z.string(),
 });
 
@@ -15,7 +15,7 @@ const PodMemberSchema = z.object({
   menteeId: z.string(),
   points: z.number(),
   centipoints: z.int(),
-  topFactors: z.array(FactorSchema).describe('Largest contributions first'),
+  topFactors: z.array(FactorSchema).check(z.describe('Largest contributions first')),
   change: z.enum(['locked', 'kept', 'moved', 'new']),
   locked: z.boolean(),
   lockedUntil: z.string(),
@@ -27,7 +27,7 @@ const PodSchema = z.object({
   capacity: z.int(),
   menteeIds: z.array(z.string()),
   mentees: z.array(PodMemberSchema),
-  loadCost: z.int().describe('balancedLoad * n(n-1)/2, centipoints'),
+  loadCost: z.int().check(z.describe('balancedLoad * n(n-1)/2, centipoints')),
 });
 
 const ObjectiveSchema = z.object({
@@ -92,7 +92,7 @@ const ReleasedLockSchema = z.object({
 const LockWarningSchema = z.object({
   kind: z.enum(['locked-pair-breaks-rule', 'locked-pod-under-minimum', 'locked-pod-over-capacity']),
   mentorId: z.string(),
-  menteeId: z.string().optional(),
+  menteeId: z.optional(z.string()),
   detail: z.string(),
 });
 
@@ -110,7 +110,9 @@ const DomainStatsSchema = z.object({
   branchNodes: z.int(),
   proven: z.boolean(),
   gap: z.int(),
-  stoppedBy: z.enum(['node-limit', 'time-budget']).nullable().describe('What stopped the search before it closed'),
+  stoppedBy: z
+    .nullable(z.enum(['node-limit', 'time-budget']))
+    .check(z.describe('What stopped the search before it closed')),
 });
 
 export const MatchResultSchema = z
@@ -120,23 +122,29 @@ export const MatchResultSchema = z
     objective: ObjectiveSchema,
     unmatched: z
       .array(UnmatchedSchema)
-      .describe('Mentees who could have a mentor but were left out, each with the rule that blocked them'),
+      .check(z.describe('Mentees who could have a mentor but were left out, each with the rule that blocked them')),
     noMentorPossible: z
       .array(NoMentorPossibleSchema)
-      .describe(
-        'Mentees no mentor can exist for: nobody active in their domain is senior enough, or all who are manage them (not counted as unmatched)',
+      .check(
+        z.describe(
+          'Mentees no mentor can exist for: nobody active in their domain is senior enough, or all who are manage them (not counted as unmatched)',
+        ),
       ),
-    mentorShortfalls: z.array(MentorShortfallSchema).describe('Mentors below the minimum pod size, with the reason'),
+    mentorShortfalls: z
+      .array(MentorShortfallSchema)
+      .check(z.describe('Mentors below the minimum pod size, with the reason')),
     releasedLocks: z.array(ReleasedLockSchema),
     warnings: z.array(LockWarningSchema),
     optimality: z.object({
       proven: z.boolean(),
-      gap: z.int().describe('Proven bound on the distance to the optimum, centipoints (0 when proven)'),
+      gap: z.int().check(z.describe('Proven bound on the distance to the optimum, centipoints (0 when proven)')),
       domains: z.array(DomainStatsSchema),
     }),
   })
-  .describe(
-    'The engine’s result: pods with each pairing’s top factors, the objective, what could not be placed and why',
+  .check(
+    z.describe(
+      'The engine’s result: pods with each pairing’s top factors, the objective, what could not be placed and why',
+    ),
   );
 
 /** Fails to compile when the engine's result and its documented schema part ways. */

@@ -1,8 +1,10 @@
 /** The people directory's HTTP routes: one contract each (shared/http/contract.ts). */
-import * as z from 'zod';
+
 import { defineRoute } from '../../../shared/http/contract';
-import { PersonIdSchema, PersonInputSchema, PersonSchema, PutPersonBodySchema } from '../domain/people/person';
+import * as z from '../../../shared/zod';
+import { PersonInputSchema, PersonSchema, PutPersonBodySchema } from '../domain/people/person';
 import { DomainListBodySchema, DomainListSchema } from '../domain/settings/programme-settings';
+import { PersonPathSchema } from './paths';
 
 const staff = ['admin', 'life-coach'] as const;
 const everyone = ['employee', 'mentor', 'life-coach', 'admin'] as const;
@@ -17,32 +19,26 @@ const MAX_ROSTER_BYTES = 4 * 1024 * 1024;
 const ROSTER_GZIP = { maxBytes: 4 * 1024 * 1024, maxTextBytes: 64 * 1024 * 1024 };
 const MAX_PERSON_BYTES = 64 * 1024;
 
-export const PersonPathSchema = z.strictObject({ personId: PersonIdSchema });
-
 export const ListPeopleQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().min(1).max(2048).optional(),
-  domain: z.string().min(1).max(64).optional(),
-  status: z.enum(['active', 'offboarded']).default('active').describe('Default: active people'),
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 25),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
+  domain: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+  status: z._default(z.enum(['active', 'offboarded']), 'active').check(z.describe('Default: active people')),
   q: z
-    .string()
-    .trim()
-    .min(1)
-    .max(100)
-    .optional()
-    .describe('Only people whose name or email starts with this (case and accents ignored); no cursor'),
+    .optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100)))
+    .check(z.describe('Only people whose name or email starts with this (case and accents ignored); no cursor')),
 });
 
 export const PersonPageSchema = z.object({
   items: z.array(PersonSchema),
-  nextCursor: z.string().optional(),
+  nextCursor: z.optional(z.string()),
 });
 
 export const ImportRowResultSchema = z.object({
   line: z.int(),
-  personId: z.string().optional(),
+  personId: z.optional(z.string()),
   outcome: z.enum(['created', 'updated', 'rehired', 'unchanged', 'rejected']),
-  errors: z.array(z.string()).optional(),
+  errors: z.optional(z.array(z.string())),
 });
 
 const ImportCountsSchema = z.object({
@@ -54,24 +50,26 @@ const ImportCountsSchema = z.object({
 });
 
 export const ImportJobSchema = z.object({
-  importId: z.string().describe('The file’s hash: the same file again is the same import'),
+  importId: z.string().check(z.describe('The file’s hash: the same file again is the same import')),
   status: z.enum(['queued', 'running', 'completed']),
-  rows: z.int().describe('Data rows in the file'),
-  progress: z.object({ applied: z.int(), total: z.int() }).describe('Rows applied (or rejected) so far'),
+  rows: z.int().check(z.describe('Data rows in the file')),
+  progress: z.object({ applied: z.int(), total: z.int() }).check(z.describe('Rows applied (or rejected) so far')),
   counts: ImportCountsSchema,
-  rejectedSample: z.array(ImportRowResultSchema).describe('The first rejected rows; every row is in the report'),
+  rejectedSample: z
+    .array(ImportRowResultSchema)
+    .check(z.describe('The first rejected rows; every row is in the report')),
   fileBytes: z.int(),
   submittedBy: z.string(),
   submittedAt: z.string(),
   updatedAt: z.string(),
-  completedAt: z.string().optional(),
+  completedAt: z.optional(z.string()),
   links: z.object({ self: z.string(), rows: z.string() }),
 });
 
 export const ImportRowsPageSchema = z.object({
   items: z.array(ImportRowResultSchema),
   total: z.int(),
-  nextCursor: z.string().optional(),
+  nextCursor: z.optional(z.string()),
 });
 
 const etag = { ETag: 'The person’s version, quoted ("3"): send it back as If-Match to update only that version' };
@@ -133,7 +131,7 @@ export const rehirePerson = defineRoute({
   summary: 'Bring an offboarded person back (recorded as a rehire), with any fields that changed meanwhile',
   auth: { roles: staff },
   params: PersonPathSchema,
-  body: { schema: PersonInputSchema.partial(), maxBytes: MAX_PERSON_BYTES },
+  body: { schema: z.partial(PersonInputSchema), maxBytes: MAX_PERSON_BYTES },
   responses: { 200: { description: 'The person, active again', schema: PersonSchema, headers: etag } },
   problems: {
     404: 'No such person',
@@ -163,7 +161,9 @@ export const submitImport = defineRoute({
 });
 
 export const ImportPathSchema = z.strictObject({
-  importId: z.string().regex(/^imp-[A-Za-z0-9_-]{32}$/, 'must be an import id as POST /people/imports gave it'),
+  importId: z
+    .string()
+    .check(z.regex(/^imp-[A-Za-z0-9_-]{32}$/, 'must be an import id as POST /people/imports gave it')),
 });
 
 export const getImport = defineRoute({
@@ -183,8 +183,8 @@ export const getImportRows = defineRoute({
   auth: { roles: staff },
   params: ImportPathSchema,
   query: z.strictObject({
-    limit: z.coerce.number().int().min(1).max(1000).default(100),
-    cursor: z.string().min(1).max(256).optional(),
+    limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(1000)), 100),
+    cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
   }),
   responses: { 200: { description: 'A page of rows', schema: ImportRowsPageSchema } },
   problems: { 404: 'No such import' },

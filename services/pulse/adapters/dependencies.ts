@@ -1,12 +1,12 @@
 /** Production wiring, built once per cold start from the environment the declaration sets; bad configuration fails here. */
 import { randomBytes } from 'node:crypto';
 import { SESClient } from '@aws-sdk/client-ses';
-import * as z from 'zod';
 import { readConfig, ServiceConfigSchema } from '../../../shared/config';
 import { createDocumentClient } from '../../../shared/dynamo/client';
 import type { RepositoryOptions } from '../../../shared/dynamo/table';
 import { createSesMailer, EmailConfigSchema } from '../../../shared/email/ses-mailer';
 import { type Clock, randomId, systemClock } from '../../../shared/ports';
+import * as z from '../../../shared/zod';
 import type { Mailer, PulseDependencies } from '../domain/ports';
 import { AnonymityThresholdSchema } from '../domain/settings';
 import { createDynamoDirectoryRepository } from './dynamo-directory';
@@ -14,7 +14,7 @@ import { createDynamoMailRepository } from './dynamo-mail';
 import { createDynamoMentoringRepository } from './dynamo-mentoring';
 import { createDynamoSurveyRepository } from './dynamo-surveys';
 
-export const PulseConfigSchema = ServiceConfigSchema.extend({ ANONYMITY_THRESHOLD: AnonymityThresholdSchema });
+export const PulseConfigSchema = z.extend(ServiceConfigSchema, { ANONYMITY_THRESHOLD: AnonymityThresholdSchema });
 
 /** 32 random bytes, base64url: reply tokens and the keys of stored answers. */
 export const randomToken = (): string => randomBytes(32).toString('base64url');
@@ -43,7 +43,7 @@ export const loadPulseDependencies = (
   };
 };
 
-const MailConfigSchema = EmailConfigSchema.extend({ PUBLIC_API_URL: z.url().optional() });
+const MailConfigSchema = z.extend(EmailConfigSchema, { PUBLIC_API_URL: z.optional(z.url()) });
 
 /** Pulse's emails through the shared SES mailer: one recipient, text and HTML. */
 export const pulseMailer = (client: SESClient, senderEmail: string, configurationSet: string): Mailer => {

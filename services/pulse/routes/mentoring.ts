@@ -1,6 +1,7 @@
 /** Check-ins, growth goals and 1:1 ratings: one contract per route. */
-import * as z from 'zod';
+
 import { defineRoute } from '../../../shared/http/contract';
+import * as z from '../../../shared/zod';
 import { IdSchema, IsoDateSchema, MonthSchema } from '../domain/ids';
 import {
   CheckInInputSchema,
@@ -15,13 +16,13 @@ const CheckInSchema = z.object({
   checkInId: z.string(),
   menteeId: z.string(),
   mentorId: z.string(),
-  podId: z.string().nullable(),
+  podId: z.nullable(z.string()),
   month: MonthSchema,
   performanceRisk: RiskSchema,
   engagement: z.int(),
   roleClarity: z.int(),
   notes: z.string(),
-  goalReviews: z.array(z.object({ goalId: z.string(), progress: z.int(), note: z.string().optional() })),
+  goalReviews: z.array(z.object({ goalId: z.string(), progress: z.int(), note: z.optional(z.string()) })),
   recordedAt: z.iso.datetime(),
 });
 
@@ -36,7 +37,7 @@ const GoalSchema = z.object({
   createdBy: z.string(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
-  lastReview: z.object({ checkInId: z.string(), month: MonthSchema, note: z.string().optional() }).nullable(),
+  lastReview: z.nullable(z.object({ checkInId: z.string(), month: MonthSchema, note: z.optional(z.string()) })),
   version: z.int(),
 });
 
@@ -71,7 +72,7 @@ export const listGoalsRoute = defineRoute({
   path: '/goals',
   summary: 'A mentee’s growth goals (yours by default); for the mentee, their mentor and the life coach',
   auth: { roles: ['employee', 'mentor', 'life-coach'] },
-  query: z.strictObject({ menteeId: IdSchema.optional() }),
+  query: z.strictObject({ menteeId: z.optional(IdSchema) }),
   responses: { 200: { description: 'Oldest first', schema: z.object({ items: z.array(GoalSchema) }) } },
   problems: { 403: 'Only the mentee, their mentor and the life coach see these goals' },
 });
@@ -131,7 +132,7 @@ export const listRatingsRoute = defineRoute({
   path: '/ratings',
   summary: 'A mentor’s 1:1 ratings, as aggregates only (yours; the life coach: any mentor’s)',
   auth: { roles: ['mentor', 'life-coach'] },
-  query: z.strictObject({ mentorId: IdSchema.optional() }),
+  query: z.strictObject({ mentorId: z.optional(IdSchema) }),
   responses: {
     200: {
       description:
@@ -141,7 +142,7 @@ export const listRatingsRoute = defineRoute({
         threshold: z.int(),
         minimumDistinctMentees: z.int(),
         batches: z.array(BatchSchema),
-        overall: z.object({ ratings: z.int(), mean: z.number() }).nullable(),
+        overall: z.nullable(z.object({ ratings: z.int(), mean: z.number() })),
       }),
     },
   },

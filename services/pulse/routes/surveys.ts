@@ -1,6 +1,7 @@
 /** The survey routes: one contract each (shared/http/contract.ts). */
-import * as z from 'zod';
+
 import { defineRoute } from '../../../shared/http/contract';
+import * as z from '../../../shared/zod';
 import { IdSchema } from '../domain/ids';
 import { QuestionInputSchema, QuestionSetIdSchema, SurveyInputSchema, TopicSchema } from '../domain/surveys/model';
 import { ResponseInputSchema } from '../domain/surveys/responses';
@@ -16,7 +17,9 @@ const staff = ['admin', 'life-coach'] as const;
 const everyone = ['employee', 'mentor', 'life-coach', 'admin'] as const;
 
 export const SurveyPathSchema = z.strictObject({ surveyId: IdSchema });
-const ResultsQuerySchema = z.strictObject({ round: z.coerce.number().int().min(1).max(10_000).optional() });
+const ResultsQuerySchema = z.strictObject({
+  round: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(10_000))),
+});
 
 export const createSurveyRoute = defineRoute({
   method: 'POST',
@@ -36,8 +39,8 @@ export const listSurveysRoute = defineRoute({
   summary: 'Your open surveys (life coach and admins: every survey, oldest first, a page at a time)',
   auth: { roles: everyone },
   query: z.strictObject({
-    limit: z.coerce.number().int().min(1).max(100).default(25),
-    cursor: z.string().min(1).max(2048).optional(),
+    limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 25),
+    cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
   }),
   responses: { 200: { description: 'Surveys', schema: SurveyListSchema } },
 });
@@ -74,7 +77,7 @@ export const submitResponseRoute = defineRoute({
   responses: {
     201: {
       description: 'Recorded',
-      schema: z.object({ recorded: z.literal(true), replyToken: z.string().nullable() }),
+      schema: z.object({ recorded: z.literal(true), replyToken: z.nullable(z.string()) }),
     },
   },
   problems: {
@@ -119,7 +122,10 @@ export const trendsRoute = defineRoute({
   path: '/pulse/trends',
   summary: 'Headline scores of a topic across released rounds, for everyone or one domain',
   auth: { roles: staff },
-  query: z.strictObject({ topic: TopicSchema, domain: z.string().trim().min(1).max(64).optional() }),
+  query: z.strictObject({
+    topic: TopicSchema,
+    domain: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(64))),
+  }),
   responses: { 200: { description: 'The trend, oldest first', schema: TrendViewSchema } },
 });
 
@@ -145,7 +151,7 @@ export const questionSetsRoute = defineRoute({
   },
 });
 
-const MessageBodySchema = z.strictObject({ text: z.string().trim().min(1).max(2000) });
+const MessageBodySchema = z.strictObject({ text: z.string().check(z.trim(), z.minLength(1), z.maxLength(2000)) });
 const MessageSchema = z.object({
   messageId: z.string(),
   from: z.enum(['life-coach', 'respondent']),

@@ -3,10 +3,11 @@
  * environment. Each entry adds only what it uses (`email-wiring.ts`, `link-wiring.ts`), so a
  * function's bundle carries only the SDK clients it calls.
  */
-import * as z from 'zod';
+
 import { readConfig, ServiceConfigSchema } from '../../../shared/config';
 import { createDocumentClient } from '../../../shared/dynamo/client';
 import { randomId, systemClock } from '../../../shared/ports';
+import * as z from '../../../shared/zod';
 import type { LinkSigner } from '../domain/links';
 import type { Mailer, SchedulingDependencies } from '../domain/ports';
 import { policyFromSettings, SettingsSchema } from '../settings';
@@ -29,7 +30,7 @@ export const loadSchedulingDependencies = (
   extras: Extras = {},
   env: Record<string, string | undefined> = process.env,
 ): SchedulingDependencies => {
-  const config = readConfig(ServiceConfigSchema.extend(SettingsSchema.shape), env);
+  const config = readConfig(z.extend(ServiceConfigSchema, SettingsSchema.shape), env);
   // Links in emails point at the HTTP API: only a function that both signs links and emails needs it.
   const publicApiUrl =
     extras.links && extras.email ? readConfig(z.object({ PUBLIC_API_URL: z.url() }), env).PUBLIC_API_URL : '';

@@ -8,7 +8,6 @@
  * is finished by the retry.
  */
 
-import type * as z from 'zod';
 import type {
   MentorshipEndedV1,
   MentorshipStartedV1,
@@ -18,6 +17,7 @@ import type {
   PodFormedV1,
 } from '../../../shared/contracts/matching-events';
 import type { MenteeAtRiskV1 } from '../../../shared/contracts/pulse-events';
+import type * as z from '../../../shared/zod';
 import { cadenceNoticeRefs, cadenceNotices } from './cadence';
 import type { NoticeRef, PersonRecord, Profile } from './model';
 import { pendingNotice } from './notices';
@@ -35,7 +35,7 @@ import {
 } from './projection';
 import { cancelFutureSessions, noticeWrites, retryingConflicts } from './sessions';
 
-type Data<TContract extends { data: z.ZodType }> = z.infer<TContract['data']>;
+type Data<TContract extends { data: z.ZodMiniType }> = z.infer<TContract['data']>;
 
 export interface ConsumedEvent extends EventStamp {
   correlationId: string;

@@ -6,20 +6,20 @@
  * attendance links also carry an id the service marks used, so each works once.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../../../shared/zod';
 import { schedulingReminderKinds } from './vocabulary';
 
 const AttendanceClaimsSchema = z.strictObject({
   purpose: z.literal('attendance'),
-  linkId: z.string().min(1).max(64),
-  sessionId: z.string().min(1).max(128),
-  personId: z.string().min(1).max(64),
+  linkId: z.string().check(z.minLength(1), z.maxLength(64)),
+  sessionId: z.string().check(z.minLength(1), z.maxLength(128)),
+  personId: z.string().check(z.minLength(1), z.maxLength(64)),
   expiresAt: z.int(),
 });
 
 const UnsubscribeClaimsSchema = z.strictObject({
   purpose: z.literal('unsubscribe'),
-  personId: z.string().min(1).max(64),
+  personId: z.string().check(z.minLength(1), z.maxLength(64)),
   kind: z.enum(schedulingReminderKinds),
   expiresAt: z.int(),
 });

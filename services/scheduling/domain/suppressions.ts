@@ -4,9 +4,10 @@
  * the address for every email of the platform (`EmailAddress.Suppressed`, which pulse follows
  * too). Transient bounces suppress nothing: SES itself retries those.
  */
-import * as z from 'zod';
+
 import { EmailAddressSuppressedV1 } from '../../../shared/contracts/scheduling-events';
 import { pendingEvent } from '../../../shared/events/outbox';
+import * as z from '../../../shared/zod';
 import type { Suppression } from './model';
 import type { SchedulingDependencies, Write } from './ports';
 
@@ -14,35 +15,27 @@ import type { SchedulingDependencies, Write } from './ports';
 export const SES_FEEDBACK_SOURCE = 'aws.ses';
 export const SES_FEEDBACK_DETAIL_TYPES = ['Email Bounced', 'Email Complaint Received'] as const;
 
-const Recipient = z.object({ emailAddress: z.string() }).loose();
+const Recipient = z.looseObject({ emailAddress: z.string() });
 
 /** The part of SES's event records the service reads (they carry much more). */
 export const SesFeedbackSchema = z.discriminatedUnion('eventType', [
-  z
-    .object({
-      eventType: z.literal('Bounce'),
-      bounce: z
-        .object({
-          bounceType: z.string(),
-          bounceSubType: z.string().optional(),
-          bouncedRecipients: z.array(Recipient.extend({ diagnosticCode: z.string().optional() }).loose()),
-          timestamp: z.string(),
-        })
-        .loose(),
-    })
-    .loose(),
-  z
-    .object({
-      eventType: z.literal('Complaint'),
-      complaint: z
-        .object({
-          complainedRecipients: z.array(Recipient),
-          complaintFeedbackType: z.string().optional(),
-          timestamp: z.string(),
-        })
-        .loose(),
-    })
-    .loose(),
+  z.looseObject({
+    eventType: z.literal('Bounce'),
+    bounce: z.looseObject({
+      bounceType: z.string(),
+      bounceSubType: z.optional(z.string()),
+      bouncedRecipients: z.array(z.extend(Recipient, { diagnosticCode: z.optional(z.string()) })),
+      timestamp: z.string(),
+    }),
+  }),
+  z.looseObject({
+    eventType: z.literal('Complaint'),
+    complaint: z.looseObject({
+      complainedRecipients: z.array(Recipient),
+      complaintFeedbackType: z.optional(z.string()),
+      timestamp: z.string(),
+    }),
+  }),
 ]);
 export type SesFeedback = z.infer<typeof SesFeedbackSchema>;
 

@@ -1,6 +1,7 @@
 /** The words the service shares with its event contracts (shared/contracts/scheduling-events.ts). */
-import type * as z from 'zod';
+
 import { NotificationKindV1, SessionKindV1 } from '../../../shared/contracts/scheduling-events';
+import type * as z from '../../../shared/zod';
 
 export type SessionKind = z.infer<typeof SessionKindV1>;
 export type NotificationKind = z.infer<typeof NotificationKindV1>;

@@ -1,4 +1,3 @@
-import type * as z from 'zod';
 import {
   MentorshipEndedV1,
   MentorshipStartedV1,
@@ -12,6 +11,7 @@ import { MenteeAtRiskV1 } from '../../../shared/contracts/pulse-events';
 import { parseBusEvent } from '../../../shared/events/consumer';
 import type { BusEvent, EventContract } from '../../../shared/events/envelope';
 import { logger } from '../../../shared/observability';
+import type * as z from '../../../shared/zod';
 import {
   type Applied,
   applyMenteeAtRisk,

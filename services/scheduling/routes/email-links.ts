@@ -3,12 +3,13 @@
  * changes nothing: mail scanners open links. The answer is a POST from the page's button, and
  * the one-click unsubscribe is the POST mail clients send (RFC 8058).
  */
-import * as z from 'zod';
+
 import { defineRoute } from '../../../shared/http/contract';
+import * as z from '../../../shared/zod';
 
 /** Loose on purpose: a damaged link still gets a page saying so, not a bare 400. */
 const TokenPathSchema = z.strictObject({
-  token: z.string().regex(/^[A-Za-z0-9._-]{1,1000}$/, 'must be a link token'),
+  token: z.string().check(z.regex(/^[A-Za-z0-9._-]{1,1000}$/, 'must be a link token')),
 });
 const Page = { description: 'A page', mediaType: 'text/html', schema: z.string() } as const;
 
@@ -18,7 +19,7 @@ export const attendancePage = defineRoute({
   summary: 'The "did it happen?" page: asks to confirm the answer (opening it records nothing)',
   auth: 'public',
   params: TokenPathSchema,
-  query: z.strictObject({ answer: z.enum(['yes', 'no']).optional() }),
+  query: z.strictObject({ answer: z.optional(z.enum(['yes', 'no'])) }),
   responses: { 200: Page },
 });
 

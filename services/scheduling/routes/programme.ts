@@ -1,6 +1,7 @@
 /** Cadences, skip-level plans, the caller's own settings, and suppressed addresses: one contract each. */
-import * as z from 'zod';
+
 import { defineRoute } from '../../../shared/http/contract';
+import * as z from '../../../shared/zod';
 import {
   CursorSchema,
   DurationSchema,
@@ -25,11 +26,11 @@ export const CadenceSchema = z.object({
   mentor: PersonNameSchema,
   mentee: PersonNameSchema,
   startedAt: z.iso.datetime(),
-  lastCompletedAt: z.iso.datetime().nullable(),
+  lastCompletedAt: z.nullable(z.iso.datetime()),
   dueAt: z.iso.datetime(),
   status: z.enum(['on-track', 'due', 'overdue']),
   daysWithoutOneOnOne: z.int(),
-  nextSession: z.object({ sessionId: z.string(), startsAt: z.iso.datetime() }).nullable(),
+  nextSession: z.nullable(z.object({ sessionId: z.string(), startsAt: z.iso.datetime() })),
 });
 
 export const listCadences = defineRoute({
@@ -39,20 +40,22 @@ export const listCadences = defineRoute({
   description:
     'The life coach: every active pair, a page at a time (optionally one mentor’s). A mentor: their pod’s pairs. A mentee: their own. `due`: the due date is within 7 days and nothing is scheduled before it; `overdue`: it has passed without a completed 1:1.',
   auth: { roles: everyone },
-  query: z.strictObject({ limit: LimitSchema, cursor: CursorSchema, mentorId: PersonIdSchema.optional() }),
+  query: z.strictObject({ limit: LimitSchema, cursor: CursorSchema, mentorId: z.optional(PersonIdSchema) }),
   responses: { 200: { description: 'Cadences', schema: PageOf(CadenceSchema) } },
   problems: { 403: 'Only the life coach may page through everyone’s cadences or filter by mentor' },
 });
 
-const quarter = z.string().regex(/^\d{4}-Q[1-4]$/, 'must be a quarter such as "2027-Q2"');
+const quarter = z.string().check(z.regex(/^\d{4}-Q[1-4]$/, 'must be a quarter such as "2027-Q2"'));
 
 export const CreatePlanSchema = z.strictObject({
   quarter,
   /** At most this many skip-levels in one week. */
-  weeklyLimit: z.int().min(1).max(100).default(10),
-  durationMinutes: DurationSchema.default(30),
+  weeklyLimit: z._default(z.int().check(z.minimum(1), z.maximum(100)), 10),
+  durationMinutes: z._default(DurationSchema, 30),
   /** Only people of these domains (default: everyone in the programme but the life coach). */
-  domains: z.array(z.string().trim().min(1).max(64)).min(1).max(50).optional(),
+  domains: z.optional(
+    z.array(z.string().check(z.trim(), z.minLength(1), z.maxLength(64))).check(z.minLength(1), z.maxLength(50)),
+  ),
 });
 
 const PlanEntrySchema = z.object({
@@ -67,8 +70,8 @@ const PlanEntrySchema = z.object({
   timezone: z.string(),
   atRisk: z.boolean(),
   state: z.enum(['proposed', 'scheduled', 'conflict']),
-  sessionId: z.string().nullable(),
-  note: z.string().nullable(),
+  sessionId: z.nullable(z.string()),
+  note: z.nullable(z.string()),
 });
 
 export const PlanSchema = z.object({
@@ -77,12 +80,12 @@ export const PlanSchema = z.object({
   status: z.enum(['proposed', 'confirming', 'confirmed']),
   weeklyLimit: z.int(),
   durationMinutes: z.int(),
-  domains: z.array(z.string()).nullable(),
+  domains: z.nullable(z.array(z.string())),
   weeks: z.array(z.object({ week: z.int(), startsOn: z.string(), endsOn: z.string(), entries: z.int() })),
   entries: z.array(PlanEntrySchema),
   unplanned: z.array(z.object({ personId: z.string(), name: z.string(), reason: z.string() })),
   createdAt: z.iso.datetime(),
-  confirmedAt: z.iso.datetime().nullable(),
+  confirmedAt: z.nullable(z.iso.datetime()),
 });
 
 const PlanPathSchema = z.strictObject({ planId: IdSchema });
@@ -108,8 +111,8 @@ export const getPlan = defineRoute({
 });
 
 export const MoveEntrySchema = z
-  .strictObject({ startsAt: StartsAtSchema, timeZone: TimeZoneSchema.optional() })
-  .superRefine(requireZoneForLocalTimes);
+  .strictObject({ startsAt: StartsAtSchema, timeZone: z.optional(TimeZoneSchema) })
+  .check(z.superRefine(requireZoneForLocalTimes));
 
 export const moveEntry = defineRoute({
   method: 'PATCH',
@@ -163,16 +166,18 @@ export const putPreferences = defineRoute({
     schema: z.strictObject({
       optedOut: z
         .array(
-          NotificationKindSchema.refine((kind) => kind !== 'session-invites', 'calendar invites cannot be turned off'),
+          NotificationKindSchema.check(
+            z.refine((kind) => kind !== 'session-invites', 'calendar invites cannot be turned off'),
+          ),
         )
-        .max(20),
+        .check(z.maxLength(20)),
     }),
     maxBytes: 4 * 1024,
   },
   responses: { 200: { description: 'Your preferences', schema: PreferencesSchema } },
 });
 
-export const MeetingLinkSchema = z.object({ meetingLink: z.string().nullable() });
+export const MeetingLinkSchema = z.object({ meetingLink: z.nullable(z.string()) });
 
 export const getMeetingLink = defineRoute({
   method: 'GET',
@@ -189,10 +194,7 @@ export const putMeetingLink = defineRoute({
   auth: { roles: ['mentor', 'life-coach'] },
   body: {
     schema: z.strictObject({
-      meetingLink: z
-        .url({ protocol: /^https$/ })
-        .max(500)
-        .nullable(),
+      meetingLink: z.nullable(z.url({ protocol: /^https$/ }).check(z.maxLength(500))),
     }),
     maxBytes: 2 * 1024,
   },
@@ -201,7 +203,7 @@ export const putMeetingLink = defineRoute({
 
 export const SuppressionSchema = z.object({
   email: z.string(),
-  personId: z.string().nullable(),
+  personId: z.nullable(z.string()),
   reason: z.enum(['bounce', 'complaint']),
   suppressedAt: z.iso.datetime(),
   detail: z.string(),

@@ -1,6 +1,7 @@
 /** The sessions routes: one contract each (shared/http/contract.ts). */
-import * as z from 'zod';
+
 import { defineRoute } from '../../../shared/http/contract';
+import * as z from '../../../shared/zod';
 import {
   ActionItemSchema,
   CursorSchema,
@@ -22,20 +23,20 @@ const MAX_SESSION_BYTES = 32 * 1024;
 export const SessionPathSchema = z.strictObject({ sessionId: IdSchema });
 
 export const ListSessionsQuerySchema = z.strictObject({
-  personId: PersonIdSchema.optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
+  personId: z.optional(PersonIdSchema),
+  from: z.optional(z.iso.datetime({ offset: true })),
+  to: z.optional(z.iso.datetime({ offset: true })),
   limit: LimitSchema,
   cursor: CursorSchema,
-  timeZone: TimeZoneSchema.optional(),
+  timeZone: z.optional(TimeZoneSchema),
 });
 
 export const SuggestionsQuerySchema = z.strictObject({
   mentorId: PersonIdSchema,
   menteeId: PersonIdSchema,
-  durationMinutes: z.coerce.number().pipe(DurationSchema).default(30),
-  count: z.coerce.number().int().min(1).max(20).default(5),
-  timeZone: TimeZoneSchema.optional(),
+  durationMinutes: z._default(z.pipe(z.coerce.number(), DurationSchema), 30),
+  count: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(20)), 5),
+  timeZone: z.optional(TimeZoneSchema),
 });
 
 export const SuggestionsSchema = z.object({
@@ -48,16 +49,16 @@ export const SuggestionsSchema = z.object({
       participants: z.array(
         z.object({ personId: z.string(), timezone: z.string(), start: z.string(), end: z.string() }),
       ),
-      local: z.object({ timezone: z.string(), start: z.string(), end: z.string() }).optional(),
+      local: z.optional(z.object({ timezone: z.string(), start: z.string(), end: z.string() })),
     }),
   ),
 });
 
 const timing = {
   startsAt: StartsAtSchema,
-  timeZone: TimeZoneSchema.optional(),
-  durationMinutes: DurationSchema.default(30),
-  agenda: z.string().max(4000).optional(),
+  timeZone: z.optional(TimeZoneSchema),
+  durationMinutes: z._default(DurationSchema, 30),
+  agenda: z.optional(z.string().check(z.maxLength(4000))),
 };
 
 export const CreateSessionSchema = z
@@ -66,23 +67,31 @@ export const CreateSessionSchema = z
     z.strictObject({ kind: z.literal('pod'), podId: IdSchema, ...timing }),
     z.strictObject({ kind: z.literal('skip-level'), personId: PersonIdSchema, ...timing }),
   ])
-  .superRefine(requireZoneForLocalTimes);
+  .check(z.superRefine(requireZoneForLocalTimes));
 
 export const ChangeSessionSchema = z
   .strictObject({
-    startsAt: StartsAtSchema.optional(),
-    timeZone: TimeZoneSchema.optional(),
-    durationMinutes: DurationSchema.optional(),
-    agenda: z.string().max(4000).optional(),
-    actionItems: z
-      .array(ActionItemSchema.extend({ id: IdSchema.optional(), text: z.string().trim().min(1).max(500) }))
-      .max(50)
-      .optional(),
+    startsAt: z.optional(StartsAtSchema),
+    timeZone: z.optional(TimeZoneSchema),
+    durationMinutes: z.optional(DurationSchema),
+    agenda: z.optional(z.string().check(z.maxLength(4000))),
+    actionItems: z.optional(
+      z
+        .array(
+          z.extend(ActionItemSchema, {
+            id: z.optional(IdSchema),
+            text: z.string().check(z.trim(), z.minLength(1), z.maxLength(500)),
+          }),
+        )
+        .check(z.maxLength(50)),
+    ),
   })
-  .superRefine(requireZoneForLocalTimes)
-  .refine(
-    (body) => Object.keys(body).some((key) => key !== 'timeZone'),
-    'must change something: startsAt, durationMinutes, agenda or actionItems',
+  .check(
+    z.superRefine(requireZoneForLocalTimes),
+    z.refine(
+      (body) => Object.keys(body).some((key) => key !== 'timeZone'),
+      'must change something: startsAt, durationMinutes, agenda or actionItems',
+    ),
   );
 
 export const AttendanceSchema = z.strictObject({ happened: z.boolean() });
@@ -120,7 +129,7 @@ export const getSession = defineRoute({
   summary: 'One session, with the open action items of the one before',
   auth: { roles: everyone },
   params: SessionPathSchema,
-  query: z.strictObject({ timeZone: TimeZoneSchema.optional() }),
+  query: z.strictObject({ timeZone: z.optional(TimeZoneSchema) }),
   responses: { 200: { description: 'The session', schema: SessionDetailSchema } },
   problems: { 404: 'No such session, or one the caller does not take part in (alike, so nothing is revealed)' },
 });

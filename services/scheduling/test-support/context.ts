@@ -4,10 +4,10 @@
  * with mailparser when read), and helpers that feed it matching's events as the consumer would.
  */
 import { type ParsedMail, simpleParser } from 'mailparser';
-import type * as z from 'zod';
 import type { PersonSnapshotV1 } from '../../../shared/contracts/matching-events';
 import { createDocumentClient } from '../../../shared/dynamo/client';
 import { fixedClock, sequentialIds } from '../../../shared/ports';
+import type * as z from '../../../shared/zod';
 import { createTestTable, type TestTable } from '../../../test/support/dynamodb';
 import { createDynamoSchedulingStore } from '../adapters/scheduling-store';
 import {

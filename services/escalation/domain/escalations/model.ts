@@ -1,9 +1,9 @@
-import * as z from 'zod';
 import {
   type EscalationOriginV1,
   EscalationSeverityV1,
   EscalationStatusV1,
 } from '../../../../shared/contracts/escalation-events';
+import * as z from '../../../../shared/zod';
 import { CategorySchema, TagSchema } from '../routing';
 import type { BusinessCalendar } from '../sla/business-hours';
 import type { SlaTimer, TimerCycleRecord } from '../sla/timers';
@@ -17,29 +17,29 @@ export type Origin = z.infer<typeof EscalationOriginV1>;
 /** Ids in paths and keys: short, URL-safe, without the separators keys use. */
 export const ResourceIdSchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 characters: letters, digits, ".", "_" or "-"');
+  .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 characters: letters, digits, ".", "_" or "-"'));
 
 /** What a person sends to raise an escalation. The pod is never taken from here: it comes from the directory. */
 export const RaiseInputSchema = z.strictObject({
   category: CategorySchema,
   severity: SeveritySchema,
-  summary: z.string().trim().min(1).max(200),
-  details: z.string().trim().min(1).max(10_000),
+  summary: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+  details: z.string().check(z.trim(), z.minLength(1), z.maxLength(10_000)),
   tags: z
-    .array(TagSchema)
-    .max(10)
-    .default([])
-    .refine((tags) => new Set(tags).size === tags.length, 'must not repeat a tag'),
+    ._default(z.array(TagSchema).check(z.maxLength(10)), [])
+    .check(z.refine((tags) => new Set(tags).size === tags.length, 'must not repeat a tag')),
   /** Confidential: the department (API, events, webhook) sees neither who raised it nor their pod. */
-  confidential: z.boolean().default(false),
+  confidential: z._default(z.boolean(), false),
 });
 export type RaiseInput = z.infer<typeof RaiseInputSchema>;
 
 export const slaStates = ['on-track', 'warning', 'paused', 'breached', 'met', 'cancelled'] as const;
 export const SlaStateSchema = z
   .enum(slaStates)
-  .describe(
-    'The escalation’s SLA at a glance: `breached` once a current timer passed its target, else `warning` past 50%, `paused` while waiting on the reporter, `on-track` while running, `met` when every timer stopped in time, `cancelled` when withdrawn.',
+  .check(
+    z.describe(
+      'The escalation’s SLA at a glance: `breached` once a current timer passed its target, else `warning` past 50%, `paused` while waiting on the reporter, `on-track` while running, `met` when every timer stopped in time, `cancelled` when withdrawn.',
+    ),
   );
 export type SlaState = z.infer<typeof SlaStateSchema>;
 

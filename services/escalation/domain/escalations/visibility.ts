@@ -5,9 +5,10 @@
  * pod nor the facts it came with. Anyone else sees nothing, exactly as if it did not exist.
  * Comment authors are shown by role; who exactly wrote a comment only to the life coach.
  */
-import * as z from 'zod';
+
 import type { Principal } from '../../../../shared/auth/principal';
 import { EscalationCategoryV1, EscalationOriginV1 } from '../../../../shared/contracts/escalation-events';
+import * as z from '../../../../shared/zod';
 import { LIFE_COACH_DEPARTMENT } from '../departments';
 import { MINUTE_MS } from '../sla/business-hours';
 import { breachDueAt, elapsedAt, milestones, type SlaTimer } from '../sla/timers';
@@ -58,7 +59,7 @@ const TimerViewSchema = z.object({
   /** Business minutes counted so far. */
   elapsedMinutes: z.number(),
   /** When the target is (or was) passed while running; null once stopped, paused or breached. */
-  dueAt: z.string().nullable(),
+  dueAt: z.nullable(z.string()),
   breached: z.boolean(),
   reached: z.array(z.object({ milestone: z.enum(milestones), at: z.string() })),
 });
@@ -78,9 +79,9 @@ export const CommentViewSchema = z.object({
   commentId: z.string(),
   authorRole: z.enum(['reporter', 'department', 'life-coach']),
   /** Shown to the life coach only. */
-  authorId: z.string().optional(),
+  authorId: z.optional(z.string()),
   body: z.string(),
-  statusChange: z.object({ from: StatusSchema, to: z.string() }).nullable(),
+  statusChange: z.nullable(z.object({ from: StatusSchema, to: z.string() })),
   createdAt: z.string(),
 });
 
@@ -95,12 +96,12 @@ export const EscalationViewSchema = z.object({
   tags: z.array(z.string()),
   confidential: z.boolean(),
   /** Null for automatic escalations, and for the department when confidential. */
-  reporterId: z.string().nullable(),
-  podId: z.string().nullable(),
+  reporterId: z.nullable(z.string()),
+  podId: z.nullable(z.string()),
   /** Facts of the event an automatic escalation came from; empty for the department when confidential. */
   context: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
   departmentId: z.string(),
-  routing: z.object({ rulesVersion: z.int(), ruleId: z.string().nullable(), reason: z.string() }),
+  routing: z.object({ rulesVersion: z.int(), ruleId: z.nullable(z.string()), reason: z.string() }),
   status: StatusSchema,
   slaState: SlaStateSchema,
   sla: z.object({
@@ -111,11 +112,11 @@ export const EscalationViewSchema = z.object({
   }),
   createdAt: z.string(),
   updatedAt: z.string(),
-  acknowledgedAt: z.string().nullable(),
-  resolvedAt: z.string().nullable(),
-  withdrawnAt: z.string().nullable(),
+  acknowledgedAt: z.nullable(z.string()),
+  resolvedAt: z.nullable(z.string()),
+  withdrawnAt: z.nullable(z.string()),
   /** In the view of one escalation; listings leave them out. */
-  comments: z.array(CommentViewSchema).optional(),
+  comments: z.optional(z.array(CommentViewSchema)),
 });
 export type EscalationView = z.infer<typeof EscalationViewSchema>;
 

@@ -8,8 +8,9 @@
  * cannot delete the schedules the newer state needs. A firing of an older plan that escaped
  * deletion is ignored by the timer itself (`fireMilestone`).
  */
-import * as z from 'zod';
+
 import { retry } from '../../../../shared/retry';
+import * as z from '../../../../shared/zod';
 import { ConcurrentEscalationChangeError } from '../escalations/errors';
 import { fireSla, scheduledMilestonesOf } from '../escalations/lifecycle';
 import type { Escalation } from '../escalations/model';
@@ -18,11 +19,11 @@ import { milestones, type PlannedMilestone, timerKinds } from './timers';
 
 /** What a milestone's one-time schedule hands the SLA timer function (its target input). */
 export const MilestoneFiringSchema = z.strictObject({
-  escalationId: z.string().min(1).max(64),
+  escalationId: z.string().check(z.minLength(1), z.maxLength(64)),
   timer: z.enum(timerKinds),
-  cycle: z.int().min(1),
+  cycle: z.int().check(z.minimum(1)),
   milestone: z.enum(milestones),
-  planId: z.int().min(1),
+  planId: z.int().check(z.minimum(1)),
   /** The instant it was scheduled for. */
   dueAt: z.iso.datetime(),
 });

@@ -1,7 +1,7 @@
-import type * as z from 'zod';
 import type { HrEmployeeV1 } from '../../../../shared/contracts/hr-directory-events';
 import { UnacceptableEventError } from '../../../../shared/events/consumer';
 import { describeIssues, humaneParse } from '../../../../shared/http/validation';
+import type * as z from '../../../../shared/zod';
 import { PersonIdSchema, type PersonInput, PersonInputSchema } from './person';
 
 /**

@@ -1,4 +1,3 @@
-import type * as z from 'zod';
 import {
   PersonOffboardedV1,
   PersonRegisteredV1,
@@ -6,6 +5,7 @@ import {
   PersonUpdatedV1,
 } from '../../../../shared/contracts/matching-events';
 import { type PendingEvent, pendingEvent } from '../../../../shared/events/outbox';
+import type * as z from '../../../../shared/zod';
 import { PersonNotOffboardedError, PersonOffboardedError } from './errors';
 import { type PersonField, type PersonInput, personDefaults, personFields, type StoredPerson } from './person';
 

@@ -1,10 +1,10 @@
-import * as z from 'zod';
 import { type Role, roles } from '../../../../shared/auth/roles';
+import * as z from '../../../../shared/zod';
 
 /** Ids in paths and keys: short, URL-safe, no separators our keys use. */
 export const PersonIdSchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 characters: letters, digits, ".", "_" or "-"');
+  .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 characters: letters, digits, ".", "_" or "-"'));
 
 export const RoleSchema = z.enum(roles);
 export type { Role };
@@ -20,17 +20,19 @@ export const canonicalTimeZone = (value: string): string | undefined => {
 };
 
 /** Stored in its canonical spelling, whatever case it was typed in. */
-export const TimeZoneSchema = z
-  .string()
-  .refine((value) => canonicalTimeZone(value) !== undefined, 'must be an IANA time zone such as "Europe/Berlin"')
-  .overwrite((value) => canonicalTimeZone(value) ?? value);
+export const TimeZoneSchema = z.string().check(
+  z.refine((value) => canonicalTimeZone(value) !== undefined, 'must be an IANA time zone such as "Europe/Berlin"'),
+  z.overwrite((value) => canonicalTimeZone(value) ?? value),
+);
 
-const LocalTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time "HH:MM"');
+const LocalTimeSchema = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time "HH:MM"'));
 
 /** A night shift (start after end) runs past midnight; only an empty day (start equal to end) is refused. */
 export const WorkingHoursSchema = z
   .strictObject({ start: LocalTimeSchema, end: LocalTimeSchema })
-  .refine((hours) => hours.start !== hours.end, 'start and end must differ (a night shift may end after midnight)');
+  .check(
+    z.refine((hours) => hours.start !== hours.end, 'start and end must differ (a night shift may end after midnight)'),
+  );
 
 /**
  * Text that a spreadsheet would run as a formula when the directory is exported (`=cmd|...`,
@@ -39,27 +41,27 @@ export const WorkingHoursSchema = z
 const FORMULA_LEAD = /^[=+\-@\t\r]/;
 const formulaMessage = 'must not start with =, +, -, @ or a tab (a spreadsheet would run it as a formula)';
 export const SafeTextSchema = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .max(max)
-    .refine((value) => !FORMULA_LEAD.test(value), formulaMessage);
+  z.string().check(
+    z.trim(),
+    z.minLength(1),
+    z.maxLength(max),
+    z.refine((value) => !FORMULA_LEAD.test(value), formulaMessage),
+  );
 
 /** Domains are admin-managed (GET/PUT /domains); a person's must be one of them (checked by the directory). */
 export const DomainIdSchema = z
   .string()
-  .trim()
-  .toLowerCase()
-  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a domain id: lower-case letters, digits and "-" (see GET /domains)');
+  .check(
+    z.trim(),
+    z.toLowerCase(),
+    z.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a domain id: lower-case letters, digits and "-" (see GET /domains)'),
+  );
 
-const TagListSchema = z.array(SafeTextSchema(64)).max(50);
+const TagListSchema = z.array(SafeTextSchema(64)).check(z.maxLength(50));
 
 export const EmailSchema = z
-  .string()
-  .trim()
-  .pipe(z.email())
-  .refine((value) => !FORMULA_LEAD.test(value), formulaMessage);
+  .pipe(z.string().check(z.trim()), z.email())
+  .check(z.refine((value) => !FORMULA_LEAD.test(value), formulaMessage));
 
 /** The defaults a new person gets for what the first write leaves out. */
 export const personDefaults = {
@@ -84,21 +86,23 @@ export const PersonInputSchema = z.strictObject({
   name: SafeTextSchema(200),
   email: EmailSchema,
   timezone: TimeZoneSchema,
-  workingHours: WorkingHoursSchema.optional().describe('Local working hours; default 09:00-17:00'),
+  workingHours: z.optional(WorkingHoursSchema).check(z.describe('Local working hours; default 09:00-17:00')),
   domain: DomainIdSchema,
   /** Seniority on one ladder for the whole company: 1 (junior) .. 10 (principal). */
-  level: z.int().min(1).max(10),
-  yearsOfExperience: z.number().min(0).max(70).nullable().optional(),
-  projectIds: z.array(PersonIdSchema).max(20).optional(),
-  managerId: PersonIdSchema.nullable().optional().describe('Must be someone in the directory, not the person'),
-  skills: TagListSchema.optional(),
-  growthGoals: TagListSchema.optional(),
-  languages: TagListSchema.optional(),
-  roles: z.array(RoleSchema).min(1).optional().describe('Default ["employee"]'),
+  level: z.int().check(z.minimum(1), z.maximum(10)),
+  yearsOfExperience: z.optional(z.nullable(z.number().check(z.minimum(0), z.maximum(70)))),
+  projectIds: z.optional(z.array(PersonIdSchema).check(z.maxLength(20))),
+  managerId: z
+    .optional(z.nullable(PersonIdSchema))
+    .check(z.describe('Must be someone in the directory, not the person')),
+  skills: z.optional(TagListSchema),
+  growthGoals: z.optional(TagListSchema),
+  languages: z.optional(TagListSchema),
+  roles: z.optional(z.array(RoleSchema).check(z.minLength(1))).check(z.describe('Default ["employee"]')),
   /** How many mentees a mentor takes (3-5); only meaningful with the mentor role. */
-  mentorCapacity: z.int().min(3).max(5).optional().describe('Default 5'),
+  mentorCapacity: z.optional(z.int().check(z.minimum(3), z.maximum(5))).check(z.describe('Default 5')),
   /** A mentor can pause taking new mentees without leaving the programme. */
-  acceptingMentees: z.boolean().optional().describe('Default true'),
+  acceptingMentees: z.optional(z.boolean()).check(z.describe('Default true')),
 });
 export type PersonInput = z.infer<typeof PersonInputSchema>;
 
@@ -130,10 +134,10 @@ export const PersonSchema = z.object({
   timezone: z.string(),
   workingHours: z.object({ start: z.string(), end: z.string() }),
   domain: z.string(),
-  level: z.int().min(1).max(10),
-  yearsOfExperience: z.number().optional(),
+  level: z.int().check(z.minimum(1), z.maximum(10)),
+  yearsOfExperience: z.optional(z.number()),
   projectIds: z.array(z.string()),
-  managerId: z.string().nullable(),
+  managerId: z.nullable(z.string()),
   skills: z.array(z.string()),
   growthGoals: z.array(z.string()),
   languages: z.array(z.string()),
@@ -142,11 +146,11 @@ export const PersonSchema = z.object({
   acceptingMentees: z.boolean(),
   status: z.enum(['active', 'offboarded']),
   /** Optimistic-concurrency version, incremented on every change (the ETag). */
-  version: z.int().min(1),
+  version: z.int().check(z.minimum(1)),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
-  offboardedAt: z.iso.datetime().optional(),
-  rehiredAt: z.iso.datetime().optional(),
+  offboardedAt: z.optional(z.iso.datetime()),
+  rehiredAt: z.optional(z.iso.datetime()),
 });
 export type Person = z.infer<typeof PersonSchema>;
 
@@ -154,9 +158,9 @@ export type Person = z.infer<typeof PersonSchema>;
  * The stored record: the person plus the source clock of each field and of the status
  * (`<occurredAt>|<id>`), so an HR event that happened before what is stored changes nothing.
  */
-export const StoredPersonSchema = PersonSchema.extend({
-  fieldVersions: z.record(z.string(), z.string()).optional(),
-  statusVersion: z.string().optional(),
+export const StoredPersonSchema = z.extend(PersonSchema, {
+  fieldVersions: z.optional(z.record(z.string(), z.string())),
+  statusVersion: z.optional(z.string()),
 });
 export type StoredPerson = z.infer<typeof StoredPersonSchema>;
 
@@ -168,15 +172,17 @@ export const publicPerson = (person: StoredPerson): Person => {
 
 /** Fields the API shows that a client may send back unchanged (a GET, then a PUT) but not change. */
 export const ReadOnlyPersonFieldsSchema = z.object({
-  personId: z.string().optional(),
-  status: z.enum(['active', 'offboarded']).optional(),
-  version: z.int().min(1).optional().describe('Acts like If-Match: a stale version is refused (412)'),
-  createdAt: z.string().optional(),
-  updatedAt: z.string().optional(),
-  offboardedAt: z.string().optional(),
-  rehiredAt: z.string().optional(),
+  personId: z.optional(z.string()),
+  status: z.optional(z.enum(['active', 'offboarded'])),
+  version: z
+    .optional(z.int().check(z.minimum(1)))
+    .check(z.describe('Acts like If-Match: a stale version is refused (412)')),
+  createdAt: z.optional(z.string()),
+  updatedAt: z.optional(z.string()),
+  offboardedAt: z.optional(z.string()),
+  rehiredAt: z.optional(z.string()),
 });
 
 /** `PUT /people/{personId}`: the input, plus the read-only fields a client read with GET. */
-export const PutPersonBodySchema = PersonInputSchema.extend(ReadOnlyPersonFieldsSchema.shape);
+export const PutPersonBodySchema = z.extend(PersonInputSchema, ReadOnlyPersonFieldsSchema.shape);
 export type PutPersonBody = z.infer<typeof PutPersonBodySchema>;

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { isProgrammeStaff, type Principal } from '../../../../shared/auth/principal';
+import * as z from '../../../../shared/zod';
 import type { Person } from '../people/person';
 import type { PodWithMembers } from './model';
 
@@ -27,7 +27,7 @@ export const relationTo = (principal: Principal, found: PodWithMembers): PodRela
 };
 
 const PersonRefSchema = z.object({ personId: z.string(), name: z.string() });
-const ContactSchema = z.object({ email: z.string(), timezone: z.string() }).describe('How to reach them');
+const ContactSchema = z.object({ email: z.string(), timezone: z.string() }).check(z.describe('How to reach them'));
 const FactorSchema = z.object({ name: z.string(), points: z.number(), detail: z.string() });
 const podCore = {
   podId: z.string(),
@@ -42,16 +42,16 @@ export const ProgrammePodViewSchema = z.object({
   capacity: z.int(),
   load: z.int(),
   formedAt: z.string(),
-  formedByRunId: z.string().nullable(),
-  dissolvedAt: z.string().optional(),
+  formedByRunId: z.nullable(z.string()),
+  dissolvedAt: z.optional(z.string()),
   mentees: z.array(
-    PersonRefSchema.extend({
+    z.extend(PersonRefSchema, {
       mentorshipId: z.string(),
       startedAt: z.string(),
       lockedUntil: z.string(),
       cause: z.enum(['matching-run', 'reassignment', 'rematch']),
-      runId: z.string().nullable(),
-      match: z.object({ points: z.number(), topFactors: z.array(FactorSchema) }).nullable(),
+      runId: z.nullable(z.string()),
+      match: z.nullable(z.object({ points: z.number(), topFactors: z.array(FactorSchema) })),
     }),
   ),
 });
@@ -61,13 +61,15 @@ export const MentorPodViewSchema = z.object({
   ...podCore,
   capacity: z.int(),
   formedAt: z.string(),
-  mentees: z.array(PersonRefSchema.extend({ contact: ContactSchema, startedAt: z.string(), lockedUntil: z.string() })),
+  mentees: z.array(
+    z.extend(PersonRefSchema, { contact: ContactSchema, startedAt: z.string(), lockedUntil: z.string() }),
+  ),
 });
 
 export const MenteePodViewSchema = z.object({
   view: z.literal('mentee'),
   ...podCore,
-  mentor: PersonRefSchema.extend({ contact: ContactSchema }),
+  mentor: z.extend(PersonRefSchema, { contact: ContactSchema }),
   mentees: z.array(PersonRefSchema),
   myMentorship: z.object({ startedAt: z.string(), lockedUntil: z.string() }),
 });

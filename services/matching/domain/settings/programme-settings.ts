@@ -2,24 +2,26 @@
  * Programme settings that admins manage as data: the functional domains people belong to, and
  * the matching settings every run uses (and records).
  */
-import * as z from 'zod';
+import * as z from '../../../../shared/zod';
 import { SafeTextSchema } from '../people/person';
 
 export const DomainSchema = z.strictObject({
   id: z
     .string()
-    .trim()
-    .toLowerCase()
-    .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be lower-case letters, digits and "-" (e.g. "backend")'),
+    .check(
+      z.trim(),
+      z.toLowerCase(),
+      z.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be lower-case letters, digits and "-" (e.g. "backend")'),
+    ),
   name: SafeTextSchema(100),
 });
 export type Domain = z.infer<typeof DomainSchema>;
 
 export const DomainListBodySchema = z.strictObject({
-  domains: z
-    .array(DomainSchema)
-    .max(200)
-    .refine((domains) => new Set(domains.map((domain) => domain.id)).size === domains.length, 'must not repeat an id'),
+  domains: z.array(DomainSchema).check(
+    z.maxLength(200),
+    z.refine((domains) => new Set(domains.map((domain) => domain.id)).size === domains.length, 'must not repeat an id'),
+  ),
 });
 
 export interface DomainList {
@@ -33,34 +35,38 @@ export interface DomainList {
 export const DomainListSchema = z.object({
   domains: z.array(z.object({ id: z.string(), name: z.string() })),
   version: z.int(),
-  updatedAt: z.string().optional(),
-  updatedBy: z.string().optional(),
+  updatedAt: z.optional(z.string()),
+  updatedBy: z.optional(z.string()),
 });
 
 /** The weights and rules of the matching objective, as admins set them (ranges checked). */
 export const MatchingSettingsSchema = z.strictObject({
   weights: z
-    .strictObject({
-      overlap: z.number().min(0).max(1000),
-      language: z.number().min(0).max(1000),
-      skills: z.number().min(0).max(1000),
-      seniority: z.number().min(0).max(1000),
-      balancedLoad: z.number().min(0).max(1000),
-      repeatPast: z.number().min(0).max(1000),
-      move: z.number().min(0).max(1000),
-    })
-    .partial()
-    .describe('Points of each objective term (0 switches it off); missing ones keep the engine default'),
+    .partial(
+      z.strictObject({
+        overlap: z.number().check(z.minimum(0), z.maximum(1000)),
+        language: z.number().check(z.minimum(0), z.maximum(1000)),
+        skills: z.number().check(z.minimum(0), z.maximum(1000)),
+        seniority: z.number().check(z.minimum(0), z.maximum(1000)),
+        balancedLoad: z.number().check(z.minimum(0), z.maximum(1000)),
+        repeatPast: z.number().check(z.minimum(0), z.maximum(1000)),
+        move: z.number().check(z.minimum(0), z.maximum(1000)),
+      }),
+    )
+    .check(z.describe('Points of each objective term (0 switches it off); missing ones keep the engine default')),
   rules: z
-    .strictObject({
-      minOverlapMinutes: z.int().min(0).max(600),
-      minLevelGap: z.int().min(0).max(5),
-      lockMonths: z.int().min(1).max(12),
-    })
-    .partial()
-    .describe('Hard rules admins may tune; pod sizes stay 3-5 (the programme’s rule)'),
+    .partial(
+      z.strictObject({
+        minOverlapMinutes: z.int().check(z.minimum(0), z.maximum(600)),
+        minLevelGap: z.int().check(z.minimum(0), z.maximum(5)),
+        lockMonths: z.int().check(z.minimum(1), z.maximum(12)),
+      }),
+    )
+    .check(z.describe('Hard rules admins may tune; pod sizes stay 3-5 (the programme’s rule)')),
   /** Past pairings older than this no longer cost the repeat penalty, and are forgotten. */
-  repeatPenaltyMonths: z.int().min(1).max(60).describe('How long a past pairing counts against a repeat'),
+  repeatPenaltyMonths: z
+    .int()
+    .check(z.minimum(1), z.maximum(60), z.describe('How long a past pairing counts against a repeat')),
 });
 export type MatchingSettingsInput = z.infer<typeof MatchingSettingsSchema>;
 
@@ -79,10 +85,10 @@ export const defaultMatchingSettings: StoredMatchingSettings = {
   version: 0,
 };
 
-export const StoredMatchingSettingsSchema = MatchingSettingsSchema.extend({
+export const StoredMatchingSettingsSchema = z.extend(MatchingSettingsSchema, {
   version: z.int(),
-  updatedAt: z.string().optional(),
-  updatedBy: z.string().optional(),
+  updatedAt: z.optional(z.string()),
+  updatedBy: z.optional(z.string()),
 });
 
 /** Thrown by a save whose expected version is not the stored one (someone saved in between). */

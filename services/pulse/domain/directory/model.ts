@@ -3,9 +3,10 @@
  * Mentorship.*; scheduling's NotificationPreferences.Changed, EmailAddress.Suppressed and
  * Session.Completed). Pulse never reads another service's table.
  */
-import type * as z from 'zod';
+
 import type { NotificationKindV1 } from '../../../../shared/contracts/scheduling-events';
 import type { WorkingHours } from '../../../../shared/working-hours';
+import type * as z from '../../../../shared/zod';
 
 export type NotificationKind = z.infer<typeof NotificationKindV1>;
 

@@ -3,7 +3,7 @@
  * (by its id); an event older than what is stored (EventBridge does not keep order) changes
  * nothing; a mentorship that ended stays ended if its Started arrives late.
  */
-import type * as z from 'zod';
+
 import {
   MentorshipEndedV1,
   MentorshipStartedV1,
@@ -20,6 +20,7 @@ import {
   SessionCompletedV1,
 } from '../../../../shared/contracts/scheduling-events';
 import type { ParsedEvent } from '../../../../shared/events/consumer';
+import type * as z from '../../../../shared/zod';
 import type { ConsumeOutcome, DirectoryRepository, WriteContext } from '../ports';
 import type { DirectoryPerson } from './model';
 

@@ -1,26 +1,34 @@
 /** Mentor check-ins, growth goals and 1:1 ratings: stored records and API inputs. */
-import * as z from 'zod';
+import * as z from '../../../../shared/zod';
 import { IdSchema, IsoDateSchema, MonthSchema } from '../ids';
 
 export const RiskSchema = z.enum(['low', 'medium', 'high']);
 export type Risk = z.infer<typeof RiskSchema>;
 
-const OneToFive = z.int().min(1).max(5);
-const ProgressSchema = z.int().min(0).max(100);
+const OneToFive = z.int().check(z.minimum(1), z.maximum(5));
+const ProgressSchema = z.int().check(z.minimum(0), z.maximum(100));
 
 export const CheckInInputSchema = z.strictObject({
   menteeId: IdSchema,
   /** The month it is for: this month (default) or, late, the previous one. */
-  month: MonthSchema.optional(),
+  month: z.optional(MonthSchema),
   performanceRisk: RiskSchema,
   engagement: OneToFive,
   roleClarity: OneToFive,
-  notes: z.string().trim().max(5000).default(''),
+  notes: z._default(z.string().check(z.trim(), z.maxLength(5000)), ''),
   /** Goals reviewed at this check-in: their progress now, and a note. */
-  goalReviews: z
-    .array(z.strictObject({ goalId: IdSchema, progress: ProgressSchema, note: z.string().trim().max(1000).optional() }))
-    .max(20)
-    .default([]),
+  goalReviews: z._default(
+    z
+      .array(
+        z.strictObject({
+          goalId: IdSchema,
+          progress: ProgressSchema,
+          note: z.optional(z.string().check(z.trim(), z.maxLength(1000))),
+        }),
+      )
+      .check(z.maxLength(20)),
+    [],
+  ),
 });
 export type CheckInInput = z.infer<typeof CheckInInputSchema>;
 
@@ -43,22 +51,22 @@ export const GoalKindSchema = z.enum(['certification', 'skill', 'career-step']);
 
 export const GoalInputSchema = z.strictObject({
   /** Whose goal: yourself by default; a mentor names their mentee. */
-  menteeId: IdSchema.optional(),
+  menteeId: z.optional(IdSchema),
   kind: GoalKindSchema,
-  title: z.string().trim().min(3).max(200),
+  title: z.string().check(z.trim(), z.minLength(3), z.maxLength(200)),
   targetDate: IsoDateSchema,
-  progress: ProgressSchema.default(0),
+  progress: z._default(ProgressSchema, 0),
 });
 export type GoalInput = z.infer<typeof GoalInputSchema>;
 
 export const GoalPatchSchema = z
   .strictObject({
-    title: z.string().trim().min(3).max(200).optional(),
-    targetDate: IsoDateSchema.optional(),
-    progress: ProgressSchema.optional(),
-    status: z.enum(['active', 'achieved', 'dropped']).optional(),
+    title: z.optional(z.string().check(z.trim(), z.minLength(3), z.maxLength(200))),
+    targetDate: z.optional(IsoDateSchema),
+    progress: z.optional(ProgressSchema),
+    status: z.optional(z.enum(['active', 'achieved', 'dropped'])),
   })
-  .refine((patch) => Object.keys(patch).length > 0, 'change at least one field');
+  .check(z.refine((patch) => Object.keys(patch).length > 0, 'change at least one field'));
 export type GoalPatch = z.infer<typeof GoalPatchSchema>;
 
 export interface Goal {
@@ -78,7 +86,7 @@ export interface Goal {
 
 export const RatingInputSchema = z.strictObject({
   rating: OneToFive,
-  comment: z.string().trim().min(1).max(1000).optional(),
+  comment: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(1000))),
 });
 
 /** A rating waiting in its mentor's pending batch: no rater, no session, no time. */

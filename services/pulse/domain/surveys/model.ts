@@ -1,6 +1,7 @@
 /** Surveys, their rounds and questions: what is stored and what the API shows. */
-import * as z from 'zod';
+
 import { type AudienceV1, SurveyTopicV1 } from '../../../../shared/contracts/pulse-events';
+import * as z from '../../../../shared/zod';
 import { IdSchema, IsoDateSchema } from '../ids';
 
 export const TopicSchema = SurveyTopicV1;
@@ -10,14 +11,16 @@ export const AudienceSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('everyone') }),
   z.strictObject({
     kind: z.literal('domains'),
-    domains: z.array(z.string().trim().min(1).max(64)).min(1).max(50),
+    domains: z
+      .array(z.string().check(z.trim(), z.minLength(1), z.maxLength(64)))
+      .check(z.minLength(1), z.maxLength(50)),
   }),
-  z.strictObject({ kind: z.literal('pods'), podIds: z.array(IdSchema).min(1).max(200) }),
+  z.strictObject({ kind: z.literal('pods'), podIds: z.array(IdSchema).check(z.minLength(1), z.maxLength(200)) }),
 ]);
 export type Audience = z.infer<typeof AudienceV1>;
 
-const QuestionTextSchema = z.string().trim().min(3).max(300);
-const OptionSchema = z.string().trim().min(1).max(100);
+const QuestionTextSchema = z.string().check(z.trim(), z.minLength(3), z.maxLength(300));
+const OptionSchema = z.string().check(z.trim(), z.minLength(1), z.maxLength(100));
 
 /** A question as a survey's author writes it (`questionId` is given by the service). */
 export const QuestionInputSchema = z.discriminatedUnion('type', [
@@ -26,11 +29,11 @@ export const QuestionInputSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('choice'),
     text: QuestionTextSchema,
-    options: z
-      .array(OptionSchema)
-      .min(2)
-      .max(10)
-      .refine((options) => new Set(options).size === options.length, 'options must differ'),
+    options: z.array(OptionSchema).check(
+      z.minLength(2),
+      z.maxLength(10),
+      z.refine((options) => new Set(options).size === options.length, 'options must differ'),
+    ),
   }),
   z.strictObject({ type: z.literal('text'), text: QuestionTextSchema }),
 ]);
@@ -47,37 +50,39 @@ export const CadenceSchema = z.enum(['weekly', 'biweekly', 'monthly']);
 export type Cadence = z.infer<typeof CadenceSchema>;
 
 export const ScheduleInputSchema = z.discriminatedUnion('kind', [
-  z
-    .strictObject({ kind: z.literal('once'), opensOn: IsoDateSchema, closesOn: IsoDateSchema })
-    .refine((schedule) => schedule.opensOn <= schedule.closesOn, {
+  z.strictObject({ kind: z.literal('once'), opensOn: IsoDateSchema, closesOn: IsoDateSchema }).check(
+    z.refine((schedule) => schedule.opensOn <= schedule.closesOn, {
       message: 'closesOn must not be before opensOn',
       path: ['closesOn'],
     }),
+  ),
   z.strictObject({
     kind: z.literal('recurring'),
     cadence: CadenceSchema,
     startsOn: IsoDateSchema,
-    endsOn: IsoDateSchema.optional(),
+    endsOn: z.optional(IsoDateSchema),
     /** How long each round stays open (default: 5 days weekly, 7 biweekly, 10 monthly). */
-    roundDays: z.int().min(1).max(28).optional(),
+    roundDays: z.optional(z.int().check(z.minimum(1), z.maximum(28))),
   }),
 ]);
 export type ScheduleInput = z.infer<typeof ScheduleInputSchema>;
 
 export const SurveyInputSchema = z
   .strictObject({
-    title: z.string().trim().min(3).max(200),
+    title: z.string().check(z.trim(), z.minLength(3), z.maxLength(200)),
     topic: TopicSchema,
     /** Start from a ready question set; `questions` are added after its questions. */
-    questionSet: QuestionSetIdSchema.optional(),
-    questions: z.array(QuestionInputSchema).max(30).default([]),
+    questionSet: z.optional(QuestionSetIdSchema),
+    questions: z._default(z.array(QuestionInputSchema).check(z.maxLength(30)), []),
     audience: AudienceSchema,
     schedule: ScheduleInputSchema,
   })
-  .refine((survey) => survey.questionSet !== undefined || survey.questions.length > 0, {
-    message: 'give questions, a questionSet, or both',
-    path: ['questions'],
-  });
+  .check(
+    z.refine((survey) => survey.questionSet !== undefined || survey.questions.length > 0, {
+      message: 'give questions, a questionSet, or both',
+      path: ['questions'],
+    }),
+  );
 export type SurveyInput = z.infer<typeof SurveyInputSchema>;
 
 export type SurveyStatus = 'active' | 'closed';

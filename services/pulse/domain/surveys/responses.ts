@@ -5,9 +5,9 @@
  * neither, under a fresh correlation id; nothing here is logged.
  */
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
 import { PulseResponseRecordedV1 } from '../../../../shared/contracts/pulse-events';
 import { pendingEvent } from '../../../../shared/events/outbox';
+import * as z from '../../../../shared/zod';
 import {
   AlreadyAnsweredError,
   InvalidInputError,
@@ -19,12 +19,12 @@ import type { PulseDependencies } from '../ports';
 import { type AnswerValue, type Question, type Round, roundIdOf, type StoredComment, type Survey } from './model';
 
 export const AnswerInputSchema = z.strictObject({
-  questionId: z.string().min(1).max(16),
-  value: z.int().optional(),
-  option: z.string().max(100).optional(),
-  text: z.string().max(2000).optional(),
+  questionId: z.string().check(z.minLength(1), z.maxLength(16)),
+  value: z.optional(z.int()),
+  option: z.optional(z.string().check(z.maxLength(100))),
+  text: z.optional(z.string().check(z.maxLength(2000))),
 });
-export const ResponseInputSchema = z.strictObject({ answers: z.array(AnswerInputSchema).max(30) });
+export const ResponseInputSchema = z.strictObject({ answers: z.array(AnswerInputSchema).check(z.maxLength(30)) });
 export type ResponseInput = z.infer<typeof ResponseInputSchema>;
 
 export const hashReplyToken = (token: string): string => createHash('sha256').update(token).digest('base64url');

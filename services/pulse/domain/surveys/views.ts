@@ -1,6 +1,7 @@
 /** What the survey API answers (the route contracts use these schemas, and the OpenAPI document too). */
-import * as z from 'zod';
+
 import { ScoreMeasureV1, SegmentV1 } from '../../../../shared/contracts/pulse-events';
+import * as z from '../../../../shared/zod';
 import { AudienceSchema, CadenceSchema, QuestionSchema, ScheduleInputSchema, TopicSchema } from './model';
 
 export const RoundStatusSchema = z.enum(['scheduled', 'open', 'closed', 'released']);
@@ -12,13 +13,13 @@ export const RoundViewSchema = z.object({
   closesAt: z.iso.datetime(),
   status: RoundStatusSchema,
   /** Fixed at opening (null before). */
-  audienceSize: z.int().nullable(),
+  audienceSize: z.nullable(z.int()),
   /**
    * Open rounds, for the life coach and admins: responses so far, rounded down to a multiple of the
    * anonymity threshold, so the figure never moves by one answer.
    */
-  responsesAtLeast: z.int().nullable(),
-  closedAt: z.iso.datetime().nullable(),
+  responsesAtLeast: z.nullable(z.int()),
+  closedAt: z.nullable(z.iso.datetime()),
 });
 export type RoundView = z.infer<typeof RoundViewSchema>;
 
@@ -29,12 +30,12 @@ export const SurveyViewSchema = z.object({
   questions: z.array(QuestionSchema),
   audience: AudienceSchema,
   schedule: ScheduleInputSchema,
-  cadence: CadenceSchema.nullable(),
+  cadence: z.nullable(CadenceSchema),
   status: z.enum(['active', 'closed']),
   createdAt: z.iso.datetime(),
   rounds: z.array(RoundViewSchema),
   /** For someone in the audience of the current round: whether they have answered it. */
-  answered: z.boolean().nullable(),
+  answered: z.nullable(z.boolean()),
 });
 export type SurveyView = z.infer<typeof SurveyViewSchema>;
 
@@ -44,10 +45,10 @@ export const SurveyListItemSchema = z.object({
   topic: TopicSchema,
   status: z.enum(['active', 'closed']),
   /** The round the caller is asked in (their open one), or, for the life coach and admins, the latest. */
-  round: RoundViewSchema.nullable(),
-  answered: z.boolean().nullable(),
+  round: z.nullable(RoundViewSchema),
+  answered: z.nullable(z.boolean()),
 });
-export const SurveyListSchema = z.object({ items: z.array(SurveyListItemSchema), nextCursor: z.string().optional() });
+export const SurveyListSchema = z.object({ items: z.array(SurveyListItemSchema), nextCursor: z.optional(z.string()) });
 export type SurveyList = z.infer<typeof SurveyListSchema>;
 
 export const QuestionResultSchema = z.object({
@@ -55,11 +56,11 @@ export const QuestionResultSchema = z.object({
   type: z.enum(['scale', 'enps', 'choice', 'text']),
   text: z.string(),
   answered: z.int(),
-  mean: z.number().nullable(),
+  mean: z.nullable(z.number()),
   distribution: z.array(z.object({ answer: z.string(), count: z.int() })),
-  enps: z.number().nullable(),
+  enps: z.nullable(z.number()),
   /** Free-text questions: the comments of this segment, in no meaningful order. */
-  comments: z.array(z.object({ commentId: z.string(), text: z.string() })).nullable(),
+  comments: z.nullable(z.array(z.object({ commentId: z.string(), text: z.string() }))),
 });
 
 export const SegmentResultSchema = z.discriminatedUnion('shown', [
@@ -67,7 +68,7 @@ export const SegmentResultSchema = z.discriminatedUnion('shown', [
     segment: SegmentV1,
     shown: z.literal(true),
     respondents: z.int(),
-    score: z.object({ measure: ScoreMeasureV1, value: z.number() }).nullable(),
+    score: z.nullable(z.object({ measure: ScoreMeasureV1, value: z.number() })),
     questions: z.array(QuestionResultSchema),
   }),
   z.object({ segment: SegmentV1, shown: z.literal(false), note: z.string() }),
@@ -83,7 +84,7 @@ export const ResultsViewSchema = z.object({
   state: z.enum(['scheduled', 'open', 'preparing', 'released']),
   threshold: z.int(),
   /** Open rounds, life coach and admins: responses so far, rounded down to a multiple of the threshold. */
-  responsesAtLeast: z.int().nullable(),
+  responsesAtLeast: z.nullable(z.int()),
   segments: z.array(SegmentResultSchema),
 });
 export type ResultsView = z.infer<typeof ResultsViewSchema>;
