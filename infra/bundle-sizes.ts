@@ -22,7 +22,7 @@
  * in rotating order, after one discarded warm-up round, so a busier moment weighs on both.
  *
  * It exits non-zero when a function exceeds 400 KB minified or 1.5x its baseline, or imports a
- * module left out of the bundle at module load (see CREDENTIAL_PROVIDERS_LOADED_ON_DEMAND). A
+ * module left out of the bundle at module load (see SDK_MODULES_LOADED_ON_DEMAND). A
  * function without SDK access has no baseline (an empty module loads in ~2 ms): its init time
  * is printed, and only its size is checked.
  *

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BUNDLE_FILE_NAME, buildFunctionBundle, CREDENTIAL_PROVIDERS_LOADED_ON_DEMAND } from './bundling';
+import { BUNDLE_FILE_NAME, buildFunctionBundle, SDK_MODULES_LOADED_ON_DEMAND } from './bundling';
 import { PlatformFunction } from './platform-function';
 
 const repositoryRoot = resolve(import.meta.dirname, '..');
@@ -65,7 +65,7 @@ describe('one bundle for AWS and the local runtime', () => {
     const leftOut = imports.filter((entry) => entry.external && !entry.path.startsWith('node:'));
     expect(leftOut.length).toBeGreaterThan(0);
     for (const entry of leftOut) {
-      expect(CREDENTIAL_PROVIDERS_LOADED_ON_DEMAND).toContain(entry.path);
+      expect(SDK_MODULES_LOADED_ON_DEMAND).toContain(entry.path);
       expect(entry.kind).toBe('dynamic-import');
     }
   });

@@ -11,16 +11,22 @@ import { join } from 'node:path';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
 
 /**
- * The SDK's default credential chain tries the environment first, and imports the other
- * providers (SSO, ini files, process, web identity, container and instance metadata, with the
- * STS/SSO clients they need) only when the environment holds no credentials. Lambda always puts
- * the role's credentials in the environment, and so does the local runtime, so these are never
- * loaded. Left out of the bundle they cost nothing; bundled, they were ~130 KB and ~50 ms of
- * module init in every function with an SDK client (esbuild inlines a dynamic import). Should
- * one ever be needed it still resolves: from the Lambda runtime's own SDK in AWS, from
- * node_modules locally. `npm run bundle-sizes` fails if one is ever imported statically.
+ * Modules of the AWS SDK it imports only when an operation needs them (dynamic imports, which
+ * esbuild would otherwise inline), and which these functions never need:
+ *
+ * - The default credential chain tries the environment first, and imports the other providers
+ *   (SSO, ini files, process, web identity, container and instance metadata, with the STS/SSO
+ *   clients they need) only when the environment holds no credentials. Lambda always puts the
+ *   role's credentials in the environment, and so does the local runtime. Bundled, they were
+ *   ~130 KB and ~50 ms of module init in every function with an SDK client.
+ * - `@smithy/core/event-streams` serves operations with event streams (~15 KB); DynamoDB,
+ *   EventBridge, SES, Scheduler and Secrets Manager have none that these functions call.
+ *
+ * Left out of the bundle they cost nothing. Should one ever be needed it still resolves: from the
+ * Lambda runtime's own SDK in AWS, from node_modules locally. `npm run bundle-sizes` fails if one
+ * is ever imported statically, and infra/bundling.test.ts checks they are only imported on demand.
  */
-export const CREDENTIAL_PROVIDERS_LOADED_ON_DEMAND = [
+export const SDK_MODULES_LOADED_ON_DEMAND = [
   '@aws-sdk/credential-provider-ini',
   '@aws-sdk/credential-provider-process',
   '@aws-sdk/credential-provider-sso',
@@ -30,6 +36,7 @@ export const CREDENTIAL_PROVIDERS_LOADED_ON_DEMAND = [
   '@aws-sdk/token-providers',
   '@aws-sdk/nested-clients',
   '@smithy/credential-provider-imds',
+  '@smithy/core/event-streams',
 ] as const;
 
 /**
@@ -56,12 +63,12 @@ export const LAMBDA_BUNDLE = {
   /** File and line mapping is what a stack trace needs; embedded sources only add megabytes. */
   sourcesContent: false,
   /**
-   * The AWS SDK is bundled (everything but the credential providers above): the version that was
+   * The AWS SDK is bundled (everything but the modules above): the version that was
    * tested is the one that runs, and one minified file initialises faster than the runtime's SDK,
    * which Node resolves and reads as dozens of CommonJS files (measured: npm run bundle-sizes --
    * --sdk-external).
    */
-  externalModules: [...CREDENTIAL_PROVIDERS_LOADED_ON_DEMAND],
+  externalModules: [...SDK_MODULES_LOADED_ON_DEMAND],
   /**
    * Minified names stay minified: `keepNames` wraps every function and class in a `__name` call,
    * which costs bytes and init time; stack traces are mapped through the source map instead.
