@@ -24,6 +24,7 @@ import { personBody, testDomains } from '../builders/people';
 import { dryRunOf } from '../builders/pods';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { busEvents, deadLetters, envelopeOf, eventually } from './dev-view';
+import { itemsOfPages, requestRun } from './matching-runs';
 
 const admin = { sub: 'admin-1', groups: ['admin', 'employee'] };
 const coach = { sub: 'coach-1', groups: ['life-coach', 'employee'] };
@@ -71,31 +72,10 @@ const organisation: [string, Record<string, unknown>][] = [
 describe('pods through the HTTP API', () => {
   let platform: TestPlatform;
   const api = (path: string, request?: Parameters<TestPlatform['api']>[1]) => platform.api(path, request);
-  /** Asks for a run (202, its URL), waits for the runner to carry it out, and reads it back. */
-  const run = async (body: object, as = coach): Promise<RunView> => {
-    const asked = await api('/matching/runs', { method: 'POST', as, json: body });
-    expect(asked.status).toBe(202);
-    const location = asked.headers.get('location') ?? '';
-    expect(location).toMatch(/^\/matching\/runs\//);
-    await platform.whenIdle();
-    const read = await api(location, { as });
-    expect(read.status).toBe(200);
-    return (await read.json()) as RunView;
-  };
+  const run = (body: object, as = coach) => requestRun<RunView>(platform, body, as);
   const ask = (body: object, as = coach) => api('/matching/runs', { method: 'POST', as, json: body });
   /** Every item of a run's paged listing. */
-  const pagesOf = async <T>(path: string): Promise<T[]> => {
-    const items: T[] = [];
-    let cursor: string | undefined;
-    do {
-      const response = await api(`${path}?limit=100${cursor ? `&cursor=${cursor}` : ''}`, { as: coach });
-      expect(response.status).toBe(200);
-      const page = (await response.json()) as { items: T[]; nextCursor?: string };
-      items.push(...page.items);
-      cursor = page.nextCursor;
-    } while (cursor);
-    return items;
-  };
+  const pagesOf = <T>(path: string) => itemsOfPages<T>(platform, path, coach);
   const podsAs = async (as: { sub: string; groups: string[] }, query = '?domain=qa') => {
     const response = await api(`/pods${query}`, { as });
     expect(response.status).toBe(200);

@@ -18,6 +18,7 @@ import { publishedSchemaViolations } from '../support/event-schema';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { receivedEmails, type StoredEmail, storedEmails } from '../support/ses';
 import { busEvents, envelopeOf, eventBridgeClientOf, eventually, putOnBus } from './dev-view';
+import { requestRun } from './matching-runs';
 
 const admin = { sub: 'p-002', groups: ['admin', 'employee'] };
 const coach = { sub: 'p-001', groups: ['life-coach', 'employee'] };
@@ -60,9 +61,8 @@ describe('pulse on the demo organisation', () => {
     platform = await startTestPlatform();
     const summary = await seedDemo(platform.urls.api, await platform.mintToken(admin));
     expect(summary.rejected).toBe(0);
-    const run = await api('/matching/runs', { method: 'POST', as: coach, json: { mode: 'commit' } });
-    expect(run.status).toBe(202); // Accepted: the matching runner computes and commits it (whenIdle waits for it).
-    await platform.whenIdle();
+    // Accepted (202): the matching runner computes and commits it (whenIdle waits for it).
+    await requestRun(platform, { mode: 'commit' }, coach);
   }, 240_000);
   afterAll(async () => {
     await platform?.stop();

@@ -19,6 +19,7 @@ import { readCalendar } from '../support/calendar';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { type ReceivedEmail, rawHeader, receivedEmails } from '../support/ses';
 import { eventBridgeClientOf, eventually, putOnBus } from './dev-view';
+import { itemsOfPages, requestRun } from './matching-runs';
 
 const admin = { sub: 'p-002', groups: ['admin', 'employee'] };
 const coach = { sub: 'p-001', groups: ['life-coach', 'employee'] };
@@ -76,22 +77,13 @@ describe('scheduling through the local platform', () => {
     platform.functions.invoke('scheduling-reminder-sweep', { schedule: 'reminder-sweep', scheduledTime });
   /** Commits a matching run (202: the runner carries it out) and reads back the pods it formed. */
   const commitRun = async (body: object) => {
-    const asked = await api('/matching/runs', { method: 'POST', as: coach, json: { mode: 'commit', ...body } });
-    expect(asked.status).toBe(202);
-    const location = asked.headers.get('location') ?? '';
-    await platform.whenIdle();
-    const run = (await (await api(location, { as: coach })).json()) as { status: string };
+    const run = await requestRun<{ status: string; links: { pods: string } }>(
+      platform,
+      { mode: 'commit', ...body },
+      coach,
+    );
     expect(run.status).toBe('committed');
-    const pods: { mentorId: string; menteeIds: string[] }[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await api(`${location}/pods?limit=100${cursor ? `&cursor=${cursor}` : ''}`, { as: coach });
-      expect(page.status).toBe(200);
-      const read = (await page.json()) as { items: typeof pods; nextCursor?: string };
-      pods.push(...read.items);
-      cursor = read.nextCursor;
-    } while (cursor);
-    return pods;
+    return itemsOfPages<{ mentorId: string; menteeIds: string[] }>(platform, run.links.pods, coach);
   };
   const invitesIn = (messages: ReceivedEmail[]) =>
     messages.map((email) => {
