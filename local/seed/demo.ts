@@ -15,7 +15,9 @@
  * reports the life coach, the admin and the heads of domain apart: no mentor can exist for them
  * (test/e2e/pods.e2e.test.ts checks it).
  */
+
 import { rosterColumns } from '../../services/matching/domain/people/roster-csv';
+import { retry, sleep } from '../../shared/retry';
 
 type RosterColumn = (typeof rosterColumns)[number];
 type RosterRow = Record<RosterColumn, string>;
@@ -222,6 +224,16 @@ interface ImportJobView {
   rejectedSample: ImportSummary['rows'];
 }
 
+/** A request of the seed that did not succeed; `retryable` when it was a 5xx or no answer. */
+class SeedRequestFailed extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+  }
+}
+
 /**
  * One request of the seed. A busy machine can make an attempt fail (a function timing out, a
  * 5xx): every request of the seed is idempotent, so it is simply tried again with backoff; a 4xx
@@ -234,24 +246,42 @@ const requestWithRetries = async (
   options: SeedOptions,
 ): Promise<{ response: Response; text: string }> => {
   const attempts = options.attempts ?? 6;
-  let backoffMs = options.firstBackoffMs ?? 1_000;
-  for (let attempt = 1; ; attempt++) {
-    let status: number | undefined;
-    let failure: string;
-    try {
-      const response = await fetch(url, { ...init, signal: AbortSignal.timeout(options.attemptTimeoutMs ?? 90_000) });
-      status = response.status;
-      const text = await response.text();
-      if (response.ok) return { response, text };
-      failure = `${label} answered ${response.status}: ${text}`;
-    } catch (error) {
-      failure = `${label} did not answer: ${(error as Error).message}`;
-    }
-    if (status !== undefined && status < 500) throw new Error(`Seeding failed: ${failure}`);
-    if (attempt >= attempts) throw new Error(`Seeding failed after ${attempts} attempts: ${failure}`);
-    options.onRetry?.(`${failure}; trying again in ${backoffMs / 1000} s (attempt ${attempt + 1} of ${attempts})`);
-    await new Promise((done) => setTimeout(done, backoffMs));
-    backoffMs *= 2;
+  let attempt = 1;
+  let failure = '';
+  try {
+    return await retry(
+      async (tryNumber) => {
+        attempt = tryNumber;
+        let response: Response;
+        try {
+          response = await fetch(url, { ...init, signal: AbortSignal.timeout(options.attemptTimeoutMs ?? 90_000) });
+        } catch (error) {
+          failure = `${label} did not answer: ${(error as Error).message}`;
+          throw new SeedRequestFailed(failure, true);
+        }
+        const text = await response.text();
+        if (response.ok) return { response, text };
+        failure = `${label} answered ${response.status}: ${text}`;
+        throw new SeedRequestFailed(failure, response.status >= 500);
+      },
+      {
+        attempts,
+        retryable: (error) => error instanceof SeedRequestFailed && error.retryable,
+        backoff: { baseMs: options.firstBackoffMs ?? 1_000, maxMs: Number.POSITIVE_INFINITY },
+        // Told before each pause, so start.ts can say what it waits for.
+        sleep: (ms) => {
+          options.onRetry?.(`${failure}; trying again in ${ms / 1000} s (attempt ${attempt + 1} of ${attempts})`);
+          return sleep(ms);
+        },
+      },
+    );
+  } catch (error) {
+    if (!(error instanceof SeedRequestFailed)) throw error;
+    throw new Error(
+      error.retryable
+        ? `Seeding failed after ${attempts} attempts: ${error.message}`
+        : `Seeding failed: ${error.message}`,
+    );
   }
 };
 
