@@ -100,7 +100,8 @@ export class PodLagrangian {
     this.maxSlots = maxSlots;
     this.state = new Uint8Array(problem.mentorCount);
     for (let j = 0; j < problem.mentorCount; j++) {
-      this.state[j] = (problem.slots[j] as number) === 0 ? CLOSED : (problem.required[j] as number) > 0 ? UNDECIDED : FREE;
+      this.state[j] =
+        (problem.slots[j] as number) === 0 ? CLOSED : (problem.required[j] as number) > 0 ? UNDECIDED : FREE;
     }
     const pairs = problem.pairStart[problem.mentorCount] as number;
     this.start = problem.pairStart.slice();

@@ -95,8 +95,24 @@ export const buildPodMip = (
     if (y >= 0) {
       addRow([...load, [y, -slots]], Number.NEGATIVE_INFINITY, 0);
       addRow([...load, [y, -required]], 0, Number.POSITIVE_INFINITY);
-      for (let q = first; q < last; q++) addRow([[q, 1], [y, -1]], Number.NEGATIVE_INFINITY, 0);
-      for (let k = 0; k < slots; k++) addRow([[z + k, 1], [y, -1]], Number.NEGATIVE_INFINITY, 0);
+      for (let q = first; q < last; q++)
+        addRow(
+          [
+            [q, 1],
+            [y, -1],
+          ],
+          Number.NEGATIVE_INFINITY,
+          0,
+        );
+      for (let k = 0; k < slots; k++)
+        addRow(
+          [
+            [z + k, 1],
+            [y, -1],
+          ],
+          Number.NEGATIVE_INFINITY,
+          0,
+        );
     } else if (state[j] === OPEN) {
       addRow(load, required, Number.POSITIVE_INFINITY);
     }

@@ -1,6 +1,6 @@
 import { Deadline, OutOfTime } from './deadline';
 import { PodFlow } from './min-cost-flow';
-import { CLOSED, FREE, OPEN, onGrid, type PodProblem, PodLagrangian, UNDECIDED } from './pod-lagrangian';
+import { CLOSED, FREE, OPEN, onGrid, PodLagrangian, type PodProblem, UNDECIDED } from './pod-lagrangian';
 import { assignmentOfMip, buildPodMip } from './pod-mip';
 import type { MipOutcome, MipSolver } from './types';
 
@@ -79,7 +79,6 @@ export const searchPods = (problem: PodProblem, options: PodSearchOptions): PodS
   const beats = (bound: number): boolean => Math.floor(bound) > best.value;
 
   let nodes = 0;
-  const debugStart = performance.now();
   // ---- Heuristic: the exact flow over the mentors a decision opens -------------------------------
   let flow: PodFlow | null = null;
   const flowState = new Uint8Array(mentorCount).fill(255);
@@ -132,63 +131,10 @@ export const searchPods = (problem: PodProblem, options: PodSearchOptions): PodS
       return;
     }
     const marginals = Array.from({ length: slots }, (_, k) => lagrangian.marginal(j, k + 1));
-    if (code === OPEN) for (let k = 0; k < (problem.required[j] as number); k++) marginals[k] = (marginals[k] as number) - forcing;
+    if (code === OPEN)
+      for (let k = 0; k < (problem.required[j] as number); k++) marginals[k] = (marginals[k] as number) - forcing;
     target.setMarginals(j, marginals);
   };
-  // ---- Relaxation flow: a second bound that sees coverage exactly -------------------------------
-  // Undecided mentors carry the convex envelope of their true cost over {0} ∪ [r, u] (the first r slots
-  // share c(1) + .. + c(r) evenly), open ones a forcing bonus on their first r slots, closed ones no
-  // slot. Its value bounds every assignment of the node, and when an open mentor cannot be filled or
-  // closing mentors costs a match, it sees it at once (the Lagrangian needs many steps for that).
-  let relaxFlow: PodFlow | null = null;
-  const relaxState = new Uint8Array(mentorCount).fill(255);
-  const buildRelaxFlow = (): PodFlow => {
-    relaxState.fill(255);
-    const pairs = lagrangian.start[mentorCount] as number;
-    const built = new PodFlow(menteeCount, mentorCount, lagrangian.maxSlots, pairs + 16);
-    for (let j = 0; j < mentorCount; j++) {
-      for (let q = lagrangian.start[j] as number; q < (lagrangian.start[j + 1] as number); q++) {
-        built.addArc(lagrangian.mentee[q] as number, j, -(lagrangian.worth[q] as number));
-      }
-    }
-    return built;
-  };
-  const flowBound = (): number => {
-    if (!relaxFlow) relaxFlow = buildRelaxFlow();
-    const target = relaxFlow;
-    let forcedSlots = 0;
-    for (let j = 0; j < mentorCount; j++) {
-      const code = lagrangian.state[j] as number;
-      if (code === OPEN) forcedSlots += problem.required[j] as number;
-      if (relaxState[j] === code) continue;
-      relaxState[j] = code;
-      const slots = problem.slots[j] as number;
-      if (code === CLOSED || slots === 0) {
-        target.setMarginals(j, []);
-        continue;
-      }
-      const required = problem.required[j] as number;
-      const marginals = Array.from({ length: slots }, (_, k) => lagrangian.marginal(j, k + 1));
-      if (code === OPEN) {
-        for (let k = 0; k < required; k++) marginals[k] = (marginals[k] as number) - forcing;
-      } else if (code === UNDECIDED) {
-        let total = 0;
-        for (let k = 0; k < required; k++) total += marginals[k] as number;
-        const even = Math.floor(total / required);
-        const remainder = total - even * required;
-        for (let k = 0; k < required; k++) marginals[k] = even + (k >= required - remainder ? 1 : 0);
-      }
-      target.setMarginals(j, marginals);
-    }
-    target.solve(deadline);
-    for (let j = 0; j < mentorCount; j++) {
-      if (lagrangian.state[j] === OPEN && target.mentorLoad(j) < (problem.required[j] as number)) {
-        return Number.NEGATIVE_INFINITY;
-      }
-    }
-    return -target.cost() - forcing * forcedSlots;
-  };
-
   /**
    * Opens exactly the mentors `open` marks (FREE ones stay free), solves the flow and, when some
    * opened mentor cannot reach its minimum, closes it and solves again. Records an improvement and
@@ -220,7 +166,6 @@ export const searchPods = (problem: PodProblem, options: PodSearchOptions): PodS
       if (value > best.value) {
         best.value = value;
         best.assignment = target.assignment();
-        if (process.env.PODDEBUG) console.log('incumbent', value, 'at node', nodes);
       }
       return value;
     }
@@ -338,7 +283,8 @@ export const searchPods = (problem: PodProblem, options: PodSearchOptions): PodS
       current = lagrangian.evaluate();
       if (iteration >= iterations / 2) {
         samples += 1;
-        for (let j = 0; j < mentorCount; j++) if ((lagrangian.size[j] as number) > 0) openShare[j] = (openShare[j] as number) + 1;
+        for (let j = 0; j < mentorCount; j++)
+          if ((lagrangian.size[j] as number) > 0) openShare[j] = (openShare[j] as number) + 1;
       }
       if (current < bound) {
         bound = current;
@@ -456,56 +402,10 @@ export const searchPods = (problem: PodProblem, options: PodSearchOptions): PodS
     const relaxed = lagrangian.evaluate();
     const exact = lagrangian.evaluateExact();
     exactTotals = Math.floor(exact) < Math.floor(relaxed);
-    if (process.env.PODDEBUG) console.log('root relaxed', relaxed - best.value, 'exact', exact - best.value, 'exactTotals', exactTotals);
     rootBound = exactTotals ? exact : lagrangian.evaluate();
     reduceAtRoot();
   }
   const rootPairs = lagrangian.start[mentorCount] as number;
-  if (process.env.PROBE && beats(rootBound)) {
-    const t0 = performance.now();
-    const savedPrices = lagrangian.prices.slice();
-    const savedTotal = lagrangian.totalPrice;
-    let fixedOpen = 0;
-    let fixedClosed = 0;
-    let probed = 0;
-    const bounds: number[] = [];
-    for (let j = 0; j < mentorCount; j++) {
-      if (lagrangian.state[j] !== UNDECIDED) continue;
-      probed += 1;
-      const result: number[] = [];
-      for (const choice of [OPEN, CLOSED]) {
-        lagrangian.state[j] = choice;
-        lagrangian.prices.set(savedPrices);
-        lagrangian.totalPrice = savedTotal;
-        const fb = flowBound();
-        result.push(beats(fb) ? Math.min(fb, improve(Number(process.env.PROBE))) : fb);
-      }
-      lagrangian.state[j] = UNDECIDED;
-      const [openB, closedB] = result as [number, number];
-      bounds.push(Math.min(openB, closedB) - best.value);
-      if (!beats(openB) && beats(closedB)) { lagrangian.state[j] = CLOSED; fixedClosed++; }
-      else if (!beats(closedB) && beats(openB)) { lagrangian.state[j] = OPEN; fixedOpen++; }
-    }
-    lagrangian.prices.set(savedPrices);
-    lagrangian.totalPrice = savedTotal;
-    bounds.sort((a, b) => a - b);
-    console.log('probe', probed, 'fixed open', fixedOpen, 'closed', fixedClosed, 'ms', (performance.now() - t0).toFixed(0), 'min child bounds', bounds.slice(0, 10).map((b) => b.toFixed(0)).join(','), '...', bounds.slice(-10).map((b) => b.toFixed(0)).join(','));
-  }
-  if (process.env.PODDUMP) {
-    const pairs: Array<[number, number, number]> = [];
-    for (let j = 0; j < mentorCount; j++) {
-      for (let q = lagrangian.start[j] as number; q < (lagrangian.start[j + 1] as number); q++) {
-        pairs.push([lagrangian.mentee[q] as number, j, (lagrangian.worth[q] as number) - problem.bonus]);
-      }
-    }
-    (globalThis as Record<string, unknown>).podDump = {
-      pairs,
-      state: Array.from(lagrangian.state),
-      best: best.value,
-      bound: rootBound,
-    };
-  }
-  if (process.env.PODDEBUG) console.log('root done', (performance.now() - debugStart).toFixed(0), 'ms, evaluations', lagrangian.evaluations);
   let stoppedBy: PodSearchResult['stoppedBy'] = null;
   const maxNodes = options.maxNodes ?? Number.POSITIVE_INFINITY;
   const mipSolver = options.mipSolver ?? null;
@@ -530,6 +430,23 @@ export const searchPods = (problem: PodProblem, options: PodSearchOptions): PodS
     }
     return value;
   };
+  /** Every pair allowed and every mentor's load 0 or within [required, slots]: a solver's answer is checked. */
+  const isFeasible = (assignment: Int32Array): boolean => {
+    const load = new Int32Array(mentorCount);
+    for (let j = 0; j < mentorCount; j++) {
+      for (let q = problem.pairStart[j] as number; q < (problem.pairStart[j + 1] as number); q++) {
+        if (assignment[problem.pairMentee[q] as number] === j) load[j] = (load[j] as number) + 1;
+      }
+    }
+    let placed = 0;
+    for (let j = 0; j < mentorCount; j++) {
+      const n = load[j] as number;
+      if (n > 0 && (n < (problem.required[j] as number) || n > (problem.slots[j] as number))) return false;
+      placed += n;
+    }
+    // A mentee placed with a mentor it has no pair with is not counted in any load.
+    return placed === matchedBy(assignment);
+  };
   const matchedBy = (assignment: Int32Array): number => {
     let matched = 0;
     for (const j of assignment) if (j >= 0) matched += 1;
@@ -541,12 +458,12 @@ export const searchPods = (problem: PodProblem, options: PodSearchOptions): PodS
    */
   const solveWithMip = (solver: MipSolver): number => {
     const seconds = () => Math.max(0.001, deadline.remaining() / 1000);
-    let total = lagrangian.minTotal;
-    if (lagrangian.minTotal < lagrangian.maxTotal) {
-      const coverage = solver.solve(
-        buildPodMip(lagrangian, 'coverage', lagrangian.minTotal, lagrangian.maxTotal, best.assignment),
-        { timeLimitSeconds: seconds() },
-      );
+    // Every better assignment matches at least as many mentees as the incumbent (the bonus dominates).
+    let total = Math.max(lagrangian.minTotal, matchedBy(best.assignment));
+    if (total < lagrangian.maxTotal) {
+      const coverage = solver.solve(buildPodMip(lagrangian, 'coverage', total, lagrangian.maxTotal, best.assignment), {
+        timeLimitSeconds: seconds(),
+      });
       mip = coverage.status;
       const found = assignmentOfMip(lagrangian, coverage);
       if (coverage.status !== 'optimal' || !found) return Number.POSITIVE_INFINITY;
@@ -558,7 +475,7 @@ export const searchPods = (problem: PodProblem, options: PodSearchOptions): PodS
     });
     mip = outcome.status;
     const found = assignmentOfMip(lagrangian, outcome);
-    if (found && matchedBy(found) === total) {
+    if (found && matchedBy(found) === total && isFeasible(found)) {
       const value = valueOf(found);
       if (value > best.value) {
         best.value = value;
@@ -587,10 +504,6 @@ export const searchPods = (problem: PodProblem, options: PodSearchOptions): PodS
 
   const search = (): void => {
     nodes += 1;
-    if (process.env.PODDEBUG && nodes % 200 === 0) {
-      const cpu = process.cpuUsage();
-      console.log('nodes', nodes, 'best', best.value, 'cpu', ((cpu.user + cpu.system) / 1e6).toFixed(1), 'pairs', lagrangian.start[mentorCount]);
-    }
     if (nodes > maxNodes) {
       stoppedBy = 'node-limit';
       return;
@@ -618,7 +531,6 @@ export const searchPods = (problem: PodProblem, options: PodSearchOptions): PodS
       if (fixed.length === before && !keep) break;
       bound = improve(nodeIterations / 2);
     }
-    if (process.env.FLOWB && beats(bound)) bound = Math.min(bound, flowBound());
     if (!beats(bound)) {
       undo();
       return;
@@ -658,7 +570,7 @@ export const searchPods = (problem: PodProblem, options: PodSearchOptions): PodS
     undo();
   };
 
-  if (beats(rootBound) && !process.env.PODDUMP) {
+  if (beats(rootBound)) {
     try {
       search();
     } catch (error) {
