@@ -414,7 +414,7 @@ export const searchPods = (problem: PodProblem, options: PodSearchOptions): PodS
   let mip: MipOutcome['status'] | null = null;
 
   /** The value of an assignment (mentee -> mentor) over the problem's pairs: B + score per pair, minus load. */
-  const valueOf = (assignment: Int32Array): number => {
+  const assignmentValue = (assignment: Int32Array): number => {
     const load = new Int32Array(mentorCount);
     let value = 0;
     for (let j = 0; j < mentorCount; j++) {
@@ -476,7 +476,7 @@ export const searchPods = (problem: PodProblem, options: PodSearchOptions): PodS
     mip = outcome.status;
     const found = assignmentOfMip(lagrangian, outcome);
     if (found && matchedBy(found) === total && isFeasible(found)) {
-      const value = valueOf(found);
+      const value = assignmentValue(found);
       if (value > best.value) {
         best.value = value;
         best.assignment = found;
