@@ -3,12 +3,19 @@
  * a real entry (SDK client, zod, Powertools) through `PlatformFunction` in a bare stack, and
  * through `buildFunctionBundle`, must give the same bytes and the same source mappings.
  */
+
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BUNDLE_FILE_NAME, buildFunctionBundle, SDK_MODULES_LOADED_ON_DEMAND } from './bundling';
+import {
+  BUNDLE_FILE_NAME,
+  buildFunctionBundle,
+  PACKAGES_BESIDE_BUNDLE,
+  SDK_MODULES_LOADED_ON_DEMAND,
+} from './bundling';
 import { PlatformFunction } from './platform-function';
 
 const repositoryRoot = resolve(import.meta.dirname, '..');
@@ -68,5 +75,56 @@ describe('one bundle for AWS and the local runtime', () => {
       expect(SDK_MODULES_LOADED_ON_DEMAND).toContain(entry.path);
       expect(entry.kind).toBe('dynamic-import');
     }
+  });
+
+  it('ships a package a function loads on demand beside its bundle, where the bundle finds it', async () => {
+    const cloudAssembly = temporaryFolder();
+    const stack = new Stack(new App({ outdir: cloudAssembly }), 'BesideBundleFixture');
+    new PlatformFunction(stack, 'Runner', {
+      entry: join(repositoryRoot, 'services/matching/handlers/matching-runner.ts'),
+      repositoryRoot,
+      description: 'bundling fixture',
+      memoryMb: 256,
+      timeoutSeconds: 10,
+      environment: {},
+      packagesBesideBundle: ['highs'],
+    });
+    const assets = readdirSync(cloudAssembly).filter((name) => name.startsWith('asset.'));
+    expect(assets).toHaveLength(1);
+    const staged = join(cloudAssembly, assets[0] as string);
+    const bundle = readFileSync(join(staged, BUNDLE_FILE_NAME), 'utf8');
+    // Left out of the bundle (the loader alone is ~170 KB), imported only on demand.
+    expect(bundle).toMatch(/import\(["']highs["']\)/);
+    for (const file of PACKAGES_BESIDE_BUNDLE.highs ?? []) {
+      expect(readFileSync(join(staged, 'node_modules/highs', file)).length).toBeGreaterThan(0);
+    }
+    // From the staged folder alone (as in the Lambda), the package loads and solves.
+    const probe = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        "const highs = await (await import('highs')).default(); const r = highs.solve('Maximize\\n obj: x + y\\nSubject To\\n c: x + y <= 1\\nBinary\\n x\\n y\\nEnd'); console.log(r.Status, r.ObjectiveValue);",
+      ],
+      { cwd: staged, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } },
+    );
+    expect(probe.stderr).toBe('');
+    expect(probe.stdout.trim()).toBe('Optimal 1');
+  }, 120_000);
+
+  it('refuses a package that is not declared as one to ship beside a bundle', () => {
+    const stack = new Stack(new App({ outdir: temporaryFolder() }), 'UnknownPackageFixture');
+    expect(
+      () =>
+        new PlatformFunction(stack, 'Relay', {
+          entry: join(repositoryRoot, entry),
+          repositoryRoot,
+          description: 'bundling fixture',
+          memoryMb: 256,
+          timeoutSeconds: 10,
+          environment: {},
+          packagesBesideBundle: ['left-pad'],
+        }),
+    ).toThrow(/left-pad is not one of the packages/);
   });
 });

@@ -43,6 +43,18 @@ export const SDK_MODULES_LOADED_ON_DEMAND = [
  * The ESM bundle still meets CommonJS dependencies that call `require` (the AWS SDK's
  * transitive deps, Powertools); esbuild cannot rewrite those, so the bundle defines one.
  */
+/**
+ * Packages a function loads on demand (`await import(...)`, only on the path that needs them) and that
+ * ship beside its bundle, in `node_modules/<name>/` of the function's folder, instead of inside it: the
+ * files each needs at run time. HiGHS is ~3.5 MB of WebAssembly and its loader; only the matching runner
+ * loads it, and only for a domain its own search finds hard, so it costs nothing at any cold start. A
+ * function lists the ones it uses (`packagesBesideBundle` in its declaration); every function leaves
+ * them out of its bundle.
+ */
+export const PACKAGES_BESIDE_BUNDLE: Readonly<Record<string, readonly string[]>> = {
+  highs: ['package.json', 'build/highs.mjs', 'build/highs.wasm'],
+};
+
 const ESM_REQUIRE_BANNER =
   "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
@@ -68,7 +80,7 @@ export const LAMBDA_BUNDLE = {
    * which Node resolves and reads as dozens of CommonJS files (measured: npm run bundle-sizes --
    * --sdk-external).
    */
-  externalModules: [...SDK_MODULES_LOADED_ON_DEMAND],
+  externalModules: [...SDK_MODULES_LOADED_ON_DEMAND, ...Object.keys(PACKAGES_BESIDE_BUNDLE)],
   /**
    * Minified names stay minified: `keepNames` wraps every function and class in a `__name` call,
    * which costs bytes and init time; stack traces are mapped through the source map instead.

@@ -340,6 +340,7 @@ export class ServiceConstruct extends Construct {
       description: `${this.service.name}/${declaration.name}: ${declaration.description}`,
       memoryMb: declaration.memoryMb,
       timeoutSeconds: declaration.timeoutSeconds,
+      ...(declaration.packagesBesideBundle ? { packagesBesideBundle: declaration.packagesBesideBundle } : {}),
       environment: functionEnvironment(this.service, declaration, {
         eventBusName: this.shared.eventBus.eventBusName,
         ...(this.table ? { tableName: this.table.tableName } : {}),

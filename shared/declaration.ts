@@ -47,6 +47,11 @@ export interface FunctionDeclaration {
   access: FunctionAccess;
   /** The HTTP routes this function serves (its handler serves exactly these). */
   routes?: readonly RouteContract[];
+  /**
+   * Packages the function loads on demand (`await import(...)`) that ship beside its bundle rather
+   * than inside it: names from `PACKAGES_BESIDE_BUNDLE` in `infra/bundling.ts`.
+   */
+  packagesBesideBundle?: readonly string[];
 }
 
 /** A route contract bound to the function that serves it. */

@@ -35,6 +35,8 @@ export const matchingService = defineService({
       // It stops between batches a minute before its end and sets the import going again.
       timeoutSeconds: 900,
       access: { table: 'read-write' },
+      // The MIP solver the engine hands the reduced problem of a hard domain to, loaded only then.
+      packagesBesideBundle: ['highs'],
     },
     {
       name: 'hr-directory-consumer',

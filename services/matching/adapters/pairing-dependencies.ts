@@ -2,6 +2,7 @@ import { readConfig, ServiceConfigSchema } from '../../../shared/config';
 import { createDocumentClient } from '../../../shared/dynamo/client';
 import { randomId, systemClock } from '../../../shared/ports';
 import type { PairingDependencies } from '../domain/pods/ports';
+import { loadHighsMipSolver } from './highs-mip-solver';
 import { createDynamoImportRepository } from './import-repository';
 import { createDynamoPairingRepository } from './pairing-repository';
 import { createDynamoPeopleRepository } from './people-repository';
@@ -47,6 +48,8 @@ export const loadPairingDependencies = (
   };
 };
 
-/** The runner's wiring: the search gets its time budget. */
-export const loadRunnerDependencies = (env: Record<string, string | undefined> = process.env) =>
-  loadPairingDependencies(env, { solver: { timeBudgetMs: RUN_SEARCH_BUDGET_MS } });
+/** The runner's wiring: the search gets its time budget, and HiGHS for the domains its own search finds hard. */
+export const loadRunnerDependencies = (env: Record<string, string | undefined> = process.env): PairingDependencies => ({
+  ...loadPairingDependencies(env, { solver: { timeBudgetMs: RUN_SEARCH_BUDGET_MS } }),
+  loadMipSolver: loadHighsMipSolver,
+});

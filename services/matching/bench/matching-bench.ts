@@ -9,20 +9,33 @@
  * closed in every domain).
  *
  *   --case <name>   run one case in this process and print its JSON line (used by the parent)
+ *   --only <prefix> run only the cases whose name starts with it (`--only scarce`)
  *   --quick         smaller repeat counts
+ *
+ * The hard-domain cases (`scarce-*`, `load-dominated-*`) run as the runner does: a 60 s search budget
+ * and, unless the name says "alone", HiGHS for the reduced problem of a hard domain.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { loadHighsMipSolver } from '../adapters/highs-mip-solver';
 import { matchPods } from '../domain/engine/match-pods';
-import type { MatchResult } from '../domain/engine/types';
+import type { MatchingInput, MatchResult, MipSolver } from '../domain/engine/types';
 import { type SyntheticOrg, syntheticDomain, syntheticOrg } from './synthetic-org';
 
 interface BenchCase {
   name: string;
   describe: string;
   repeats: number;
-  build: () => SyntheticOrg;
+  build: () => SyntheticOrg & Pick<MatchingInput, 'weights'>;
+  /** Hard domains handed to HiGHS, as the runner does (loaded before the timed runs). */
+  mip?: boolean;
+  /** The runner's kind of hard time budget, so that no case is unbounded. */
+  timeBudgetMs?: number;
 }
+
+/** A synthetic organisation whose domains are all one: `mentors` of `people` mentor. */
+const oneDomain = (seed: number, people: number, mentors: number) =>
+  syntheticDomain({ seed, mentors, mentees: people - mentors });
 
 const cases: BenchCase[] = [
   {
@@ -42,6 +55,48 @@ const cases: BenchCase[] = [
     describe: 'organisation of 50,000 people',
     repeats: 2,
     build: () => syntheticOrg({ seed: 3, people: 50_000 }),
+  },
+  // Mentees scarce (mentors 30-35% of a domain, about two mentees per mentor): the minimum pod decides
+  // which mentors open, and the flow's search alone did not finish these in 10 minutes.
+  {
+    name: 'scarce-1k-alone',
+    describe: 'scarce: one domain of 1,000 people, 35% mentors, engine alone',
+    repeats: 1,
+    build: () => oneDomain(5, 1_000, 350),
+    timeBudgetMs: 60_000,
+  },
+  {
+    name: 'scarce-1k',
+    describe: 'scarce: one domain of 1,000 people, 35% mentors, with HiGHS',
+    repeats: 1,
+    build: () => oneDomain(5, 1_000, 350),
+    mip: true,
+    timeBudgetMs: 60_000,
+  },
+  {
+    name: 'scarce-2k',
+    describe: 'scarce: one domain of 2,000 people, 30% mentors, with HiGHS',
+    repeats: 1,
+    build: () => oneDomain(11, 2_000, 600),
+    mip: true,
+    timeBudgetMs: 60_000,
+  },
+  {
+    name: 'scarce-2k-b',
+    describe: 'scarce: one domain of 2,000 people, 35% mentors, with HiGHS',
+    repeats: 1,
+    build: () => oneDomain(12, 2_000, 700),
+    mip: true,
+    timeBudgetMs: 60_000,
+  },
+  // The load cost outweighs the pair scores (balancedLoad 1,000, the highest the settings accept).
+  {
+    name: 'load-dominated-240',
+    describe: 'load-dominated: one domain of 240 people, 33% mentors, balancedLoad 1,000, with HiGHS',
+    repeats: 1,
+    build: () => ({ ...oneDomain(31, 240, 79), weights: { balancedLoad: 1_000 } }),
+    mip: true,
+    timeBudgetMs: 60_000,
   },
 ];
 
@@ -63,6 +118,8 @@ interface CaseReport {
   rootViolations: number;
   branchNodes: number;
   proven: boolean;
+  /** Proven bound on the distance to the optimum, in points (0 when proven). */
+  gapPoints: number;
   generateMs: number;
   coldMs: number;
   bestMs: number;
@@ -74,7 +131,7 @@ interface CaseReport {
 
 const mb = (bytes: number) => Math.round(bytes / (1024 * 1024));
 
-const runCase = (benchCase: BenchCase, repeats: number): CaseReport => {
+const runCase = (benchCase: BenchCase, repeats: number, mipSolver: MipSolver | null): CaseReport => {
   let peakHeap = 0;
   const sampleHeap = () => {
     peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
@@ -90,7 +147,10 @@ const runCase = (benchCase: BenchCase, repeats: number): CaseReport => {
   let result: MatchResult | undefined;
   for (let run = 0; run < repeats; run++) {
     const start = performance.now();
-    result = matchPods(org);
+    result = matchPods({
+      ...org,
+      solver: { mipSolver, ...(benchCase.timeBudgetMs ? { timeBudgetMs: benchCase.timeBudgetMs } : {}) },
+    });
     times.push(performance.now() - start);
     sampleHeap(); // the result is still alive here, so this is close to the run's peak
   }
@@ -116,6 +176,7 @@ const runCase = (benchCase: BenchCase, repeats: number): CaseReport => {
     rootViolations: sum((stats) => stats.rootViolations),
     branchNodes: sum((stats) => stats.branchNodes),
     proven: result.optimality.proven,
+    gapPoints: result.optimality.gap / 100,
     generateMs: Math.round(generateMs),
     coldMs: Math.round(times[0] ?? 0),
     bestMs: Math.round(Math.min(...times)),
@@ -128,7 +189,7 @@ const runCase = (benchCase: BenchCase, repeats: number): CaseReport => {
 
 const table = (reports: CaseReport[]): string => {
   const header =
-    '| case | people | mentors | mentees to place (+locked) | matched | pods | allowed pairs | arcs: initial + priced | pricing rounds | root violations / B&B nodes | optimal proven | matchPods cold | best of runs | peak RSS | peak heap |';
+    '| case | people | mentors | mentees to place (+locked) | matched | pods | allowed pairs | arcs: initial + priced | pricing rounds | root violations / B&B nodes | optimal proven (gap) | matchPods cold | best of runs | peak RSS | peak heap |';
   const rule = `|${header
     .split('|')
     .slice(1, -1)
@@ -136,24 +197,27 @@ const table = (reports: CaseReport[]): string => {
     .join('|')}|`;
   const rows = reports.map(
     (r) =>
-      `| ${r.describe} | ${r.people.toLocaleString('en')} | ${r.mentors.toLocaleString('en')} | ${r.menteesToPlace.toLocaleString('en')} (+${r.locked.toLocaleString('en')}) | ${r.matched.toLocaleString('en')} | ${r.pods.toLocaleString('en')} | ${r.allowedPairs.toLocaleString('en')} | ${r.initialArcs.toLocaleString('en')} + ${r.pricedArcs.toLocaleString('en')} | ${r.pricingRounds} | ${r.rootViolations} / ${r.branchNodes} | ${r.proven ? 'yes' : 'NO'} | ${r.coldMs.toLocaleString('en')} ms | ${r.bestMs.toLocaleString('en')} ms (${r.runs}) | ${r.peakRssMb} MB | ${r.peakHeapMb} MB |`,
+      `| ${r.describe} | ${r.people.toLocaleString('en')} | ${r.mentors.toLocaleString('en')} | ${r.menteesToPlace.toLocaleString('en')} (+${r.locked.toLocaleString('en')}) | ${r.matched.toLocaleString('en')} | ${r.pods.toLocaleString('en')} | ${r.allowedPairs.toLocaleString('en')} | ${r.initialArcs.toLocaleString('en')} + ${r.pricedArcs.toLocaleString('en')} | ${r.pricingRounds} | ${r.rootViolations} / ${r.branchNodes} | ${r.proven ? 'yes' : `NO (${r.gapPoints.toLocaleString('en')} points)`} | ${r.coldMs.toLocaleString('en')} ms | ${r.bestMs.toLocaleString('en')} ms (${r.runs}) | ${r.peakRssMb} MB | ${r.peakHeapMb} MB |`,
   );
   return [header, rule, ...rows].join('\n');
 };
 
-const main = (): void => {
+const main = async (): Promise<void> => {
   const args = process.argv.slice(2);
   const quick = args.includes('--quick');
   const caseIndex = args.indexOf('--case');
   if (caseIndex >= 0) {
     const benchCase = cases.find((candidate) => candidate.name === args[caseIndex + 1]);
     if (!benchCase) throw new Error(`unknown case ${args[caseIndex + 1]}`);
-    process.stdout.write(`${JSON.stringify(runCase(benchCase, quick ? 1 : benchCase.repeats))}\n`);
+    const mipSolver = benchCase.mip ? await loadHighsMipSolver() : null;
+    process.stdout.write(`${JSON.stringify(runCase(benchCase, quick ? 1 : benchCase.repeats, mipSolver))}\n`);
     return;
   }
   const self = fileURLToPath(import.meta.url);
   const reports: CaseReport[] = [];
-  for (const benchCase of cases) {
+  const onlyIndex = args.indexOf('--only');
+  const selected = onlyIndex >= 0 ? cases.filter((c) => c.name.startsWith(args[onlyIndex + 1] ?? '')) : cases;
+  for (const benchCase of selected) {
     process.stderr.write(`running ${benchCase.describe}...\n`);
     const child = spawnSync(
       process.execPath,
@@ -171,4 +235,4 @@ const main = (): void => {
 
 // `--http`: a whole run end to end through the local platform (http-run-bench.ts).
 if (process.argv.includes('--http')) await import('./http-run-bench');
-else main();
+else await main();

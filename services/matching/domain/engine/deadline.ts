@@ -20,6 +20,11 @@ export class Deadline {
     readonly at: number,
   ) {}
 
+  /** Milliseconds left (Infinity: no deadline). */
+  remaining(): number {
+    return this.at === Number.POSITIVE_INFINITY ? Number.POSITIVE_INFINITY : Math.max(0, this.at - this.clock());
+  }
+
   passed(): boolean {
     return this.at !== Number.POSITIVE_INFINITY && this.clock() >= this.at;
   }

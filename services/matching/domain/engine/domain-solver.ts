@@ -2,6 +2,9 @@ import type { MatchingContext } from './context';
 import { Deadline, OutOfTime } from './deadline';
 import { type DomainIndex, forbidden, noPair, type ScanResult } from './domain-index';
 import { PodFlow } from './min-cost-flow';
+import type { PodProblem } from './pod-lagrangian';
+import { searchPods } from './pod-search';
+import type { MipSolver } from './types';
 
 /**
  * Exact solver for one domain.
@@ -49,6 +52,8 @@ import { PodFlow } from './min-cost-flow';
  */
 const cheapNodes = 8;
 const manyViolations = 4;
+/** Root violations from which a domain is solved by `searchPods` instead of this flow's search. */
+const podSearchViolations = manyViolations;
 /** Subgradient steps per strengthened node, and for the root's bound after the first dive. */
 const subgradientSteps = 30;
 const rootSubgradientSteps = 150;
@@ -596,6 +601,36 @@ export const solveDomain = (
     rootBound = rootFlowBound;
     // Only worth passes over all pairs where the search may not close (it bounds the reported gap).
     if (rootViolations >= manyViolations) rootBound = Math.min(rootFlowBound, lagrangianBound(0, rootFlowBound));
+    if (rootViolations >= podSearchViolations) {
+      // Many mentors under the minimum at once (mentees scarce, or a load cost that outweighs the pair
+      // scores): the pod search's bounds know the minimum pod, the flow's do not.
+      const pi = flow.potential;
+      const sinkPotential = pi[flowCount + mentorCount] ?? 0;
+      let relaxedMatched = 0;
+      for (let j = 0; j < mentorCount; j++) relaxedMatched += flow.mentorLoad(j);
+      const result = searchPods(podProblemOf(context, index, flowMentees, never), {
+        prices: Float64Array.from({ length: flowCount }, (_, f) => Math.max(0, (pi[f] ?? 0) - sinkPotential)),
+        // The relaxation matches at least as many as any assignment (its coverage term is the same).
+        minTotal: 0,
+        maxTotal: relaxedMatched,
+        deadline,
+        maxNodes: params.solver.maxBranchNodes,
+        mipSolver: params.solver.mipSolver,
+      });
+      return {
+        assignment: toDomainAssignment(result.assignment, flowMentees, menteeCount),
+        value: result.value,
+        upperBound: result.upperBound,
+        pricingRounds,
+        initialArcs,
+        pricedArcs,
+        allowedPairs: scan.allowedPairs,
+        rootViolations,
+        branchNodes: result.nodes,
+        proven: result.proven,
+        stoppedBy: result.stoppedBy,
+      };
+    }
     if (rootViolations >= manyViolations) {
       // Dive once for an incumbent, then search from the root again, where the Lagrangian can now fix
       // mentors against it for the whole tree.
@@ -719,4 +754,40 @@ export const domainValue = (context: MatchingContext, index: DomainIndex, assign
     value -= context.loadCost(locked + added) - context.loadCost(locked);
   });
   return value;
+};
+
+/** The domain's problem over its flow mentees, every allowed pair grouped by mentor, for `searchPods`. */
+const podProblemOf = (
+  context: MatchingContext,
+  index: DomainIndex,
+  flowMentees: readonly number[],
+  never: Uint8Array,
+): PodProblem => {
+  const mentorCount = index.mentors.length;
+  const pairStart = new Int32Array(mentorCount + 1);
+  const mentees: number[] = [];
+  const scores: number[] = [];
+  for (let j = 0; j < mentorCount; j++) {
+    if (!never[j]) {
+      flowMentees.forEach((i, f) => {
+        const score = index.pairScore(i, j);
+        if (score === forbidden) return;
+        mentees.push(f);
+        scores.push(score);
+      });
+    }
+    pairStart[j + 1] = mentees.length;
+  }
+  return {
+    menteeCount: flowMentees.length,
+    mentorCount,
+    bonus: context.coverageBonus,
+    loadStep: context.params.centipoints.balancedLoad,
+    locked: index.lockedCount.slice(),
+    slots: Int32Array.from({ length: mentorCount }, (_, j) => (never[j] ? 0 : (index.openSlots[j] ?? 0))),
+    required: index.required.slice(),
+    pairStart,
+    pairMentee: Int32Array.from(mentees),
+    pairScore: Float64Array.from(scores),
+  };
 };

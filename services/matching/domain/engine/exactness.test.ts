@@ -131,12 +131,14 @@ describe('matchPods against the HiGHS MIP solver', () => {
     expect(minimumPodBinding).toBeGreaterThanOrEqual(5);
   }, 120_000);
 
-  it('reaches the MIP optimum where the old 2,000-node limit stopped short (400 people, 30% mentors)', () => {
+  it('reaches the MIP optimum where the old 2,000-node limit stopped short (400 people, 30% mentors: the pod search)', () => {
     const input: MatchingInput = syntheticOrg({ seed: 2, people: 400, domainCount: 2, mentorShare: 0.3 });
     const result = matchPods(input);
     expectFeasible(input, result);
     expect(result.optimality.proven).toBe(true);
-    expect(result.optimality.domains.reduce((nodes, domain) => nodes + domain.branchNodes, 0)).toBeGreaterThan(50);
+    // Many mentors under the minimum at the root: the domain goes to the pod search, which must branch.
+    expect(result.optimality.domains.some((domain) => domain.rootViolations >= 4)).toBe(true);
+    expect(result.optimality.domains.reduce((nodes, domain) => nodes + domain.branchNodes, 0)).toBeGreaterThan(1);
     const mip = mipOptimum(highs, input);
     expect(summary(result)).toEqual({ matched: mip.matched, score: mip.score });
   }, 120_000);

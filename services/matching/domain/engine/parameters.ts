@@ -30,6 +30,7 @@ export const defaultSolverOptions: SolverOptions = {
   maxBranchNodes: Number.POSITIVE_INFINITY,
   timeBudgetMs: Number.POSITIVE_INFINITY,
   clock: () => performance.now(),
+  mipSolver: null,
 };
 
 /** Weights as integer centipoints, the unit every cost in the engine is computed in. */

@@ -107,6 +107,50 @@ export interface SolverOptions {
   timeBudgetMs: number;
   /** Milliseconds of a monotonic clock, read only for `timeBudgetMs`. Default: `performance.now()`. */
   clock: () => number;
+  /**
+   * A mixed-integer programming solver for the hard domains' reduced problem (HiGHS in production, see
+   * `MipSolver`), or null (default): the engine's own search then proves those domains on its own,
+   * which can take much longer where mentees are scarce.
+   */
+  mipSolver: MipSolver | null;
+}
+
+/**
+ * A maximisation MIP in plain arrays: columns with bounds, costs and integrality, rows in compressed
+ * sparse row form with lower and upper bounds (infinite where absent).
+ */
+export interface MipModel {
+  columns: number;
+  cost: Float64Array;
+  lower: Float64Array;
+  upper: Float64Array;
+  /** 1 where the column is integer. */
+  integer: Uint8Array;
+  rows: number;
+  rowStart: Int32Array;
+  rowIndex: Int32Array;
+  rowValue: Float64Array;
+  rowLower: Float64Array;
+  rowUpper: Float64Array;
+  /** A feasible solution to start from, if known. */
+  start?: Float64Array;
+}
+
+export interface MipOutcome {
+  /** `optimal`: proven (absolute gap below 1); `limit`: stopped by the time limit. */
+  status: 'optimal' | 'limit' | 'infeasible' | 'failed';
+  /** Column values of the best solution found, or null. */
+  values: Float64Array | null;
+  /** Proven upper bound on the objective (Infinity when none). */
+  bound: number;
+}
+
+/**
+ * The port through which the engine hands a hard domain's reduced problem to a MIP solver. It must be
+ * synchronous and exact on integer data: `optimal` only when no solution is better by 1 or more.
+ */
+export interface MipSolver {
+  solve(model: MipModel, limits: { timeLimitSeconds: number }): MipOutcome;
 }
 
 export interface MatchingInput {

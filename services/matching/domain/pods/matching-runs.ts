@@ -115,10 +115,12 @@ export const computeRun = async (
   const byId = new Map(people.map((person) => [person.personId, person]));
   const scope = runScope(requested.domains, byId, snapshot);
   const runDate = deps.clock();
+  const mipSolver = deps.loadMipSolver ? await deps.loadMipSolver() : null;
   const settings: MatchingSettings = {
     ...deps.settings,
     rules: { ...deps.settings?.rules, ...requested.settings.rules },
     weights: { ...deps.settings?.weights, ...requested.settings.weights },
+    ...(mipSolver ? { solver: { ...deps.settings?.solver, mipSolver } } : {}),
   };
   const result = matchPods(matchingInputOf({ people, snapshot, scope, runDate, settings }));
   const belowMinimum = podsBelowMinimum(snapshot, settings.rules?.minPodSize ?? defaultHardRules.minPodSize, scope);

@@ -1,6 +1,6 @@
 import type { PendingEvent } from '../../../../shared/events/outbox';
 import type { Clock, IdGenerator } from '../../../../shared/ports';
-import type { HardRules, ObjectiveWeights, Pod, SolverOptions } from '../engine/index';
+import type { HardRules, MipSolver, ObjectiveWeights, Pod, SolverOptions } from '../engine/index';
 import type { PeopleRepository, WriteContext } from '../people/directory';
 import type { Person } from '../people/person';
 import type { ImportJobRepository } from '../people/roster-import';
@@ -169,4 +169,9 @@ export interface PairingDependencies {
   /** Roster imports, for the sweeper to restart one whose worker stopped. */
   imports?: ImportJobRepository;
   settings?: MatchingSettings;
+  /**
+   * Loads the MIP solver the engine hands a hard domain's reduced problem to (the runner's is HiGHS);
+   * absent, the engine's own search proves those domains alone, which can take much longer.
+   */
+  loadMipSolver?: () => Promise<MipSolver>;
 }

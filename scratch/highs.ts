@@ -1,0 +1,1 @@
+import { hardCases } from './hard-cases';
