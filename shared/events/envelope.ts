@@ -1,4 +1,5 @@
 import type { EventPattern } from '../declaration';
+import { defineBuiltOnFirstRead } from '../lazy-schema';
 import * as z from '../zod';
 
 /** Every event on the bus carries this envelope in `detail`: `{ metadata, data }`. */
@@ -23,8 +24,20 @@ export interface EventContract<TData extends z.ZodMiniType = z.ZodMiniType> {
   data: TData;
 }
 
-export const defineEvent = <TData extends z.ZodMiniType>(contract: EventContract<TData>): EventContract<TData> =>
-  contract;
+/**
+ * An event contract. Its `data` schema may be given as a function that builds it: it is then built
+ * on first read (`lazySchema`), so a function builds only the schemas of the events it publishes or
+ * consumes, not every contract of the modules it imports.
+ */
+export const defineEvent = <TData extends z.ZodMiniType>(
+  contract: Omit<EventContract<TData>, 'data'> & { data: TData | (() => TData) },
+): EventContract<TData> => {
+  const { data, ...rest } = contract;
+  if (typeof data !== 'function') return contract as EventContract<TData>;
+  const defined = { ...rest } as EventContract<TData>;
+  defineBuiltOnFirstRead(defined, 'data', data);
+  return defined;
+};
 
 export const detailSchemaOf = <TData extends z.ZodMiniType>(contract: EventContract<TData>) =>
   z.strictObject({

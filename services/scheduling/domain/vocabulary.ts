@@ -3,11 +3,11 @@
 import { NotificationKindV1, SessionKindV1 } from '../../../shared/contracts/scheduling-events';
 import type * as z from '../../../shared/zod';
 
-export type SessionKind = z.infer<typeof SessionKindV1>;
-export type NotificationKind = z.infer<typeof NotificationKindV1>;
+export type SessionKind = z.infer<ReturnType<typeof SessionKindV1>>;
+export type NotificationKind = z.infer<ReturnType<typeof NotificationKindV1>>;
 
-export const sessionKinds = SessionKindV1.options;
-export const notificationKinds = NotificationKindV1.options;
+export const sessionKinds = SessionKindV1().options;
+export const notificationKinds = NotificationKindV1().options;
 
 /** Calendar invites always go out: a person cannot miss a session because an email kind was off. */
 export const ALWAYS_SENT: readonly NotificationKind[] = ['session-invites'];
