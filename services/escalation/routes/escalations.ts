@@ -16,10 +16,10 @@ const workers = ['department', 'life-coach'] as const;
 
 const MAX_TEXT = 5000;
 const CommentTextSchema = lazySchema(() => z.string().check(z.trim(), z.minLength(1), z.maxLength(MAX_TEXT)));
-const PageQuery = {
+const PageQuery = lazySchema(() => ({
   limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 25),
   cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
-};
+}));
 
 export const EscalationPathSchema = lazySchema(() => z.strictObject({ escalationId: ResourceIdSchema() }));
 
@@ -63,7 +63,7 @@ export const listEscalations = defineRoute({
   summary: 'Every escalation, by status and SLA state (the life coach)',
   auth: { roles: ['life-coach'] },
   query: () =>
-    z.strictObject({ status: z.optional(StatusSchema()), slaState: z.optional(SlaStateSchema()), ...PageQuery }),
+    z.strictObject({ status: z.optional(StatusSchema()), slaState: z.optional(SlaStateSchema()), ...PageQuery() }),
   responses: {
     200: { description: 'A page of escalations, by status, then SLA state, then age', schema: EscalationPageSchema },
   },
@@ -74,7 +74,7 @@ export const listOwnEscalations = defineRoute({
   path: '/me/escalations',
   summary: 'The escalations the caller raised',
   auth: { roles: people },
-  query: () => z.strictObject(PageQuery),
+  query: () => z.strictObject(PageQuery()),
   responses: { 200: { description: 'A page of the caller’s escalations, oldest first', schema: EscalationPageSchema } },
 });
 
@@ -84,7 +84,7 @@ export const listDepartmentEscalations = defineRoute({
   summary: 'A department’s queue (that department, or the life coach)',
   auth: { roles: workers },
   params: DepartmentPathSchema,
-  query: () => z.strictObject({ status: z.optional(StatusSchema()), ...PageQuery }),
+  query: () => z.strictObject({ status: z.optional(StatusSchema()), ...PageQuery() }),
   responses: { 200: { description: 'A page of the queue, by status, then age', schema: EscalationPageSchema } },
 });
 

@@ -16,7 +16,7 @@ import type { SchedulingDependencies, Write } from './ports';
 export const SES_FEEDBACK_SOURCE = 'aws.ses';
 export const SES_FEEDBACK_DETAIL_TYPES = ['Email Bounced', 'Email Complaint Received'] as const;
 
-const Recipient = z.looseObject({ emailAddress: z.string() });
+const Recipient = lazySchema(() => z.looseObject({ emailAddress: z.string() }));
 
 /** The part of SES's event records the service reads (they carry much more). */
 export const SesFeedbackSchema = lazySchema(() =>
@@ -26,14 +26,14 @@ export const SesFeedbackSchema = lazySchema(() =>
       bounce: z.looseObject({
         bounceType: z.string(),
         bounceSubType: z.optional(z.string()),
-        bouncedRecipients: z.array(z.extend(Recipient, { diagnosticCode: z.optional(z.string()) })),
+        bouncedRecipients: z.array(z.extend(Recipient(), { diagnosticCode: z.optional(z.string()) })),
         timestamp: z.string(),
       }),
     }),
     z.looseObject({
       eventType: z.literal('Complaint'),
       complaint: z.looseObject({
-        complainedRecipients: z.array(Recipient),
+        complainedRecipients: z.array(Recipient()),
         complaintFeedbackType: z.optional(z.string()),
         timestamp: z.string(),
       }),

@@ -14,7 +14,7 @@ const TokenPathSchema = lazySchema(() =>
     token: z.string().check(z.regex(/^[A-Za-z0-9._-]{1,1000}$/, 'must be a link token')),
   }),
 );
-const Page = { description: 'A page', mediaType: 'text/html', schema: z.string() } as const;
+const Page = { description: 'A page', mediaType: 'text/html', schema: lazySchema(() => z.string()) } as const;
 
 export const attendancePage = defineRoute({
   method: 'GET',

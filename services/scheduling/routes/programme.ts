@@ -48,11 +48,11 @@ export const listCadences = defineRoute({
   problems: { 403: 'Only the life coach may page through everyone’s cadences or filter by mentor' },
 });
 
-const quarter = z.string().check(z.regex(/^\d{4}-Q[1-4]$/, 'must be a quarter such as "2027-Q2"'));
+const quarter = lazySchema(() => z.string().check(z.regex(/^\d{4}-Q[1-4]$/, 'must be a quarter such as "2027-Q2"')));
 
 export const CreatePlanSchema = lazySchema(() =>
   z.strictObject({
-    quarter,
+    quarter: quarter(),
     /** At most this many skip-levels in one week. */
     weeklyLimit: z._default(z.int().check(z.minimum(1), z.maximum(100)), 10),
     durationMinutes: z._default(DurationSchema(), 30),

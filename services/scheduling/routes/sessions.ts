@@ -61,12 +61,12 @@ export const SuggestionsSchema = lazySchema(() =>
   }),
 );
 
-const timing = {
+const timing = lazySchema(() => ({
   startsAt: StartsAtSchema(),
   timeZone: z.optional(TimeZoneSchema()),
   durationMinutes: z._default(DurationSchema(), 30),
   agenda: z.optional(z.string().check(z.maxLength(4000))),
-};
+}));
 
 export const CreateSessionSchema = lazySchema(() =>
   z
@@ -75,10 +75,10 @@ export const CreateSessionSchema = lazySchema(() =>
         kind: z.literal('one-on-one'),
         mentorId: PersonIdSchema(),
         menteeId: PersonIdSchema(),
-        ...timing,
+        ...timing(),
       }),
-      z.strictObject({ kind: z.literal('pod'), podId: IdSchema(), ...timing }),
-      z.strictObject({ kind: z.literal('skip-level'), personId: PersonIdSchema(), ...timing }),
+      z.strictObject({ kind: z.literal('pod'), podId: IdSchema(), ...timing() }),
+      z.strictObject({ kind: z.literal('skip-level'), personId: PersonIdSchema(), ...timing() }),
     ])
     .check(z.superRefine(requireZoneForLocalTimes)),
 );

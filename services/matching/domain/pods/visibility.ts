@@ -32,17 +32,17 @@ const ContactSchema = lazySchema(() =>
   z.object({ email: z.string(), timezone: z.string() }).check(z.describe('How to reach them')),
 );
 const FactorSchema = lazySchema(() => z.object({ name: z.string(), points: z.number(), detail: z.string() }));
-const podCore = {
+const podCore = lazySchema(() => ({
   podId: z.string(),
   domain: z.string(),
   status: z.enum(['active', 'dissolved']),
   mentor: PersonRefSchema(),
-};
+}));
 
 export const ProgrammePodViewSchema = lazySchema(() =>
   z.object({
     view: z.literal('programme'),
-    ...podCore,
+    ...podCore(),
     capacity: z.int(),
     load: z.int(),
     formedAt: z.string(),
@@ -64,7 +64,7 @@ export const ProgrammePodViewSchema = lazySchema(() =>
 export const MentorPodViewSchema = lazySchema(() =>
   z.object({
     view: z.literal('mentor'),
-    ...podCore,
+    ...podCore(),
     capacity: z.int(),
     formedAt: z.string(),
     mentees: z.array(
@@ -76,7 +76,7 @@ export const MentorPodViewSchema = lazySchema(() =>
 export const MenteePodViewSchema = lazySchema(() =>
   z.object({
     view: z.literal('mentee'),
-    ...podCore,
+    ...podCore(),
     mentor: z.extend(PersonRefSchema(), { contact: ContactSchema() }),
     mentees: z.array(PersonRefSchema()),
     myMentorship: z.object({ startedAt: z.string(), lockedUntil: z.string() }),

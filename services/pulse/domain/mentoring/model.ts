@@ -7,7 +7,7 @@ import { IdSchema, IsoDateSchema, MonthSchema } from '../ids';
 export const RiskSchema = lazySchema(() => z.enum(['low', 'medium', 'high']));
 export type Risk = z.infer<ReturnType<typeof RiskSchema>>;
 
-const OneToFive = z.int().check(z.minimum(1), z.maximum(5));
+const OneToFive = lazySchema(() => z.int().check(z.minimum(1), z.maximum(5)));
 const ProgressSchema = lazySchema(() => z.int().check(z.minimum(0), z.maximum(100)));
 
 export const CheckInInputSchema = lazySchema(() =>
@@ -16,8 +16,8 @@ export const CheckInInputSchema = lazySchema(() =>
     /** The month it is for: this month (default) or, late, the previous one. */
     month: z.optional(MonthSchema()),
     performanceRisk: RiskSchema(),
-    engagement: OneToFive,
-    roleClarity: OneToFive,
+    engagement: OneToFive(),
+    roleClarity: OneToFive(),
     notes: z._default(z.string().check(z.trim(), z.maxLength(5000)), ''),
     /** Goals reviewed at this check-in: their progress now, and a note. */
     goalReviews: z._default(
@@ -94,7 +94,7 @@ export interface Goal {
 
 export const RatingInputSchema = lazySchema(() =>
   z.strictObject({
-    rating: OneToFive,
+    rating: OneToFive(),
     comment: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(1000))),
   }),
 );
