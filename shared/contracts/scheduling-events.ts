@@ -11,9 +11,12 @@ import * as z from '../zod';
 
 const source = 'mentoring.scheduling';
 
+/** The kinds of session (the values of `SessionKindV1`), for code that needs the list without the schema. */
+export const sessionKindsV1 = ['one-on-one', 'pod', 'skip-level'] as const;
+
 export const SessionKindV1 = lazySchema(() =>
   z
-    .enum(['one-on-one', 'pod', 'skip-level'])
+    .enum(sessionKindsV1)
     .check(
       z.describe(
         '`one-on-one`: a mentor and one mentee; `pod`: the mentor with all their mentees; `skip-level`: the life coach and one person.',
@@ -119,18 +122,21 @@ export const SkipLevelPlanConfirmedV1 = defineEvent({
     }),
 });
 
+/** The kinds of email (the values of `NotificationKindV1`), for code that needs the list without the schema. */
+export const notificationKindsV1 = [
+  'session-invites',
+  'one-on-one-due',
+  'session-tomorrow',
+  'did-it-happen',
+  'inactivity-warning',
+  'pulse-invitations',
+  'pulse-reminders',
+  'check-in-reminders',
+] as const;
+
 export const NotificationKindV1 = lazySchema(() =>
   z
-    .enum([
-      'session-invites',
-      'one-on-one-due',
-      'session-tomorrow',
-      'did-it-happen',
-      'inactivity-warning',
-      'pulse-invitations',
-      'pulse-reminders',
-      'check-in-reminders',
-    ])
+    .enum(notificationKindsV1)
     .check(
       z.describe(
         'A kind of email a person may turn off. Calendar invites of sessions they take part in are always sent.',

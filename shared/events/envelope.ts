@@ -1,20 +1,22 @@
 import type { EventPattern } from '../declaration';
-import { defineBuiltOnFirstRead } from '../lazy-schema';
+import { defineBuiltOnFirstRead, lazySchema } from '../lazy-schema';
 import * as z from '../zod';
 
 /** Every event on the bus carries this envelope in `detail`: `{ metadata, data }`. */
-export const EventMetadataSchema = z.strictObject({
-  /** Unique per event; consumers deduplicate on it. */
-  id: z.string().check(z.minLength(1), z.maxLength(128)),
-  /** Schema version of `data`; a breaking change is a new version, the old one stays. */
-  version: z.int().check(z.minimum(1)),
-  occurredAt: z.iso.datetime({ offset: true }),
-  /** Carried from the request (or triggering event) that caused this event. */
-  correlationId: z.string().check(z.minLength(1), z.maxLength(128)),
-  /** The producing service (or external system, e.g. `hr.directory`). */
-  service: z.string().check(z.minLength(1), z.maxLength(64)),
-});
-export type EventMetadata = z.infer<typeof EventMetadataSchema>;
+export const EventMetadataSchema = lazySchema(() =>
+  z.strictObject({
+    /** Unique per event; consumers deduplicate on it. */
+    id: z.string().check(z.minLength(1), z.maxLength(128)),
+    /** Schema version of `data`; a breaking change is a new version, the old one stays. */
+    version: z.int().check(z.minimum(1)),
+    occurredAt: z.iso.datetime({ offset: true }),
+    /** Carried from the request (or triggering event) that caused this event. */
+    correlationId: z.string().check(z.minLength(1), z.maxLength(128)),
+    /** The producing service (or external system, e.g. `hr.directory`). */
+    service: z.string().check(z.minLength(1), z.maxLength(64)),
+  }),
+);
+export type EventMetadata = z.infer<ReturnType<typeof EventMetadataSchema>>;
 
 export interface EventContract<TData extends z.ZodMiniType = z.ZodMiniType> {
   source: string;
@@ -41,7 +43,7 @@ export const defineEvent = <TData extends z.ZodMiniType>(
 
 export const detailSchemaOf = <TData extends z.ZodMiniType>(contract: EventContract<TData>) =>
   z.strictObject({
-    metadata: z.extend(EventMetadataSchema, { version: z.literal(contract.version) }),
+    metadata: z.extend(EventMetadataSchema(), { version: z.literal(contract.version) }),
     data: contract.data,
   });
 
