@@ -6,6 +6,7 @@
  */
 
 import { roles as allRoles, type Role } from '../auth/roles';
+import { defineBuiltOnFirstRead } from '../lazy-schema';
 import type * as z from '../zod';
 
 export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE' | 'PATCH';
@@ -58,8 +59,69 @@ export interface RouteContract {
   readonly problems?: Readonly<Record<number, string>>;
 }
 
-/** Keeps the literal types of a contract, so handlers are typed from its schemas and statuses. */
-export const defineRoute = <const TContract extends RouteContract>(contract: TContract): TContract => contract;
+/**
+ * A schema, or a function that builds it (a `lazySchema`, or `() => z.object(...)`): a contract
+ * given functions builds each schema on first use, not when its module loads. A Lambda then builds
+ * only the request schemas of the routes it is asked to serve, and response schemas (read by tests
+ * and the OpenAPI document, never by a running function) not at all.
+ */
+type SchemaSource = z.ZodMiniType | (() => z.ZodMiniType);
+type Built<TSource> = TSource extends () => infer TSchema ? TSchema : TSource;
+
+/** What `defineRoute` takes: a `RouteContract` whose schemas may be given as functions that build them. */
+export interface RouteContractSource extends Omit<RouteContract, 'params' | 'query' | 'body' | 'responses'> {
+  readonly params?: SchemaSource;
+  readonly query?: SchemaSource;
+  readonly body?: Omit<RequestBody, 'schema'> & { schema: SchemaSource };
+  readonly responses: Readonly<Record<number, Omit<SuccessResponse, 'schema'> & { schema?: SchemaSource }>>;
+}
+
+/** The contract `defineRoute` returns for a source: the same fields, with schemas in place of their builders. */
+export type DefinedRoute<TSource extends RouteContractSource> = {
+  readonly [TKey in keyof TSource]: TKey extends 'params' | 'query'
+    ? Built<TSource[TKey]>
+    : TKey extends 'body'
+      ? {
+          readonly [TPart in keyof TSource[TKey]]: TPart extends 'schema'
+            ? Built<TSource[TKey][TPart]>
+            : TSource[TKey][TPart];
+        }
+      : TKey extends 'responses'
+        ? {
+            readonly [TStatus in keyof TSource[TKey]]: {
+              readonly [TPart in keyof TSource[TKey][TStatus]]: TPart extends 'schema'
+                ? Built<TSource[TKey][TStatus][TPart]>
+                : TSource[TKey][TStatus][TPart];
+            };
+          }
+        : TSource[TKey];
+};
+
+/** A copy of `source` whose `keys` given as functions are built on first read (and then kept). */
+const withSchemasBuiltOnFirstRead = <TObject extends object>(source: TObject, keys: readonly string[]): TObject => {
+  const copy: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(source)) {
+    if (keys.includes(key) && typeof value === 'function') defineBuiltOnFirstRead(copy, key, value as () => unknown);
+    else copy[key] = value;
+  }
+  return copy as TObject;
+};
+
+/**
+ * Keeps the literal types of a contract, so handlers are typed from its schemas and statuses.
+ * Schemas given as functions are built on first read of the field (see `SchemaSource`).
+ */
+export const defineRoute = <const TSource extends RouteContractSource>(source: TSource): DefinedRoute<TSource> => {
+  const contract = withSchemasBuiltOnFirstRead(source, ['params', 'query']) as Record<string, unknown>;
+  if (source.body) contract.body = withSchemasBuiltOnFirstRead(source.body, ['schema']);
+  contract.responses = Object.fromEntries(
+    Object.entries(source.responses).map(([status, response]) => [
+      status,
+      withSchemasBuiltOnFirstRead(response, ['schema']),
+    ]),
+  );
+  return contract as DefinedRoute<TSource>;
+};
 
 export const routeKeyOf = (route: Pick<RouteContract, 'method' | 'path'>): string => `${route.method} ${route.path}`;
 

@@ -73,9 +73,11 @@ const internalError = () => new HttpProblem(500, 'Internal Server Error', 'Somet
  * logged and answered as a 500, which tests and the 5xx alarm both catch.
  */
 export const problemResponses = (contract: RouteContract, errors: ErrorTable): MiddlewareObj<HttpEvent, HttpResult> => {
-  const documented = documentedStatusesOf(contract);
+  // Worked out on the first error, not at cold start: it reads the contract's request schemas.
+  let documented: ReadonlySet<number> | undefined;
   return {
     onError: (request) => {
+      documented ??= documentedStatusesOf(contract);
       const error = request.error;
       const correlationId = correlationIdOf(request.event);
       let problem = problemOf(error, errors);

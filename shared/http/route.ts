@@ -86,31 +86,37 @@ export const routesAnswering =
   (errors: ErrorTable) =>
   <const TContract extends RouteContract>(contract: TContract) => ({
     handle: (handle: (request: RouteRequest<TContract>) => Promise<RouteReply<TContract>>): HttpRouteHandler => {
-      const chain = middy<HttpEvent, HttpResult, Error, Context>()
-        .use(httpCors)
-        .use(httpSecurityHeaders)
-        .use(problemResponses(contract, errors))
-        .use(authorizeRoute(contract))
-        .use(validateRequest(contract))
-        .handler(async (raw) => {
-          const event = raw as ValidatedEvent;
-          // The one cast at the boundary: the chain has just validated all of it with the contract.
-          const request = {
-            ...event.validated,
-            principal: event.principal,
-            correlationId: event.correlationId,
-            headers: event.headers ?? {},
-            event,
-            fail: (status: number, detail: string, fieldErrors?: readonly FieldError[]) => {
-              throw problemWithStatus(status, detail, fieldErrors);
-            },
-          } as unknown as RouteRequest<TContract>;
-          return resultOf(contract, await handle(request));
-        });
+      // Put together on the route's first request, not at cold start: a function serving many
+      // routes sets up only the chains it is asked for.
+      const chainOf = () =>
+        middy<HttpEvent, HttpResult, Error, Context>()
+          .use(httpCors)
+          .use(httpSecurityHeaders)
+          .use(problemResponses(contract, errors))
+          .use(authorizeRoute(contract))
+          .use(validateRequest(contract))
+          .handler(async (raw) => {
+            const event = raw as ValidatedEvent;
+            // The one cast at the boundary: the chain has just validated all of it with the contract.
+            const request = {
+              ...event.validated,
+              principal: event.principal,
+              correlationId: event.correlationId,
+              headers: event.headers ?? {},
+              event,
+              fail: (status: number, detail: string, fieldErrors?: readonly FieldError[]) => {
+                throw problemWithStatus(status, detail, fieldErrors);
+              },
+            } as unknown as RouteRequest<TContract>;
+            return resultOf(contract, await handle(request));
+          });
+      let chain: ReturnType<typeof chainOf> | undefined;
       return Object.assign(
-        async (event: HttpEvent, context: Context, options?: InvokeOptions): Promise<HttpResult> =>
+        async (event: HttpEvent, context: Context, options?: InvokeOptions): Promise<HttpResult> => {
+          chain ??= chainOf();
           // The chain always ends in a response: the handler's, or problemResponses' answer.
-          (await chain(event, context, options ?? { signal: new AbortController().signal })) as HttpResult,
+          return (await chain(event, context, options ?? { signal: new AbortController().signal })) as HttpResult;
+        },
         { contract },
       );
     },

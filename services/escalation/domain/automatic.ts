@@ -50,7 +50,7 @@ export const automaticSourceOf = (event: ParsedEvent<typeof automaticContracts>)
   return { kind: 'pulse-score-dropped', detail: event.detail } as AutomaticSource;
 };
 
-const topicCategory: Readonly<Record<z.infer<typeof SurveyTopicV1>, Category>> = {
+const topicCategory: Readonly<Record<z.infer<ReturnType<typeof SurveyTopicV1>>, Category>> = {
   policy: 'policy',
   tool: 'tools',
   process: 'process',

@@ -62,7 +62,7 @@ describe('departments', () => {
   });
 
   it('validate hours, holidays, targets and the webhook URL, naming each field', () => {
-    const parsed = DepartmentInputSchema.safeParse({
+    const parsed = DepartmentInputSchema().safeParse({
       ...departmentInput(),
       timezone: 'Mars/Olympus',
       businessHours: {
@@ -89,7 +89,7 @@ describe('departments', () => {
         'webhook.url: must be an https:// URL',
       ]),
     );
-    const overlapping = DepartmentInputSchema.safeParse({
+    const overlapping = DepartmentInputSchema().safeParse({
       ...departmentInput(),
       businessHours: {
         mon: [
@@ -101,7 +101,7 @@ describe('departments', () => {
     expect(overlapping.success ? [] : overlapping.error.issues.map((issue) => issue.message)).toEqual([
       'shifts overlap: mon 09:00-17:00 / mon 16:00-18:00',
     ]);
-    const never = DepartmentInputSchema.safeParse({ ...departmentInput(), businessHours: {} });
+    const never = DepartmentInputSchema().safeParse({ ...departmentInput(), businessHours: {} });
     expect(never.success ? [] : never.error.issues.map((issue) => issue.message)).toEqual([
       'must open at least once a week',
     ]);
@@ -109,7 +109,7 @@ describe('departments', () => {
 });
 
 describe('routing settings', () => {
-  const input = (body: object) => RoutingSettingsInputSchema.parse({ basedOnVersion: 1, rules: [], ...body });
+  const input = (body: object) => RoutingSettingsInputSchema().parse({ basedOnVersion: 1, rules: [], ...body });
 
   it('store a new version based on the current one, and refuse a stale one', async () => {
     const { configDeps } = await setup();

@@ -46,7 +46,7 @@ describe('routing an escalation', () => {
 });
 
 describe('routing settings as an admin sends them', () => {
-  const parse = (body: object) => RoutingSettingsInputSchema.safeParse({ basedOnVersion: 0, ...body });
+  const parse = (body: object) => RoutingSettingsInputSchema().safeParse({ basedOnVersion: 0, ...body });
   const messages = (body: object) => {
     const parsed = parse(body);
     return parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);

@@ -20,7 +20,7 @@ export interface SlaTimerDependencies {
 export const createSlaTimer =
   (deps: SlaTimerDependencies) =>
   async (event: unknown): Promise<'reached' | 'stale'> => {
-    const firing = MilestoneFiringSchema.parse(event);
+    const firing = MilestoneFiringSchema().parse(event);
     const correlationId = `sla-${firing.escalationId}@${firing.dueAt}`;
     logger.appendKeys({ correlationId, escalationId: firing.escalationId });
     const early = Date.parse(firing.dueAt) - deps.clock().getTime();

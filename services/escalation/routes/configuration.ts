@@ -1,6 +1,7 @@
 /** Departments and routing rules: the admin's routes, one contract each (shared/http/contract.ts). */
 
 import { defineRoute } from '../../../shared/http/contract';
+import { lazySchema } from '../../../shared/lazy-schema';
 import * as z from '../../../shared/zod';
 import { DepartmentIdSchema, DepartmentInputSchema, DepartmentSchema } from '../domain/departments';
 import {
@@ -14,7 +15,9 @@ import { DepartmentPathSchema } from './paths';
 
 const staff = ['admin', 'life-coach'] as const;
 
-export const DepartmentPageSchema = z.object({ items: z.array(DepartmentSchema), nextCursor: z.optional(z.string()) });
+export const DepartmentPageSchema = lazySchema(() =>
+  z.object({ items: z.array(DepartmentSchema()), nextCursor: z.optional(z.string()) }),
+);
 
 export const putDepartment = defineRoute({
   method: 'PUT',
@@ -51,10 +54,11 @@ export const listDepartments = defineRoute({
   path: '/departments',
   summary: 'List the departments',
   auth: { roles: staff },
-  query: z.strictObject({
-    limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 25),
-    cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
-  }),
+  query: () =>
+    z.strictObject({
+      limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 25),
+      cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
+    }),
   responses: { 200: { description: 'A page of departments, by id', schema: DepartmentPageSchema } },
 });
 
@@ -86,26 +90,30 @@ export const putRoutingRules = defineRoute({
   },
 });
 
-export const RoutingTestSchema = z.strictObject({
-  category: CategorySchema,
-  tags: z._default(z.array(TagSchema).check(z.maxLength(10)), []),
-  /** Rules to try instead of the stored ones. */
-  draft: z.optional(
-    z.strictObject({
-      rules: z.array(RoutingRuleSchema).check(z.maxLength(200)),
-      fallbackDepartmentId: DepartmentIdSchema,
-    }),
-  ),
-});
+export const RoutingTestSchema = lazySchema(() =>
+  z.strictObject({
+    category: CategorySchema(),
+    tags: z._default(z.array(TagSchema()).check(z.maxLength(10)), []),
+    /** Rules to try instead of the stored ones. */
+    draft: z.optional(
+      z.strictObject({
+        rules: z.array(RoutingRuleSchema()).check(z.maxLength(200)),
+        fallbackDepartmentId: DepartmentIdSchema(),
+      }),
+    ),
+  }),
+);
 
-export const RoutingTestResultSchema = z.object({
-  departmentId: z.string(),
-  departmentName: z.string(),
-  ruleId: z.nullable(z.string()),
-  reason: z.string(),
-  rulesVersion: z.int(),
-  draft: z.boolean(),
-});
+export const RoutingTestResultSchema = lazySchema(() =>
+  z.object({
+    departmentId: z.string(),
+    departmentName: z.string(),
+    ruleId: z.nullable(z.string()),
+    reason: z.string(),
+    rulesVersion: z.int(),
+    draft: z.boolean(),
+  }),
+);
 
 export const testRoutingRules = defineRoute({
   method: 'POST',

@@ -1,6 +1,7 @@
 /** The escalations' HTTP routes: one contract each (shared/http/contract.ts). */
 
 import { defineRoute } from '../../../shared/http/contract';
+import { lazySchema } from '../../../shared/lazy-schema';
 import * as z from '../../../shared/zod';
 import { RaiseInputSchema, ResourceIdSchema, SlaStateSchema, StatusSchema } from '../domain/escalations/model';
 import { CommentViewSchema, EscalationViewSchema } from '../domain/escalations/visibility';
@@ -14,20 +15,24 @@ const anyone = ['employee', 'mentor', 'life-coach', 'admin', 'department'] as co
 const workers = ['department', 'life-coach'] as const;
 
 const MAX_TEXT = 5000;
-const CommentTextSchema = z.string().check(z.trim(), z.minLength(1), z.maxLength(MAX_TEXT));
-const PageQuery = {
+const CommentTextSchema = lazySchema(() => z.string().check(z.trim(), z.minLength(1), z.maxLength(MAX_TEXT)));
+const PageQuery = lazySchema(() => ({
   limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 25),
   cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
-};
+}));
 
-export const EscalationPathSchema = z.strictObject({ escalationId: ResourceIdSchema });
+export const EscalationPathSchema = lazySchema(() => z.strictObject({ escalationId: ResourceIdSchema() }));
 
-export const EscalationPageSchema = z.object({
-  items: z.array(EscalationViewSchema),
-  nextCursor: z.optional(z.string()),
-});
+export const EscalationPageSchema = lazySchema(() =>
+  z.object({
+    items: z.array(EscalationViewSchema()),
+    nextCursor: z.optional(z.string()),
+  }),
+);
 
-export const CommentResultSchema = z.object({ comment: CommentViewSchema, escalation: EscalationViewSchema });
+export const CommentResultSchema = lazySchema(() =>
+  z.object({ comment: CommentViewSchema(), escalation: EscalationViewSchema() }),
+);
 
 const notYours = 'No such escalation, or not one the caller may see (alike, so nothing is revealed)';
 
@@ -57,7 +62,8 @@ export const listEscalations = defineRoute({
   path: '/escalations',
   summary: 'Every escalation, by status and SLA state (the life coach)',
   auth: { roles: ['life-coach'] },
-  query: z.strictObject({ status: z.optional(StatusSchema), slaState: z.optional(SlaStateSchema), ...PageQuery }),
+  query: () =>
+    z.strictObject({ status: z.optional(StatusSchema()), slaState: z.optional(SlaStateSchema()), ...PageQuery() }),
   responses: {
     200: { description: 'A page of escalations, by status, then SLA state, then age', schema: EscalationPageSchema },
   },
@@ -68,7 +74,7 @@ export const listOwnEscalations = defineRoute({
   path: '/me/escalations',
   summary: 'The escalations the caller raised',
   auth: { roles: people },
-  query: z.strictObject(PageQuery),
+  query: () => z.strictObject(PageQuery()),
   responses: { 200: { description: 'A page of the caller’s escalations, oldest first', schema: EscalationPageSchema } },
 });
 
@@ -78,7 +84,7 @@ export const listDepartmentEscalations = defineRoute({
   summary: 'A department’s queue (that department, or the life coach)',
   auth: { roles: workers },
   params: DepartmentPathSchema,
-  query: z.strictObject({ status: z.optional(StatusSchema), ...PageQuery }),
+  query: () => z.strictObject({ status: z.optional(StatusSchema()), ...PageQuery() }),
   responses: { 200: { description: 'A page of the queue, by status, then age', schema: EscalationPageSchema } },
 });
 
@@ -96,11 +102,13 @@ export const acknowledgeEscalation = defineRoute({
   },
 });
 
-export const StatusChangeSchema = z.strictObject({
-  status: z.enum(['in-progress', 'waiting-on-reporter', 'resolved']),
-  /** What the reporter reads: the question, the progress, the resolution. */
-  comment: CommentTextSchema,
-});
+export const StatusChangeSchema = lazySchema(() =>
+  z.strictObject({
+    status: z.enum(['in-progress', 'waiting-on-reporter', 'resolved']),
+    /** What the reporter reads: the question, the progress, the resolution. */
+    comment: CommentTextSchema(),
+  }),
+);
 
 export const changeEscalationStatus = defineRoute({
   method: 'POST',
@@ -125,12 +133,12 @@ export const commentOnEscalation = defineRoute({
   summary: 'Comment (the reporter, the department, the life coach); the reporter’s answer resumes a paused timer',
   auth: { roles: anyone },
   params: EscalationPathSchema,
-  body: { schema: z.strictObject({ body: CommentTextSchema }), maxBytes: 32 * 1024 },
+  body: { schema: () => z.strictObject({ body: CommentTextSchema() }), maxBytes: 32 * 1024 },
   responses: { 201: { description: 'The comment, and the escalation as it is now', schema: CommentResultSchema } },
   problems: { 404: notYours, 409: 'The escalation was withdrawn' },
 });
 
-const OptionalCommentSchema = z.strictObject({ comment: z.optional(CommentTextSchema) });
+const OptionalCommentSchema = lazySchema(() => z.strictObject({ comment: z.optional(CommentTextSchema()) }));
 
 export const reopenEscalation = defineRoute({
   method: 'POST',

@@ -36,7 +36,8 @@ import {
   tombstoneKey,
 } from './keys';
 
-export const personFromItem = (item: Record<string, unknown>): StoredPerson => StoredPersonSchema.parse(recordOf(item));
+export const personFromItem = (item: Record<string, unknown>): StoredPerson =>
+  StoredPersonSchema().parse(recordOf(item));
 
 /** What each item of a person write's transaction guards, to explain a cancellation. */
 type ItemRole = 'profile' | 'email-claim' | 'email-release' | 'tombstone' | 'other';

@@ -6,7 +6,7 @@ describe('syntheticOrg', () => {
   it('produces valid directory people and pairings, the same for the same seed', () => {
     const org = syntheticOrg({ seed: 7, people: 600, domainCount: 3 });
     expect(syntheticOrg({ seed: 7, people: 600, domainCount: 3 })).toEqual(org);
-    for (const person of org.people) expect(() => PersonSchema.parse(person)).not.toThrow();
+    for (const person of org.people) expect(() => PersonSchema().parse(person)).not.toThrow();
     const ids = new Set(org.people.map((person) => person.personId));
     expect(ids.size).toBe(600);
     for (const pairing of org.existingPairings) {

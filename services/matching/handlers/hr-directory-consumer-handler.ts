@@ -31,7 +31,7 @@ export const createHrDirectoryConsumer =
     let change: HrChange;
     if (parsed.contract === EmployeeLeftV1) {
       const { employeeId } = parsed.detail.data as { employeeId: string };
-      if (!PersonIdSchema.safeParse(employeeId).success) {
+      if (!PersonIdSchema().safeParse(employeeId).success) {
         throw new UnacceptableEventError(`HR employee id ${JSON.stringify(employeeId)} is not a valid person id`);
       }
       change = { kind: 'left', personId: employeeId, version };

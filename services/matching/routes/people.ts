@@ -1,6 +1,7 @@
 /** The people directory's HTTP routes: one contract each (shared/http/contract.ts). */
 
 import { defineRoute } from '../../../shared/http/contract';
+import { lazySchema } from '../../../shared/lazy-schema';
 import * as z from '../../../shared/zod';
 import { PersonInputSchema, PersonSchema, PutPersonBodySchema } from '../domain/people/person';
 import { DomainListBodySchema, DomainListSchema } from '../domain/settings/programme-settings';
@@ -19,58 +20,70 @@ const MAX_ROSTER_BYTES = 4 * 1024 * 1024;
 const ROSTER_GZIP = { maxBytes: 4 * 1024 * 1024, maxTextBytes: 64 * 1024 * 1024 };
 const MAX_PERSON_BYTES = 64 * 1024;
 
-export const ListPeopleQuerySchema = z.strictObject({
-  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 25),
-  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
-  domain: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
-  status: z._default(z.enum(['active', 'offboarded']), 'active').check(z.describe('Default: active people')),
-  q: z
-    .optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100)))
-    .check(z.describe('Only people whose name or email starts with this (case and accents ignored); no cursor')),
-});
+export const ListPeopleQuerySchema = lazySchema(() =>
+  z.strictObject({
+    limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 25),
+    cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
+    domain: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+    status: z._default(z.enum(['active', 'offboarded']), 'active').check(z.describe('Default: active people')),
+    q: z
+      .optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100)))
+      .check(z.describe('Only people whose name or email starts with this (case and accents ignored); no cursor')),
+  }),
+);
 
-export const PersonPageSchema = z.object({
-  items: z.array(PersonSchema),
-  nextCursor: z.optional(z.string()),
-});
+export const PersonPageSchema = lazySchema(() =>
+  z.object({
+    items: z.array(PersonSchema()),
+    nextCursor: z.optional(z.string()),
+  }),
+);
 
-export const ImportRowResultSchema = z.object({
-  line: z.int(),
-  personId: z.optional(z.string()),
-  outcome: z.enum(['created', 'updated', 'rehired', 'unchanged', 'rejected']),
-  errors: z.optional(z.array(z.string())),
-});
+export const ImportRowResultSchema = lazySchema(() =>
+  z.object({
+    line: z.int(),
+    personId: z.optional(z.string()),
+    outcome: z.enum(['created', 'updated', 'rehired', 'unchanged', 'rejected']),
+    errors: z.optional(z.array(z.string())),
+  }),
+);
 
-const ImportCountsSchema = z.object({
-  created: z.int(),
-  updated: z.int(),
-  rehired: z.int(),
-  unchanged: z.int(),
-  rejected: z.int(),
-});
+const ImportCountsSchema = lazySchema(() =>
+  z.object({
+    created: z.int(),
+    updated: z.int(),
+    rehired: z.int(),
+    unchanged: z.int(),
+    rejected: z.int(),
+  }),
+);
 
-export const ImportJobSchema = z.object({
-  importId: z.string().check(z.describe('The file’s hash: the same file again is the same import')),
-  status: z.enum(['queued', 'running', 'completed']),
-  rows: z.int().check(z.describe('Data rows in the file')),
-  progress: z.object({ applied: z.int(), total: z.int() }).check(z.describe('Rows applied (or rejected) so far')),
-  counts: ImportCountsSchema,
-  rejectedSample: z
-    .array(ImportRowResultSchema)
-    .check(z.describe('The first rejected rows; every row is in the report')),
-  fileBytes: z.int(),
-  submittedBy: z.string(),
-  submittedAt: z.string(),
-  updatedAt: z.string(),
-  completedAt: z.optional(z.string()),
-  links: z.object({ self: z.string(), rows: z.string() }),
-});
+export const ImportJobSchema = lazySchema(() =>
+  z.object({
+    importId: z.string().check(z.describe('The file’s hash: the same file again is the same import')),
+    status: z.enum(['queued', 'running', 'completed']),
+    rows: z.int().check(z.describe('Data rows in the file')),
+    progress: z.object({ applied: z.int(), total: z.int() }).check(z.describe('Rows applied (or rejected) so far')),
+    counts: ImportCountsSchema(),
+    rejectedSample: z
+      .array(ImportRowResultSchema())
+      .check(z.describe('The first rejected rows; every row is in the report')),
+    fileBytes: z.int(),
+    submittedBy: z.string(),
+    submittedAt: z.string(),
+    updatedAt: z.string(),
+    completedAt: z.optional(z.string()),
+    links: z.object({ self: z.string(), rows: z.string() }),
+  }),
+);
 
-export const ImportRowsPageSchema = z.object({
-  items: z.array(ImportRowResultSchema),
-  total: z.int(),
-  nextCursor: z.optional(z.string()),
-});
+export const ImportRowsPageSchema = lazySchema(() =>
+  z.object({
+    items: z.array(ImportRowResultSchema()),
+    total: z.int(),
+    nextCursor: z.optional(z.string()),
+  }),
+);
 
 const etag = { ETag: 'The person’s version, quoted ("3"): send it back as If-Match to update only that version' };
 
@@ -131,7 +144,7 @@ export const rehirePerson = defineRoute({
   summary: 'Bring an offboarded person back (recorded as a rehire), with any fields that changed meanwhile',
   auth: { roles: staff },
   params: PersonPathSchema,
-  body: { schema: z.partial(PersonInputSchema), maxBytes: MAX_PERSON_BYTES },
+  body: { schema: () => z.partial(PersonInputSchema()), maxBytes: MAX_PERSON_BYTES },
   responses: { 200: { description: 'The person, active again', schema: PersonSchema, headers: etag } },
   problems: {
     404: 'No such person',
@@ -149,7 +162,7 @@ export const submitImport = defineRoute({
   description:
     'Answers 202 with the import’s URL once the file is stored; its rows are applied in batches (each with its events, atomically) and a crash half-way resumes where it stopped. The same file again answers 200 with its import: nothing is applied twice. A leaver is brought back only by a row whose `rehire` column says yes.',
   auth: { roles: staff },
-  body: { schema: z.string(), mediaType: 'text/csv', maxBytes: MAX_ROSTER_BYTES, gzip: ROSTER_GZIP },
+  body: { schema: () => z.string(), mediaType: 'text/csv', maxBytes: MAX_ROSTER_BYTES, gzip: ROSTER_GZIP },
   responses: {
     200: {
       description: 'This file was submitted before: its import',
@@ -160,11 +173,13 @@ export const submitImport = defineRoute({
   },
 });
 
-export const ImportPathSchema = z.strictObject({
-  importId: z
-    .string()
-    .check(z.regex(/^imp-[A-Za-z0-9_-]{32}$/, 'must be an import id as POST /people/imports gave it')),
-});
+export const ImportPathSchema = lazySchema(() =>
+  z.strictObject({
+    importId: z
+      .string()
+      .check(z.regex(/^imp-[A-Za-z0-9_-]{32}$/, 'must be an import id as POST /people/imports gave it')),
+  }),
+);
 
 export const getImport = defineRoute({
   method: 'GET',
@@ -182,10 +197,11 @@ export const getImportRows = defineRoute({
   summary: 'An import’s report, row by row (line, person, outcome, reasons), a page at a time',
   auth: { roles: staff },
   params: ImportPathSchema,
-  query: z.strictObject({
-    limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(1000)), 100),
-    cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
-  }),
+  query: () =>
+    z.strictObject({
+      limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(1000)), 100),
+      cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
+    }),
   responses: { 200: { description: 'A page of rows', schema: ImportRowsPageSchema } },
   problems: { 404: 'No such import' },
 });

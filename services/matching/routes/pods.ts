@@ -2,6 +2,7 @@
 
 import { RunCountsV1 } from '../../../shared/contracts/matching-events';
 import { defineRoute } from '../../../shared/http/contract';
+import { lazySchema } from '../../../shared/lazy-schema';
 import * as z from '../../../shared/zod';
 import { ResourceIdSchema } from '../domain/pods/model';
 import { PodViewSchema } from '../domain/pods/visibility';
@@ -12,232 +13,274 @@ import { PersonPathSchema } from './paths';
 const staff = ['admin', 'life-coach'] as const;
 const everyone = ['employee', 'mentor', 'life-coach', 'admin'] as const;
 
-const DomainSchema = z.string().check(z.trim(), z.minLength(1), z.maxLength(64));
+const DomainSchema = lazySchema(() => z.string().check(z.trim(), z.minLength(1), z.maxLength(64)));
 
-export const RunRequestSchema = z
-  .strictObject({
+export const RunRequestSchema = lazySchema(() =>
+  z
+    .strictObject({
+      mode: z.enum(['dry-run', 'commit']),
+      /** Match only these domains (plus any a current pairing links them to); everyone when absent. */
+      domains: z.optional(
+        z.array(DomainSchema()).check(
+          z.minLength(1),
+          z.maxLength(100),
+          z.refine((domains) => new Set(domains).size === domains.length, 'must not repeat a domain'),
+        ),
+      ),
+      /** With `commit`: apply exactly this stored dry run. */
+      runId: z.optional(ResourceIdSchema()),
+    })
+    .check(
+      z.superRefine((body, context) => {
+        if (body.runId && body.mode !== 'commit') {
+          context.addIssue({ code: 'custom', path: ['runId'], message: 'is only allowed with mode "commit"' });
+        }
+        if (body.runId && body.domains) {
+          context.addIssue({
+            code: 'custom',
+            path: ['domains'],
+            message: 'cannot be given with runId (the run has its own)',
+          });
+        }
+      }),
+    ),
+);
+
+export const RunPathSchema = lazySchema(() => z.strictObject({ runId: ResourceIdSchema() }));
+export const PodPathSchema = lazySchema(() => z.strictObject({ podId: ResourceIdSchema() }));
+export const RequestPathSchema = lazySchema(() => z.strictObject({ requestId: ResourceIdSchema() }));
+
+export const ListPodsQuerySchema = lazySchema(() =>
+  z.strictObject({
+    limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 25),
+    cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
+    domain: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+  }),
+);
+
+export const ReassignmentRequestBodySchema = lazySchema(() =>
+  z.strictObject({
+    reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(2000)),
+    /** Required when the pod's mentor asks; a mentee asks for themselves. */
+    menteeId: z.optional(ResourceIdSchema()),
+  }),
+);
+
+export const DecisionBodySchema = lazySchema(() =>
+  z
+    .strictObject({
+      decision: z.enum(['approve', 'reject']),
+      note: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(2000))),
+      /** With `approve`: the mentor to move the mentee to (else the best mentor with room, or the next run). */
+      newMentorId: z.optional(ResourceIdSchema()),
+    })
+    .check(
+      z.superRefine((body, context) => {
+        if (body.newMentorId && body.decision !== 'approve') {
+          context.addIssue({
+            code: 'custom',
+            path: ['newMentorId'],
+            message: 'is only allowed with decision "approve"',
+          });
+        }
+      }),
+    ),
+);
+
+export const ListRequestsQuerySchema = lazySchema(() =>
+  z.strictObject({
+    status: z
+      .optional(z.enum(['open', 'approved', 'rejected']))
+      .check(
+        z.describe(
+          'Staff: requests of this status (default open). Anyone else: their own requests, of any status unless given',
+        ),
+      ),
+    limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 25),
+    cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
+  }),
+);
+
+export const AvailabilityBodySchema = lazySchema(() =>
+  z.strictObject({
+    capacity: z.int().check(z.minimum(3), z.maximum(5)),
+    acceptingMentees: z.boolean(),
+  }),
+);
+
+const DomainStatsSchema = lazySchema(() => MatchResultSchema().shape.optimality.shape.domains);
+
+export const RunSettingsSchema = lazySchema(() =>
+  z
+    .object({
+      version: z.int().check(z.describe('Version of the matching settings (0: the defaults)')),
+      weights: z.record(z.string(), z.number()),
+      rules: z.record(z.string(), z.number()),
+      repeatPenaltyMonths: z.int(),
+    })
+    .check(z.describe('The matching settings the run used')),
+);
+
+export const RunViewSchema = lazySchema(() =>
+  z.object({
+    runId: z.string(),
     mode: z.enum(['dry-run', 'commit']),
-    /** Match only these domains (plus any a current pairing links them to); everyone when absent. */
-    domains: z.optional(
-      z.array(DomainSchema).check(
-        z.minLength(1),
-        z.maxLength(100),
-        z.refine((domains) => new Set(domains).size === domains.length, 'must not repeat a domain'),
+    status: z
+      .enum(['queued', 'dry-run', 'commit-requested', 'committing', 'committed', 'aborted', 'failed'])
+      .check(
+        z.describe(
+          '`queued`: computing. `dry-run`: computed, for review. `commit-requested`, `committing`, `committed`. `aborted`: a commit refused or stopped (`abortedReason`). `failed`: the computation did not finish (`failedReason`)',
+        ),
       ),
-    ),
-    /** With `commit`: apply exactly this stored dry run. */
-    runId: z.optional(ResourceIdSchema),
-  })
-  .check(
-    z.superRefine((body, context) => {
-      if (body.runId && body.mode !== 'commit') {
-        context.addIssue({ code: 'custom', path: ['runId'], message: 'is only allowed with mode "commit"' });
-      }
-      if (body.runId && body.domains) {
-        context.addIssue({
-          code: 'custom',
-          path: ['domains'],
-          message: 'cannot be given with runId (the run has its own)',
-        });
-      }
-    }),
-  );
-
-export const RunPathSchema = z.strictObject({ runId: ResourceIdSchema });
-export const PodPathSchema = z.strictObject({ podId: ResourceIdSchema });
-export const RequestPathSchema = z.strictObject({ requestId: ResourceIdSchema });
-
-export const ListPodsQuerySchema = z.strictObject({
-  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 25),
-  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
-  domain: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
-});
-
-export const ReassignmentRequestBodySchema = z.strictObject({
-  reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(2000)),
-  /** Required when the pod's mentor asks; a mentee asks for themselves. */
-  menteeId: z.optional(ResourceIdSchema),
-});
-
-export const DecisionBodySchema = z
-  .strictObject({
-    decision: z.enum(['approve', 'reject']),
-    note: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(2000))),
-    /** With `approve`: the mentor to move the mentee to (else the best mentor with room, or the next run). */
-    newMentorId: z.optional(ResourceIdSchema),
-  })
-  .check(
-    z.superRefine((body, context) => {
-      if (body.newMentorId && body.decision !== 'approve') {
-        context.addIssue({ code: 'custom', path: ['newMentorId'], message: 'is only allowed with decision "approve"' });
-      }
-    }),
-  );
-
-export const ListRequestsQuerySchema = z.strictObject({
-  status: z
-    .optional(z.enum(['open', 'approved', 'rejected']))
-    .check(
-      z.describe(
-        'Staff: requests of this status (default open). Anyone else: their own requests, of any status unless given',
+    domains: z.nullable(z.array(z.string())),
+    scope: z.optional(z.nullable(z.array(z.string()))),
+    runDate: z.optional(z.string()),
+    createdAt: z.string(),
+    requestedBy: z.string(),
+    commitRequestedBy: z.optional(z.string()),
+    committedAt: z.optional(z.string()),
+    abortedReason: z.optional(z.string()),
+    failedReason: z.optional(z.string()),
+    settings: RunSettingsSchema(),
+    podsBelowMinimum: z
+      .optional(
+        z.array(
+          z.object({ podId: z.string(), mentorId: z.string(), domain: z.string(), load: z.int(), minimum: z.int() }),
+        ),
+      )
+      .check(
+        z.describe(
+          'Pods under the minimum when the run read them: their locks were released so the run fills them or moves their mentees',
+        ),
       ),
-    ),
-  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 25),
-  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
-});
+    basedOnGeneration: z.optional(z.int()),
+    counts: z.optional(RunCountsV1()),
+    summary: z
+      .optional(
+        z.object({
+          objective: z.object({ value: z.number(), matched: z.int(), pairScore: z.number(), loadCost: z.number() }),
+          proven: z.boolean(),
+          gap: z.number(),
+          domains: DomainStatsSchema(),
+          warnings: z.int(),
+          releasedLocks: z.int(),
+        }),
+      )
+      .check(z.describe('Once computed: the objective, proof and search statistics per domain')),
+    steps: z.optional(z.object({ total: z.int(), applied: z.optional(z.int()) })),
+    links: z
+      .object({ self: z.string(), pods: z.string(), unmatched: z.string() })
+      .check(z.describe('Where to read the run and, once computed, its pods and the people it left out (paged)')),
+  }),
+);
 
-export const AvailabilityBodySchema = z.strictObject({
-  capacity: z.int().check(z.minimum(3), z.maximum(5)),
-  acceptingMentees: z.boolean(),
-});
+export const RunListSchema = lazySchema(() =>
+  z.object({ items: z.array(RunViewSchema()), nextCursor: z.optional(z.string()) }),
+);
 
-const DomainStatsSchema = MatchResultSchema.shape.optimality.shape.domains;
+export const RunPagesQuerySchema = lazySchema(() =>
+  z.strictObject({
+    limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 25),
+    cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
+  }),
+);
 
-export const RunSettingsSchema = z
-  .object({
-    version: z.int().check(z.describe('Version of the matching settings (0: the defaults)')),
-    weights: z.record(z.string(), z.number()),
-    rules: z.record(z.string(), z.number()),
-    repeatPenaltyMonths: z.int(),
-  })
-  .check(z.describe('The matching settings the run used'));
+export const RunPodsPageSchema = lazySchema(() =>
+  z.object({
+    items: MatchResultSchema().shape.pods,
+    total: z.int(),
+    nextCursor: z.optional(z.string()),
+  }),
+);
 
-export const RunViewSchema = z.object({
-  runId: z.string(),
-  mode: z.enum(['dry-run', 'commit']),
-  status: z
-    .enum(['queued', 'dry-run', 'commit-requested', 'committing', 'committed', 'aborted', 'failed'])
-    .check(
-      z.describe(
-        '`queued`: computing. `dry-run`: computed, for review. `commit-requested`, `committing`, `committed`. `aborted`: a commit refused or stopped (`abortedReason`). `failed`: the computation did not finish (`failedReason`)',
+const LeftOutSchema = lazySchema(() =>
+  z.discriminatedUnion('kind', [
+    z.extend(MatchResultSchema().shape.unmatched.def.element, { kind: z.literal('unmatched') }),
+    z.extend(MatchResultSchema().shape.noMentorPossible.def.element, { kind: z.literal('no-mentor-possible') }),
+    z.extend(MatchResultSchema().shape.mentorShortfalls.def.element, { kind: z.literal('mentor-shortfall') }),
+  ]),
+);
+
+export const RunLeftOutPageSchema = lazySchema(() =>
+  z.object({
+    items: z
+      .array(LeftOutSchema())
+      .check(
+        z.describe(
+          '`unmatched`: could have had a mentor, and the rule that blocked them; `no-mentor-possible`: no mentor can exist for them (the most senior of their domain...); `mentor-shortfall`: a mentor left under the minimum',
+        ),
       ),
-    ),
-  domains: z.nullable(z.array(z.string())),
-  scope: z.optional(z.nullable(z.array(z.string()))),
-  runDate: z.optional(z.string()),
-  createdAt: z.string(),
-  requestedBy: z.string(),
-  commitRequestedBy: z.optional(z.string()),
-  committedAt: z.optional(z.string()),
-  abortedReason: z.optional(z.string()),
-  failedReason: z.optional(z.string()),
-  settings: RunSettingsSchema,
-  podsBelowMinimum: z
-    .optional(
-      z.array(
-        z.object({ podId: z.string(), mentorId: z.string(), domain: z.string(), load: z.int(), minimum: z.int() }),
+    total: z.int(),
+    nextCursor: z.optional(z.string()),
+  }),
+);
+
+export const PodPageSchema = lazySchema(() =>
+  z.object({ items: z.array(PodViewSchema()), nextCursor: z.optional(z.string()) }),
+);
+
+export const ReassignmentRequestSchema = lazySchema(() =>
+  z.object({
+    requestId: z.string(),
+    podId: z.string(),
+    mentorId: z.string(),
+    menteeId: z.string(),
+    mentorshipId: z.string(),
+    requestedBy: z.string(),
+    requesterRole: z.enum(['mentee', 'mentor']),
+    reason: z.string(),
+    status: z.enum(['open', 'approved', 'rejected']),
+    createdAt: z.string(),
+    lockedUntil: z.string(),
+    decidedBy: z.optional(z.string()),
+    decidedAt: z.optional(z.string()),
+    note: z.optional(z.string()),
+    outcome: z.optional(z.nullable(z.object({ mentorId: z.string(), podId: z.string() }))),
+  }),
+);
+
+export const RequestPageSchema = lazySchema(() =>
+  z.object({
+    items: z.array(ReassignmentRequestSchema()),
+    nextCursor: z.optional(z.string()),
+  }),
+);
+
+export const DecisionResultSchema = lazySchema(() =>
+  z.object({
+    request: ReassignmentRequestSchema(),
+    /** Where the mentee went on approval; null: nobody fits now (see notPlaced). */
+    placed: z.nullable(z.object({ mentorId: z.string(), podId: z.string() })),
+    notPlaced: z
+      .optional(
+        z.object({
+          summary: z.string(),
+          mentors: z.array(z.object({ mentorId: z.string(), rule: z.string(), detail: z.string() })),
+        }),
+      )
+      .check(
+        z.describe(
+          'Approved but not placed: why each mentor of the domain could not take the mentee, and what happens next',
+        ),
       ),
-    )
-    .check(
-      z.describe(
-        'Pods under the minimum when the run read them: their locks were released so the run fills them or moves their mentees',
-      ),
-    ),
-  basedOnGeneration: z.optional(z.int()),
-  counts: z.optional(RunCountsV1),
-  summary: z
-    .optional(
-      z.object({
-        objective: z.object({ value: z.number(), matched: z.int(), pairScore: z.number(), loadCost: z.number() }),
-        proven: z.boolean(),
-        gap: z.number(),
-        domains: DomainStatsSchema,
-        warnings: z.int(),
-        releasedLocks: z.int(),
-      }),
-    )
-    .check(z.describe('Once computed: the objective, proof and search statistics per domain')),
-  steps: z.optional(z.object({ total: z.int(), applied: z.optional(z.int()) })),
-  links: z
-    .object({ self: z.string(), pods: z.string(), unmatched: z.string() })
-    .check(z.describe('Where to read the run and, once computed, its pods and the people it left out (paged)')),
-});
+    podBelowMinimum: z
+      .optional(
+        z.object({ podId: z.string(), mentorId: z.string(), load: z.int(), minimum: z.int(), note: z.string() }),
+      )
+      .check(z.describe('The pod the mentee left now holds fewer than the minimum, and what happens to it')),
+  }),
+);
 
-export const RunListSchema = z.object({ items: z.array(RunViewSchema), nextCursor: z.optional(z.string()) });
-
-export const RunPagesQuerySchema = z.strictObject({
-  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 25),
-  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
-});
-
-export const RunPodsPageSchema = z.object({
-  items: MatchResultSchema.shape.pods,
-  total: z.int(),
-  nextCursor: z.optional(z.string()),
-});
-
-const LeftOutSchema = z.discriminatedUnion('kind', [
-  z.extend(MatchResultSchema.shape.unmatched.def.element, { kind: z.literal('unmatched') }),
-  z.extend(MatchResultSchema.shape.noMentorPossible.def.element, { kind: z.literal('no-mentor-possible') }),
-  z.extend(MatchResultSchema.shape.mentorShortfalls.def.element, { kind: z.literal('mentor-shortfall') }),
-]);
-
-export const RunLeftOutPageSchema = z.object({
-  items: z
-    .array(LeftOutSchema)
-    .check(
-      z.describe(
-        '`unmatched`: could have had a mentor, and the rule that blocked them; `no-mentor-possible`: no mentor can exist for them (the most senior of their domain...); `mentor-shortfall`: a mentor left under the minimum',
-      ),
-    ),
-  total: z.int(),
-  nextCursor: z.optional(z.string()),
-});
-
-export const PodPageSchema = z.object({ items: z.array(PodViewSchema), nextCursor: z.optional(z.string()) });
-
-export const ReassignmentRequestSchema = z.object({
-  requestId: z.string(),
-  podId: z.string(),
-  mentorId: z.string(),
-  menteeId: z.string(),
-  mentorshipId: z.string(),
-  requestedBy: z.string(),
-  requesterRole: z.enum(['mentee', 'mentor']),
-  reason: z.string(),
-  status: z.enum(['open', 'approved', 'rejected']),
-  createdAt: z.string(),
-  lockedUntil: z.string(),
-  decidedBy: z.optional(z.string()),
-  decidedAt: z.optional(z.string()),
-  note: z.optional(z.string()),
-  outcome: z.optional(z.nullable(z.object({ mentorId: z.string(), podId: z.string() }))),
-});
-
-export const RequestPageSchema = z.object({
-  items: z.array(ReassignmentRequestSchema),
-  nextCursor: z.optional(z.string()),
-});
-
-export const DecisionResultSchema = z.object({
-  request: ReassignmentRequestSchema,
-  /** Where the mentee went on approval; null: nobody fits now (see notPlaced). */
-  placed: z.nullable(z.object({ mentorId: z.string(), podId: z.string() })),
-  notPlaced: z
-    .optional(
-      z.object({
-        summary: z.string(),
-        mentors: z.array(z.object({ mentorId: z.string(), rule: z.string(), detail: z.string() })),
-      }),
-    )
-    .check(
-      z.describe(
-        'Approved but not placed: why each mentor of the domain could not take the mentee, and what happens next',
-      ),
-    ),
-  podBelowMinimum: z
-    .optional(z.object({ podId: z.string(), mentorId: z.string(), load: z.int(), minimum: z.int(), note: z.string() }))
-    .check(z.describe('The pod the mentee left now holds fewer than the minimum, and what happens to it')),
-});
-
-export const AvailabilitySchema = z.object({
-  personId: z.string(),
-  capacity: z.int(),
-  acceptingMentees: z.boolean(),
-  currentLoad: z.int(),
-  version: z.int().check(z.describe('The mentor’s directory version after this change')),
-  note: z.optional(z.string()),
-});
+export const AvailabilitySchema = lazySchema(() =>
+  z.object({
+    personId: z.string(),
+    capacity: z.int(),
+    acceptingMentees: z.boolean(),
+    currentLoad: z.int(),
+    version: z.int().check(z.describe('The mentor’s directory version after this change')),
+    note: z.optional(z.string()),
+  }),
+);
 
 const runLocation = { Location: 'The run’s URL: GET it to follow the run' };
 
@@ -270,7 +313,8 @@ export const listMatchingRuns = defineRoute({
   path: '/matching/runs',
   summary: 'Matching runs, newest first: who asked, when, the mode, the status and the summary',
   auth: { roles: staff },
-  query: z.extend(RunPagesQuerySchema, { cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))) }),
+  query: () =>
+    z.extend(RunPagesQuerySchema(), { cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))) }),
   responses: { 200: { description: 'A page of runs', schema: RunListSchema } },
 });
 

@@ -1,6 +1,7 @@
 /** Check-ins, growth goals and 1:1 ratings: one contract per route. */
 
 import { defineRoute } from '../../../shared/http/contract';
+import { lazySchema } from '../../../shared/lazy-schema';
 import * as z from '../../../shared/zod';
 import { IdSchema, IsoDateSchema, MonthSchema } from '../domain/ids';
 import {
@@ -12,36 +13,40 @@ import {
   RiskSchema,
 } from '../domain/mentoring/model';
 
-const CheckInSchema = z.object({
-  checkInId: z.string(),
-  menteeId: z.string(),
-  mentorId: z.string(),
-  podId: z.nullable(z.string()),
-  month: MonthSchema,
-  performanceRisk: RiskSchema,
-  engagement: z.int(),
-  roleClarity: z.int(),
-  notes: z.string(),
-  goalReviews: z.array(z.object({ goalId: z.string(), progress: z.int(), note: z.optional(z.string()) })),
-  recordedAt: z.iso.datetime(),
-});
+const CheckInSchema = lazySchema(() =>
+  z.object({
+    checkInId: z.string(),
+    menteeId: z.string(),
+    mentorId: z.string(),
+    podId: z.nullable(z.string()),
+    month: MonthSchema(),
+    performanceRisk: RiskSchema(),
+    engagement: z.int(),
+    roleClarity: z.int(),
+    notes: z.string(),
+    goalReviews: z.array(z.object({ goalId: z.string(), progress: z.int(), note: z.optional(z.string()) })),
+    recordedAt: z.iso.datetime(),
+  }),
+);
 
-const GoalSchema = z.object({
-  goalId: z.string(),
-  menteeId: z.string(),
-  kind: GoalKindSchema,
-  title: z.string(),
-  targetDate: IsoDateSchema,
-  progress: z.int(),
-  status: z.enum(['active', 'achieved', 'dropped']),
-  createdBy: z.string(),
-  createdAt: z.iso.datetime(),
-  updatedAt: z.iso.datetime(),
-  lastReview: z.nullable(z.object({ checkInId: z.string(), month: MonthSchema, note: z.optional(z.string()) })),
-  version: z.int(),
-});
+const GoalSchema = lazySchema(() =>
+  z.object({
+    goalId: z.string(),
+    menteeId: z.string(),
+    kind: GoalKindSchema(),
+    title: z.string(),
+    targetDate: IsoDateSchema(),
+    progress: z.int(),
+    status: z.enum(['active', 'achieved', 'dropped']),
+    createdBy: z.string(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+    lastReview: z.nullable(z.object({ checkInId: z.string(), month: MonthSchema(), note: z.optional(z.string()) })),
+    version: z.int(),
+  }),
+);
 
-const MenteeQuerySchema = z.strictObject({ menteeId: IdSchema });
+const MenteeQuerySchema = lazySchema(() => z.strictObject({ menteeId: IdSchema() }));
 
 export const recordCheckInRoute = defineRoute({
   method: 'POST',
@@ -64,7 +69,9 @@ export const listCheckInsRoute = defineRoute({
   summary: 'A mentee’s check-ins: the life coach sees all, a mentor the ones they wrote',
   auth: { roles: ['mentor', 'life-coach'] },
   query: MenteeQuerySchema,
-  responses: { 200: { description: 'Newest month first', schema: z.object({ items: z.array(CheckInSchema) }) } },
+  responses: {
+    200: { description: 'Newest month first', schema: () => z.object({ items: z.array(CheckInSchema()) }) },
+  },
 });
 
 export const listGoalsRoute = defineRoute({
@@ -72,8 +79,8 @@ export const listGoalsRoute = defineRoute({
   path: '/goals',
   summary: 'A mentee’s growth goals (yours by default); for the mentee, their mentor and the life coach',
   auth: { roles: ['employee', 'mentor', 'life-coach'] },
-  query: z.strictObject({ menteeId: z.optional(IdSchema) }),
-  responses: { 200: { description: 'Oldest first', schema: z.object({ items: z.array(GoalSchema) }) } },
+  query: () => z.strictObject({ menteeId: z.optional(IdSchema()) }),
+  responses: { 200: { description: 'Oldest first', schema: () => z.object({ items: z.array(GoalSchema()) }) } },
   problems: { 403: 'Only the mentee, their mentor and the life coach see these goals' },
 });
 
@@ -92,7 +99,7 @@ export const updateGoalRoute = defineRoute({
   path: '/goals/{goalId}',
   summary: 'Change a goal: title, target date, progress, status',
   auth: { roles: ['employee', 'mentor'] },
-  params: z.strictObject({ goalId: IdSchema }),
+  params: () => z.strictObject({ goalId: IdSchema() }),
   body: { schema: GoalPatchSchema, maxBytes: 8 * 1024 },
   responses: { 200: { description: 'Changed', schema: GoalSchema } },
   problems: {
@@ -109,41 +116,44 @@ export const rateSessionRoute = defineRoute({
   description:
     'Your mentor never sees one rating: only aggregates of at least the anonymity threshold of ratings from at least 3 mentees.',
   auth: { roles: ['employee'] },
-  params: z.strictObject({ sessionId: IdSchema }),
+  params: () => z.strictObject({ sessionId: IdSchema() }),
   body: { schema: RatingInputSchema, maxBytes: 4 * 1024 },
   responses: {
-    201: { description: 'Recorded', schema: z.object({ sessionId: z.string(), rating: z.int() }) },
+    201: { description: 'Recorded', schema: () => z.object({ sessionId: z.string(), rating: z.int() }) },
   },
   problems: { 404: 'No completed 1:1 with this id that you had as mentee', 409: 'You already rated it' },
 });
 
-const BatchSchema = z.object({
-  batch: z.int(),
-  ratings: z.int(),
-  distinctMentees: z.int(),
-  mean: z.number(),
-  distribution: z.array(z.object({ rating: z.int(), count: z.int() })),
-  comments: z.array(z.string()),
-  releasedOn: IsoDateSchema,
-});
+const BatchSchema = lazySchema(() =>
+  z.object({
+    batch: z.int(),
+    ratings: z.int(),
+    distinctMentees: z.int(),
+    mean: z.number(),
+    distribution: z.array(z.object({ rating: z.int(), count: z.int() })),
+    comments: z.array(z.string()),
+    releasedOn: IsoDateSchema(),
+  }),
+);
 
 export const listRatingsRoute = defineRoute({
   method: 'GET',
   path: '/ratings',
   summary: 'A mentor’s 1:1 ratings, as aggregates only (yours; the life coach: any mentor’s)',
   auth: { roles: ['mentor', 'life-coach'] },
-  query: z.strictObject({ mentorId: z.optional(IdSchema) }),
+  query: () => z.strictObject({ mentorId: z.optional(IdSchema()) }),
   responses: {
     200: {
       description:
         'Shown batches, each of at least the threshold of ratings from at least 3 mentees; nothing of the batch being gathered',
-      schema: z.object({
-        mentorId: z.string(),
-        threshold: z.int(),
-        minimumDistinctMentees: z.int(),
-        batches: z.array(BatchSchema),
-        overall: z.nullable(z.object({ ratings: z.int(), mean: z.number() })),
-      }),
+      schema: () =>
+        z.object({
+          mentorId: z.string(),
+          threshold: z.int(),
+          minimumDistinctMentees: z.int(),
+          batches: z.array(BatchSchema()),
+          overall: z.nullable(z.object({ ratings: z.int(), mean: z.number() })),
+        }),
     },
   },
   problems: { 403: 'A mentor sees only their own ratings' },

@@ -1,6 +1,7 @@
 /** The survey routes: one contract each (shared/http/contract.ts). */
 
 import { defineRoute } from '../../../shared/http/contract';
+import { lazySchema } from '../../../shared/lazy-schema';
 import * as z from '../../../shared/zod';
 import { IdSchema } from '../domain/ids';
 import { QuestionInputSchema, QuestionSetIdSchema, SurveyInputSchema, TopicSchema } from '../domain/surveys/model';
@@ -16,10 +17,12 @@ import {
 const staff = ['admin', 'life-coach'] as const;
 const everyone = ['employee', 'mentor', 'life-coach', 'admin'] as const;
 
-export const SurveyPathSchema = z.strictObject({ surveyId: IdSchema });
-const ResultsQuerySchema = z.strictObject({
-  round: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(10_000))),
-});
+export const SurveyPathSchema = lazySchema(() => z.strictObject({ surveyId: IdSchema() }));
+const ResultsQuerySchema = lazySchema(() =>
+  z.strictObject({
+    round: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(10_000))),
+  }),
+);
 
 export const createSurveyRoute = defineRoute({
   method: 'POST',
@@ -38,10 +41,11 @@ export const listSurveysRoute = defineRoute({
   path: '/pulse/surveys',
   summary: 'Your open surveys (life coach and admins: every survey, oldest first, a page at a time)',
   auth: { roles: everyone },
-  query: z.strictObject({
-    limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 25),
-    cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
-  }),
+  query: () =>
+    z.strictObject({
+      limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 25),
+      cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
+    }),
   responses: { 200: { description: 'Surveys', schema: SurveyListSchema } },
 });
 
@@ -77,7 +81,7 @@ export const submitResponseRoute = defineRoute({
   responses: {
     201: {
       description: 'Recorded',
-      schema: z.object({ recorded: z.literal(true), replyToken: z.nullable(z.string()) }),
+      schema: () => z.object({ recorded: z.literal(true), replyToken: z.nullable(z.string()) }),
     },
   },
   problems: {
@@ -110,7 +114,7 @@ export const exportResultsRoute = defineRoute({
   responses: {
     200: {
       description: 'CSV: segment, questionId, type, question, answered, mean, enps, distribution, comment',
-      schema: z.string(),
+      schema: () => z.string(),
       mediaType: 'text/csv',
     },
   },
@@ -122,10 +126,11 @@ export const trendsRoute = defineRoute({
   path: '/pulse/trends',
   summary: 'Headline scores of a topic across released rounds, for everyone or one domain',
   auth: { roles: staff },
-  query: z.strictObject({
-    topic: TopicSchema,
-    domain: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(64))),
-  }),
+  query: () =>
+    z.strictObject({
+      topic: TopicSchema(),
+      domain: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(64))),
+    }),
   responses: { 200: { description: 'The trend, oldest first', schema: TrendViewSchema } },
 });
 
@@ -137,34 +142,39 @@ export const questionSetsRoute = defineRoute({
   responses: {
     200: {
       description: 'The library',
-      schema: z.object({
-        items: z.array(
-          z.object({
-            questionSetId: QuestionSetIdSchema,
-            title: z.string(),
-            suggestedTopic: TopicSchema,
-            questions: z.array(QuestionInputSchema),
-          }),
-        ),
-      }),
+      schema: () =>
+        z.object({
+          items: z.array(
+            z.object({
+              questionSetId: QuestionSetIdSchema(),
+              title: z.string(),
+              suggestedTopic: TopicSchema(),
+              questions: z.array(QuestionInputSchema()),
+            }),
+          ),
+        }),
     },
   },
 });
 
-const MessageBodySchema = z.strictObject({ text: z.string().check(z.trim(), z.minLength(1), z.maxLength(2000)) });
-const MessageSchema = z.object({
-  messageId: z.string(),
-  from: z.enum(['life-coach', 'respondent']),
-  text: z.string(),
-  sentOn: z.iso.date(),
-});
+const MessageBodySchema = lazySchema(() =>
+  z.strictObject({ text: z.string().check(z.trim(), z.minLength(1), z.maxLength(2000)) }),
+);
+const MessageSchema = lazySchema(() =>
+  z.object({
+    messageId: z.string(),
+    from: z.enum(['life-coach', 'respondent']),
+    text: z.string(),
+    sentOn: z.iso.date(),
+  }),
+);
 
 export const replyToCommentRoute = defineRoute({
   method: 'POST',
   path: '/pulse/comments/{commentId}/replies',
   summary: 'Reply to an anonymous comment (only its author, holding their reply token, can read it)',
   auth: { roles: ['life-coach'] },
-  params: z.strictObject({ commentId: IdSchema }),
+  params: () => z.strictObject({ commentId: IdSchema() }),
   body: { schema: MessageBodySchema, maxBytes: 16 * 1024 },
   responses: { 201: { description: 'Sent', schema: MessageSchema } },
   problems: { 404: 'No such comment, or one the results do not show' },
@@ -191,7 +201,10 @@ export const answerReplyRoute = defineRoute({
   path: '/pulse/replies',
   summary: 'Answer the life coach in one of your anonymous conversations (reply token in `x-reply-token`)',
   auth: 'public',
-  body: { schema: z.strictObject({ commentId: IdSchema, text: MessageBodySchema.shape.text }), maxBytes: 16 * 1024 },
+  body: {
+    schema: () => z.strictObject({ commentId: IdSchema(), text: MessageBodySchema().shape.text }),
+    maxBytes: 16 * 1024,
+  },
   responses: { 201: { description: 'Sent', schema: MessageSchema } },
   problems: {
     ...tokenProblems,

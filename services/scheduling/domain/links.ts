@@ -6,28 +6,35 @@
  * attendance links also carry an id the service marks used, so each works once.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { lazySchema } from '../../../shared/lazy-schema';
 import * as z from '../../../shared/zod';
 import { schedulingReminderKinds } from './vocabulary';
 
-const AttendanceClaimsSchema = z.strictObject({
-  purpose: z.literal('attendance'),
-  linkId: z.string().check(z.minLength(1), z.maxLength(64)),
-  sessionId: z.string().check(z.minLength(1), z.maxLength(128)),
-  personId: z.string().check(z.minLength(1), z.maxLength(64)),
-  expiresAt: z.int(),
-});
+const AttendanceClaimsSchema = lazySchema(() =>
+  z.strictObject({
+    purpose: z.literal('attendance'),
+    linkId: z.string().check(z.minLength(1), z.maxLength(64)),
+    sessionId: z.string().check(z.minLength(1), z.maxLength(128)),
+    personId: z.string().check(z.minLength(1), z.maxLength(64)),
+    expiresAt: z.int(),
+  }),
+);
 
-const UnsubscribeClaimsSchema = z.strictObject({
-  purpose: z.literal('unsubscribe'),
-  personId: z.string().check(z.minLength(1), z.maxLength(64)),
-  kind: z.enum(schedulingReminderKinds),
-  expiresAt: z.int(),
-});
+const UnsubscribeClaimsSchema = lazySchema(() =>
+  z.strictObject({
+    purpose: z.literal('unsubscribe'),
+    personId: z.string().check(z.minLength(1), z.maxLength(64)),
+    kind: z.enum(schedulingReminderKinds),
+    expiresAt: z.int(),
+  }),
+);
 
-const ClaimsSchema = z.discriminatedUnion('purpose', [AttendanceClaimsSchema, UnsubscribeClaimsSchema]);
-export type LinkClaims = z.infer<typeof ClaimsSchema>;
-export type AttendanceClaims = z.infer<typeof AttendanceClaimsSchema>;
-export type UnsubscribeClaims = z.infer<typeof UnsubscribeClaimsSchema>;
+const ClaimsSchema = lazySchema(() =>
+  z.discriminatedUnion('purpose', [AttendanceClaimsSchema(), UnsubscribeClaimsSchema()]),
+);
+export type LinkClaims = z.infer<ReturnType<typeof ClaimsSchema>>;
+export type AttendanceClaims = z.infer<ReturnType<typeof AttendanceClaimsSchema>>;
+export type UnsubscribeClaims = z.infer<ReturnType<typeof UnsubscribeClaimsSchema>>;
 
 /** What a token looks like in a path: refused by the route's schema before any crypto runs. */
 export const TOKEN_PATTERN = /^v1\.[A-Za-z0-9_-]{10,600}\.[A-Za-z0-9_-]{43}$/;
@@ -49,7 +56,7 @@ export const createLinkSigner = (key: string): LinkSigner => {
   const signatureOf = (payload: string) => createHmac('sha256', key).update(`${VERSION}.${payload}`).digest();
   return {
     sign: (claims) => {
-      const payload = Buffer.from(JSON.stringify(ClaimsSchema.parse(claims))).toString('base64url');
+      const payload = Buffer.from(JSON.stringify(ClaimsSchema().parse(claims))).toString('base64url');
       return `${VERSION}.${payload}.${signatureOf(payload).toString('base64url')}`;
     },
     check: (token, now) => {
@@ -60,9 +67,9 @@ export const createLinkSigner = (key: string): LinkSigner => {
       const expected = signatureOf(payload);
       if (given.length !== expected.length || !timingSafeEqual(given, expected))
         return { ok: false, reason: 'invalid' };
-      let parsed: ReturnType<typeof ClaimsSchema.safeParse>;
+      let parsed: ReturnType<ReturnType<typeof ClaimsSchema>['safeParse']>;
       try {
-        parsed = ClaimsSchema.safeParse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));
+        parsed = ClaimsSchema().safeParse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));
       } catch {
         return { ok: false, reason: 'invalid' };
       }

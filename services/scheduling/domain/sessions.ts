@@ -53,7 +53,7 @@ export interface Actor {
 /** The longest session there is: a clash check looks this far back for overlapping ones. */
 const LONGEST_SESSION = 2 * HOUR;
 
-type SnapshotData = typeof SessionSnapshotV1._zod.output;
+type SnapshotData = ReturnType<typeof SessionSnapshotV1>['_zod']['output'];
 
 export const snapshotOf = (session: Session): SnapshotData => ({
   sessionId: session.sessionId,

@@ -7,6 +7,7 @@
 
 import { EmailAddressSuppressedV1 } from '../../../shared/contracts/scheduling-events';
 import { pendingEvent } from '../../../shared/events/outbox';
+import { lazySchema } from '../../../shared/lazy-schema';
 import * as z from '../../../shared/zod';
 import type { Suppression } from './model';
 import type { SchedulingDependencies, Write } from './ports';
@@ -15,29 +16,31 @@ import type { SchedulingDependencies, Write } from './ports';
 export const SES_FEEDBACK_SOURCE = 'aws.ses';
 export const SES_FEEDBACK_DETAIL_TYPES = ['Email Bounced', 'Email Complaint Received'] as const;
 
-const Recipient = z.looseObject({ emailAddress: z.string() });
+const Recipient = lazySchema(() => z.looseObject({ emailAddress: z.string() }));
 
 /** The part of SES's event records the service reads (they carry much more). */
-export const SesFeedbackSchema = z.discriminatedUnion('eventType', [
-  z.looseObject({
-    eventType: z.literal('Bounce'),
-    bounce: z.looseObject({
-      bounceType: z.string(),
-      bounceSubType: z.optional(z.string()),
-      bouncedRecipients: z.array(z.extend(Recipient, { diagnosticCode: z.optional(z.string()) })),
-      timestamp: z.string(),
+export const SesFeedbackSchema = lazySchema(() =>
+  z.discriminatedUnion('eventType', [
+    z.looseObject({
+      eventType: z.literal('Bounce'),
+      bounce: z.looseObject({
+        bounceType: z.string(),
+        bounceSubType: z.optional(z.string()),
+        bouncedRecipients: z.array(z.extend(Recipient(), { diagnosticCode: z.optional(z.string()) })),
+        timestamp: z.string(),
+      }),
     }),
-  }),
-  z.looseObject({
-    eventType: z.literal('Complaint'),
-    complaint: z.looseObject({
-      complainedRecipients: z.array(Recipient),
-      complaintFeedbackType: z.optional(z.string()),
-      timestamp: z.string(),
+    z.looseObject({
+      eventType: z.literal('Complaint'),
+      complaint: z.looseObject({
+        complainedRecipients: z.array(Recipient()),
+        complaintFeedbackType: z.optional(z.string()),
+        timestamp: z.string(),
+      }),
     }),
-  }),
-]);
-export type SesFeedback = z.infer<typeof SesFeedbackSchema>;
+  ]),
+);
+export type SesFeedback = z.infer<ReturnType<typeof SesFeedbackSchema>>;
 
 /** The addresses a feedback record suppresses, and why. */
 export const suppressionsOf = (

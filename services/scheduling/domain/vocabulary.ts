@@ -1,13 +1,18 @@
 /** The words the service shares with its event contracts (shared/contracts/scheduling-events.ts). */
 
-import { NotificationKindV1, SessionKindV1 } from '../../../shared/contracts/scheduling-events';
+import {
+  type NotificationKindV1,
+  notificationKindsV1,
+  type SessionKindV1,
+  sessionKindsV1,
+} from '../../../shared/contracts/scheduling-events';
 import type * as z from '../../../shared/zod';
 
-export type SessionKind = z.infer<typeof SessionKindV1>;
-export type NotificationKind = z.infer<typeof NotificationKindV1>;
+export type SessionKind = z.infer<ReturnType<typeof SessionKindV1>>;
+export type NotificationKind = z.infer<ReturnType<typeof NotificationKindV1>>;
 
-export const sessionKinds = SessionKindV1.options;
-export const notificationKinds = NotificationKindV1.options;
+export const sessionKinds = sessionKindsV1;
+export const notificationKinds = notificationKindsV1;
 
 /** Calendar invites always go out: a person cannot miss a session because an email kind was off. */
 export const ALWAYS_SENT: readonly NotificationKind[] = ['session-invites'];

@@ -13,7 +13,7 @@ import { applyFeedback, SES_FEEDBACK_SOURCE, SesFeedbackSchema } from '../domain
 export const createSesFeedbackConsumer =
   (deps: SchedulingDependencies) =>
   async (event: BusEvent): Promise<void> => {
-    const parsed = SesFeedbackSchema.safeParse(event.detail);
+    const parsed = SesFeedbackSchema().safeParse(event.detail);
     if (event.source !== SES_FEEDBACK_SOURCE || !parsed.success) {
       throw new UnacceptableEventError(
         `Not SES bounce or complaint feedback: ${event.source} ${event['detail-type']} (${event.id})`,

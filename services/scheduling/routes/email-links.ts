@@ -5,13 +5,16 @@
  */
 
 import { defineRoute } from '../../../shared/http/contract';
+import { lazySchema } from '../../../shared/lazy-schema';
 import * as z from '../../../shared/zod';
 
 /** Loose on purpose: a damaged link still gets a page saying so, not a bare 400. */
-const TokenPathSchema = z.strictObject({
-  token: z.string().check(z.regex(/^[A-Za-z0-9._-]{1,1000}$/, 'must be a link token')),
-});
-const Page = { description: 'A page', mediaType: 'text/html', schema: z.string() } as const;
+const TokenPathSchema = lazySchema(() =>
+  z.strictObject({
+    token: z.string().check(z.regex(/^[A-Za-z0-9._-]{1,1000}$/, 'must be a link token')),
+  }),
+);
+const Page = { description: 'A page', mediaType: 'text/html', schema: lazySchema(() => z.string()) } as const;
 
 export const attendancePage = defineRoute({
   method: 'GET',
@@ -19,7 +22,7 @@ export const attendancePage = defineRoute({
   summary: 'The "did it happen?" page: asks to confirm the answer (opening it records nothing)',
   auth: 'public',
   params: TokenPathSchema,
-  query: z.strictObject({ answer: z.optional(z.enum(['yes', 'no'])) }),
+  query: () => z.strictObject({ answer: z.optional(z.enum(['yes', 'no'])) }),
   responses: { 200: Page },
 });
 
@@ -29,7 +32,7 @@ export const answerAttendance = defineRoute({
   summary: 'Record the answer to "did it happen?" (once per link)',
   auth: 'public',
   params: TokenPathSchema,
-  query: z.strictObject({ answer: z.enum(['yes', 'no']) }),
+  query: () => z.strictObject({ answer: z.enum(['yes', 'no']) }),
   responses: { 200: Page },
   problems: {
     400: 'Not a link the platform sent',

@@ -1,6 +1,7 @@
 /** The sessions routes: one contract each (shared/http/contract.ts). */
 
 import { defineRoute } from '../../../shared/http/contract';
+import { lazySchema } from '../../../shared/lazy-schema';
 import * as z from '../../../shared/zod';
 import {
   ActionItemSchema,
@@ -20,81 +21,96 @@ import {
 const everyone = ['employee', 'mentor', 'life-coach', 'admin'] as const;
 const MAX_SESSION_BYTES = 32 * 1024;
 
-export const SessionPathSchema = z.strictObject({ sessionId: IdSchema });
+export const SessionPathSchema = lazySchema(() => z.strictObject({ sessionId: IdSchema() }));
 
-export const ListSessionsQuerySchema = z.strictObject({
-  personId: z.optional(PersonIdSchema),
-  from: z.optional(z.iso.datetime({ offset: true })),
-  to: z.optional(z.iso.datetime({ offset: true })),
-  limit: LimitSchema,
-  cursor: CursorSchema,
-  timeZone: z.optional(TimeZoneSchema),
-});
+export const ListSessionsQuerySchema = lazySchema(() =>
+  z.strictObject({
+    personId: z.optional(PersonIdSchema()),
+    from: z.optional(z.iso.datetime({ offset: true })),
+    to: z.optional(z.iso.datetime({ offset: true })),
+    limit: LimitSchema(),
+    cursor: CursorSchema(),
+    timeZone: z.optional(TimeZoneSchema()),
+  }),
+);
 
-export const SuggestionsQuerySchema = z.strictObject({
-  mentorId: PersonIdSchema,
-  menteeId: PersonIdSchema,
-  durationMinutes: z._default(z.pipe(z.coerce.number(), DurationSchema), 30),
-  count: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(20)), 5),
-  timeZone: z.optional(TimeZoneSchema),
-});
+export const SuggestionsQuerySchema = lazySchema(() =>
+  z.strictObject({
+    mentorId: PersonIdSchema(),
+    menteeId: PersonIdSchema(),
+    durationMinutes: z._default(z.pipe(z.coerce.number(), DurationSchema()), 30),
+    count: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(20)), 5),
+    timeZone: z.optional(TimeZoneSchema()),
+  }),
+);
 
-export const SuggestionsSchema = z.object({
-  durationMinutes: z.int(),
-  slots: z.array(
-    z.object({
-      startsAt: z.iso.datetime(),
-      endsAt: z.iso.datetime(),
-      /** Each person's own clock. */
-      participants: z.array(
-        z.object({ personId: z.string(), timezone: z.string(), start: z.string(), end: z.string() }),
-      ),
-      local: z.optional(z.object({ timezone: z.string(), start: z.string(), end: z.string() })),
-    }),
-  ),
-});
+export const SuggestionsSchema = lazySchema(() =>
+  z.object({
+    durationMinutes: z.int(),
+    slots: z.array(
+      z.object({
+        startsAt: z.iso.datetime(),
+        endsAt: z.iso.datetime(),
+        /** Each person's own clock. */
+        participants: z.array(
+          z.object({ personId: z.string(), timezone: z.string(), start: z.string(), end: z.string() }),
+        ),
+        local: z.optional(z.object({ timezone: z.string(), start: z.string(), end: z.string() })),
+      }),
+    ),
+  }),
+);
 
-const timing = {
-  startsAt: StartsAtSchema,
-  timeZone: z.optional(TimeZoneSchema),
-  durationMinutes: z._default(DurationSchema, 30),
+const timing = lazySchema(() => ({
+  startsAt: StartsAtSchema(),
+  timeZone: z.optional(TimeZoneSchema()),
+  durationMinutes: z._default(DurationSchema(), 30),
   agenda: z.optional(z.string().check(z.maxLength(4000))),
-};
+}));
 
-export const CreateSessionSchema = z
-  .discriminatedUnion('kind', [
-    z.strictObject({ kind: z.literal('one-on-one'), mentorId: PersonIdSchema, menteeId: PersonIdSchema, ...timing }),
-    z.strictObject({ kind: z.literal('pod'), podId: IdSchema, ...timing }),
-    z.strictObject({ kind: z.literal('skip-level'), personId: PersonIdSchema, ...timing }),
-  ])
-  .check(z.superRefine(requireZoneForLocalTimes));
+export const CreateSessionSchema = lazySchema(() =>
+  z
+    .discriminatedUnion('kind', [
+      z.strictObject({
+        kind: z.literal('one-on-one'),
+        mentorId: PersonIdSchema(),
+        menteeId: PersonIdSchema(),
+        ...timing(),
+      }),
+      z.strictObject({ kind: z.literal('pod'), podId: IdSchema(), ...timing() }),
+      z.strictObject({ kind: z.literal('skip-level'), personId: PersonIdSchema(), ...timing() }),
+    ])
+    .check(z.superRefine(requireZoneForLocalTimes)),
+);
 
-export const ChangeSessionSchema = z
-  .strictObject({
-    startsAt: z.optional(StartsAtSchema),
-    timeZone: z.optional(TimeZoneSchema),
-    durationMinutes: z.optional(DurationSchema),
-    agenda: z.optional(z.string().check(z.maxLength(4000))),
-    actionItems: z.optional(
-      z
-        .array(
-          z.extend(ActionItemSchema, {
-            id: z.optional(IdSchema),
-            text: z.string().check(z.trim(), z.minLength(1), z.maxLength(500)),
-          }),
-        )
-        .check(z.maxLength(50)),
+export const ChangeSessionSchema = lazySchema(() =>
+  z
+    .strictObject({
+      startsAt: z.optional(StartsAtSchema()),
+      timeZone: z.optional(TimeZoneSchema()),
+      durationMinutes: z.optional(DurationSchema()),
+      agenda: z.optional(z.string().check(z.maxLength(4000))),
+      actionItems: z.optional(
+        z
+          .array(
+            z.extend(ActionItemSchema(), {
+              id: z.optional(IdSchema()),
+              text: z.string().check(z.trim(), z.minLength(1), z.maxLength(500)),
+            }),
+          )
+          .check(z.maxLength(50)),
+      ),
+    })
+    .check(
+      z.superRefine(requireZoneForLocalTimes),
+      z.refine(
+        (body) => Object.keys(body).some((key) => key !== 'timeZone'),
+        'must change something: startsAt, durationMinutes, agenda or actionItems',
+      ),
     ),
-  })
-  .check(
-    z.superRefine(requireZoneForLocalTimes),
-    z.refine(
-      (body) => Object.keys(body).some((key) => key !== 'timeZone'),
-      'must change something: startsAt, durationMinutes, agenda or actionItems',
-    ),
-  );
+);
 
-export const AttendanceSchema = z.strictObject({ happened: z.boolean() });
+export const AttendanceSchema = lazySchema(() => z.strictObject({ happened: z.boolean() }));
 
 export const listSessions = defineRoute({
   method: 'GET',
@@ -104,7 +120,7 @@ export const listSessions = defineRoute({
     'Sessions starting between `from` (default: 30 days ago) and `to` (default: a year ahead). The life coach may pass `personId`, or leave it out for every session.',
   auth: { roles: everyone },
   query: ListSessionsQuerySchema,
-  responses: { 200: { description: 'A page of sessions', schema: PageOf(SessionViewSchema) } },
+  responses: { 200: { description: 'A page of sessions', schema: () => PageOf(SessionViewSchema()) } },
   problems: { 403: 'Only the life coach may list someone else’s sessions' },
 });
 
@@ -129,7 +145,7 @@ export const getSession = defineRoute({
   summary: 'One session, with the open action items of the one before',
   auth: { roles: everyone },
   params: SessionPathSchema,
-  query: z.strictObject({ timeZone: z.optional(TimeZoneSchema) }),
+  query: () => z.strictObject({ timeZone: z.optional(TimeZoneSchema()) }),
   responses: { 200: { description: 'The session', schema: SessionDetailSchema } },
   problems: { 404: 'No such session, or one the caller does not take part in (alike, so nothing is revealed)' },
 });

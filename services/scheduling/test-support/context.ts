@@ -52,9 +52,9 @@ export const recordingMailer = () => {
   return mailer;
 };
 
-export type PersonFields = Partial<z.infer<typeof PersonSnapshotV1>> & { personId: string };
+export type PersonFields = Partial<z.infer<ReturnType<typeof PersonSnapshotV1>>> & { personId: string };
 
-export const personSnapshot = (fields: PersonFields): z.infer<typeof PersonSnapshotV1> => ({
+export const personSnapshot = (fields: PersonFields): z.infer<ReturnType<typeof PersonSnapshotV1>> => ({
   name: `Person ${fields.personId}`,
   email: `${fields.personId}@example.com`,
   timezone: 'Europe/Berlin',

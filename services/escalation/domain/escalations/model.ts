@@ -3,45 +3,52 @@ import {
   EscalationSeverityV1,
   EscalationStatusV1,
 } from '../../../../shared/contracts/escalation-events';
+import { lazySchema } from '../../../../shared/lazy-schema';
 import * as z from '../../../../shared/zod';
 import { CategorySchema, TagSchema } from '../routing';
 import type { BusinessCalendar } from '../sla/business-hours';
 import type { SlaTimer, TimerCycleRecord } from '../sla/timers';
 
-export const SeveritySchema = EscalationSeverityV1;
-export type Severity = z.infer<typeof SeveritySchema>;
-export const StatusSchema = EscalationStatusV1;
-export type EscalationStatus = z.infer<typeof StatusSchema>;
-export type Origin = z.infer<typeof EscalationOriginV1>;
+export const SeveritySchema = lazySchema(() => EscalationSeverityV1());
+export type Severity = z.infer<ReturnType<typeof SeveritySchema>>;
+export const StatusSchema = lazySchema(() => EscalationStatusV1());
+export type EscalationStatus = z.infer<ReturnType<typeof StatusSchema>>;
+export type Origin = z.infer<ReturnType<typeof EscalationOriginV1>>;
 
 /** Ids in paths and keys: short, URL-safe, without the separators keys use. */
-export const ResourceIdSchema = z
-  .string()
-  .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 characters: letters, digits, ".", "_" or "-"'));
+export const ResourceIdSchema = lazySchema(() =>
+  z
+    .string()
+    .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 characters: letters, digits, ".", "_" or "-"')),
+);
 
 /** What a person sends to raise an escalation. The pod is never taken from here: it comes from the directory. */
-export const RaiseInputSchema = z.strictObject({
-  category: CategorySchema,
-  severity: SeveritySchema,
-  summary: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
-  details: z.string().check(z.trim(), z.minLength(1), z.maxLength(10_000)),
-  tags: z
-    ._default(z.array(TagSchema).check(z.maxLength(10)), [])
-    .check(z.refine((tags) => new Set(tags).size === tags.length, 'must not repeat a tag')),
-  /** Confidential: the department (API, events, webhook) sees neither who raised it nor their pod. */
-  confidential: z._default(z.boolean(), false),
-});
-export type RaiseInput = z.infer<typeof RaiseInputSchema>;
+export const RaiseInputSchema = lazySchema(() =>
+  z.strictObject({
+    category: CategorySchema(),
+    severity: SeveritySchema(),
+    summary: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+    details: z.string().check(z.trim(), z.minLength(1), z.maxLength(10_000)),
+    tags: z
+      ._default(z.array(TagSchema()).check(z.maxLength(10)), [])
+      .check(z.refine((tags) => new Set(tags).size === tags.length, 'must not repeat a tag')),
+    /** Confidential: the department (API, events, webhook) sees neither who raised it nor their pod. */
+    confidential: z._default(z.boolean(), false),
+  }),
+);
+export type RaiseInput = z.infer<ReturnType<typeof RaiseInputSchema>>;
 
 export const slaStates = ['on-track', 'warning', 'paused', 'breached', 'met', 'cancelled'] as const;
-export const SlaStateSchema = z
-  .enum(slaStates)
-  .check(
-    z.describe(
-      'The escalation’s SLA at a glance: `breached` once a current timer passed its target, else `warning` past 50%, `paused` while waiting on the reporter, `on-track` while running, `met` when every timer stopped in time, `cancelled` when withdrawn.',
+export const SlaStateSchema = lazySchema(() =>
+  z
+    .enum(slaStates)
+    .check(
+      z.describe(
+        'The escalation’s SLA at a glance: `breached` once a current timer passed its target, else `warning` past 50%, `paused` while waiting on the reporter, `on-track` while running, `met` when every timer stopped in time, `cancelled` when withdrawn.',
+      ),
     ),
-  );
-export type SlaState = z.infer<typeof SlaStateSchema>;
+);
+export type SlaState = z.infer<ReturnType<typeof SlaStateSchema>>;
 
 /** Facts copied from the event an automatic escalation came from (ids, scores); never free text. */
 export type EscalationContext = Record<string, string | number | boolean | null>;
@@ -57,7 +64,7 @@ export interface Escalation {
   podId: string | null;
   /** Whether the reporter was a mentee or the mentor of that pod (quality circles gather mentees). */
   reporterPodRole: 'mentee' | 'mentor' | null;
-  category: z.infer<typeof CategorySchema>;
+  category: z.infer<ReturnType<typeof CategorySchema>>;
   severity: Severity;
   summary: string;
   details: string;

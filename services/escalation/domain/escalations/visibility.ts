@@ -8,6 +8,7 @@
 
 import type { Principal } from '../../../../shared/auth/principal';
 import { EscalationCategoryV1, EscalationOriginV1 } from '../../../../shared/contracts/escalation-events';
+import { lazySchema } from '../../../../shared/lazy-schema';
 import * as z from '../../../../shared/zod';
 import { LIFE_COACH_DEPARTMENT } from '../departments';
 import { MINUTE_MS } from '../sla/business-hours';
@@ -52,73 +53,81 @@ export const commenterOf = (escalation: Escalation, principal: Principal): Actor
   workerOf(escalation, principal) ??
   (principal.roles.has('life-coach') ? { role: 'life-coach', personId: principal.personId } : null);
 
-const TimerViewSchema = z.object({
-  status: z.enum(['running', 'paused', 'stopped', 'cancelled']),
-  cycle: z.int(),
-  targetMinutes: z.int(),
-  /** Business minutes counted so far. */
-  elapsedMinutes: z.number(),
-  /** When the target is (or was) passed while running; null once stopped, paused or breached. */
-  dueAt: z.nullable(z.string()),
-  breached: z.boolean(),
-  reached: z.array(z.object({ milestone: z.enum(milestones), at: z.string() })),
-});
-
-const CycleSchema = z.object({
-  timer: z.enum(['first-response', 'resolution']),
-  cycle: z.int(),
-  startedAt: z.string(),
-  endedAt: z.string(),
-  outcome: z.enum(['stopped', 'cancelled']),
-  elapsedMinutes: z.number(),
-  targetMinutes: z.int(),
-  breached: z.boolean(),
-});
-
-export const CommentViewSchema = z.object({
-  commentId: z.string(),
-  authorRole: z.enum(['reporter', 'department', 'life-coach']),
-  /** Shown to the life coach only. */
-  authorId: z.optional(z.string()),
-  body: z.string(),
-  statusChange: z.nullable(z.object({ from: StatusSchema, to: z.string() })),
-  createdAt: z.string(),
-});
-
-export const EscalationViewSchema = z.object({
-  view: z.enum(['life-coach', 'reporter', 'department']),
-  escalationId: z.string(),
-  origin: EscalationOriginV1,
-  category: EscalationCategoryV1,
-  severity: SeveritySchema,
-  summary: z.string(),
-  details: z.string(),
-  tags: z.array(z.string()),
-  confidential: z.boolean(),
-  /** Null for automatic escalations, and for the department when confidential. */
-  reporterId: z.nullable(z.string()),
-  podId: z.nullable(z.string()),
-  /** Facts of the event an automatic escalation came from; empty for the department when confidential. */
-  context: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
-  departmentId: z.string(),
-  routing: z.object({ rulesVersion: z.int(), ruleId: z.nullable(z.string()), reason: z.string() }),
-  status: StatusSchema,
-  slaState: SlaStateSchema,
-  sla: z.object({
-    timeZone: z.string(),
-    firstResponse: TimerViewSchema,
-    resolution: TimerViewSchema,
-    history: z.array(CycleSchema),
+const TimerViewSchema = lazySchema(() =>
+  z.object({
+    status: z.enum(['running', 'paused', 'stopped', 'cancelled']),
+    cycle: z.int(),
+    targetMinutes: z.int(),
+    /** Business minutes counted so far. */
+    elapsedMinutes: z.number(),
+    /** When the target is (or was) passed while running; null once stopped, paused or breached. */
+    dueAt: z.nullable(z.string()),
+    breached: z.boolean(),
+    reached: z.array(z.object({ milestone: z.enum(milestones), at: z.string() })),
   }),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  acknowledgedAt: z.nullable(z.string()),
-  resolvedAt: z.nullable(z.string()),
-  withdrawnAt: z.nullable(z.string()),
-  /** In the view of one escalation; listings leave them out. */
-  comments: z.optional(z.array(CommentViewSchema)),
-});
-export type EscalationView = z.infer<typeof EscalationViewSchema>;
+);
+
+const CycleSchema = lazySchema(() =>
+  z.object({
+    timer: z.enum(['first-response', 'resolution']),
+    cycle: z.int(),
+    startedAt: z.string(),
+    endedAt: z.string(),
+    outcome: z.enum(['stopped', 'cancelled']),
+    elapsedMinutes: z.number(),
+    targetMinutes: z.int(),
+    breached: z.boolean(),
+  }),
+);
+
+export const CommentViewSchema = lazySchema(() =>
+  z.object({
+    commentId: z.string(),
+    authorRole: z.enum(['reporter', 'department', 'life-coach']),
+    /** Shown to the life coach only. */
+    authorId: z.optional(z.string()),
+    body: z.string(),
+    statusChange: z.nullable(z.object({ from: StatusSchema(), to: z.string() })),
+    createdAt: z.string(),
+  }),
+);
+
+export const EscalationViewSchema = lazySchema(() =>
+  z.object({
+    view: z.enum(['life-coach', 'reporter', 'department']),
+    escalationId: z.string(),
+    origin: EscalationOriginV1(),
+    category: EscalationCategoryV1(),
+    severity: SeveritySchema(),
+    summary: z.string(),
+    details: z.string(),
+    tags: z.array(z.string()),
+    confidential: z.boolean(),
+    /** Null for automatic escalations, and for the department when confidential. */
+    reporterId: z.nullable(z.string()),
+    podId: z.nullable(z.string()),
+    /** Facts of the event an automatic escalation came from; empty for the department when confidential. */
+    context: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+    departmentId: z.string(),
+    routing: z.object({ rulesVersion: z.int(), ruleId: z.nullable(z.string()), reason: z.string() }),
+    status: StatusSchema(),
+    slaState: SlaStateSchema(),
+    sla: z.object({
+      timeZone: z.string(),
+      firstResponse: TimerViewSchema(),
+      resolution: TimerViewSchema(),
+      history: z.array(CycleSchema()),
+    }),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    acknowledgedAt: z.nullable(z.string()),
+    resolvedAt: z.nullable(z.string()),
+    withdrawnAt: z.nullable(z.string()),
+    /** In the view of one escalation; listings leave them out. */
+    comments: z.optional(z.array(CommentViewSchema())),
+  }),
+);
+export type EscalationView = z.infer<ReturnType<typeof EscalationViewSchema>>;
 
 const timerView = (timer: SlaTimer, escalation: Escalation, now: Date) => ({
   status: timer.status,

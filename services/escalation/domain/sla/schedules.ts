@@ -9,6 +9,7 @@
  * deletion is ignored by the timer itself (`fireMilestone`).
  */
 
+import { lazySchema } from '../../../../shared/lazy-schema';
 import { retry } from '../../../../shared/retry';
 import * as z from '../../../../shared/zod';
 import { ConcurrentEscalationChangeError } from '../escalations/errors';
@@ -18,16 +19,18 @@ import type { EscalationRepository, MilestoneSchedules, ScheduledMilestone, Writ
 import { milestones, type PlannedMilestone, timerKinds } from './timers';
 
 /** What a milestone's one-time schedule hands the SLA timer function (its target input). */
-export const MilestoneFiringSchema = z.strictObject({
-  escalationId: z.string().check(z.minLength(1), z.maxLength(64)),
-  timer: z.enum(timerKinds),
-  cycle: z.int().check(z.minimum(1)),
-  milestone: z.enum(milestones),
-  planId: z.int().check(z.minimum(1)),
-  /** The instant it was scheduled for. */
-  dueAt: z.iso.datetime(),
-});
-export type MilestoneFiringInput = z.infer<typeof MilestoneFiringSchema>;
+export const MilestoneFiringSchema = lazySchema(() =>
+  z.strictObject({
+    escalationId: z.string().check(z.minLength(1), z.maxLength(64)),
+    timer: z.enum(timerKinds),
+    cycle: z.int().check(z.minimum(1)),
+    milestone: z.enum(milestones),
+    planId: z.int().check(z.minimum(1)),
+    /** The instant it was scheduled for. */
+    dueAt: z.iso.datetime(),
+  }),
+);
+export type MilestoneFiringInput = z.infer<ReturnType<typeof MilestoneFiringSchema>>;
 
 export const firingInputOf = (escalationId: string, planned: PlannedMilestone): MilestoneFiringInput => ({
   escalationId,

@@ -8,10 +8,12 @@ import { PersonIdSchema, type PersonInput, PersonInputSchema } from './person';
  * HR's employee record as a directory input. HR's data must meet the same rules as the
  * API's; a record that does not is an error for a human (it ends in the dead-letter queue).
  */
-export const personInputFromHr = (employee: z.infer<typeof HrEmployeeV1>): { personId: string; input: PersonInput } => {
+export const personInputFromHr = (
+  employee: z.infer<ReturnType<typeof HrEmployeeV1>>,
+): { personId: string; input: PersonInput } => {
   const { employeeId, ...fields } = employee;
-  const personId = PersonIdSchema.safeParse(employeeId, humaneParse);
-  const input = PersonInputSchema.safeParse(
+  const personId = PersonIdSchema().safeParse(employeeId, humaneParse);
+  const input = PersonInputSchema().safeParse(
     Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)),
     humaneParse,
   );

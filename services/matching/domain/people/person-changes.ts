@@ -46,7 +46,7 @@ export type OffboardReason = 'offboarded' | 'left-company';
 export const sourceVersion = (occurredAt: Date | string, id: string): string =>
   `${typeof occurredAt === 'string' ? new Date(occurredAt).toISOString() : occurredAt.toISOString()}|${id}`;
 
-export const toSnapshot = (person: StoredPerson): z.infer<typeof PersonSnapshotV1> => ({
+export const toSnapshot = (person: StoredPerson): z.infer<ReturnType<typeof PersonSnapshotV1>> => ({
   personId: person.personId,
   name: person.name,
   email: person.email,

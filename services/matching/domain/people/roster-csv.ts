@@ -182,8 +182,8 @@ export const readRoster = (text: string): RosterRow[] => {
       };
     }
     const row = Object.fromEntries(columns.map((column, index) => [column, record.cells[index] ?? '']));
-    const personId = PersonIdSchema.safeParse(row.personId?.trim(), humaneParse);
-    const input = PersonInputSchema.safeParse(rowToInput(row), humaneParse);
+    const personId = PersonIdSchema().safeParse(row.personId?.trim(), humaneParse);
+    const input = PersonInputSchema().safeParse(rowToInput(row), humaneParse);
     const errors = [
       ...(personId.success ? [] : describeIssues(personId.error, 'personId')),
       ...(input.success ? [] : describeIssues(input.error, 'row')),

@@ -1,9 +1,10 @@
+import { lazySchema } from '../../../../shared/lazy-schema';
 import type { Factor, HardRules, MatchResult, ObjectiveWeights } from '../engine/index';
 import { PersonIdSchema } from '../people/person';
 import type { PodBelowMinimum } from './matching-input';
 
 /** Pod, run, mentorship and request ids share the person id alphabet: URL- and key-safe. */
-export const ResourceIdSchema = PersonIdSchema;
+export const ResourceIdSchema = lazySchema(() => PersonIdSchema());
 
 export type EndReason = 'offboarded' | 'reassigned' | 'rematched' | 'left-programme';
 export type StartCause = 'matching-run' | 'reassignment' | 'rematch';

@@ -1,4 +1,5 @@
 import { isProgrammeStaff, type Principal } from '../../../../shared/auth/principal';
+import { lazySchema } from '../../../../shared/lazy-schema';
 import * as z from '../../../../shared/zod';
 import type { Person } from '../people/person';
 import type { PodWithMembers } from './model';
@@ -26,60 +27,66 @@ export const relationTo = (principal: Principal, found: PodWithMembers): PodRela
   return null;
 };
 
-const PersonRefSchema = z.object({ personId: z.string(), name: z.string() });
-const ContactSchema = z.object({ email: z.string(), timezone: z.string() }).check(z.describe('How to reach them'));
-const FactorSchema = z.object({ name: z.string(), points: z.number(), detail: z.string() });
-const podCore = {
+const PersonRefSchema = lazySchema(() => z.object({ personId: z.string(), name: z.string() }));
+const ContactSchema = lazySchema(() =>
+  z.object({ email: z.string(), timezone: z.string() }).check(z.describe('How to reach them')),
+);
+const FactorSchema = lazySchema(() => z.object({ name: z.string(), points: z.number(), detail: z.string() }));
+const podCore = lazySchema(() => ({
   podId: z.string(),
   domain: z.string(),
   status: z.enum(['active', 'dissolved']),
-  mentor: PersonRefSchema,
-};
+  mentor: PersonRefSchema(),
+}));
 
-export const ProgrammePodViewSchema = z.object({
-  view: z.literal('programme'),
-  ...podCore,
-  capacity: z.int(),
-  load: z.int(),
-  formedAt: z.string(),
-  formedByRunId: z.nullable(z.string()),
-  dissolvedAt: z.optional(z.string()),
-  mentees: z.array(
-    z.extend(PersonRefSchema, {
-      mentorshipId: z.string(),
-      startedAt: z.string(),
-      lockedUntil: z.string(),
-      cause: z.enum(['matching-run', 'reassignment', 'rematch']),
-      runId: z.nullable(z.string()),
-      match: z.nullable(z.object({ points: z.number(), topFactors: z.array(FactorSchema) })),
-    }),
-  ),
-});
+export const ProgrammePodViewSchema = lazySchema(() =>
+  z.object({
+    view: z.literal('programme'),
+    ...podCore(),
+    capacity: z.int(),
+    load: z.int(),
+    formedAt: z.string(),
+    formedByRunId: z.nullable(z.string()),
+    dissolvedAt: z.optional(z.string()),
+    mentees: z.array(
+      z.extend(PersonRefSchema(), {
+        mentorshipId: z.string(),
+        startedAt: z.string(),
+        lockedUntil: z.string(),
+        cause: z.enum(['matching-run', 'reassignment', 'rematch']),
+        runId: z.nullable(z.string()),
+        match: z.nullable(z.object({ points: z.number(), topFactors: z.array(FactorSchema()) })),
+      }),
+    ),
+  }),
+);
 
-export const MentorPodViewSchema = z.object({
-  view: z.literal('mentor'),
-  ...podCore,
-  capacity: z.int(),
-  formedAt: z.string(),
-  mentees: z.array(
-    z.extend(PersonRefSchema, { contact: ContactSchema, startedAt: z.string(), lockedUntil: z.string() }),
-  ),
-});
+export const MentorPodViewSchema = lazySchema(() =>
+  z.object({
+    view: z.literal('mentor'),
+    ...podCore(),
+    capacity: z.int(),
+    formedAt: z.string(),
+    mentees: z.array(
+      z.extend(PersonRefSchema(), { contact: ContactSchema(), startedAt: z.string(), lockedUntil: z.string() }),
+    ),
+  }),
+);
 
-export const MenteePodViewSchema = z.object({
-  view: z.literal('mentee'),
-  ...podCore,
-  mentor: z.extend(PersonRefSchema, { contact: ContactSchema }),
-  mentees: z.array(PersonRefSchema),
-  myMentorship: z.object({ startedAt: z.string(), lockedUntil: z.string() }),
-});
+export const MenteePodViewSchema = lazySchema(() =>
+  z.object({
+    view: z.literal('mentee'),
+    ...podCore(),
+    mentor: z.extend(PersonRefSchema(), { contact: ContactSchema() }),
+    mentees: z.array(PersonRefSchema()),
+    myMentorship: z.object({ startedAt: z.string(), lockedUntil: z.string() }),
+  }),
+);
 
-export const PodViewSchema = z.discriminatedUnion('view', [
-  ProgrammePodViewSchema,
-  MentorPodViewSchema,
-  MenteePodViewSchema,
-]);
-export type PodView = z.infer<typeof PodViewSchema>;
+export const PodViewSchema = lazySchema(() =>
+  z.discriminatedUnion('view', [ProgrammePodViewSchema(), MentorPodViewSchema(), MenteePodViewSchema()]),
+);
+export type PodView = z.infer<ReturnType<typeof PodViewSchema>>;
 
 /**
  * The pod as `relation` may see it; `viewerId` is the caller (for the mentee's own dates).

@@ -2,27 +2,36 @@
  * Programme settings that admins manage as data: the functional domains people belong to, and
  * the matching settings every run uses (and records).
  */
+
+import { lazySchema } from '../../../../shared/lazy-schema';
 import * as z from '../../../../shared/zod';
 import { SafeTextSchema } from '../people/person';
 
-export const DomainSchema = z.strictObject({
-  id: z
-    .string()
-    .check(
-      z.trim(),
-      z.toLowerCase(),
-      z.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be lower-case letters, digits and "-" (e.g. "backend")'),
-    ),
-  name: SafeTextSchema(100),
-});
-export type Domain = z.infer<typeof DomainSchema>;
+export const DomainSchema = lazySchema(() =>
+  z.strictObject({
+    id: z
+      .string()
+      .check(
+        z.trim(),
+        z.toLowerCase(),
+        z.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be lower-case letters, digits and "-" (e.g. "backend")'),
+      ),
+    name: SafeTextSchema()(100),
+  }),
+);
+export type Domain = z.infer<ReturnType<typeof DomainSchema>>;
 
-export const DomainListBodySchema = z.strictObject({
-  domains: z.array(DomainSchema).check(
-    z.maxLength(200),
-    z.refine((domains) => new Set(domains.map((domain) => domain.id)).size === domains.length, 'must not repeat an id'),
-  ),
-});
+export const DomainListBodySchema = lazySchema(() =>
+  z.strictObject({
+    domains: z.array(DomainSchema()).check(
+      z.maxLength(200),
+      z.refine(
+        (domains) => new Set(domains.map((domain) => domain.id)).size === domains.length,
+        'must not repeat an id',
+      ),
+    ),
+  }),
+);
 
 export interface DomainList {
   domains: Domain[];
@@ -32,43 +41,47 @@ export interface DomainList {
   updatedBy?: string;
 }
 
-export const DomainListSchema = z.object({
-  domains: z.array(z.object({ id: z.string(), name: z.string() })),
-  version: z.int(),
-  updatedAt: z.optional(z.string()),
-  updatedBy: z.optional(z.string()),
-});
+export const DomainListSchema = lazySchema(() =>
+  z.object({
+    domains: z.array(z.object({ id: z.string(), name: z.string() })),
+    version: z.int(),
+    updatedAt: z.optional(z.string()),
+    updatedBy: z.optional(z.string()),
+  }),
+);
 
 /** The weights and rules of the matching objective, as admins set them (ranges checked). */
-export const MatchingSettingsSchema = z.strictObject({
-  weights: z
-    .partial(
-      z.strictObject({
-        overlap: z.number().check(z.minimum(0), z.maximum(1000)),
-        language: z.number().check(z.minimum(0), z.maximum(1000)),
-        skills: z.number().check(z.minimum(0), z.maximum(1000)),
-        seniority: z.number().check(z.minimum(0), z.maximum(1000)),
-        balancedLoad: z.number().check(z.minimum(0), z.maximum(1000)),
-        repeatPast: z.number().check(z.minimum(0), z.maximum(1000)),
-        move: z.number().check(z.minimum(0), z.maximum(1000)),
-      }),
-    )
-    .check(z.describe('Points of each objective term (0 switches it off); missing ones keep the engine default')),
-  rules: z
-    .partial(
-      z.strictObject({
-        minOverlapMinutes: z.int().check(z.minimum(0), z.maximum(600)),
-        minLevelGap: z.int().check(z.minimum(0), z.maximum(5)),
-        lockMonths: z.int().check(z.minimum(1), z.maximum(12)),
-      }),
-    )
-    .check(z.describe('Hard rules admins may tune; pod sizes stay 3-5 (the programme’s rule)')),
-  /** Past pairings older than this no longer cost the repeat penalty, and are forgotten. */
-  repeatPenaltyMonths: z
-    .int()
-    .check(z.minimum(1), z.maximum(60), z.describe('How long a past pairing counts against a repeat')),
-});
-export type MatchingSettingsInput = z.infer<typeof MatchingSettingsSchema>;
+export const MatchingSettingsSchema = lazySchema(() =>
+  z.strictObject({
+    weights: z
+      .partial(
+        z.strictObject({
+          overlap: z.number().check(z.minimum(0), z.maximum(1000)),
+          language: z.number().check(z.minimum(0), z.maximum(1000)),
+          skills: z.number().check(z.minimum(0), z.maximum(1000)),
+          seniority: z.number().check(z.minimum(0), z.maximum(1000)),
+          balancedLoad: z.number().check(z.minimum(0), z.maximum(1000)),
+          repeatPast: z.number().check(z.minimum(0), z.maximum(1000)),
+          move: z.number().check(z.minimum(0), z.maximum(1000)),
+        }),
+      )
+      .check(z.describe('Points of each objective term (0 switches it off); missing ones keep the engine default')),
+    rules: z
+      .partial(
+        z.strictObject({
+          minOverlapMinutes: z.int().check(z.minimum(0), z.maximum(600)),
+          minLevelGap: z.int().check(z.minimum(0), z.maximum(5)),
+          lockMonths: z.int().check(z.minimum(1), z.maximum(12)),
+        }),
+      )
+      .check(z.describe('Hard rules admins may tune; pod sizes stay 3-5 (the programme’s rule)')),
+    /** Past pairings older than this no longer cost the repeat penalty, and are forgotten. */
+    repeatPenaltyMonths: z
+      .int()
+      .check(z.minimum(1), z.maximum(60), z.describe('How long a past pairing counts against a repeat')),
+  }),
+);
+export type MatchingSettingsInput = z.infer<ReturnType<typeof MatchingSettingsSchema>>;
 
 export interface StoredMatchingSettings extends MatchingSettingsInput {
   version: number;
@@ -85,11 +98,13 @@ export const defaultMatchingSettings: StoredMatchingSettings = {
   version: 0,
 };
 
-export const StoredMatchingSettingsSchema = z.extend(MatchingSettingsSchema, {
-  version: z.int(),
-  updatedAt: z.optional(z.string()),
-  updatedBy: z.optional(z.string()),
-});
+export const StoredMatchingSettingsSchema = lazySchema(() =>
+  z.extend(MatchingSettingsSchema(), {
+    version: z.int(),
+    updatedAt: z.optional(z.string()),
+    updatedBy: z.optional(z.string()),
+  }),
+);
 
 /** Thrown by a save whose expected version is not the stored one (someone saved in between). */
 export class SettingsChangedError extends Error {

@@ -8,7 +8,7 @@ import type { NotificationKindV1 } from '../../../../shared/contracts/scheduling
 import type { WorkingHours } from '../../../../shared/working-hours';
 import type * as z from '../../../../shared/zod';
 
-export type NotificationKind = z.infer<typeof NotificationKindV1>;
+export type NotificationKind = z.infer<ReturnType<typeof NotificationKindV1>>;
 
 export interface DirectoryPerson {
   personId: string;

@@ -39,7 +39,7 @@ export const projectedEvents = [
 
 export type ProjectedEvent = ParsedEvent<typeof projectedEvents>;
 
-const personOf = (snapshot: z.infer<typeof PersonSnapshotV1>, asOf: string): DirectoryPerson => ({
+const personOf = (snapshot: z.infer<ReturnType<typeof PersonSnapshotV1>>, asOf: string): DirectoryPerson => ({
   personId: snapshot.personId,
   name: snapshot.name,
   email: snapshot.email,
@@ -61,7 +61,7 @@ export const project = async (
   switch (event.contract) {
     case PersonRegisteredV1:
     case PersonUpdatedV1: {
-      const { person } = event.detail.data as { person: z.infer<typeof PersonSnapshotV1> };
+      const { person } = event.detail.data as { person: z.infer<ReturnType<typeof PersonSnapshotV1>> };
       return directory.putPerson(personOf(person, asOf), context);
     }
     case PersonOffboardedV1: {

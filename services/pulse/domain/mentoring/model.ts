@@ -1,36 +1,40 @@
 /** Mentor check-ins, growth goals and 1:1 ratings: stored records and API inputs. */
+
+import { lazySchema } from '../../../../shared/lazy-schema';
 import * as z from '../../../../shared/zod';
 import { IdSchema, IsoDateSchema, MonthSchema } from '../ids';
 
-export const RiskSchema = z.enum(['low', 'medium', 'high']);
-export type Risk = z.infer<typeof RiskSchema>;
+export const RiskSchema = lazySchema(() => z.enum(['low', 'medium', 'high']));
+export type Risk = z.infer<ReturnType<typeof RiskSchema>>;
 
-const OneToFive = z.int().check(z.minimum(1), z.maximum(5));
-const ProgressSchema = z.int().check(z.minimum(0), z.maximum(100));
+const OneToFive = lazySchema(() => z.int().check(z.minimum(1), z.maximum(5)));
+const ProgressSchema = lazySchema(() => z.int().check(z.minimum(0), z.maximum(100)));
 
-export const CheckInInputSchema = z.strictObject({
-  menteeId: IdSchema,
-  /** The month it is for: this month (default) or, late, the previous one. */
-  month: z.optional(MonthSchema),
-  performanceRisk: RiskSchema,
-  engagement: OneToFive,
-  roleClarity: OneToFive,
-  notes: z._default(z.string().check(z.trim(), z.maxLength(5000)), ''),
-  /** Goals reviewed at this check-in: their progress now, and a note. */
-  goalReviews: z._default(
-    z
-      .array(
-        z.strictObject({
-          goalId: IdSchema,
-          progress: ProgressSchema,
-          note: z.optional(z.string().check(z.trim(), z.maxLength(1000))),
-        }),
-      )
-      .check(z.maxLength(20)),
-    [],
-  ),
-});
-export type CheckInInput = z.infer<typeof CheckInInputSchema>;
+export const CheckInInputSchema = lazySchema(() =>
+  z.strictObject({
+    menteeId: IdSchema(),
+    /** The month it is for: this month (default) or, late, the previous one. */
+    month: z.optional(MonthSchema()),
+    performanceRisk: RiskSchema(),
+    engagement: OneToFive(),
+    roleClarity: OneToFive(),
+    notes: z._default(z.string().check(z.trim(), z.maxLength(5000)), ''),
+    /** Goals reviewed at this check-in: their progress now, and a note. */
+    goalReviews: z._default(
+      z
+        .array(
+          z.strictObject({
+            goalId: IdSchema(),
+            progress: ProgressSchema(),
+            note: z.optional(z.string().check(z.trim(), z.maxLength(1000))),
+          }),
+        )
+        .check(z.maxLength(20)),
+      [],
+    ),
+  }),
+);
+export type CheckInInput = z.infer<ReturnType<typeof CheckInInputSchema>>;
 
 export interface CheckIn {
   checkInId: string;
@@ -47,32 +51,36 @@ export interface CheckIn {
   recordedAt: string;
 }
 
-export const GoalKindSchema = z.enum(['certification', 'skill', 'career-step']);
+export const GoalKindSchema = lazySchema(() => z.enum(['certification', 'skill', 'career-step']));
 
-export const GoalInputSchema = z.strictObject({
-  /** Whose goal: yourself by default; a mentor names their mentee. */
-  menteeId: z.optional(IdSchema),
-  kind: GoalKindSchema,
-  title: z.string().check(z.trim(), z.minLength(3), z.maxLength(200)),
-  targetDate: IsoDateSchema,
-  progress: z._default(ProgressSchema, 0),
-});
-export type GoalInput = z.infer<typeof GoalInputSchema>;
+export const GoalInputSchema = lazySchema(() =>
+  z.strictObject({
+    /** Whose goal: yourself by default; a mentor names their mentee. */
+    menteeId: z.optional(IdSchema()),
+    kind: GoalKindSchema(),
+    title: z.string().check(z.trim(), z.minLength(3), z.maxLength(200)),
+    targetDate: IsoDateSchema(),
+    progress: z._default(ProgressSchema(), 0),
+  }),
+);
+export type GoalInput = z.infer<ReturnType<typeof GoalInputSchema>>;
 
-export const GoalPatchSchema = z
-  .strictObject({
-    title: z.optional(z.string().check(z.trim(), z.minLength(3), z.maxLength(200))),
-    targetDate: z.optional(IsoDateSchema),
-    progress: z.optional(ProgressSchema),
-    status: z.optional(z.enum(['active', 'achieved', 'dropped'])),
-  })
-  .check(z.refine((patch) => Object.keys(patch).length > 0, 'change at least one field'));
-export type GoalPatch = z.infer<typeof GoalPatchSchema>;
+export const GoalPatchSchema = lazySchema(() =>
+  z
+    .strictObject({
+      title: z.optional(z.string().check(z.trim(), z.minLength(3), z.maxLength(200))),
+      targetDate: z.optional(IsoDateSchema()),
+      progress: z.optional(ProgressSchema()),
+      status: z.optional(z.enum(['active', 'achieved', 'dropped'])),
+    })
+    .check(z.refine((patch) => Object.keys(patch).length > 0, 'change at least one field')),
+);
+export type GoalPatch = z.infer<ReturnType<typeof GoalPatchSchema>>;
 
 export interface Goal {
   goalId: string;
   menteeId: string;
-  kind: z.infer<typeof GoalKindSchema>;
+  kind: z.infer<ReturnType<typeof GoalKindSchema>>;
   title: string;
   targetDate: string;
   progress: number;
@@ -84,10 +92,12 @@ export interface Goal {
   version: number;
 }
 
-export const RatingInputSchema = z.strictObject({
-  rating: OneToFive,
-  comment: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(1000))),
-});
+export const RatingInputSchema = lazySchema(() =>
+  z.strictObject({
+    rating: OneToFive(),
+    comment: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(1000))),
+  }),
+);
 
 /** A rating waiting in its mentor's pending batch: no rater, no session, no time. */
 export interface StoredRating {

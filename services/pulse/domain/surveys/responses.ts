@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { PulseResponseRecordedV1 } from '../../../../shared/contracts/pulse-events';
 import { pendingEvent } from '../../../../shared/events/outbox';
+import { lazySchema } from '../../../../shared/lazy-schema';
 import * as z from '../../../../shared/zod';
 import {
   AlreadyAnsweredError,
@@ -18,14 +19,18 @@ import {
 import type { PulseDependencies } from '../ports';
 import { type AnswerValue, type Question, type Round, roundIdOf, type StoredComment, type Survey } from './model';
 
-export const AnswerInputSchema = z.strictObject({
-  questionId: z.string().check(z.minLength(1), z.maxLength(16)),
-  value: z.optional(z.int()),
-  option: z.optional(z.string().check(z.maxLength(100))),
-  text: z.optional(z.string().check(z.maxLength(2000))),
-});
-export const ResponseInputSchema = z.strictObject({ answers: z.array(AnswerInputSchema).check(z.maxLength(30)) });
-export type ResponseInput = z.infer<typeof ResponseInputSchema>;
+export const AnswerInputSchema = lazySchema(() =>
+  z.strictObject({
+    questionId: z.string().check(z.minLength(1), z.maxLength(16)),
+    value: z.optional(z.int()),
+    option: z.optional(z.string().check(z.maxLength(100))),
+    text: z.optional(z.string().check(z.maxLength(2000))),
+  }),
+);
+export const ResponseInputSchema = lazySchema(() =>
+  z.strictObject({ answers: z.array(AnswerInputSchema()).check(z.maxLength(30)) }),
+);
+export type ResponseInput = z.infer<ReturnType<typeof ResponseInputSchema>>;
 
 export const hashReplyToken = (token: string): string => createHash('sha256').update(token).digest('base64url');
 
