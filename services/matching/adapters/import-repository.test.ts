@@ -54,8 +54,8 @@ const roster = (prefix: string, count: number) =>
     ),
   ].join('\n');
 
-/** The outbox records of these people's events (a test-only Scan). */
-const eventsOf = async (prefix: string) => {
+/** Every outbox item of the table (a test-only Scan). */
+const outboxItems = async () => {
   const items = [];
   let start: Record<string, unknown> | undefined;
   do {
@@ -70,11 +70,15 @@ const eventsOf = async (prefix: string) => {
     items.push(...(page.Items ?? []));
     start = page.LastEvaluatedKey;
   } while (start);
-  return items
+  return items;
+};
+
+/** The events of these people, from the outbox. */
+const eventsOf = async (prefix: string) =>
+  (await outboxItems())
     .flatMap((item) => outboxEntriesOf(item))
     .map((entry) => JSON.parse(entry.detail) as { data: { person?: { personId: string } } })
     .filter((detail) => detail.data.person?.personId.startsWith(`${prefix}-`));
-};
 
 describe('roster imports on DynamoDB', () => {
   it('resumes a worker that died half-way exactly where it stopped: every row once, every event once', async () => {
@@ -121,6 +125,36 @@ describe('roster imports on DynamoDB', () => {
     expect([first?.status, second?.status]).toEqual(['completed', 'completed']);
     expect((await deps.imports.get(job.importId))?.counts).toMatchObject({ created: rows, unchanged: 0 });
     expect(await eventsOf('twice')).toHaveLength(rows);
+  });
+
+  it('splits a batch whose events pass one outbox item into several, within the transaction limit', async () => {
+    const { deps } = setup();
+    // Every tag a row may carry (50 skills, goals and languages, 64 characters each): about 10 KB an event,
+    // so a batch's events need two outbox items and the batch holds a row less to make room.
+    const tags = (kind: string) => Array.from({ length: 50 }, (_, k) => `${kind}${k}-${'x'.repeat(58)}`).join(';');
+    const rows = 70;
+    const csv = [
+      'personId,name,email,timezone,domain,level,skills,growthGoals,languages',
+      ...Array.from(
+        { length: rows },
+        (_, n) =>
+          `big-${n},Person ${n},big-${n}@example.com,Europe/Oslo,backend,3,${tags('s')},${tags('g')},${tags('l')}`,
+      ),
+    ].join('\n');
+    const { job } = await submitImport(deps, csv, 'admin-1', context);
+    const done = await processImport(deps, job.importId, context);
+    expect(done).toMatchObject({ status: 'completed', counts: { created: rows, rejected: 0 } });
+    const events = await eventsOf('big');
+    expect(events).toHaveLength(rows);
+    expect(new Set(events.map((event) => event.data.person?.personId)).size).toBe(rows);
+    expect((await deps.people.get('big-69'))?.skills).toHaveLength(50);
+    // More outbox items than batches: the batches' events did not fit in one each.
+    const report = await deps.imports.rows(job.importId, { offset: 0, limit: rows });
+    expect(report.items).toHaveLength(rows);
+    const holding = (await outboxItems()).filter((item) =>
+      outboxEntriesOf(item).some((entry) => entry.detail.includes('"personId":"big-')),
+    );
+    expect(holding.length).toBeGreaterThan(Math.ceil(rows / 32));
   });
 
   it('refuses only the row whose address someone outside the file already has', async () => {
