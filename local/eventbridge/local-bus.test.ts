@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
@@ -528,6 +528,7 @@ describe('LocalEventBus: developer view and persistence', () => {
     expect(await second.redriveDeadLetter(second.listDeadLetters()[0]?.id as string)).toBe(true);
     await second.whenIdle();
     expect(target.received).toHaveLength(1);
+    await second.close();
 
     const third = newBus({ dataDir });
     expect(third.listDeadLetters()).toEqual([]);
@@ -536,7 +537,7 @@ describe('LocalEventBus: developer view and persistence', () => {
 
   it('marks deliveries that were under way at a restart as interrupted', async () => {
     const dataDir = tempDir();
-    const first = newBus({ dataDir });
+    const first = newBus({ dataDir, saveRecentEventsEveryMs: 10 });
     first.addRule({
       name: 'r',
       eventBusName: 'platform',
@@ -544,12 +545,29 @@ describe('LocalEventBus: developer view and persistence', () => {
       target: { id: 'never-answers', invoke: () => new Promise<void>(() => {}) },
     });
     first.putEvents([entry()]);
-    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setTimeout(resolve, 100));
     // No close(): the process "dies" with the delivery still pending.
     buses.splice(buses.indexOf(first), 1);
 
     const second = newBus({ dataDir });
     expect(second.listRecentEvents()[0]?.deliveries[0]?.status).toBe('interrupted');
+  });
+
+  it('saves recent events in one write per interval rather than at every event, and everything at close', async () => {
+    const dataDir = tempDir();
+    const saved = () => {
+      const file = join(dataDir, 'recent-events.json');
+      return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as unknown[]).length : 0;
+    };
+    const bus = newBus({ dataDir, saveRecentEventsEveryMs: 50 });
+    bus.putEvents([entry()]);
+    bus.putEvents([entry()]);
+    expect(saved()).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(saved()).toBe(2);
+    bus.putEvents([entry()]);
+    await bus.close();
+    expect(saved()).toBe(3);
   });
 
   it('starts empty when the data files are missing or unreadable', async () => {

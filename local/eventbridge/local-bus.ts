@@ -119,6 +119,12 @@ export interface LocalEventBusOptions {
   deadLetterLimit?: number;
   /** When set, recent events and dead letters are kept as JSON files here across restarts. */
   dataDir?: string;
+  /**
+   * Recent events (the developer view) are saved at most this often, default 500 ms: rewriting
+   * the file at every event and delivery blocked the process for most of a bulk import's time.
+   * Dead letters, and every change at close(), are saved at once; 0 saves everything at once.
+   */
+  saveRecentEventsEveryMs?: number;
   /** Test hook: fail chosen entries of a PutEvents call after AWS's own validation passed. */
   failEntry?: PutEventsFaultInjector;
   /**
@@ -174,6 +180,8 @@ export class LocalEventBus {
   private readonly recentEventLimit: number;
   private readonly deadLetterLimit: number;
   private readonly dataDir: string | undefined;
+  private readonly saveRecentEventsEveryMs: number;
+  private saveTimer: NodeJS.Timeout | undefined;
   private readonly unknownEventBus: 'accept' | 'reject';
   private readonly now: () => Date;
   private faultInjector: PutEventsFaultInjector | undefined;
@@ -196,6 +204,7 @@ export class LocalEventBus {
     this.recentEventLimit = options.recentEventLimit ?? 200;
     this.deadLetterLimit = options.deadLetterLimit ?? 1_000;
     this.dataDir = options.dataDir;
+    this.saveRecentEventsEveryMs = options.saveRecentEventsEveryMs ?? 500;
     this.unknownEventBus = options.unknownEventBus ?? 'accept';
     this.now = options.now ?? (() => new Date());
     this.faultInjector = options.failEntry;
@@ -405,7 +414,8 @@ export class LocalEventBus {
 
   private updateDelivery(delivery: DeliveryRecord, change: Partial<DeliveryRecord>): void {
     Object.assign(delivery, change, { updatedAt: this.now().toISOString() });
-    this.persist();
+    if (change.status === 'dead-lettered') this.persist();
+    else this.persistSoon();
   }
 
   private sleep(ms: number): Promise<void> {
@@ -448,13 +458,26 @@ export class LocalEventBus {
   private remember(record: RecentEventRecord): void {
     this.recentEvents.push(record);
     this.recentEvents = this.recentEvents.slice(-this.recentEventLimit);
-    this.persist();
+    this.persistSoon();
   }
 
   // ------------------------------------------------------------------ persistence
 
+  /** Saves within saveRecentEventsEveryMs: one write for every change made meanwhile. */
+  private persistSoon(): void {
+    if (!this.dataDir || this.saveTimer) return;
+    if (this.saveRecentEventsEveryMs <= 0) {
+      this.persist();
+      return;
+    }
+    this.saveTimer = setTimeout(() => this.persist(), this.saveRecentEventsEveryMs);
+    this.saveTimer.unref();
+  }
+
   /** Synchronous and atomic (write then rename): simple, and a crash leaves a whole file. */
   private persist(): void {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
     if (!this.dataDir) return;
     mkdirSync(this.dataDir, { recursive: true });
     writeJsonAtomically(join(this.dataDir, RECENT_EVENTS_FILE), this.recentEvents);

@@ -5,6 +5,7 @@
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { outboxEntriesOf } from '../../../shared/events/outbox';
 import { fixedClock, sequentialIds } from '../../../shared/ports';
 import { testDomains } from '../../../test/builders/people';
 import { createTestTable, type TestTable } from '../../../test/support/dynamodb';
@@ -53,8 +54,8 @@ const roster = (prefix: string, count: number) =>
     ),
   ].join('\n');
 
-/** The outbox records of these people's events (a test-only Scan). */
-const eventsOf = async (prefix: string) => {
+/** Every outbox item of the table (a test-only Scan). */
+const outboxItems = async () => {
   const items = [];
   let start: Record<string, unknown> | undefined;
   do {
@@ -69,16 +70,21 @@ const eventsOf = async (prefix: string) => {
     items.push(...(page.Items ?? []));
     start = page.LastEvaluatedKey;
   } while (start);
-  return items
-    .map((item) => JSON.parse(String(item.detail)) as { data: { person?: { personId: string } } })
-    .filter((detail) => detail.data.person?.personId.startsWith(`${prefix}-`));
+  return items;
 };
+
+/** The events of these people, from the outbox. */
+const eventsOf = async (prefix: string) =>
+  (await outboxItems())
+    .flatMap((item) => outboxEntriesOf(item))
+    .map((entry) => JSON.parse(entry.detail) as { data: { person?: { personId: string } } })
+    .filter((detail) => detail.data.person?.personId.startsWith(`${prefix}-`));
 
 describe('roster imports on DynamoDB', () => {
   it('resumes a worker that died half-way exactly where it stopped: every row once, every event once', async () => {
     const { deps } = setup();
-    // New people take 4 items each: 24 rows a batch.
-    const rows = 24 * 3 + 2;
+    // New people take 3 items each (their events share the batch's outbox item): 32 rows a batch.
+    const rows = 32 * 3 + 2;
     const { job } = await submitImport(deps, roster('crash', rows), 'admin-1', context);
     // The worker dies while sending its third batch (the transaction never reaches the table).
     let batches = 0;
@@ -90,7 +96,7 @@ describe('roster imports on DynamoDB', () => {
       },
     } as unknown as typeof table.documentClient;
     await expect(processImport(setup(dying).deps, job.importId, context)).rejects.toThrow(/killed/);
-    expect(await deps.imports.get(job.importId)).toMatchObject({ status: 'running', nextRow: 24 * 2 });
+    expect(await deps.imports.get(job.importId)).toMatchObject({ status: 'running', nextRow: 32 * 2 });
 
     // Nobody moves it on: the sweeper sets it going again, and the next worker finishes it.
     expect(
@@ -110,7 +116,7 @@ describe('roster imports on DynamoDB', () => {
 
   it('applies every row once when two workers run the same import at once', async () => {
     const { deps } = setup();
-    const rows = 24 * 2 + 5;
+    const rows = 32 * 2 + 5;
     const { job } = await submitImport(deps, roster('twice', rows), 'admin-1', context);
     const [first, second] = await Promise.all([
       processImport(deps, job.importId, context),
@@ -119,6 +125,36 @@ describe('roster imports on DynamoDB', () => {
     expect([first?.status, second?.status]).toEqual(['completed', 'completed']);
     expect((await deps.imports.get(job.importId))?.counts).toMatchObject({ created: rows, unchanged: 0 });
     expect(await eventsOf('twice')).toHaveLength(rows);
+  });
+
+  it('splits a batch whose events pass one outbox item into several, within the transaction limit', async () => {
+    const { deps } = setup();
+    // Every tag a row may carry (50 skills, goals and languages, 64 characters each): about 10 KB an event,
+    // so a batch's events need two outbox items and the batch holds a row less to make room.
+    const tags = (kind: string) => Array.from({ length: 50 }, (_, k) => `${kind}${k}-${'x'.repeat(58)}`).join(';');
+    const rows = 70;
+    const csv = [
+      'personId,name,email,timezone,domain,level,skills,growthGoals,languages',
+      ...Array.from(
+        { length: rows },
+        (_, n) =>
+          `big-${n},Person ${n},big-${n}@example.com,Europe/Oslo,backend,3,${tags('s')},${tags('g')},${tags('l')}`,
+      ),
+    ].join('\n');
+    const { job } = await submitImport(deps, csv, 'admin-1', context);
+    const done = await processImport(deps, job.importId, context);
+    expect(done).toMatchObject({ status: 'completed', counts: { created: rows, rejected: 0 } });
+    const events = await eventsOf('big');
+    expect(events).toHaveLength(rows);
+    expect(new Set(events.map((event) => event.data.person?.personId)).size).toBe(rows);
+    expect((await deps.people.get('big-69'))?.skills).toHaveLength(50);
+    // More outbox items than batches: the batches' events did not fit in one each.
+    const report = await deps.imports.rows(job.importId, { offset: 0, limit: rows });
+    expect(report.items).toHaveLength(rows);
+    const holding = (await outboxItems()).filter((item) =>
+      outboxEntriesOf(item).some((entry) => entry.detail.includes('"personId":"big-')),
+    );
+    expect(holding.length).toBeGreaterThan(Math.ceil(rows / 32));
   });
 
   it('refuses only the row whose address someone outside the file already has', async () => {

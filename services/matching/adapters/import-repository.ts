@@ -1,7 +1,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { batchPut } from '../../../shared/dynamo/batch';
-import { outboxContextOf, outboxPut } from '../../../shared/dynamo/outbox';
+import { outboxContextOf, outboxPut, outboxPuts } from '../../../shared/dynamo/outbox';
 import { queryAll } from '../../../shared/dynamo/pages';
 import { type RepositoryOptions, recordOf } from '../../../shared/dynamo/table';
 import {
@@ -108,7 +108,8 @@ export const createDynamoImportRepository = (options: RepositoryOptions): Import
         owners.push(...built.roles.map((role) => ({ write: index, role })));
       }
       const outbox = outboxContextOf(options, context.correlationId);
-      items.push(...events.map((event) => outboxPut(event, outbox)));
+      // The batch's events in as few outbox items as fit (usually one), published in their order.
+      items.push(...outboxPuts(events, outbox));
       const rows: StoredRow[] = report.map((row, offset) => ({ ...row, index: from + offset }));
       items.push({
         Put: {

@@ -8,9 +8,14 @@
  * batch (the outbox relay publishes every Person.Registered meanwhile, on the same machine).
  *
  * `-- --services matching` runs only the services named (see ./services-option).
+ *
+ * Beside the wall-clock pace it prints the CPU time each import cost, per 1,000 rows: DynamoDB
+ * Local's (its java process, read from /proc on Linux) and this process's (the gateway, the bus,
+ * the relays and every function's worker thread). On a machine shared with other work these move
+ * far less than the pace does, so they are the figures to compare runs by.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
@@ -27,6 +32,33 @@ const sizes = (values.rows ?? '')
   .split(',')
   .map(Number)
   .filter((size) => size > 0);
+
+/** CPU seconds (user + system) of the DynamoDB Local java process holding `dataDir`, where /proc exists. */
+const dynamoDbCpuSeconds = (dataDir: string): number | undefined => {
+  try {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      let commandLine: string;
+      try {
+        commandLine = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      } catch {
+        continue;
+      }
+      if (!commandLine.includes('DynamoDBLocal.jar') || !commandLine.includes(dataDir)) continue;
+      // Fields after the command name: utime and stime are the 12th and 13th, in clock ticks (100 a second).
+      const fields = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      return (Number(fields[11]) + Number(fields[12])) / 100;
+    }
+  } catch {
+    // No /proc: not Linux.
+  }
+  return undefined;
+};
+
+const processCpuSeconds = () => {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1e6;
+};
 
 const main = async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'import-bench-'));
@@ -58,6 +90,8 @@ const main = async () => {
       const csv = rosterCsvOf(org.people, `i${size}-`);
       const rows = csv.trim().split('\n').length - 1;
       const gzip = gzipSync(Buffer.from(csv));
+      const cpuBefore = { dynamodb: dynamoDbCpuSeconds(dataDir), node: processCpuSeconds() };
+      const loadBefore = loadavg()[0] ?? 0;
       const started = performance.now();
       const submitted = await api('/people/imports', {
         method: 'POST',
@@ -85,6 +119,8 @@ const main = async () => {
         if (job.status === 'completed') break;
       }
       const seconds = (performance.now() - started) / 1000;
+      const dynamodbCpu = dynamoDbCpuSeconds(dataDir);
+      const perThousand = (cpu: number) => +((cpu * 1000) / rows).toFixed(1);
       reports.push({
         rows,
         csvMiB: +(csv.length / 2 ** 20).toFixed(2),
@@ -92,6 +128,14 @@ const main = async () => {
         acceptedMs: Math.round(acceptedMs),
         seconds: +seconds.toFixed(1),
         rowsPerSecond: Math.round(rows / seconds),
+        cpuSecondsPer1000Rows: {
+          dynamodbLocal:
+            dynamodbCpu !== undefined && cpuBefore.dynamodb !== undefined
+              ? perThousand(dynamodbCpu - cpuBefore.dynamodb)
+              : null,
+          node: perThousand(processCpuSeconds() - cpuBefore.node),
+        },
+        loadAverage: [+loadBefore.toFixed(2), +(loadavg()[0] ?? 0).toFixed(2)],
         counts: job.counts,
       });
     }
@@ -104,7 +148,7 @@ const main = async () => {
   );
   for (const report of reports) {
     process.stdout.write(
-      `${report.rows} rows (${report.csvMiB} MiB CSV, ${report.gzipMiB} MiB gzip): accepted in ${report.acceptedMs} ms, applied in ${report.seconds} s = ${report.rowsPerSecond} rows/s; ${JSON.stringify(report.counts)}\n`,
+      `${report.rows} rows (${report.csvMiB} MiB CSV, ${report.gzipMiB} MiB gzip): accepted in ${report.acceptedMs} ms, applied in ${report.seconds} s = ${report.rowsPerSecond} rows/s; CPU s per 1,000 rows: DynamoDB Local ${report.cpuSecondsPer1000Rows.dynamodbLocal ?? '?'}, Node ${report.cpuSecondsPer1000Rows.node}; load average ${report.loadAverage.join(' -> ')}; ${JSON.stringify(report.counts)}\n`,
     );
   }
 };

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { RosterImportCompletedV1, RosterImportSubmittedV1 } from '../../../../shared/contracts/matching-events';
-import { type PendingEvent, pendingEvent } from '../../../../shared/events/outbox';
+import { outboxBytesBound, outboxItemCount, type PendingEvent, pendingEvent } from '../../../../shared/events/outbox';
 import {
   checkReferences,
   type DirectoryDependencies,
@@ -133,24 +133,84 @@ export const submitImport = async (
 };
 
 /**
- * A batch is one transaction: DynamoDB takes 100 items, of which the report, the checkpoint and
- * the completion event take 3. Rows are added while their writes fit (a new person is 4 items:
- * profile, address, name index, event; an unchanged or rejected row none), up to this many rows.
+ * A batch is one transaction: DynamoDB takes 100 items, of which the report and the checkpoint
+ * take 2 and the batch's events (the completion event included) as few outbox items as they fit
+ * in (usually one: shared/events/outbox.ts). Rows are added while their writes fit (a new person
+ * is 3 items: profile, address, name index; an unchanged or rejected row none), up to this many
+ * rows.
  */
 export const ROWS_PER_BATCH = 49;
-const TRANSACTION_ITEMS = 100 - 3;
+const TRANSACTION_ITEMS = 100 - 2;
 const REJECTED_SAMPLE = 50;
 
-/** The items a person write takes in a transaction (as the repository builds it), and its events. */
+/** The items a person write takes in a transaction (as the repository builds it), its events apart. */
 const itemsOf = (write: PersonWrite): number => {
   const emailChanged = !write.before || write.before.email.toLowerCase() !== write.person.email.toLowerCase();
   const nameChanged = !write.before || write.before.name !== write.person.name;
-  return 1 + (emailChanged ? (write.before ? 2 : 1) : 0) + (nameChanged ? 1 : 0) + write.events.length;
+  return 1 + (emailChanged ? (write.before ? 2 : 1) : 0) + (nameChanged ? 1 : 0);
 };
 
 const outcomeOf = (change: PersonChange): ImportRowResult['outcome'] => {
   if (change.kind === 'registered') return change.cause === 'rehired' ? 'rehired' : 'created';
   return change.kind === 'unchanged' ? 'unchanged' : 'updated';
+};
+
+const completed = (importId: string, rows: number, counts: ImportCounts) =>
+  pendingEvent(RosterImportCompletedV1, { importId, rows, counts });
+
+/** A batch decided and ready to write: rows [from, to), the writes of those that land, their report. */
+interface DecidedBatch {
+  from: number;
+  to: number;
+  rows: RosterRow[];
+  writes: PersonWrite[];
+  report: ImportRowResult[];
+}
+
+interface ImportContext {
+  rows: RosterRow[];
+  known: ReadonlySet<string>;
+  domains: Awaited<ReturnType<ImportDependencies['programme']['domains']>>;
+  /** Rows refused when their write met an address someone else has (found only by writing). */
+  refusedAtWrite: Map<number, string>;
+  /** Room kept for the completion event in every batch (any batch may turn out to be the last). */
+  completionBytes: number;
+}
+
+/** Reads the people of the rows from `from` (one BatchGetItem) and decides each row, while the batch fits. */
+const decideBatch = async (deps: ImportDependencies, from: number, context: ImportContext): Promise<DecidedBatch> => {
+  let to = Math.min(from + ROWS_PER_BATCH, context.rows.length);
+  let batch = context.rows.slice(from, to);
+  const existing = await deps.people.getMany(batch.flatMap((row) => (row.ok ? [row.personId] : [])));
+  const writes: PersonWrite[] = [];
+  const report: ImportRowResult[] = [];
+  const now = deps.clock();
+  // A transaction may touch an item once: a batch ends before a row whose write meets an address
+  // an earlier row of the batch gives up or takes (two people swapping addresses).
+  const addresses = new Set<string>();
+  let items = 0;
+  const eventBytes: number[] = [];
+  for (const [offset, row] of batch.entries()) {
+    const decided = await decideRow(deps, row, from + offset, existing, { ...context, now, writes });
+    const wrote = decided.outcome !== 'rejected' && decided.outcome !== 'unchanged';
+    const write = wrote ? writes.at(-1) : undefined;
+    const touched = write ? addressesOf(write) : [];
+    const more = write ? itemsOf(write) : 0;
+    const sizes = write ? write.events.map(outboxBytesBound) : [];
+    const outboxItems = outboxItemCount([...eventBytes, ...sizes, context.completionBytes]);
+    const full = items + more + outboxItems > TRANSACTION_ITEMS;
+    if (offset > 0 && (full || touched.some((address) => addresses.has(address)))) {
+      if (write) writes.pop();
+      to = from + offset;
+      batch = batch.slice(0, offset);
+      break;
+    }
+    items += more;
+    eventBytes.push(...sizes);
+    for (const address of touched) addresses.add(address);
+    report.push(decided);
+  }
+  return { from, to, rows: batch, writes, report };
 };
 
 /**
@@ -160,6 +220,10 @@ const outcomeOf = (change: PersonChange): ImportRowResult['outcome'] => {
  * `rehire`) is rejected with its line and reason; the others land. Safe to run twice at once or
  * again after a crash: a batch applies only at its checkpoint. `stopBefore` (a deadline) makes
  * it return early, the job unfinished, for the next invocation to carry on.
+ *
+ * While a batch is written, the next one is read and decided: its people are others (a person is
+ * on one line only), and a write that meets a change made meanwhile fails its condition and is
+ * decided again, so this only overlaps the reads with DynamoDB's work on the previous write.
  */
 export const processImport = async (
   deps: ImportDependencies,
@@ -181,48 +245,29 @@ export const processImport = async (
     ),
   ];
   const known = new Set([...inFile, ...(await deps.people.getMany(outside)).keys()]);
-  /** Rows refused when their write met an address someone else has (found only by writing). */
-  const refusedAtWrite = new Map<number, string>();
+  const importContext: ImportContext = {
+    rows,
+    known,
+    domains,
+    refusedAtWrite: new Map(),
+    completionBytes: outboxBytesBound(completed(importId, job.rows, job.counts)),
+  };
+  let ahead: { from: number; batch: Promise<DecidedBatch> } | undefined;
 
   while (job.nextRow < job.rows) {
     if (options.stopBefore?.()) return job;
     const from = job.nextRow;
-    let to = Math.min(from + ROWS_PER_BATCH, job.rows);
-    let batch = rows.slice(from, to);
-    const existing = await deps.people.getMany(batch.flatMap((row) => (row.ok ? [row.personId] : [])));
-    const writes: PersonWrite[] = [];
-    const report: ImportRowResult[] = [];
-    const now = deps.clock();
-    // A transaction may touch an item once: a batch ends before a row whose write meets an address
-    // an earlier row of the batch gives up or takes (two people swapping addresses).
-    const addresses = new Set<string>();
-    let items = 0;
-    for (const [offset, row] of batch.entries()) {
-      const decided = await decideRow(deps, row, from + offset, existing, {
-        known,
-        domains,
-        now,
-        refusedAtWrite,
-        writes,
-      });
-      const wrote = decided.outcome !== 'rejected' && decided.outcome !== 'unchanged';
-      const write = wrote ? writes.at(-1) : undefined;
-      const touched = write ? addressesOf(write) : [];
-      const more = write ? itemsOf(write) : 0;
-      const full = items + more > TRANSACTION_ITEMS;
-      if (offset > 0 && (full || touched.some((address) => addresses.has(address)))) {
-        if (write) writes.pop();
-        to = from + offset;
-        batch = batch.slice(0, offset);
-        break;
-      }
-      items += more;
-      for (const address of touched) addresses.add(address);
-      report.push(decided);
-    }
+    const {
+      to,
+      rows: batch,
+      writes,
+      report,
+    } = ahead?.from === from ? await ahead.batch : await decideBatch(deps, from, importContext);
+    ahead = undefined;
     const counts = { ...job.counts };
     for (const row of report) counts[row.outcome] += 1;
     const done = to >= job.rows;
+    const now = deps.clock();
     const next: ImportJob = {
       ...job,
       status: done ? 'completed' : 'running',
@@ -237,8 +282,14 @@ export const processImport = async (
     };
     const events = [
       ...writes.flatMap((write) => write.events),
-      ...(done ? [pendingEvent(RosterImportCompletedV1, { importId, rows: job.rows, counts })] : []),
+      ...(done ? [completed(importId, job.rows, counts)] : []),
     ];
+    if (!done) {
+      const decided = decideBatch(deps, to, importContext);
+      // Awaited when its turn comes; a batch read ahead and never used must not fail the process.
+      decided.catch(() => undefined);
+      ahead = { from: to, batch: decided };
+    }
     try {
       const outcome = await deps.imports.applyBatch({ job: next, from, to, writes, report, events }, context);
       if (outcome === 'moved-on') {
@@ -252,8 +303,8 @@ export const processImport = async (
       if (!(error instanceof DuplicateEmailError)) throw error;
       // An address taken by someone outside the batch: that row is refused, the batch retried without it.
       const index = batch.findIndex((row) => row.ok && row.input.email.toLowerCase() === error.email.toLowerCase());
-      if (index < 0 || refusedAtWrite.has(from + index)) throw error;
-      refusedAtWrite.set(from + index, `email: ${error.message}`);
+      if (index < 0 || importContext.refusedAtWrite.has(from + index)) throw error;
+      importContext.refusedAtWrite.set(from + index, `email: ${error.message}`);
     }
   }
   return job;
@@ -267,7 +318,7 @@ const decideRow = async (
   existing: ReadonlyMap<string, StoredPerson>,
   context: {
     known: ReadonlySet<string>;
-    domains: Awaited<ReturnType<ImportDependencies['programme']['domains']>>;
+    domains: ImportContext['domains'];
     now: Date;
     refusedAtWrite: ReadonlyMap<number, string>;
     writes: PersonWrite[];
