@@ -372,17 +372,27 @@ describe('escalation routing through the local platform', () => {
       expect(envelopeOf(signal).data).toMatchObject({ departmentId: 'it', distinctPods: 3, distinctReporters: 3 });
       expect(JSON.stringify(signal.detail)).not.toMatch(/"e[134]"|"p[123]"/);
     }
-    const circle = await eventually(platform, async () => {
-      const found = (await busEvents(platform)).find((event) => event.detailType === 'QualityCircle.Suggested');
-      expect(found).toBeDefined();
+    const circles = await eventually(platform, async () => {
+      const found = (await busEvents(platform)).filter((event) => event.detailType === 'QualityCircle.Suggested');
+      expect(found.length).toBeGreaterThan(0);
       return found;
     });
-    expect(envelopeOf(circle as NonNullable<typeof circle>).data).toMatchObject({
-      tag: 'flaky-ci',
-      podIds: ['p1', 'p2'],
-    });
+    await platform.whenIdle();
+    // Suggested once, when the second pod's escalation is counted. The bus does not order events, so
+    // which pods it names depends on which escalations were counted by then: at least two of the three.
+    expect((await busEvents(platform)).filter((event) => event.detailType === 'QualityCircle.Suggested')).toHaveLength(
+      1,
+    );
+    const circle = envelopeOf(circles[0] as NonNullable<(typeof circles)[number]>).data as {
+      tag: string;
+      podIds: string[];
+    };
+    expect(circle.tag).toBe('flaky-ci');
+    expect(circle.podIds.length).toBeGreaterThanOrEqual(2);
+    for (const podId of circle.podIds) expect(['p1', 'p2', 'p3']).toContain(podId);
+    const mentorOfPod: Record<string, string> = { p1: 'm1', p2: 'm2', p3: 'm3' };
     await eventually(platform, async () => {
-      for (const mentor of ['m1', 'm2']) {
+      for (const mentor of circle.podIds.map((podId) => mentorOfPod[podId] as string)) {
         expect((await emailsTo(`${mentor}@example.com`)).map((email) => email.subject)).toEqual([
           'A quality circle on "flaky-ci"?',
         ]);
