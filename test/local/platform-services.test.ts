@@ -126,7 +126,9 @@ describe('local platform with the real services', () => {
       });
     }
     expect(await (await platform.api('/people/p-027', { as: admin })).json()).toMatchObject({ domain: newDomain });
-  });
+    // Two imports of the whole demo roster through the import job: ~15 s on a quiet machine, twice that
+    // and more on a busy one, where the default 30 s once ran out.
+  }, 90_000);
 
   it('keeps data, bus history and the issuer key across a restart, and --reset wipes them', async () => {
     const port = Number(new URL(platform.urls.api).port);
