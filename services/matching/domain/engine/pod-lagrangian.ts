@@ -171,25 +171,14 @@ export class PodLagrangian {
   evaluate(): number {
     this.computeGains();
     this.totalPrice = this.bestTotalPrice(this.totalPrice);
-    const { gain, size, chosen, top, state } = this;
-    const stride = this.maxSlots + 1;
+    const { size, chosen, top } = this;
     const delta = this.totalPrice;
     let total = this.priceSum + (delta >= 0 ? delta * this.maxTotal : delta * this.minTotal);
     chosen.fill(0);
     let sizes = 0;
     for (let j = 0; j < this.mentorCount; j++) {
-      const base = j * stride;
-      let best = state[j] === OPEN ? negativeInfinity : 0;
-      let bestSize = 0;
-      for (let n = 1; n < stride; n++) {
-        const g = gain[base + n] as number;
-        if (g === negativeInfinity) continue;
-        const value = g - delta * n;
-        if (value > best) {
-          best = value;
-          bestSize = n;
-        }
-      }
+      const bestSize = this.bestSizeOf(j, delta, false);
+      const best = this.bestSizeValue;
       total += best;
       this.bestRelaxed[j] = best;
       size[j] = bestSize;
@@ -228,25 +217,34 @@ export class PodLagrangian {
 
   /** Sum over mentors of their best pod size when the total is priced at delta (largest on ties if `high`). */
   private sizesAt(delta: number, high: boolean): number {
-    const { gain, state } = this;
-    const stride = this.maxSlots + 1;
     let sizes = 0;
-    for (let j = 0; j < this.mentorCount; j++) {
-      const base = j * stride;
-      let best = state[j] === OPEN ? negativeInfinity : 0;
-      let bestSize = 0;
-      for (let n = 1; n < stride; n++) {
-        const g = gain[base + n] as number;
-        if (g === negativeInfinity) continue;
-        const value = g - delta * n;
-        if (value > best || (high && value === best)) {
-          best = value;
-          bestSize = n;
-        }
-      }
-      sizes += bestSize;
-    }
+    for (let j = 0; j < this.mentorCount; j++) sizes += this.bestSizeOf(j, delta, high);
     return sizes;
+  }
+
+  /** Value of the last `bestSizeOf` (a field, not a returned pair: this runs in the subgradient's inner loop). */
+  private bestSizeValue = 0;
+
+  /**
+   * Mentor j's best pod size when each mentee is priced at `delta` more (0: no pod; an open mentor must
+   * take one), the largest on ties if `high`; its value is left in `bestSizeValue`.
+   */
+  private bestSizeOf(j: number, delta: number, high: boolean): number {
+    const gain = this.gain;
+    const base = j * (this.maxSlots + 1);
+    let best = this.state[j] === OPEN ? negativeInfinity : 0;
+    let bestSize = 0;
+    for (let n = 1; n <= this.maxSlots; n++) {
+      const g = gain[base + n] as number;
+      if (g === negativeInfinity) continue;
+      const value = g - delta * n;
+      if (value > best || (high && value === best)) {
+        best = value;
+        bestSize = n;
+      }
+    }
+    this.bestSizeValue = best;
+    return bestSize;
   }
 
   /**
