@@ -21,6 +21,17 @@ import { PlatformFunction } from './platform-function';
 const repositoryRoot = resolve(import.meta.dirname, '..');
 const entry = 'shared/events/outbox-relay-handler.ts';
 
+/** A fixture function of `entryFile` (relative to the repository), as the service stacks declare one. */
+const fixtureProps = (entryFile: string, packagesBesideBundle?: readonly string[]) => ({
+  entry: join(repositoryRoot, entryFile),
+  repositoryRoot,
+  description: 'bundling fixture',
+  memoryMb: 256,
+  timeoutSeconds: 10,
+  environment: {},
+  ...(packagesBesideBundle ? { packagesBesideBundle } : {}),
+});
+
 /** A source map's mappings, with its sources made absolute (they are relative to where it was built). */
 const mappingsOf = (mapFile: string) => {
   const map = JSON.parse(readFileSync(mapFile, 'utf8')) as { sources: string[]; names: string[]; mappings: string };
@@ -42,14 +53,7 @@ describe('one bundle for AWS and the local runtime', () => {
     const cloudAssembly = temporaryFolder();
     const stack = new Stack(new App({ outdir: cloudAssembly }), 'BundlingFixture');
     // NodejsFunction bundles while the construct is created: the asset folder is then staged.
-    new PlatformFunction(stack, 'Relay', {
-      entry: join(repositoryRoot, entry),
-      repositoryRoot,
-      description: 'bundling fixture',
-      memoryMb: 256,
-      timeoutSeconds: 10,
-      environment: {},
-    });
+    new PlatformFunction(stack, 'Relay', fixtureProps(entry));
     const assets = readdirSync(cloudAssembly).filter((name) => name.startsWith('asset.'));
     expect(assets).toHaveLength(1);
     const staged = join(cloudAssembly, assets[0] as string);
@@ -80,15 +84,7 @@ describe('one bundle for AWS and the local runtime', () => {
   it('ships a package a function loads on demand beside its bundle, where the bundle finds it', async () => {
     const cloudAssembly = temporaryFolder();
     const stack = new Stack(new App({ outdir: cloudAssembly }), 'BesideBundleFixture');
-    new PlatformFunction(stack, 'Runner', {
-      entry: join(repositoryRoot, 'services/matching/handlers/matching-runner.ts'),
-      repositoryRoot,
-      description: 'bundling fixture',
-      memoryMb: 256,
-      timeoutSeconds: 10,
-      environment: {},
-      packagesBesideBundle: ['highs'],
-    });
+    new PlatformFunction(stack, 'Runner', fixtureProps('services/matching/handlers/matching-runner.ts', ['highs']));
     const assets = readdirSync(cloudAssembly).filter((name) => name.startsWith('asset.'));
     expect(assets).toHaveLength(1);
     const staged = join(cloudAssembly, assets[0] as string);
@@ -114,17 +110,8 @@ describe('one bundle for AWS and the local runtime', () => {
 
   it('refuses a package that is not declared as one to ship beside a bundle', () => {
     const stack = new Stack(new App({ outdir: temporaryFolder() }), 'UnknownPackageFixture');
-    expect(
-      () =>
-        new PlatformFunction(stack, 'Relay', {
-          entry: join(repositoryRoot, entry),
-          repositoryRoot,
-          description: 'bundling fixture',
-          memoryMb: 256,
-          timeoutSeconds: 10,
-          environment: {},
-          packagesBesideBundle: ['left-pad'],
-        }),
-    ).toThrow(/left-pad is not one of the packages/);
+    expect(() => new PlatformFunction(stack, 'Relay', fixtureProps(entry, ['left-pad']))).toThrow(
+      /left-pad is not one of the packages/,
+    );
   });
 });
