@@ -77,6 +77,21 @@ export const searchPods = (problem: PodProblem, options: PodSearchOptions): PodS
     value: options.incumbent?.value ?? 0,
   };
   const beats = (bound: number): boolean => Math.floor(bound) > best.value;
+  const matchedBy = (assignment: Int32Array): number => {
+    let matched = 0;
+    for (const j of assignment) if (j >= 0) matched += 1;
+    return matched;
+  };
+  /**
+   * A new incumbent. The coverage bonus outweighs any score and load, so every better assignment
+   * matches at least as many mentees: the bound's total may not fall below the incumbent's.
+   */
+  const adopt = (assignment: Int32Array, value: number): void => {
+    best.assignment = assignment;
+    best.value = value;
+    lagrangian.minTotal = Math.max(lagrangian.minTotal, Math.min(matchedBy(assignment), lagrangian.maxTotal));
+  };
+  if (options.incumbent) adopt(options.incumbent.assignment, options.incumbent.value);
 
   let nodes = 0;
   // ---- Heuristic: the exact flow over the mentors a decision opens -------------------------------
@@ -163,10 +178,7 @@ export const searchPods = (problem: PodProblem, options: PodSearchOptions): PodS
       }
       if (short) continue;
       const value = -target.cost() - forcing * forcedSlots;
-      if (value > best.value) {
-        best.value = value;
-        best.assignment = target.assignment();
-      }
+      if (value > best.value) adopt(target.assignment(), value);
       return value;
     }
   };
@@ -447,11 +459,6 @@ export const searchPods = (problem: PodProblem, options: PodSearchOptions): PodS
     // A mentee placed with a mentor it has no pair with is not counted in any load.
     return placed === matchedBy(assignment);
   };
-  const matchedBy = (assignment: Int32Array): number => {
-    let matched = 0;
-    for (const j of assignment) if (j >= 0) matched += 1;
-    return matched;
-  };
   /**
    * Hands the root's reduced problem to the MIP solver: coverage first when it is not settled, then
    * the score with that coverage. Returns the proven bound (Infinity when it proved nothing).
@@ -477,10 +484,7 @@ export const searchPods = (problem: PodProblem, options: PodSearchOptions): PodS
     const found = assignmentOfMip(lagrangian, outcome);
     if (found && matchedBy(found) === total && isFeasible(found)) {
       const value = assignmentValue(found);
-      if (value > best.value) {
-        best.value = value;
-        best.assignment = found;
-      }
+      if (value > best.value) adopt(found, value);
     }
     return outcome.status === 'optimal' || outcome.status === 'limit'
       ? problem.bonus * total + Math.floor(outcome.bound + 1e-6)
