@@ -51,6 +51,8 @@ const priceGrid = 64;
 /** Rounds onto the grid of 1/64 on which every price lives (so every sum is exact). */
 export const onGrid = (value: number): number => Math.round(value * priceGrid) / priceGrid;
 const negativeInfinity = Number.NEGATIVE_INFINITY;
+/** Far beyond any price that matters (every worth is below 2^53 / 64): a search past it has no end. */
+const maxTotalPriceStep = 2 ** 50;
 
 export class PodLagrangian {
   readonly problem: PodProblem;
@@ -170,8 +172,17 @@ export class PodLagrangian {
    */
   evaluate(): number {
     this.computeGains();
-    this.totalPrice = this.bestTotalPrice(this.totalPrice);
     const { size, chosen, top } = this;
+    if (!this.totalReachable()) {
+      // No choice of pod sizes meets the total's range (a node that closed or opened too many
+      // mentors): the dual is unbounded below, and the node infeasible.
+      chosen.fill(0);
+      size.fill(0);
+      this.chosenTotal = 0;
+      this.value = negativeInfinity;
+      return negativeInfinity;
+    }
+    this.totalPrice = this.bestTotalPrice(this.totalPrice);
     const delta = this.totalPrice;
     let total = this.priceSum + (delta >= 0 ? delta * this.maxTotal : delta * this.minTotal);
     chosen.fill(0);
@@ -213,6 +224,29 @@ export class PodLagrangian {
       for (let n = 0; n < stride; n++) others[j * stride + n] = without - delta * n;
     }
     return others;
+  }
+
+  /**
+   * Whether some choice of allowed pod sizes (at the current gains) sums into [minTotal, maxTotal].
+   * Without one, the search for the best total price would run away to infinity.
+   */
+  private totalReachable(): boolean {
+    const stride = this.maxSlots + 1;
+    let smallest = 0;
+    let largest = 0;
+    for (let j = 0; j < this.mentorCount; j++) {
+      let low = this.state[j] === OPEN ? -1 : 0;
+      let high = 0;
+      for (let n = 1; n <= this.maxSlots; n++) {
+        if ((this.gain[j * stride + n] as number) === negativeInfinity) continue;
+        if (low < 0) low = n;
+        high = n;
+      }
+      if (low < 0) return false; // an open mentor with no pod it can fill
+      smallest += low;
+      largest += high;
+    }
+    return smallest <= this.maxTotal && largest >= this.minTotal;
   }
 
   /** Sum over mentors of their best pod size when the total is priced at delta (largest on ties if `high`). */
@@ -266,6 +300,7 @@ export class PodLagrangian {
         low = high;
         step *= 2;
         high = d + step;
+        if (step > maxTotalPriceStep) throw new Error('No total price meets the range (checked by totalReachable)');
       }
       while (high - low > unit) {
         const mid = onGrid((low + high) / 2);
@@ -282,6 +317,7 @@ export class PodLagrangian {
         high = low;
         step *= 2;
         low = d - step;
+        if (step > maxTotalPriceStep) throw new Error('No total price meets the range (checked by totalReachable)');
       }
       while (high - low > unit) {
         const mid = onGrid((low + high) / 2);

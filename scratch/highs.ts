@@ -1,1 +1,0 @@
-import { hardCases } from './hard-cases';
