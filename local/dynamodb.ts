@@ -192,6 +192,8 @@ export const startDynamoDbLocal = async (options: DynamoDbLocalOptions = {}): Pr
 export interface TableSpec {
   tableName: string;
   declaration: TableDeclaration;
+  /** `false` leaves the stream out: only for benchmarks measuring what it costs (every platform table has one). */
+  stream?: boolean;
 }
 
 const waitForActive = async (client: DynamoDBClient, tableName: string): Promise<TableDescription> => {
@@ -219,6 +221,7 @@ const describe = async (client: DynamoDBClient, tableName: string): Promise<Tabl
  */
 export const ensureTable = async (client: DynamoDBClient, spec: TableSpec): Promise<TableDescription> => {
   const { tableName, declaration } = spec;
+  const stream = spec.stream !== false;
   let table = await describe(client, tableName);
   if (!table) {
     const keyAttributes = new Set<string>([declaration.partitionKey, declaration.sortKey]);
@@ -248,7 +251,7 @@ export const ensureTable = async (client: DynamoDBClient, spec: TableSpec): Prom
                 })),
               }
             : {}),
-          StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+          ...(stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' } } : {}),
         }),
       );
     } catch (error) {
@@ -256,7 +259,7 @@ export const ensureTable = async (client: DynamoDBClient, spec: TableSpec): Prom
       if (!(error instanceof ResourceInUseException)) throw error;
     }
     table = await waitForActive(client, tableName);
-  } else if (!table.StreamSpecification?.StreamEnabled) {
+  } else if (stream && !table.StreamSpecification?.StreamEnabled) {
     await client.send(
       new UpdateTableCommand({
         TableName: tableName,
