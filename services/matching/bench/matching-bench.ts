@@ -98,6 +98,40 @@ const cases: BenchCase[] = [
     mip: true,
     timeBudgetMs: 60_000,
   },
+  // Three mentors under the minimum at the root: the flow's search takes it, then hands it over.
+  {
+    name: 'load-dominated-240-few',
+    describe: 'load-dominated: one domain of 240 people, 30% mentors, balancedLoad 300, with HiGHS',
+    repeats: 1,
+    build: () => ({ ...oneDomain(41, 240, 72), weights: { balancedLoad: 300 } }),
+    mip: true,
+    timeBudgetMs: 60_000,
+  },
+  {
+    name: 'load-dominated-1k',
+    describe: 'load-dominated: one domain of 1,000 people, 30% mentors, balancedLoad 1,000, with HiGHS',
+    repeats: 1,
+    build: () => ({ ...oneDomain(41, 1_000, 300), weights: { balancedLoad: 1_000 } }),
+    mip: true,
+    timeBudgetMs: 60_000,
+  },
+  {
+    name: 'load-dominated-2k',
+    describe: 'load-dominated: one domain of 2,000 people, 30% mentors, balancedLoad 1,000, with HiGHS',
+    repeats: 1,
+    build: () => ({ ...oneDomain(41, 2_000, 600), weights: { balancedLoad: 1_000 } }),
+    mip: true,
+    timeBudgetMs: 60_000,
+  },
+  // Not closed within the budget: many mentors (35%) and the highest load weight.
+  {
+    name: 'load-dominated-240-many-mentors',
+    describe: 'load-dominated: one domain of 240 people, 35% mentors, balancedLoad 1,000, with HiGHS',
+    repeats: 1,
+    build: () => ({ ...oneDomain(41, 240, 84), weights: { balancedLoad: 1_000 } }),
+    mip: true,
+    timeBudgetMs: 60_000,
+  },
 ];
 
 interface CaseReport {

@@ -37,6 +37,9 @@ import type { MipSolver } from './types';
  *    (reduced-cost fixing), and it picks the mentor to branch on. When the root has many violations,
  *    a first dive finds an incumbent and the search then restarts from the root, so that fixing
  *    against that incumbent prunes the whole tree.
+ * 5. Hard domains go to `searchPods` (`pod-search.ts`): at once when 4 or more mentors are under the
+ *    minimum at the root, or with the best assignment found so far when this search has not closed
+ *    in `flowNodesBeforePodSearch` nodes (a load cost that outweighs the pair scores).
  *
  * Every bound is an exact integer (costs are integer centipoints, prices stay integers), so pruning
  * never drops an assignment that could be better. By default the search runs until it closes
@@ -54,6 +57,17 @@ const cheapNodes = 8;
 const manyViolations = 4;
 /** Root violations from which a domain is solved by `searchPods` instead of this flow's search. */
 const podSearchViolations = manyViolations;
+/**
+ * Nodes of this flow's search after which a domain it has not closed goes to `searchPods` all the same,
+ * with the best assignment found so far. Few violations usually close in a handful of nodes; where
+ * they do not (a load cost that outweighs the pair scores makes many assignments worth nearly the same),
+ * the pod search's bound, which sees whole pod sizes, closes them in a few hundred.
+ */
+const flowNodesBeforePodSearch = 500;
+/** Thrown to leave the flow's search for the pod search (caught in `solveDomain`). */
+const handOverToPodSearch = new Error('The flow search hands this domain over to the pod search');
+/** Pod search nodes before a MIP solver, when given, takes the reduced problem (a few seconds at most). */
+const podNodesBeforeMip = 30;
 /** Subgradient steps per strengthened node, and for the root's bound after the first dive. */
 const subgradientSteps = 30;
 const rootSubgradientSteps = 150;
@@ -560,6 +574,7 @@ export const solveDomain = (
       stoppedBy = 'node-limit';
       return;
     }
+    if (best.assignment && branchNodes > flowNodesBeforePodSearch) throw handOverToPodSearch;
     deadline.check();
     solveExactly();
     if (!forcedFilled()) return;
@@ -594,6 +609,34 @@ export const solveDomain = (
     setState(j, undecided);
     undo();
   };
+  let rootPrices = new Float64Array(flowCount);
+  /** Mentees the root's relaxation matches: no assignment matches more (its coverage term is the same). */
+  let relaxedMatched = 0;
+  const solveByPodSearch = (incumbent: Int32Array | null, flowNodes: number): DomainSolution => {
+    const result = searchPods(podProblemOf(context, index, flowMentees, never), {
+      prices: rootPrices,
+      minTotal: 0,
+      maxTotal: relaxedMatched,
+      incumbent,
+      deadline,
+      maxNodes: params.solver.maxBranchNodes - flowNodes,
+      mipSolver: params.solver.mipSolver,
+      nodesBeforeMip: podNodesBeforeMip,
+    });
+    return {
+      assignment: toDomainAssignment(result.assignment, flowMentees, menteeCount),
+      value: result.value,
+      upperBound: result.upperBound,
+      pricingRounds,
+      initialArcs,
+      pricedArcs,
+      allowedPairs: scan.allowedPairs,
+      rootViolations,
+      branchNodes: flowNodes + result.nodes,
+      proven: result.proven,
+      stoppedBy: result.stoppedBy,
+    };
+  };
   try {
     solveExactly();
     rootViolations = countViolations();
@@ -601,36 +644,14 @@ export const solveDomain = (
     rootBound = rootFlowBound;
     // Only worth passes over all pairs where the search may not close (it bounds the reported gap).
     if (rootViolations >= manyViolations) rootBound = Math.min(rootFlowBound, lagrangianBound(0, rootFlowBound));
-    if (rootViolations >= podSearchViolations) {
-      // Many mentors under the minimum at once (mentees scarce, or a load cost that outweighs the pair
-      // scores): the pod search's bounds know the minimum pod, the flow's do not.
-      const pi = flow.potential;
-      const sinkPotential = pi[flowCount + mentorCount] ?? 0;
-      let relaxedMatched = 0;
-      for (let j = 0; j < mentorCount; j++) relaxedMatched += flow.mentorLoad(j);
-      const result = searchPods(podProblemOf(context, index, flowMentees, never), {
-        prices: Float64Array.from({ length: flowCount }, (_, f) => Math.max(0, (pi[f] ?? 0) - sinkPotential)),
-        // The relaxation matches at least as many as any assignment (its coverage term is the same).
-        minTotal: 0,
-        maxTotal: relaxedMatched,
-        deadline,
-        maxNodes: params.solver.maxBranchNodes,
-        mipSolver: params.solver.mipSolver,
-      });
-      return {
-        assignment: toDomainAssignment(result.assignment, flowMentees, menteeCount),
-        value: result.value,
-        upperBound: result.upperBound,
-        pricingRounds,
-        initialArcs,
-        pricedArcs,
-        allowedPairs: scan.allowedPairs,
-        rootViolations,
-        branchNodes: result.nodes,
-        proven: result.proven,
-        stoppedBy: result.stoppedBy,
-      };
-    }
+    // The flow's duals at the root: the pod search's first prices, whenever it takes over.
+    const pi = flow.potential;
+    const sinkPotential = pi[flowCount + mentorCount] ?? 0;
+    rootPrices = Float64Array.from({ length: flowCount }, (_, f) => Math.max(0, (pi[f] ?? 0) - sinkPotential));
+    for (let j = 0; j < mentorCount; j++) relaxedMatched += flow.mentorLoad(j);
+    // Many mentors under the minimum at once (mentees scarce, or a load cost that outweighs the pair
+    // scores): the pod search's bounds know the minimum pod, the flow's do not.
+    if (rootViolations >= podSearchViolations) return solveByPodSearch(null, 0);
     if (rootViolations >= manyViolations) {
       // Dive once for an incumbent, then search from the root again, where the Lagrangian can now fix
       // mentors against it for the whole tree.
@@ -650,6 +671,7 @@ export const solveDomain = (
     }
     search();
   } catch (error) {
+    if (error === handOverToPodSearch) return solveByPodSearch(best.assignment, branchNodes - 1);
     if (!(error instanceof OutOfTime)) throw error;
     exhausted = true;
     stoppedBy = 'time-budget';

@@ -16,6 +16,11 @@ import type { MipOutcome, MipSolver } from './types';
  *    cannot be in any better assignment is dropped. At the root this leaves a few per cent of the pairs.
  * 3. Branch on the mentor the subgradient's recent pods open about half the time; children inherit their
  *    parent's prices. A node whose mentors are all decided is solved exactly by the flow.
+ * 4. Every incumbent raises the least total the bound may take: the coverage bonus outweighs any score
+ *    and load, so a better assignment matches at least as many. With the total pinned, the bound's
+ *    dynamic programme sees that pods come in whole sizes, which is what closes domains whose load cost
+ *    outweighs the pair scores (a 240-person one with balancedLoad 1,000 in 19 nodes, not 50 s of HiGHS).
+ * 5. With a MIP solver, what is left after `nodesBeforeMip` nodes is handed to it (`solveWithMip`).
  *
  * Every bound is exact (see `PodLagrangian`); a node is pruned when its bound cannot exceed the
  * incumbent by a whole centipoint.
@@ -27,8 +32,8 @@ export interface PodSearchOptions {
   /** Every better assignment matches at least / at most this many mentees. */
   minTotal: number;
   maxTotal: number;
-  /** A feasible assignment to start from (mentee -> mentor or -1) and its value, if any. */
-  incumbent?: { assignment: Int32Array; value: number };
+  /** An assignment to start from (mentee -> mentor or -1), if any: used when it is feasible. */
+  incumbent?: Int32Array | null;
   deadline?: Deadline;
   maxNodes?: number;
   /** A MIP solver for the reduced problem, once the search has taken `nodesBeforeMip` nodes. */
@@ -72,15 +77,50 @@ export const searchPods = (problem: PodProblem, options: PodSearchOptions): PodS
   const stride = lagrangian.maxSlots + 1;
   const forcing = 2 * problem.bonus;
 
-  const best = {
-    assignment: options.incumbent?.assignment ?? new Int32Array(menteeCount).fill(-1),
-    value: options.incumbent?.value ?? 0,
+  // Nobody matched is feasible and worth 0.
+  const best: { assignment: Int32Array; value: number } = {
+    assignment: new Int32Array(menteeCount).fill(-1),
+    value: 0,
   };
   const beats = (bound: number): boolean => Math.floor(bound) > best.value;
   const matchedBy = (assignment: Int32Array): number => {
     let matched = 0;
     for (const j of assignment) if (j >= 0) matched += 1;
     return matched;
+  };
+  /** The value of an assignment (mentee -> mentor) over the problem's pairs: B + score per pair, minus load. */
+  const assignmentValue = (assignment: Int32Array): number => {
+    const load = new Int32Array(mentorCount);
+    let value = 0;
+    for (let j = 0; j < mentorCount; j++) {
+      for (let q = problem.pairStart[j] as number; q < (problem.pairStart[j + 1] as number); q++) {
+        const f = problem.pairMentee[q] as number;
+        if (assignment[f] !== j) continue;
+        value += problem.bonus + (problem.pairScore[q] as number);
+        load[j] = (load[j] as number) + 1;
+      }
+    }
+    for (let j = 0; j < mentorCount; j++) {
+      for (let k = 1; k <= (load[j] as number); k++) value -= lagrangian.marginal(j, k);
+    }
+    return value;
+  };
+  /** Every pair allowed and every mentor's load 0 or within [required, slots]: a solver's answer is checked. */
+  const isFeasible = (assignment: Int32Array): boolean => {
+    const load = new Int32Array(mentorCount);
+    for (let j = 0; j < mentorCount; j++) {
+      for (let q = problem.pairStart[j] as number; q < (problem.pairStart[j + 1] as number); q++) {
+        if (assignment[problem.pairMentee[q] as number] === j) load[j] = (load[j] as number) + 1;
+      }
+    }
+    let placed = 0;
+    for (let j = 0; j < mentorCount; j++) {
+      const n = load[j] as number;
+      if (n > 0 && (n < (problem.required[j] as number) || n > (problem.slots[j] as number))) return false;
+      placed += n;
+    }
+    // A mentee placed with a mentor it has no pair with is not counted in any load.
+    return placed === matchedBy(assignment);
   };
   /**
    * A new incumbent. The coverage bonus outweighs any score and load, so every better assignment
@@ -91,7 +131,6 @@ export const searchPods = (problem: PodProblem, options: PodSearchOptions): PodS
     best.value = value;
     lagrangian.minTotal = Math.max(lagrangian.minTotal, Math.min(matchedBy(assignment), lagrangian.maxTotal));
   };
-  if (options.incumbent) adopt(options.incumbent.assignment, options.incumbent.value);
 
   let nodes = 0;
   // ---- Heuristic: the exact flow over the mentors a decision opens -------------------------------
@@ -385,6 +424,11 @@ export const searchPods = (problem: PodProblem, options: PodSearchOptions): PodS
     return dropped > 0 ? keep : null;
   };
 
+  if (options.incumbent && isFeasible(options.incumbent)) {
+    const value = assignmentValue(options.incumbent);
+    if (value > best.value) adopt(options.incumbent.slice(), value);
+  }
+
   // ---- Root -------------------------------------------------------------------------------------
   // A first incumbent from each mentee's best few pairs, prices improved against it, then the pairs
   // reduced and the incumbent improved by local search over the fewer pairs, and again.
@@ -425,40 +469,6 @@ export const searchPods = (problem: PodProblem, options: PodSearchOptions): PodS
   let handOff = false;
   let mip: MipOutcome['status'] | null = null;
 
-  /** The value of an assignment (mentee -> mentor) over the problem's pairs: B + score per pair, minus load. */
-  const assignmentValue = (assignment: Int32Array): number => {
-    const load = new Int32Array(mentorCount);
-    let value = 0;
-    for (let j = 0; j < mentorCount; j++) {
-      for (let q = problem.pairStart[j] as number; q < (problem.pairStart[j + 1] as number); q++) {
-        const f = problem.pairMentee[q] as number;
-        if (assignment[f] !== j) continue;
-        value += problem.bonus + (problem.pairScore[q] as number);
-        load[j] = (load[j] as number) + 1;
-      }
-    }
-    for (let j = 0; j < mentorCount; j++) {
-      for (let k = 1; k <= (load[j] as number); k++) value -= lagrangian.marginal(j, k);
-    }
-    return value;
-  };
-  /** Every pair allowed and every mentor's load 0 or within [required, slots]: a solver's answer is checked. */
-  const isFeasible = (assignment: Int32Array): boolean => {
-    const load = new Int32Array(mentorCount);
-    for (let j = 0; j < mentorCount; j++) {
-      for (let q = problem.pairStart[j] as number; q < (problem.pairStart[j + 1] as number); q++) {
-        if (assignment[problem.pairMentee[q] as number] === j) load[j] = (load[j] as number) + 1;
-      }
-    }
-    let placed = 0;
-    for (let j = 0; j < mentorCount; j++) {
-      const n = load[j] as number;
-      if (n > 0 && (n < (problem.required[j] as number) || n > (problem.slots[j] as number))) return false;
-      placed += n;
-    }
-    // A mentee placed with a mentor it has no pair with is not counted in any load.
-    return placed === matchedBy(assignment);
-  };
   /**
    * Hands the root's reduced problem to the MIP solver: coverage first when it is not settled, then
    * the score with that coverage. Returns the proven bound (Infinity when it proved nothing).
