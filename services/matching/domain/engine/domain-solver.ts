@@ -68,6 +68,11 @@ const flowNodesBeforePodSearch = 500;
 const handOverToPodSearch = new Error('The flow search hands this domain over to the pod search');
 /** Pod search nodes before a MIP solver, when given, takes the reduced problem (a few seconds at most). */
 const podNodesBeforeMip = 30;
+/**
+ * The same where one load step outweighs every pair score: there the pod search's own bound closes in
+ * thousands of nodes what HiGHS did not close in a minute (a few tens of seconds at most).
+ */
+const loadDominatedNodesBeforeMip = 20_000;
 /** Subgradient steps per strengthened node, and for the root's bound after the first dive. */
 const subgradientSteps = 30;
 const rootSubgradientSteps = 150;
@@ -613,7 +618,10 @@ export const solveDomain = (
   /** Mentees the root's relaxation matches: no assignment matches more (its coverage term is the same). */
   let relaxedMatched = 0;
   const solveByPodSearch = (incumbent: Int32Array | null, flowNodes: number): DomainSolution => {
-    const result = searchPods(podProblemOf(context, index, flowMentees, never), {
+    const problem = podProblemOf(context, index, flowMentees, never);
+    let bestPairScore = 0;
+    for (const score of problem.pairScore) bestPairScore = Math.max(bestPairScore, score);
+    const result = searchPods(problem, {
       prices: rootPrices,
       minTotal: 0,
       maxTotal: relaxedMatched,
@@ -621,7 +629,7 @@ export const solveDomain = (
       deadline,
       maxNodes: params.solver.maxBranchNodes - flowNodes,
       mipSolver: params.solver.mipSolver,
-      nodesBeforeMip: podNodesBeforeMip,
+      nodesBeforeMip: problem.loadStep >= bestPairScore ? loadDominatedNodesBeforeMip : podNodesBeforeMip,
     });
     return {
       assignment: toDomainAssignment(result.assignment, flowMentees, menteeCount),
