@@ -54,6 +54,28 @@ const negativeInfinity = Number.NEGATIVE_INFINITY;
 /** Far beyond any price that matters (every worth is below 2^53 / 64): a search past it has no end. */
 const maxTotalPriceStep = 2 ** 50;
 
+/**
+ * Puts (value, item) into a list kept in decreasing order of value at values[base ..], whose entry at
+ * `last` is the free place (or the smallest, dropped): the larger entries before it shift down one.
+ */
+export const insertDescending = (
+  values: Float64Array,
+  items: Int32Array,
+  base: number,
+  last: number,
+  value: number,
+  item: number,
+): void => {
+  let position = last;
+  while (position > 0 && (values[base + position - 1] as number) < value) {
+    values[base + position] = values[base + position - 1] as number;
+    items[base + position] = items[base + position - 1] as number;
+    position -= 1;
+  }
+  values[base + position] = value;
+  items[base + position] = item;
+};
+
 export class PodLagrangian {
   readonly problem: PodProblem;
   readonly mentorCount: number;
@@ -366,14 +388,7 @@ export class PodLagrangian {
       for (let q = this.start[j] as number; q < end; q++) {
         const value = (this.worth[q] as number) - (prices[this.mentee[q] as number] as number);
         if (count === slots && value <= (topValue[topBase + count - 1] as number)) continue;
-        let position = count < slots ? count++ : slots - 1;
-        while (position > 0 && (topValue[topBase + position - 1] as number) < value) {
-          topValue[topBase + position] = topValue[topBase + position - 1] as number;
-          top[topBase + position] = top[topBase + position - 1] as number;
-          position -= 1;
-        }
-        topValue[topBase + position] = value;
-        top[topBase + position] = q;
+        insertDescending(topValue, top, topBase, count < slots ? count++ : slots - 1, value, q);
       }
       topCount[j] = count;
       const smallest = state[j] === FREE ? 1 : this.smallestPod(j);

@@ -1,6 +1,15 @@
 import { Deadline, OutOfTime } from './deadline';
 import { PodFlow } from './min-cost-flow';
-import { CLOSED, FREE, OPEN, onGrid, PodLagrangian, type PodProblem, UNDECIDED } from './pod-lagrangian';
+import {
+  CLOSED,
+  FREE,
+  insertDescending,
+  OPEN,
+  onGrid,
+  PodLagrangian,
+  type PodProblem,
+  UNDECIDED,
+} from './pod-lagrangian';
 import { assignmentOfMip, buildPodMip } from './pod-mip';
 import type { MipOutcome, MipSolver } from './types';
 
@@ -153,14 +162,7 @@ export const searchPods = (problem: PodProblem, options: PodSearchOptions): PodS
           const value = (lagrangian.worth[q] as number) - (lagrangian.prices[f] as number);
           const base = f * perMentee;
           if (value <= (keptValue[base + perMentee - 1] as number)) continue;
-          let position = perMentee - 1;
-          while (position > 0 && (keptValue[base + position - 1] as number) < value) {
-            keptValue[base + position] = keptValue[base + position - 1] as number;
-            kept[base + position] = kept[base + position - 1] as number;
-            position -= 1;
-          }
-          keptValue[base + position] = value;
-          kept[base + position] = q;
+          insertDescending(keptValue, kept, base, perMentee - 1, value, q);
         }
       }
       for (const q of kept) if (q >= 0) use[q] = 1;
@@ -475,8 +477,8 @@ export const searchPods = (problem: PodProblem, options: PodSearchOptions): PodS
    */
   const solveWithMip = (solver: MipSolver): number => {
     const seconds = () => Math.max(0.001, deadline.remaining() / 1000);
-    // Every better assignment matches at least as many mentees as the incumbent (the bonus dominates).
-    let total = Math.max(lagrangian.minTotal, matchedBy(best.assignment));
+    // Every better assignment matches at least as many mentees as the incumbent (`adopt` keeps it so).
+    let total = lagrangian.minTotal;
     if (total < lagrangian.maxTotal) {
       const coverage = solver.solve(buildPodMip(lagrangian, 'coverage', total, lagrangian.maxTotal, best.assignment), {
         timeLimitSeconds: seconds(),
