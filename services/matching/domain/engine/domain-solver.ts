@@ -614,7 +614,8 @@ export const solveDomain = (
     setState(j, undecided);
     undo();
   };
-  let rootPrices = new Float64Array(flowCount);
+  /** The flow's duals at the root (the pod search's first prices), kept where a search follows. */
+  let rootPrices = new Float64Array(0);
   /** Mentees the root's relaxation matches: no assignment matches more (its coverage term is the same). */
   let relaxedMatched = 0;
   const solveByPodSearch = (incumbent: Int32Array | null, flowNodes: number): DomainSolution => {
@@ -652,11 +653,12 @@ export const solveDomain = (
     rootBound = rootFlowBound;
     // Only worth passes over all pairs where the search may not close (it bounds the reported gap).
     if (rootViolations >= manyViolations) rootBound = Math.min(rootFlowBound, lagrangianBound(0, rootFlowBound));
-    // The flow's duals at the root: the pod search's first prices, whenever it takes over.
-    const pi = flow.potential;
-    const sinkPotential = pi[flowCount + mentorCount] ?? 0;
-    rootPrices = Float64Array.from({ length: flowCount }, (_, f) => Math.max(0, (pi[f] ?? 0) - sinkPotential));
-    for (let j = 0; j < mentorCount; j++) relaxedMatched += flow.mentorLoad(j);
+    if (rootViolations > 0) {
+      const pi = flow.potential;
+      const sinkPotential = pi[flowCount + mentorCount] ?? 0;
+      rootPrices = Float64Array.from({ length: flowCount }, (_, f) => Math.max(0, (pi[f] ?? 0) - sinkPotential));
+      for (let j = 0; j < mentorCount; j++) relaxedMatched += flow.mentorLoad(j);
+    }
     // Many mentors under the minimum at once (mentees scarce, or a load cost that outweighs the pair
     // scores): the pod search's bounds know the minimum pod, the flow's do not.
     if (rootViolations >= podSearchViolations) return solveByPodSearch(null, 0);
