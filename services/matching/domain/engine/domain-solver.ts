@@ -66,13 +66,12 @@ const podSearchViolations = manyViolations;
 const flowNodesBeforePodSearch = 500;
 /** Thrown to leave the flow's search for the pod search (caught in `solveDomain`). */
 const handOverToPodSearch = new Error('The flow search hands this domain over to the pod search');
-/** Pod search nodes before a MIP solver, when given, takes the reduced problem (a few seconds at most). */
-const podNodesBeforeMip = 30;
 /**
- * The same where one load step outweighs every pair score: there the pod search's own bound closes in
- * thousands of nodes what HiGHS did not close in a minute (a few tens of seconds at most).
+ * Pod search nodes before a MIP solver, when given, takes the reduced problem (a few seconds at most).
+ * The same where one load step outweighs every pair score: the root's incumbent has the best load
+ * profile there, so its reduced-cost fixing leaves HiGHS a fraction of the pairs.
  */
-const loadDominatedNodesBeforeMip = 20_000;
+const podNodesBeforeMip = 30;
 /** Subgradient steps per strengthened node, and for the root's bound after the first dive. */
 const subgradientSteps = 30;
 const rootSubgradientSteps = 150;
@@ -620,8 +619,6 @@ export const solveDomain = (
   let relaxedMatched = 0;
   const solveByPodSearch = (incumbent: Int32Array | null, flowNodes: number): DomainSolution => {
     const problem = podProblemOf(context, index, flowMentees, never);
-    let bestPairScore = 0;
-    for (const score of problem.pairScore) bestPairScore = Math.max(bestPairScore, score);
     const result = searchPods(problem, {
       prices: rootPrices,
       minTotal: 0,
@@ -630,7 +627,7 @@ export const solveDomain = (
       deadline,
       maxNodes: params.solver.maxBranchNodes - flowNodes,
       mipSolver: params.solver.mipSolver,
-      nodesBeforeMip: problem.loadStep >= bestPairScore ? loadDominatedNodesBeforeMip : podNodesBeforeMip,
+      nodesBeforeMip: podNodesBeforeMip,
     });
     return {
       assignment: toDomainAssignment(result.assignment, flowMentees, menteeCount),

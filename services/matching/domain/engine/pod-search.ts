@@ -19,7 +19,8 @@ import type { MipOutcome, MipSolver } from './types';
  * of `pod-lagrangian.ts` (the pod formulation's LP bound and more).
  *
  * 1. Root: prices from the caller (the flow's duals), improved by subgradient steps aimed at the
- *    incumbent; incumbents come from a min-cost flow over the mentors the Lagrangian opens.
+ *    incumbent; incumbents come from a min-cost flow over the mentors the Lagrangian opens (after each
+ *    round, those its exact bound opens: the best load profile where the load cost dominates).
  * 2. Reduced-cost fixing against the incumbent, at the root for the whole search and again at every
  *    node: a mentor whose opening (closing) cannot beat the incumbent is closed (opened), and a pair that
  *    cannot be in any better assignment is dropped. At the root this leaves a few per cent of the pairs.
@@ -356,7 +357,13 @@ export const searchPods = (problem: PodProblem, options: PodSearchOptions): PodS
     lagrangian.totalPrice = bestTotalPrice;
     const relaxed = lagrangian.evaluate();
     if (!exactTotals || !beats(relaxed)) return relaxed;
-    return lagrangian.evaluateExact();
+    const exact = lagrangian.evaluateExact();
+    // The exact bound's pods have whole sizes that meet the total. Where the load cost outweighs the
+    // pair scores, the mentors they open have the best load profile (say 49 new pods of 3 and one
+    // mentor with 2 locked taking 1), which the local search's flips of one or two mentors cannot
+    // reach from a profile one load step worse (2 mentors with 1 locked taking 2 each, one pod fewer).
+    if (heuristicEvery > 0 && beats(exact)) tryOpenSet(openSetFromLagrangian());
+    return exact;
   };
 
   // ---- Reduced-cost fixing ----------------------------------------------------------------------
