@@ -123,7 +123,7 @@ const cases: BenchCase[] = [
     mip: true,
     timeBudgetMs: 60_000,
   },
-  // Many mentors and the highest load weight: the pod search's own nodes close it, not HiGHS.
+  // Many mentors for few mentees at the same load: the root must find the best load profile.
   {
     name: 'load-dominated-240-many-mentors',
     describe: 'load-dominated: one domain of 240 people, 35% mentors, balancedLoad 1,000, with HiGHS',
@@ -132,12 +132,28 @@ const cases: BenchCase[] = [
     mip: true,
     timeBudgetMs: 60_000,
   },
-  // Not closed within the budget (40% mentors, the highest load weight): the class still open.
   {
     name: 'load-dominated-300-many-mentors',
     describe: 'load-dominated: one domain of 300 people, 40% mentors, balancedLoad 1,000, with HiGHS',
     repeats: 1,
     build: () => ({ ...oneDomain(41, 300, 120), weights: { balancedLoad: 1_000 } }),
+    mip: true,
+    timeBudgetMs: 60_000,
+  },
+  {
+    name: 'load-dominated-1k-many-mentors',
+    describe: 'load-dominated: one domain of 1,000 people, 35% mentors, balancedLoad 1,000, with HiGHS',
+    repeats: 1,
+    build: () => ({ ...oneDomain(42, 1_000, 350), weights: { balancedLoad: 1_000 } }),
+    mip: true,
+    timeBudgetMs: 60_000,
+  },
+  // The best assignment is one mentor swap from the local search's first optimum.
+  {
+    name: 'load-dominated-1k-40',
+    describe: 'load-dominated: one domain of 1,000 people, 40% mentors, balancedLoad 300, with HiGHS',
+    repeats: 1,
+    build: () => ({ ...oneDomain(42, 1_000, 400), weights: { balancedLoad: 300 } }),
     mip: true,
     timeBudgetMs: 60_000,
   },
