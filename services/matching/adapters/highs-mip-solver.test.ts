@@ -142,7 +142,7 @@ describe('the engine with HiGHS for its hard domains', () => {
     // Many mentors can take the same few mentees at the same load. The pod search's root must reach the
     // best load profile (49 pods of 3 and one of a mentor with 2 locked); from a profile one load step
     // worse, its reduced-cost fixing keeps nearly every pair and HiGHS does not close in a minute. With
-    // that profile, HiGHS gets 21% of the pairs and closes in about 8 s on a quiet machine.
+    // that profile, HiGHS gets 17% of the pairs and closes in about 10 s on a quiet machine.
     const mentors = 120;
     const input: MatchingInput = {
       ...syntheticDomain({ seed: 41, mentors, mentees: 300 - mentors }),

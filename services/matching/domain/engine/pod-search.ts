@@ -306,7 +306,8 @@ export const searchPods = (problem: PodProblem, options: PodSearchOptions): PodS
    * Improves the prices by up to `iterations` Polyak steps on the cheap bound, aimed at the incumbent,
    * then returns the exact bound (`evaluateExact`) at the best prices found, leaving the Lagrangian
    * evaluated there. `openShare` gets the share of the later steps in which each mentor opened a pod
-   * (for branching).
+   * (for branching). With `heuristicEvery` (the root), the flow tries the mentors the prices open every
+   * that many steps, and at the end those the exact bound's pods open.
    */
   const improve = (iterations: number, heuristicEvery = 0): number => {
     let current = lagrangian.evaluate();
