@@ -89,6 +89,15 @@ const cases: BenchCase[] = [
     mip: true,
     timeBudgetMs: 60_000,
   },
+  // 40% mentors at 2,000 people: the root takes a third of the budget and HiGHS may not close the rest.
+  {
+    name: 'scarce-2k-40',
+    describe: 'scarce: one domain of 2,000 people, 40% mentors, with HiGHS',
+    repeats: 1,
+    build: () => oneDomain(41, 2_000, 800),
+    mip: true,
+    timeBudgetMs: 60_000,
+  },
   // The load cost outweighs the pair scores (balancedLoad 1,000, the highest the settings accept).
   {
     name: 'load-dominated-240',
