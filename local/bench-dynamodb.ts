@@ -26,6 +26,17 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  directoryIndexKey,
+  emailIndexKey,
+  emailKey,
+  importJobKey,
+  importRowsKey,
+  importsOpenIndexKey,
+  nameIndexKey,
+  nameSearchKey,
+  personKey,
+} from '../services/matching/adapters/keys';
 import { standardTable, type TableDeclaration } from '../shared/declaration';
 import { batchGet, batchPut } from '../shared/dynamo/batch';
 import { recordOf } from '../shared/dynamo/table';
@@ -174,10 +185,8 @@ let counter = 0;
 const itemOf = () => {
   const id = `p-${process.pid}-${counter++}`;
   return {
-    pk: `PERSON#${id}`,
-    sk: 'PROFILE',
-    gsi1pk: 'DIRECTORY#active',
-    gsi1sk: `engineering#${id}`,
+    ...personKey(id),
+    ...directoryIndexKey('active', 'engineering', id),
     personId: id,
     name: 'Ada Lovelace-Byron',
     email: `${id}@example.com`,
@@ -243,10 +252,8 @@ interface ImportJob {
 const jobItem = (job: ImportJob, rows: number) => {
   const updatedAt = new Date().toISOString();
   return {
-    pk: `IMPORT#${job.importId}`,
-    sk: 'JOB',
-    gsi1pk: 'IMPORTS_OPEN',
-    gsi1sk: `${updatedAt}#${job.importId}`,
+    ...importJobKey(job.importId),
+    ...importsOpenIndexKey(updatedAt, job.importId),
     importId: job.importId,
     status: 'running',
     rows,
@@ -257,21 +264,18 @@ const jobItem = (job: ImportJob, rows: number) => {
   };
 };
 
-const emailKeyOf = (person: Person) => ({ pk: `EMAIL#${person.email}`, sk: 'EMAIL' });
-
 /** A new person's items, as the import writes them: profile, address claim, name search (or 2 with the name on the profile). */
 const rowItems = (tableName: string, layout: ImportLayout, person: Person): TransactItem[] => {
-  const nameSortKey = `${person.name.toLowerCase()}#${person.personId}`;
-  const profile = layout.nameOnProfile ? { ...person, gsi2pk: 'PEOPLE_BY_NAME', gsi2sk: nameSortKey } : person;
+  const nameIndex = nameIndexKey(person.name, person.personId);
+  const profile = layout.nameOnProfile ? { ...person, gsi2pk: nameIndex.gsi1pk, gsi2sk: nameIndex.gsi1sk } : person;
   const items: TransactItem[] = [
     { Put: { TableName: tableName, Item: profile, ConditionExpression: 'attribute_not_exists(pk)' } },
     {
       Put: {
         TableName: tableName,
         Item: {
-          ...emailKeyOf(person),
-          gsi1pk: 'PEOPLE_BY_EMAIL',
-          gsi1sk: `${person.email}#${person.personId}`,
+          ...emailKey(person.email),
+          ...emailIndexKey(person.email, person.personId),
           personId: person.personId,
         },
         ConditionExpression: 'attribute_not_exists(pk) OR personId = :me',
@@ -284,10 +288,8 @@ const rowItems = (tableName: string, layout: ImportLayout, person: Person): Tran
       Put: {
         TableName: tableName,
         Item: {
-          pk: person.pk,
-          sk: 'SEARCH#NAME',
-          gsi1pk: 'PEOPLE_BY_NAME',
-          gsi1sk: nameSortKey,
+          ...nameSearchKey(person.personId),
+          ...nameIndex,
           personId: person.personId,
         },
       },
@@ -348,7 +350,7 @@ const runImport = async (
       await batchGet(
         db,
         tables.data,
-        people.flatMap((person) => [{ pk: person.pk, sk: person.sk }, emailKeyOf(person)]),
+        people.flatMap((person) => [personKey(person.personId), emailKey(person.email)]),
         true,
       );
       const from = job.nextRow;
@@ -365,8 +367,7 @@ const runImport = async (
           Put: {
             TableName: tables.data,
             Item: {
-              pk: `IMPORT#${job.importId}`,
-              sk: `ROWS#${String(from).padStart(7, '0')}`,
+              ...importRowsKey(job.importId, from),
               from,
               rows: JSON.stringify(report),
               expiresAt: expiresAt(),
