@@ -37,6 +37,30 @@ interface BenchCase {
 const oneDomain = (seed: number, people: number, mentors: number) =>
   syntheticDomain({ seed, mentors, mentees: people - mentors });
 
+/**
+ * A hard domain as the runner runs it: one run, a 60 s search budget and, unless `alone`, HiGHS for
+ * the reduced problem; with `balancedLoad`, a load cost that outweighs the pair scores.
+ */
+const hardDomain = (
+  name: string,
+  domain: { seed: number; people: number; mentors: number; balancedLoad?: number; alone?: boolean },
+): BenchCase => {
+  const { seed, people, mentors, balancedLoad, alone } = domain;
+  const share = Math.round((100 * mentors) / people);
+  const load = balancedLoad === undefined ? '' : `, balancedLoad ${balancedLoad.toLocaleString('en')}`;
+  return {
+    name,
+    describe: `${balancedLoad === undefined ? 'scarce' : 'load-dominated'}: one domain of ${people.toLocaleString('en')} people, ${share}% mentors${load}, ${alone ? 'engine alone' : 'with HiGHS'}`,
+    repeats: 1,
+    build: () => ({
+      ...oneDomain(seed, people, mentors),
+      ...(balancedLoad === undefined ? {} : { weights: { balancedLoad } }),
+    }),
+    mip: !alone,
+    timeBudgetMs: 60_000,
+  };
+};
+
 const cases: BenchCase[] = [
   {
     name: 'domain-1k-4k',
@@ -56,116 +80,26 @@ const cases: BenchCase[] = [
     repeats: 2,
     build: () => syntheticOrg({ seed: 3, people: 50_000 }),
   },
-  // Mentees scarce (mentors 30-35% of a domain, about two mentees per mentor): the minimum pod decides
+  // Mentees scarce (mentors 30-40% of a domain, about two mentees per mentor): the minimum pod decides
   // which mentors open, and the flow's search alone did not finish these in 10 minutes.
-  {
-    name: 'scarce-1k-alone',
-    describe: 'scarce: one domain of 1,000 people, 35% mentors, engine alone',
-    repeats: 1,
-    build: () => oneDomain(5, 1_000, 350),
-    timeBudgetMs: 60_000,
-  },
-  {
-    name: 'scarce-1k',
-    describe: 'scarce: one domain of 1,000 people, 35% mentors, with HiGHS',
-    repeats: 1,
-    build: () => oneDomain(5, 1_000, 350),
-    mip: true,
-    timeBudgetMs: 60_000,
-  },
-  {
-    name: 'scarce-2k',
-    describe: 'scarce: one domain of 2,000 people, 30% mentors, with HiGHS',
-    repeats: 1,
-    build: () => oneDomain(11, 2_000, 600),
-    mip: true,
-    timeBudgetMs: 60_000,
-  },
-  {
-    name: 'scarce-2k-b',
-    describe: 'scarce: one domain of 2,000 people, 35% mentors, with HiGHS',
-    repeats: 1,
-    build: () => oneDomain(12, 2_000, 700),
-    mip: true,
-    timeBudgetMs: 60_000,
-  },
+  hardDomain('scarce-1k-alone', { seed: 5, people: 1_000, mentors: 350, alone: true }),
+  hardDomain('scarce-1k', { seed: 5, people: 1_000, mentors: 350 }),
+  hardDomain('scarce-2k', { seed: 11, people: 2_000, mentors: 600 }),
+  hardDomain('scarce-2k-b', { seed: 12, people: 2_000, mentors: 700 }),
   // 40% mentors at 2,000 people: the root takes a third of the budget and HiGHS may not close the rest.
-  {
-    name: 'scarce-2k-40',
-    describe: 'scarce: one domain of 2,000 people, 40% mentors, with HiGHS',
-    repeats: 1,
-    build: () => oneDomain(41, 2_000, 800),
-    mip: true,
-    timeBudgetMs: 60_000,
-  },
+  hardDomain('scarce-2k-40', { seed: 41, people: 2_000, mentors: 800 }),
   // The load cost outweighs the pair scores (balancedLoad 1,000, the highest the settings accept).
-  {
-    name: 'load-dominated-240',
-    describe: 'load-dominated: one domain of 240 people, 33% mentors, balancedLoad 1,000, with HiGHS',
-    repeats: 1,
-    build: () => ({ ...oneDomain(31, 240, 79), weights: { balancedLoad: 1_000 } }),
-    mip: true,
-    timeBudgetMs: 60_000,
-  },
+  hardDomain('load-dominated-240', { seed: 31, people: 240, mentors: 79, balancedLoad: 1_000 }),
   // Three mentors under the minimum at the root: the flow's search takes it, then hands it over.
-  {
-    name: 'load-dominated-240-few',
-    describe: 'load-dominated: one domain of 240 people, 30% mentors, balancedLoad 300, with HiGHS',
-    repeats: 1,
-    build: () => ({ ...oneDomain(41, 240, 72), weights: { balancedLoad: 300 } }),
-    mip: true,
-    timeBudgetMs: 60_000,
-  },
-  {
-    name: 'load-dominated-1k',
-    describe: 'load-dominated: one domain of 1,000 people, 30% mentors, balancedLoad 1,000, with HiGHS',
-    repeats: 1,
-    build: () => ({ ...oneDomain(41, 1_000, 300), weights: { balancedLoad: 1_000 } }),
-    mip: true,
-    timeBudgetMs: 60_000,
-  },
-  {
-    name: 'load-dominated-2k',
-    describe: 'load-dominated: one domain of 2,000 people, 30% mentors, balancedLoad 1,000, with HiGHS',
-    repeats: 1,
-    build: () => ({ ...oneDomain(41, 2_000, 600), weights: { balancedLoad: 1_000 } }),
-    mip: true,
-    timeBudgetMs: 60_000,
-  },
+  hardDomain('load-dominated-240-few', { seed: 41, people: 240, mentors: 72, balancedLoad: 300 }),
+  hardDomain('load-dominated-1k', { seed: 41, people: 1_000, mentors: 300, balancedLoad: 1_000 }),
+  hardDomain('load-dominated-2k', { seed: 41, people: 2_000, mentors: 600, balancedLoad: 1_000 }),
   // Many mentors for few mentees at the same load: the root must find the best load profile.
-  {
-    name: 'load-dominated-240-many-mentors',
-    describe: 'load-dominated: one domain of 240 people, 35% mentors, balancedLoad 1,000, with HiGHS',
-    repeats: 1,
-    build: () => ({ ...oneDomain(41, 240, 84), weights: { balancedLoad: 1_000 } }),
-    mip: true,
-    timeBudgetMs: 60_000,
-  },
-  {
-    name: 'load-dominated-300-many-mentors',
-    describe: 'load-dominated: one domain of 300 people, 40% mentors, balancedLoad 1,000, with HiGHS',
-    repeats: 1,
-    build: () => ({ ...oneDomain(41, 300, 120), weights: { balancedLoad: 1_000 } }),
-    mip: true,
-    timeBudgetMs: 60_000,
-  },
-  {
-    name: 'load-dominated-1k-many-mentors',
-    describe: 'load-dominated: one domain of 1,000 people, 35% mentors, balancedLoad 1,000, with HiGHS',
-    repeats: 1,
-    build: () => ({ ...oneDomain(42, 1_000, 350), weights: { balancedLoad: 1_000 } }),
-    mip: true,
-    timeBudgetMs: 60_000,
-  },
+  hardDomain('load-dominated-240-many-mentors', { seed: 41, people: 240, mentors: 84, balancedLoad: 1_000 }),
+  hardDomain('load-dominated-300-many-mentors', { seed: 41, people: 300, mentors: 120, balancedLoad: 1_000 }),
+  hardDomain('load-dominated-1k-many-mentors', { seed: 42, people: 1_000, mentors: 350, balancedLoad: 1_000 }),
   // The best assignment is one mentor swap from the local search's first optimum.
-  {
-    name: 'load-dominated-1k-40',
-    describe: 'load-dominated: one domain of 1,000 people, 40% mentors, balancedLoad 300, with HiGHS',
-    repeats: 1,
-    build: () => ({ ...oneDomain(42, 1_000, 400), weights: { balancedLoad: 300 } }),
-    mip: true,
-    timeBudgetMs: 60_000,
-  },
+  hardDomain('load-dominated-1k-40', { seed: 42, people: 1_000, mentors: 400, balancedLoad: 300 }),
 ];
 
 interface CaseReport {
