@@ -9,10 +9,13 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
+import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
+import { allServices } from '../services/index';
 import {
   BUNDLE_FILE_NAME,
   buildFunctionBundle,
+  esbuildOptionsFor,
   PACKAGES_BESIDE_BUNDLE,
   SDK_MODULES_LOADED_ON_DEMAND,
 } from './bundling';
@@ -107,6 +110,36 @@ describe('one bundle for AWS and the local runtime', () => {
     expect(probe.stderr).toBe('');
     expect(probe.stdout.trim()).toBe('Optimal 1');
   }, 120_000);
+
+  it('ships each package beside the bundle of every declared function that loads it, and of no other', async () => {
+    const functions = allServices.flatMap((service) => service.functions);
+    const entries = [...new Set(functions.map((fn) => fn.entry))];
+    // All entries in one build (what each bundle leaves out is all this needs): a few seconds.
+    const { outfile: _one, ...options } = esbuildOptionsFor({
+      repositoryRoot,
+      entryPath: join(repositoryRoot, entries[0] ?? ''),
+      outdir: temporaryFolder(),
+    });
+    const result = await build({
+      ...options,
+      entryPoints: entries.map((entry) => join(repositoryRoot, entry)),
+      outdir: temporaryFolder(),
+      write: false,
+      metafile: true,
+      minify: false,
+      sourcemap: false,
+    });
+    const loadedBy = new Map(
+      Object.values(result.metafile.outputs).map(({ entryPoint, imports }) => [
+        entryPoint,
+        [...new Set(imports.filter((i) => i.external && i.path in PACKAGES_BESIDE_BUNDLE).map((i) => i.path))],
+      ]),
+    );
+    const declared = Object.fromEntries(functions.map((fn) => [fn.name, [...(fn.packagesBesideBundle ?? [])].sort()]));
+    const loaded = Object.fromEntries(functions.map((fn) => [fn.name, (loadedBy.get(fn.entry) ?? []).sort()]));
+    expect(declared).toEqual(loaded);
+    expect(loaded['matching-runner']).toEqual(['highs']);
+  }, 60_000);
 
   it('refuses a package that is not declared as one to ship beside a bundle', () => {
     const stack = new Stack(new App({ outdir: temporaryFolder() }), 'UnknownPackageFixture');
