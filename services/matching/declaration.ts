@@ -63,7 +63,8 @@ export const matchingService = defineService({
       // Lambda's maximum: the search stops at its budget (RUN_SEARCH_BUDGET_MS) well before.
       timeoutSeconds: 900,
       access: { table: 'read-write' },
-      // The MIP solver the engine hands the reduced problem of a hard domain to, loaded only then.
+      // The MIP solver the engine hands the reduced problem of a hard domain to, loaded only then, and
+      // the worker thread's module that runs it.
       packagesBesideBundle: ['highs'],
     },
     {
