@@ -1,13 +1,15 @@
 /**
- * How every Lambda of the platform is bundled: the one place the esbuild options live.
- * `PlatformFunction` hands them to `NodejsFunction` (its `bundling` props), and the local runtime
- * and `npm run bundle-sizes` build with `esbuildOptionsFor`, so the bundle a developer runs and
- * measures is, byte for byte, the one `cdk synth` stages (infra/bundling.test.ts proves it).
+ * How every Lambda of the platform is bundled: the one place the esbuild options live, and the
+ * files that ship beside a bundle. `PlatformFunction` hands them to `NodejsFunction` (its `bundling`
+ * props, and shell commands that copy `filesBesideBundle`), and the local runtime and
+ * `npm run bundle-sizes` build with `esbuildOptionsFor` (`buildFunctionBundle`, which copies the same
+ * files), so the folder a developer runs and measures is, byte for byte, the one `cdk synth` stages
+ * (infra/bundling.test.ts proves it).
  *
  * Figures behind the choices are printed by `npm run bundle-sizes`.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
 
 /**
@@ -39,22 +41,75 @@ export const SDK_MODULES_LOADED_ON_DEMAND = [
   '@smithy/core/event-streams',
 ] as const;
 
-/**
- * The ESM bundle still meets CommonJS dependencies that call `require` (the AWS SDK's
- * transitive deps, Powertools); esbuild cannot rewrite those, so the bundle defines one.
- */
+/** What a package that ships beside the bundles of the functions using it (`PACKAGES_BESIDE_BUNDLE`) brings. */
+export interface PackageBesideBundle {
+  /** The package's files needed at run time, copied to `node_modules/<name>/` of the function's folder. */
+  packageFiles: readonly string[];
+  /**
+   * Modules of the repository that run the package in a worker thread, copied beside the bundle under
+   * their own file name: the bundle starts them with `new Worker(new URL('./<file name>', import.meta.url))`,
+   * which names the module beside this file in the sources and beside the bundle once bundled. Plain
+   * JavaScript (`.mjs`, checked by tsc through JSDoc): a worker runs its module as it is, and neither the
+   * Lambda runtime nor Node 20 runs TypeScript. They may import only Node's modules, the package and
+   * each other (`./<file name>`).
+   */
+  workerModules: readonly string[];
+}
+
 /**
  * Packages a function loads on demand (`await import(...)`, only on the path that needs them) and that
  * ship beside its bundle, in `node_modules/<name>/` of the function's folder, instead of inside it: the
  * files each needs at run time. HiGHS is ~3.5 MB of WebAssembly and its loader; only the matching runner
- * loads it, and only for a domain its own search finds hard, so it costs nothing at any cold start. A
- * function lists the ones it uses (`packagesBesideBundle` in its declaration); every function leaves
- * them out of its bundle.
+ * loads it, and only for a domain its own search finds hard, so it costs nothing at any cold start. It
+ * runs in a worker thread, which the runner terminates at its time limit (HiGHS checks its own only
+ * coarsely): the worker's module (`services/matching/adapters/highs-mip-worker.mjs`, and the
+ * `highs-solve.mjs` it imports) ships beside the bundle with it. A function lists the ones it uses
+ * (`packagesBesideBundle` in its declaration); every function leaves them out of its bundle.
  */
-export const PACKAGES_BESIDE_BUNDLE: Readonly<Record<string, readonly string[]>> = {
-  highs: ['package.json', 'build/highs.mjs', 'build/highs.wasm'],
+export const PACKAGES_BESIDE_BUNDLE: Readonly<Record<string, PackageBesideBundle>> = {
+  highs: {
+    packageFiles: ['package.json', 'build/highs.mjs', 'build/highs.wasm'],
+    workerModules: ['services/matching/adapters/highs-mip-worker.mjs', 'services/matching/adapters/highs-solve.mjs'],
+  },
 };
 
+/** A file shipped beside a bundle: `from` relative to the repository root, `to` relative to the bundle's folder. */
+export interface FileBesideBundle {
+  from: string;
+  to: string;
+}
+
+/**
+ * Every file the packages `names` ship beside a bundle. The CDK bundling copies them with shell commands
+ * (infra/platform-function.ts), `buildFunctionBundle` with `copyFilesBesideBundle`: the same list.
+ */
+export const filesBesideBundle = (names: readonly string[]): FileBesideBundle[] =>
+  names.flatMap((name) => {
+    const besideBundle = PACKAGES_BESIDE_BUNDLE[name];
+    if (!besideBundle)
+      throw new Error(`${name} is not one of the packages that ship beside a bundle (PACKAGES_BESIDE_BUNDLE)`);
+    return [
+      ...besideBundle.packageFiles.map((file) => ({
+        from: `node_modules/${name}/${file}`,
+        to: `node_modules/${name}/${file}`,
+      })),
+      ...besideBundle.workerModules.map((file) => ({ from: file, to: basename(file) })),
+    ];
+  });
+
+/** Copies the files the packages `names` ship beside a bundle into the bundle's folder `outdir`. */
+export const copyFilesBesideBundle = (repositoryRoot: string, names: readonly string[], outdir: string): void => {
+  for (const file of filesBesideBundle(names)) {
+    const target = join(outdir, file.to);
+    mkdirSync(dirname(target), { recursive: true });
+    copyFileSync(join(repositoryRoot, file.from), target);
+  }
+};
+
+/**
+ * The ESM bundle still meets CommonJS dependencies that call `require` (the AWS SDK's
+ * transitive deps, Powertools); esbuild cannot rewrite those, so the bundle defines one.
+ */
 const ESM_REQUIRE_BANNER =
   "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
@@ -136,9 +191,16 @@ export interface BuiltBundle {
   metafile?: Metafile;
 }
 
-/** Bundles one function entry into `outdir`; esbuild's errors are thrown as they come. */
-export const buildFunctionBundle = async (options: Parameters<typeof esbuildOptionsFor>[0]): Promise<BuiltBundle> => {
+/**
+ * Bundles one function entry into `outdir`, with the files of the packages it ships beside its bundle
+ * (its declaration's `packagesBesideBundle`): the folder `cdk synth` stages. esbuild's errors are
+ * thrown as they come.
+ */
+export const buildFunctionBundle = async (
+  options: Parameters<typeof esbuildOptionsFor>[0] & { packagesBesideBundle?: readonly string[] },
+): Promise<BuiltBundle> => {
   mkdirSync(options.outdir, { recursive: true });
   const result = await build(esbuildOptionsFor(options));
+  copyFilesBesideBundle(options.repositoryRoot, options.packagesBesideBundle ?? [], options.outdir);
   return { file: join(options.outdir, BUNDLE_FILE_NAME), ...(result.metafile ? { metafile: result.metafile } : {}) };
 };

@@ -4,7 +4,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { LAMBDA_BUNDLE, LAMBDA_NODE_OPTIONS, PACKAGES_BESIDE_BUNDLE } from './bundling';
+import { filesBesideBundle, LAMBDA_BUNDLE, LAMBDA_NODE_OPTIONS } from './bundling';
 
 export interface PlatformFunctionProps {
   /** Absolute path of the entry file; it exports `handler`. */
@@ -16,20 +16,19 @@ export interface PlatformFunctionProps {
   timeoutSeconds: number;
   /** The declared environment (`functionEnvironment`), Powertools variables included. */
   environment: Record<string, string>;
-  /** Packages copied beside the bundle (`PACKAGES_BESIDE_BUNDLE`), from the repository's node_modules. */
+  /** Packages copied beside the bundle (`PACKAGES_BESIDE_BUNDLE`), with the worker modules that run them. */
   packagesBesideBundle?: readonly string[];
 }
 
-/** Shell commands that copy the files of each package beside the bundle (run locally: no Docker, no network). */
-const copyPackagesBesideBundle = (names: readonly string[], inputDir: string, outputDir: string): string[] =>
-  names.flatMap((name) => {
-    const files = PACKAGES_BESIDE_BUNDLE[name];
-    if (!files)
-      throw new Error(`${name} is not one of the packages that ship beside a bundle (PACKAGES_BESIDE_BUNDLE)`);
-    return files.map((file) => {
-      const target = `${outputDir}/node_modules/${name}/${file}`;
-      return `mkdir -p "${target.slice(0, target.lastIndexOf('/'))}" && cp "${inputDir}/node_modules/${name}/${file}" "${target}"`;
-    });
+/**
+ * Shell commands that copy the files each package ships beside the bundle (`filesBesideBundle`: its
+ * own files, and the repository's worker modules that run it), run locally: no Docker, no network.
+ * `buildFunctionBundle` copies the same list for the local runtime.
+ */
+const copyFilesBesideBundleCommands = (names: readonly string[], inputDir: string, outputDir: string): string[] =>
+  filesBesideBundle(names).map((file) => {
+    const target = `${outputDir}/${file.to}`;
+    return `mkdir -p "${target.slice(0, target.lastIndexOf('/'))}" && cp "${inputDir}/${file.from}" "${target}"`;
   });
 
 /** Function logs are operational, not an audit trail: a month is enough to debug an incident. */
@@ -87,7 +86,7 @@ export class PlatformFunction extends NodejsFunction {
           beforeBundling: () => [],
           beforeInstall: () => [],
           afterBundling: (inputDir, outputDir) =>
-            copyPackagesBesideBundle(props.packagesBesideBundle ?? [], inputDir, outputDir),
+            copyFilesBesideBundleCommands(props.packagesBesideBundle ?? [], inputDir, outputDir),
         },
       },
     });

@@ -5,6 +5,8 @@
  *
  * Bundles are cached on disk by content, under `node_modules/.cache/` (inside the repository,
  * so the few modules a bundle leaves out resolve from node_modules, as in AWS from the runtime).
+ * A function's folder also holds what its declaration ships beside its bundle (`packagesBesideBundle`:
+ * the package's files and the worker modules that run it), copied as `cdk synth` copies them.
  * A cached bundle is reused while its fingerprint (bundling options, esbuild version, installed
  * packages, tsconfig) and the content of every repository file it was built from are unchanged;
  * checking that hashes a few hundred kilobytes of sources, a few milliseconds. Anything else
@@ -15,7 +17,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { version as esbuildVersion, type Metafile } from 'esbuild';
-import { BUNDLE_FILE_NAME, buildFunctionBundle } from '../infra/bundling';
+import { BUNDLE_FILE_NAME, buildFunctionBundle, filesBesideBundle } from '../infra/bundling';
 import { REPO_ROOT } from './paths';
 
 export const LOCAL_BUNDLE_CACHE_DIR = join(REPO_ROOT, 'node_modules', '.cache', 'mentoring-local-bundles');
@@ -40,8 +42,12 @@ export class BundleError extends Error {
 }
 
 export interface LocalBundler {
-  /** The bundle of an entry (relative to the repository root): from the cache if still valid, else built. */
-  bundleOf(entry: string): Promise<LocalBundle>;
+  /**
+   * The bundle of an entry (relative to the repository root), in a folder with the files of the packages
+   * it ships beside it (its declaration's `packagesBesideBundle`), as `cdk synth` stages it: from the
+   * cache if still valid, else built.
+   */
+  bundleOf(entry: string, packagesBesideBundle?: readonly string[]): Promise<LocalBundle>;
 }
 
 export interface LocalBundlerOptions {
@@ -51,7 +57,7 @@ export interface LocalBundlerOptions {
 
 interface Manifest {
   fingerprint: string;
-  /** Content hash of every repository file (not node_modules) the bundle was built from. */
+  /** Content hash of every repository file (not node_modules) the bundle was built from or ships beside it. */
   inputs: Record<string, string>;
   /** Folder (in the cache) holding the bundle. */
   folder: string;
@@ -114,7 +120,7 @@ export const createLocalBundler = (options: LocalBundlerOptions = {}): LocalBund
     }
   };
 
-  const build = async (entry: string, entryKey: string): Promise<string> => {
+  const build = async (entry: string, entryKey: string, packagesBesideBundle: readonly string[]): Promise<string> => {
     const staging = join(cacheDir, `${entryKey}-building-${process.pid}-${randomBytes(4).toString('hex')}`);
     let metafile: Metafile | undefined;
     try {
@@ -123,6 +129,7 @@ export const createLocalBundler = (options: LocalBundlerOptions = {}): LocalBund
         entryPath: join(repoRoot, entry),
         outdir: staging,
         metafile: true,
+        packagesBesideBundle,
       }));
     } catch (error) {
       rmSync(staging, { recursive: true, force: true });
@@ -137,14 +144,17 @@ export const createLocalBundler = (options: LocalBundlerOptions = {}): LocalBund
         messages.some((message) => message.text.startsWith('Could not resolve')),
       );
     }
+    const besideBundle = filesBesideBundle(packagesBesideBundle);
     const inputs = Object.fromEntries(
-      Object.keys(metafile?.inputs ?? {})
+      [...Object.keys(metafile?.inputs ?? {}), ...besideBundle.map((file) => file.from)]
         .filter((path) => !path.includes('node_modules/'))
         .map((path) => [path, hashOf(path)]),
     );
-    // Named by content, and renamed into place whole: of concurrent builders (test files in
-    // parallel), the first to finish puts the folder there; the others' folders are identical.
-    const folder = `${entryKey}-${sha256(readFileSync(join(staging, BUNDLE_FILE_NAME))).slice(0, 16)}`;
+    // Named by content (the bundle and every file beside it), and renamed into place whole: of concurrent
+    // builders (test files in parallel), the first to finish puts the folder there; the others' are identical.
+    const content = createHash('sha256').update(readFileSync(join(staging, BUNDLE_FILE_NAME)));
+    for (const file of besideBundle) content.update(file.to).update(readFileSync(join(staging, file.to)));
+    const folder = `${entryKey}-${content.digest('hex').slice(0, 16)}`;
     try {
       renameSync(staging, join(cacheDir, folder));
     } catch (error) {
@@ -159,22 +169,25 @@ export const createLocalBundler = (options: LocalBundlerOptions = {}): LocalBund
     return join(cacheDir, folder, BUNDLE_FILE_NAME);
   };
 
-  const bundleOf = async (entry: string): Promise<LocalBundle> => {
+  const bundleOf = async (entry: string, packagesBesideBundle: readonly string[]): Promise<LocalBundle> => {
     const started = performance.now();
     mkdirSync(cacheDir, { recursive: true });
-    const entryKey = `${entry.replace(/\.[cm]?[jt]s$/, '').replace(/[^A-Za-z0-9]+/g, '-')}-${sha256(entry).slice(0, 8)}`;
+    // One cache entry per entry and packages beside it (the same file may be declared without them).
+    const key = packagesBesideBundle.length ? `${entry}\0${packagesBesideBundle.join(',')}` : entry;
+    const entryKey = `${entry.replace(/\.[cm]?[jt]s$/, '').replace(/[^A-Za-z0-9]+/g, '-')}-${sha256(key).slice(0, 8)}`;
     const reused = cached(join(cacheDir, `${entryKey}.json`));
-    const file = reused ?? (await build(entry, entryKey));
+    const file = reused ?? (await build(entry, entryKey, packagesBesideBundle));
     return { file, fromCache: reused !== undefined, ms: Math.round(performance.now() - started) };
   };
 
   return {
     // Not memoised: a new execution environment (after a timeout or a crash) runs the current code.
-    bundleOf: (entry) => {
-      let pending = inFlight.get(entry);
+    bundleOf: (entry, packagesBesideBundle = []) => {
+      const key = JSON.stringify([entry, packagesBesideBundle]);
+      let pending = inFlight.get(key);
       if (!pending) {
-        pending = bundleOf(entry).finally(() => inFlight.delete(entry));
-        inFlight.set(entry, pending);
+        pending = bundleOf(entry, packagesBesideBundle).finally(() => inFlight.delete(key));
+        inFlight.set(key, pending);
       }
       return pending;
     },

@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FunctionDeclaration, ServiceDeclaration } from '../shared/declaration';
-import { fixtureServices } from '../test/support/fixtures/declarations';
+import { fixtureServices, solverService } from '../test/support/fixtures/declarations';
 import { createLocalBundler } from './bundles';
 import { localFunctionsOf, runtimeEnvironmentOf } from './environment';
 import { type LocalFunctions, startLocalFunctions } from './functions';
@@ -240,4 +240,37 @@ describe('local functions: code that does not bundle', () => {
       await functions.stop();
     }
   });
+});
+
+describe('local functions: a package shipped beside the bundle, run in a worker thread', () => {
+  it("runs HiGHS in its worker from the bundle's folder, and stops it at its deadline", async () => {
+    const functions = startLocalFunctions({
+      functions: localFunctionsOf([solverService]),
+      repoRoot: process.cwd(),
+      environmentOf: (fn) => runtimeEnvironmentOf(fn, endpoints),
+      logs: 'silent',
+    });
+    try {
+      const outcome = await functions.invoke('solver-highs', { limitSeconds: 0.5 });
+      expect(outcome).toMatchObject({
+        ok: true,
+        result: { small: { status: 'optimal', values: [0, 1] }, hard: { status: 'limit' }, hardStops: 1 },
+      });
+      if (!outcome.ok) return;
+      const { hard } = outcome.result as { hard: { seconds: number } };
+      expect(hard.seconds).toBeGreaterThanOrEqual(0.5);
+      expect(hard.seconds).toBeLessThan(1);
+    } finally {
+      await functions.stop();
+    }
+    // The function's folder is what `cdk synth` stages: the bundle, the worker module, the package's files.
+    const [fn] = solverService.functions;
+    const bundle = await createLocalBundler().bundleOf(fn?.entry ?? '', fn?.packagesBesideBundle);
+    expect(bundle.fromCache).toBe(true);
+    const folder = dirname(bundle.file);
+    expect(readFileSync(join(folder, 'highs-mip-worker.mjs'), 'utf8')).toBe(
+      readFileSync('services/matching/adapters/highs-mip-worker.mjs', 'utf8'),
+    );
+    expect(existsSync(join(folder, 'node_modules/highs/build/highs.wasm'))).toBe(true);
+  }, 60_000);
 });

@@ -250,7 +250,7 @@ export const startLocalFunctions = (options: LocalFunctionsOptions): LocalFuncti
     environment.ready = (async () => {
       let modulePath: string;
       try {
-        modulePath = (await bundler.bundleOf(fn.declaration.entry)).file;
+        modulePath = (await bundler.bundleOf(fn.declaration.entry, fn.declaration.packagesBesideBundle)).file;
       } catch (error) {
         throw bundleInitError(fn.declaration.entry, error);
       }

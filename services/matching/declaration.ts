@@ -35,8 +35,6 @@ export const matchingService = defineService({
       // It stops between batches a minute before its end and sets the import going again.
       timeoutSeconds: 900,
       access: { table: 'read-write' },
-      // The MIP solver the engine hands the reduced problem of a hard domain to, loaded only then.
-      packagesBesideBundle: ['highs'],
     },
     {
       name: 'hr-directory-consumer',
@@ -65,6 +63,9 @@ export const matchingService = defineService({
       // Lambda's maximum: the search stops at its budget (RUN_SEARCH_BUDGET_MS) well before.
       timeoutSeconds: 900,
       access: { table: 'read-write' },
+      // The MIP solver the engine hands the reduced problem of a hard domain to, loaded only then, and
+      // the worker thread's module that runs it.
+      packagesBesideBundle: ['highs'],
     },
     {
       name: 'pairings-consumer',

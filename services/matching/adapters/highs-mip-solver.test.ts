@@ -1,31 +1,14 @@
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticDomain, syntheticOrg } from '../bench/synthetic-org';
 import { matchPods } from '../domain/engine/match-pods';
 import { mipOptimum } from '../domain/engine/test-support/highs-model';
+import { denseKnapsack, knapsack } from '../domain/engine/test-support/mip-models';
 import { referenceViolations } from '../domain/engine/test-support/reference-rules';
-import type { MatchingInput, MipModel, MipSolver } from '../domain/engine/types';
-import { highsMipSolver, loadHighsMipSolver } from './highs-mip-solver';
+import type { MatchingInput, MipModel, MipOutcome, MipSolver } from '../domain/engine/types';
+import { createHighsWorkerMipSolver, highsMipSolver, loadHighsMipSolver } from './highs-mip-solver';
 
 type Highs = Awaited<ReturnType<typeof import('highs')['default']>>;
-
-/**
- * max sum v_i x_i  s.t.  sum w_i x_i <= capacity, x binary: a knapsack as a `MipModel` (one row).
- */
-const knapsack = (values: number[], weights: number[], capacity: number, start?: number[]): MipModel => ({
-  columns: values.length,
-  cost: Float64Array.from(values),
-  lower: new Float64Array(values.length),
-  upper: new Float64Array(values.length).fill(1),
-  integer: new Uint8Array(values.length).fill(1),
-  rows: 1,
-  rowStart: Int32Array.from([0, values.length]),
-  rowIndex: Int32Array.from(values.keys()),
-  rowValue: Float64Array.from(weights),
-  rowLower: Float64Array.from([Number.NEGATIVE_INFINITY]),
-  rowUpper: Float64Array.from([capacity]),
-  ...(start ? { start: Float64Array.from(start) } : {}),
-});
 
 /** The best knapsack value by enumeration (an independent check of the solver's answer). */
 const bestByEnumeration = (values: number[], weights: number[], capacity: number): number => {
@@ -44,21 +27,23 @@ const bestByEnumeration = (values: number[], weights: number[], capacity: number
   return best;
 };
 
-describe('HiGHS behind the engine MIP port', () => {
-  let highs: Highs;
+/** Wall seconds of `solve`, and its outcome. */
+const timed = (solver: MipSolver, model: MipModel, timeLimitSeconds: number): [number, MipOutcome] => {
+  const started = performance.now();
+  const outcome = solver.solve(model, { timeLimitSeconds });
+  return [(performance.now() - started) / 1000, outcome];
+};
+
+/** What the hard stop may add to a limit, with other test files running on the same cores. */
+const deadlineTolerance = 0.5;
+
+describe.each([
+  ['in its worker thread (production)', () => loadHighsMipSolver()],
+  ['in this thread (tests)', async () => highsMipSolver(await (await import('highs')).default())],
+])('HiGHS behind the engine MIP port, %s', (_, load: () => Promise<MipSolver>) => {
   let solver: MipSolver;
   beforeAll(async () => {
-    highs = await (await import('highs')).default();
-    solver = highsMipSolver(highs);
-  });
-
-  it('loads once per process, on first use', async () => {
-    const first = loadHighsMipSolver();
-    expect(loadHighsMipSolver()).toBe(first);
-    const loaded = await first;
-    const outcome = loaded.solve(knapsack([3, 4], [1, 1], 1), { timeLimitSeconds: 10 });
-    expect(outcome.status).toBe('optimal');
-    expect(Array.from(outcome.values ?? [])).toEqual([0, 1]);
+    solver = await load();
   });
 
   it('proves the optimum of small knapsacks, with its solution and its bound', () => {
@@ -100,11 +85,69 @@ describe('HiGHS behind the engine MIP port', () => {
   });
 });
 
+describe('HiGHS in its worker thread: a hard deadline', () => {
+  /** Its HiGHS has no time limit of its own: only the hard stop ends a solve before HiGHS does. */
+  let unlimited: Awaited<ReturnType<typeof createHighsWorkerMipSolver>>;
+  beforeAll(async () => {
+    unlimited = await createHighsWorkerMipSolver({ highsTimeLimit: () => Number.POSITIVE_INFINITY });
+  });
+  afterAll(() => unlimited.close());
+
+  it('loads once per process, on first use', async () => {
+    const first = loadHighsMipSolver();
+    expect(loadHighsMipSolver()).toBe(first);
+    const loaded = await first;
+    const outcome = loaded.solve(knapsack([3, 4], [1, 1], 1), { timeLimitSeconds: 10 });
+    expect(outcome.status).toBe('optimal');
+    expect(Array.from(outcome.values ?? [])).toEqual([0, 1]);
+  });
+
+  it('returns within its time limit where HiGHS overruns its own (1 s given, about 2 s taken in this thread)', async () => {
+    const solver = await loadHighsMipSolver();
+    const [seconds, outcome] = timed(solver, denseKnapsack(), 1);
+    expect(seconds).toBeLessThan(1 + deadlineTolerance);
+    // Stopped hard (nothing found, nothing proven: the engine keeps its own), or by HiGHS itself in time.
+    expect(outcome.status).toBe('limit');
+  });
+
+  it('stops HiGHS at the time limit even when HiGHS has no limit of its own', () => {
+    const before = unlimited.statistics.hardStops;
+    const [seconds, outcome] = timed(unlimited, denseKnapsack(), 0.5);
+    expect(seconds).toBeGreaterThanOrEqual(0.5);
+    expect(seconds).toBeLessThan(0.5 + deadlineTolerance);
+    expect(outcome).toEqual({ status: 'limit', values: null, bound: Number.POSITIVE_INFINITY });
+    expect(unlimited.statistics.hardStops).toBe(before + 1);
+  });
+
+  it('solves again after a solve it stopped: a fresh worker takes over', () => {
+    const workers = unlimited.statistics.workers;
+    const [, stopped] = timed(unlimited, denseKnapsack(), 0.2);
+    expect(stopped.status).toBe('limit');
+    // At once, while the new worker may still be loading HiGHS: the request waits for it.
+    const [, first] = timed(unlimited, knapsack([3, 4], [1, 1], 1), 30);
+    expect(first).toMatchObject({ status: 'optimal', values: Float64Array.from([0, 1]) });
+    const [, second] = timed(unlimited, knapsack([5, 4, 3], [2, 2, 1], 3), 30);
+    expect(second).toMatchObject({ status: 'optimal', values: Float64Array.from([1, 0, 1]) });
+    expect(unlimited.statistics.workers).toBe(workers + 1);
+  });
+});
+
 describe('the engine with HiGHS for its hard domains', () => {
   let highs: Highs;
+  let mipSolver: MipSolver;
   beforeAll(async () => {
     highs = await (await import('highs')).default();
+    mipSolver = await loadHighsMipSolver();
   });
+
+  /**
+   * A load-dominated domain of 300 people with 40% mentors (balancedLoad 1,000): the pod search hands
+   * HiGHS the reduced problem after about 0.6 s, and HiGHS needs about 10 s to close it.
+   */
+  const loadDominated = (): MatchingInput => {
+    const mentors = 120;
+    return { ...syntheticDomain({ seed: 41, mentors, mentees: 300 - mentors }), weights: { balancedLoad: 1_000 } };
+  };
 
   it('reaches the independent MIP optimum where many mentors are under the minimum at the root, with and without the hand-off', () => {
     let podSearched = 0;
@@ -119,7 +162,7 @@ describe('the engine with HiGHS for its hard domains', () => {
         ({ seed, people, mentorShare }) => {
           const input: MatchingInput = syntheticOrg({ seed, people, domainCount: 1, mentorShare });
           const alone = matchPods(input);
-          const handedOff = matchPods({ ...input, solver: { mipSolver: highsMipSolver(highs) } });
+          const handedOff = matchPods({ ...input, solver: { mipSolver } });
           const mip = mipOptimum(highs, input);
           for (const result of [alone, handedOff]) {
             expect(referenceViolations(input, result.pods)).toEqual([]);
@@ -143,12 +186,7 @@ describe('the engine with HiGHS for its hard domains', () => {
     // best load profile (49 pods of 3 and one of a mentor with 2 locked); from a profile one load step
     // worse, its reduced-cost fixing keeps nearly every pair and HiGHS does not close in a minute. With
     // that profile, HiGHS gets 17% of the pairs and closes in about 10 s on a quiet machine.
-    const mentors = 120;
-    const input: MatchingInput = {
-      ...syntheticDomain({ seed: 41, mentors, mentees: 300 - mentors }),
-      weights: { balancedLoad: 1_000 },
-      solver: { timeBudgetMs: 60_000, mipSolver: highsMipSolver(highs) },
-    };
+    const input: MatchingInput = { ...loadDominated(), solver: { timeBudgetMs: 60_000, mipSolver } };
     const result = matchPods(input);
     expect(referenceViolations(input, result.pods)).toEqual([]);
     const [domain] = result.optimality.domains;
@@ -156,4 +194,39 @@ describe('the engine with HiGHS for its hard domains', () => {
     expect(result.optimality.proven).toBe(true);
     expect(result.optimality.gap).toBe(0);
   }, 120_000);
+  /** Runs `input` and checks a result stopped by its budget: within it, feasible, not proven, with a gap. */
+  const stoppedByBudget = (input: MatchingInput, budgetMs: number) => {
+    const started = performance.now();
+    const result = matchPods(input);
+    const seconds = (performance.now() - started) / 1000;
+    // Scanning the pairs and assembling the result come on top of the search's budget: tens of ms here.
+    expect(seconds).toBeLessThan(budgetMs / 1000 + deadlineTolerance);
+    expect(referenceViolations(input, result.pods)).toEqual([]);
+    expect(result.optimality.proven).toBe(false);
+    expect(result.optimality.domains[0]?.stoppedBy).toBe('time-budget');
+    expect(result.optimality.gap).toBeGreaterThan(0);
+    expect(Number.isFinite(result.optimality.gap)).toBe(true);
+    return result;
+  };
+
+  it('ends a run HiGHS cannot close in time within its time budget, not proven, with its gap (300 people, 3 s)', () => {
+    const budgetMs = 3_000;
+    stoppedByBudget({ ...loadDominated(), solver: { timeBudgetMs: budgetMs, mipSolver } }, budgetMs);
+  }, 30_000);
+
+  it('keeps its own incumbent and bound when the MIP solve is stopped hard at the budget (HiGHS without a limit of its own)', async () => {
+    const unlimited = await createHighsWorkerMipSolver({ highsTimeLimit: () => Number.POSITIVE_INFINITY });
+    try {
+      const budgetMs = 3_000;
+      const result = stoppedByBudget(
+        { ...loadDominated(), solver: { timeBudgetMs: budgetMs, mipSolver: unlimited } },
+        budgetMs,
+      );
+      expect(unlimited.statistics.hardStops).toBe(1);
+      // The engine's own incumbent: every mentee it can place is placed (the gap is in the load cost).
+      expect(result.objective.matched).toBeGreaterThan(0);
+    } finally {
+      await unlimited.close();
+    }
+  }, 30_000);
 });

@@ -4,7 +4,6 @@ import { type DomainIndex, forbidden, noPair, type ScanResult } from './domain-i
 import { PodFlow } from './min-cost-flow';
 import type { PodProblem } from './pod-lagrangian';
 import { searchPods } from './pod-search';
-import type { MipSolver } from './types';
 
 /**
  * Exact solver for one domain.

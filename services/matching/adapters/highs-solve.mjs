@@ -1,0 +1,76 @@
+// @ts-check
+/**
+ * HiGHS on the engine's `MipModel`, in the calling thread: the HiGHS adapter's worker thread
+ * (`highs-mip-worker.mjs`) and the tests' in-thread solver (`highsMipSolver`) both solve with it.
+ *
+ * Plain JavaScript (its types checked by tsc from the JSDoc), like the worker's module that imports it:
+ * both ship beside the bundle, unbundled (`PACKAGES_BESIDE_BUNDLE` in infra/bundling.ts). It imports
+ * nothing at run time.
+ */
+
+/** @typedef {import('highs').Highs} Highs */
+/** @typedef {import('../domain/engine/types').MipModel} MipModel */
+/** @typedef {import('../domain/engine/types').MipOutcome} MipOutcome */
+
+/** Optimal means within 0.5 of the best bound: the data are integers, so nothing better by 1 exists. */
+const absoluteGap = 0.5;
+
+/**
+ * Solves `model` (a maximisation) with HiGHS in this thread.
+ * @param {Highs} highs
+ * @param {MipModel} model
+ * @param {number} timeLimitSeconds HiGHS's own time limit (Infinity: none). HiGHS checks it between
+ *   steps only, and some steps take long (a heuristic on a large model: seconds), so it can overrun it.
+ * @returns {MipOutcome}
+ */
+export const solveWithHighs = (highs, model, timeLimitSeconds) => {
+  const infinity = highs.infinity;
+  /** @param {Float64Array} values */
+  const finite = (values) =>
+    Float64Array.from(values, (value) =>
+      value === Number.POSITIVE_INFINITY ? infinity : value === Number.NEGATIVE_INFINITY ? -infinity : value,
+    );
+  const solver = highs.createModel({
+    numCols: model.columns,
+    numRows: model.rows,
+    sense: highs.constants.objectiveSense.maximize,
+    colCost: model.cost,
+    colLower: model.lower,
+    colUpper: model.upper,
+    rowLower: finite(model.rowLower),
+    rowUpper: finite(model.rowUpper),
+    matrix: {
+      format: 'csr',
+      numRows: model.rows,
+      numCols: model.columns,
+      starts: model.rowStart,
+      indices: model.rowIndex,
+      values: model.rowValue,
+    },
+    integrality: Int32Array.from(model.integer),
+  });
+  try {
+    solver.options.set({
+      output_flag: false,
+      mip_rel_gap: 0,
+      mip_abs_gap: absoluteGap,
+      ...(Number.isFinite(timeLimitSeconds) ? { time_limit: Math.max(0.001, timeLimitSeconds) } : {}),
+    });
+    if (model.start) solver.setSolution({ colValue: model.start });
+    solver.run();
+    const status = solver.getModelStatus();
+    const codes = highs.constants.modelStatus;
+    const solved = status === codes.optimal;
+    const limited = status === codes.timeLimit || status === codes.interrupted;
+    const hasSolution = Number(solver.info.get('primal_solution_status')) === highs.constants.solutionStatus.feasible;
+    const values = hasSolution ? Float64Array.from(solver.getSolution().colValue) : null;
+    const bound = Number(solver.info.get('mip_dual_bound'));
+    return {
+      status: solved ? 'optimal' : limited ? 'limit' : status === codes.infeasible ? 'infeasible' : 'failed',
+      values,
+      bound: Number.isFinite(bound) ? bound : Number.POSITIVE_INFINITY,
+    };
+  } finally {
+    solver.dispose();
+  }
+};
