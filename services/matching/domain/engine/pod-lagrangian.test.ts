@@ -34,6 +34,31 @@ describe('PodLagrangian', () => {
     );
   });
 
+  it('breaks ties between pod sizes toward the total the total price aims at, so that a subgradient step can move the bound', () => {
+    // Every pair worth the same, no load cost: every pod size of every mentor ties at the fitting prices.
+    const problem: PodProblem = {
+      menteeCount: 9,
+      mentorCount: 3,
+      bonus: 1,
+      loadStep: 0,
+      locked: Int32Array.from([0, 0, 0]),
+      slots: Int32Array.from([5, 5, 5]),
+      required: Int32Array.from([3, 3, 3]),
+      pairStart: Int32Array.from([0, 9, 18, 27]),
+      pairMentee: Int32Array.from({ length: 27 }, (_, q) => q % 9),
+      pairScore: new Float64Array(27),
+    };
+    const lagrangian = new PodLagrangian(problem);
+    lagrangian.minTotal = 9;
+    lagrangian.maxTotal = 9;
+    lagrangian.setPrices(new Array(9).fill(1));
+    expect(lagrangian.evaluate()).toBe(9);
+    // The smallest tied sizes (no pod at all) would say every mentee is in no pod: every price falls
+    // alike, and the bound does not move. The pods chosen reach the 9 the total asks for.
+    expect(lagrangian.chosenTotal).toBe(9);
+    expect(Array.from(lagrangian.chosen).reduce((sum, times) => sum + times, 0)).toBe(9);
+  });
+
   it('reports a range of totals the mentors cannot reach as infeasible (-Infinity) instead of searching for a price forever', () => {
     // Two fresh mentors with pods of 3: at most 6 of the 7 mentees can be matched.
     const problem: PodProblem = {
