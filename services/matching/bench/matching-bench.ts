@@ -9,7 +9,8 @@
  * closed in every domain).
  *
  *   --case <name>   run one case in this process and print its JSON line (used by the parent)
- *   --only <prefix> run only the cases whose name starts with it (`--only scarce`)
+ *   --only <prefix> run only the cases whose name starts with it (`--only scarce`); the scans run only
+ *                   when named (`--only scan-load`, `--only scan-weights`, `--only scan-2k-40`)
  *   --quick         smaller repeat counts
  *
  * The hard-domain cases (`scarce-*`, `load-dominated-*`) run as the runner does: a 60 s search budget
@@ -19,7 +20,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { loadHighsMipSolver } from '../adapters/highs-mip-solver';
 import { matchPods } from '../domain/engine/match-pods';
-import type { MatchingInput, MatchResult, MipSolver } from '../domain/engine/types';
+import type { MatchingInput, MatchResult, MipSolver, ObjectiveWeights } from '../domain/engine/types';
 import { type SyntheticOrg, syntheticDomain, syntheticOrg } from './synthetic-org';
 
 interface BenchCase {
@@ -37,24 +38,41 @@ interface BenchCase {
 const oneDomain = (seed: number, people: number, mentors: number) =>
   syntheticDomain({ seed, mentors, mentees: people - mentors });
 
+/** Weights other than the defaults, named for the report. */
+interface NamedWeights {
+  label: string;
+  weights: Partial<ObjectiveWeights>;
+}
+
 /**
  * A hard domain as the runner runs it: one run, a 60 s search budget and, unless `alone`, HiGHS for
- * the reduced problem; with `balancedLoad`, a load cost that outweighs the pair scores.
+ * the reduced problem; with `balancedLoad`, a load cost that outweighs the pair scores; with `weights`,
+ * other weights the settings API accepts.
  */
 const hardDomain = (
   name: string,
-  domain: { seed: number; people: number; mentors: number; balancedLoad?: number; alone?: boolean },
+  domain: {
+    seed: number;
+    people: number;
+    mentors: number;
+    balancedLoad?: number;
+    weights?: NamedWeights;
+    alone?: boolean;
+  },
 ): BenchCase => {
-  const { seed, people, mentors, balancedLoad, alone } = domain;
+  const { seed, people, mentors, balancedLoad, weights, alone } = domain;
   const share = Math.round((100 * mentors) / people);
+  const kind = weights ? 'weights' : balancedLoad === undefined ? 'scarce' : 'load-dominated';
   const load = balancedLoad === undefined ? '' : `, balancedLoad ${balancedLoad.toLocaleString('en')}`;
+  const named = weights ? `, ${weights.label}` : '';
   return {
     name,
-    describe: `${balancedLoad === undefined ? 'scarce' : 'load-dominated'}: one domain of ${people.toLocaleString('en')} people, ${share}% mentors${load}, ${alone ? 'engine alone' : 'with HiGHS'}`,
+    describe: `${kind}: one domain of ${people.toLocaleString('en')} people, ${share}% mentors, seed ${seed}${load}${named}, ${alone ? 'engine alone' : 'with HiGHS'}`,
     repeats: 1,
     build: () => ({
       ...oneDomain(seed, people, mentors),
       ...(balancedLoad === undefined ? {} : { weights: { balancedLoad } }),
+      ...(weights ? { weights: weights.weights } : {}),
     }),
     mip: !alone,
     timeBudgetMs: 60_000,
@@ -100,6 +118,74 @@ const cases: BenchCase[] = [
   hardDomain('load-dominated-1k-many-mentors', { seed: 42, people: 1_000, mentors: 350, balancedLoad: 1_000 }),
   // The best assignment is one mentor swap from the local search's first optimum.
   hardDomain('load-dominated-1k-40', { seed: 42, people: 1_000, mentors: 400, balancedLoad: 300 }),
+];
+
+/** Pair weights all off: with `only`, one of them back at 1,000. */
+const pairWeightsOff = { overlap: 0, language: 0, skills: 0, seniority: 0, repeatPast: 0, move: 0 };
+const weightSettings: NamedWeights[] = [
+  {
+    label: 'all four pair weights at 1,000',
+    weights: { overlap: 1_000, language: 1_000, skills: 1_000, seniority: 1_000 },
+  },
+  { label: 'balancedLoad 0', weights: { balancedLoad: 0 } },
+  { label: 'skills the only pair weight', weights: { ...pairWeightsOff, skills: 1_000 } },
+  { label: 'repeatPast and move at 1,000', weights: { repeatPast: 1_000, move: 1_000 } },
+  { label: 'every weight 0', weights: { ...pairWeightsOff, balancedLoad: 0 } },
+  { label: 'overlap and balancedLoad at 1,000', weights: { overlap: 1_000, balancedLoad: 1_000 } },
+  { label: 'language the only pair weight', weights: { ...pairWeightsOff, language: 1_000 } },
+  { label: 'seniority the only weight', weights: { ...pairWeightsOff, seniority: 1_000, balancedLoad: 0 } },
+];
+const percent = (share: number) => Math.round(share * 100);
+
+/**
+ * Scans over many hard domains, run only when named with `--only` (each domain up to 60 s): the figures
+ * of services/matching/README.md's scans come from these.
+ */
+const scans: BenchCase[] = [
+  // 36 load-dominated domains with many mentors.
+  ...[41, 42, 43].flatMap((seed) =>
+    [240, 380, 1_000].flatMap((people) =>
+      [0.35, 0.4].flatMap((share) =>
+        [300, 1_000].map((balancedLoad) =>
+          hardDomain(`scan-load-${seed}-${people}-${percent(share)}-${balancedLoad}`, {
+            seed,
+            people,
+            mentors: Math.round(people * share),
+            balancedLoad,
+          }),
+        ),
+      ),
+    ),
+  ),
+  // 32 domains of 1,000 people with other weights the settings API accepts.
+  ...[41, 42].flatMap((seed) =>
+    [0.35, 0.4].flatMap((share) =>
+      weightSettings.map((weights, index) =>
+        hardDomain(`scan-weights-${seed}-${percent(share)}-${index + 1}`, {
+          seed,
+          people: 1_000,
+          mentors: Math.round(1_000 * share),
+          weights,
+        }),
+      ),
+    ),
+  ),
+  // 6 domains of 2,000 people with 40% mentors.
+  ...[
+    { seed: 41, balancedLoad: 300 },
+    { seed: 41, balancedLoad: 1_000 },
+    { seed: 42, balancedLoad: 300 },
+    { seed: 42, balancedLoad: 1_000 },
+    { seed: 41 },
+    { seed: 43 },
+  ].map(({ seed, balancedLoad }) =>
+    hardDomain(`scan-2k-40-${seed}-${balancedLoad ?? 'default'}`, {
+      seed,
+      people: 2_000,
+      mentors: 800,
+      ...(balancedLoad === undefined ? {} : { balancedLoad }),
+    }),
+  ),
 ];
 
 interface CaseReport {
@@ -209,7 +295,7 @@ const main = async (): Promise<void> => {
   const quick = args.includes('--quick');
   const caseIndex = args.indexOf('--case');
   if (caseIndex >= 0) {
-    const benchCase = cases.find((candidate) => candidate.name === args[caseIndex + 1]);
+    const benchCase = [...cases, ...scans].find((candidate) => candidate.name === args[caseIndex + 1]);
     if (!benchCase) throw new Error(`unknown case ${args[caseIndex + 1]}`);
     const mipSolver = benchCase.mip ? await loadHighsMipSolver() : null;
     process.stdout.write(`${JSON.stringify(runCase(benchCase, quick ? 1 : benchCase.repeats, mipSolver))}\n`);
@@ -218,7 +304,12 @@ const main = async (): Promise<void> => {
   const self = fileURLToPath(import.meta.url);
   const reports: CaseReport[] = [];
   const onlyIndex = args.indexOf('--only');
-  const selected = onlyIndex >= 0 ? cases.filter((c) => c.name.startsWith(args[onlyIndex + 1] ?? '')) : cases;
+  const only = onlyIndex >= 0 ? (args[onlyIndex + 1] ?? '') : null;
+  const selected =
+    only === null
+      ? cases
+      : [...cases, ...(only.startsWith('scan') ? scans : [])].filter((c) => c.name.startsWith(only));
+  if (selected.length === 0) throw new Error(`no case's name starts with ${only}`);
   for (const benchCase of selected) {
     process.stderr.write(`running ${benchCase.describe}...\n`);
     const child = spawnSync(
