@@ -45,6 +45,14 @@ const mappingsOf = (mapFile: string) => {
   return { ...map, sources: map.sources.map((source) => resolve(dirname(mapFile), source)) };
 };
 
+/** Runs `script` as an ES module in `folder`, as a Lambda runs there: nothing from this process's environment but PATH. */
+const runModuleIn = (folder: string, script: string) =>
+  spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: folder,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '' },
+  });
+
 describe('one bundle for AWS and the local runtime', () => {
   const folders: string[] = [];
   const temporaryFolder = () => {
@@ -109,14 +117,9 @@ describe('one bundle for AWS and the local runtime', () => {
       readFileSync(join(repositoryRoot, 'services/matching/adapters/highs-mip-worker.mjs'), 'utf8'),
     );
     // From the staged folder alone (as in the Lambda), the package loads and solves.
-    const probe = spawnSync(
-      process.execPath,
-      [
-        '--input-type=module',
-        '-e',
-        "const highs = await (await import('highs')).default(); const r = highs.solve('Maximize\\n obj: x + y\\nSubject To\\n c: x + y <= 1\\nBinary\\n x\\n y\\nEnd'); console.log(r.Status, r.ObjectiveValue);",
-      ],
-      { cwd: staged, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } },
+    const probe = runModuleIn(
+      staged,
+      "const highs = await (await import('highs')).default(); const r = highs.solve('Maximize\\n obj: x + y\\nSubject To\\n c: x + y <= 1\\nBinary\\n x\\n y\\nEnd'); console.log(r.Status, r.ObjectiveValue);",
     );
     expect(probe.stderr).toBe('');
     expect(probe.stdout.trim()).toBe('Optimal 1');
@@ -158,14 +161,9 @@ describe('one bundle for AWS and the local runtime', () => {
     // From the staged folder alone (as in the Lambda, no node_modules above it): HiGHS loads in the
     // worker beside the bundle, solves, and a solve past its deadline is stopped there.
     expect(relative(repositoryRoot, staged).startsWith('..')).toBe(true);
-    const probe = spawnSync(
-      process.execPath,
-      [
-        '--input-type=module',
-        '-e',
-        "const { handler } = await import('./index.mjs'); console.log(JSON.stringify(await handler({ limitSeconds: 0.5 })));",
-      ],
-      { cwd: staged, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } },
+    const probe = runModuleIn(
+      staged,
+      "const { handler } = await import('./index.mjs'); console.log(JSON.stringify(await handler({ limitSeconds: 0.5 })));",
     );
     expect(probe.stderr).toBe('');
     const result = JSON.parse(probe.stdout.trim()) as {

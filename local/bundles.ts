@@ -169,11 +169,14 @@ export const createLocalBundler = (options: LocalBundlerOptions = {}): LocalBund
     return join(cacheDir, folder, BUNDLE_FILE_NAME);
   };
 
+  /** One bundle per entry and packages beside it (the same file may be declared without them). */
+  const keyOf = (entry: string, packagesBesideBundle: readonly string[]) =>
+    packagesBesideBundle.length ? `${entry}\0${packagesBesideBundle.join(',')}` : entry;
+
   const bundleOf = async (entry: string, packagesBesideBundle: readonly string[]): Promise<LocalBundle> => {
     const started = performance.now();
     mkdirSync(cacheDir, { recursive: true });
-    // One cache entry per entry and packages beside it (the same file may be declared without them).
-    const key = packagesBesideBundle.length ? `${entry}\0${packagesBesideBundle.join(',')}` : entry;
+    const key = keyOf(entry, packagesBesideBundle);
     const entryKey = `${entry.replace(/\.[cm]?[jt]s$/, '').replace(/[^A-Za-z0-9]+/g, '-')}-${sha256(key).slice(0, 8)}`;
     const reused = cached(join(cacheDir, `${entryKey}.json`));
     const file = reused ?? (await build(entry, entryKey, packagesBesideBundle));
@@ -183,7 +186,7 @@ export const createLocalBundler = (options: LocalBundlerOptions = {}): LocalBund
   return {
     // Not memoised: a new execution environment (after a timeout or a crash) runs the current code.
     bundleOf: (entry, packagesBesideBundle = []) => {
-      const key = JSON.stringify([entry, packagesBesideBundle]);
+      const key = keyOf(entry, packagesBesideBundle);
       let pending = inFlight.get(key);
       if (!pending) {
         pending = bundleOf(entry, packagesBesideBundle).finally(() => inFlight.delete(key));

@@ -498,22 +498,17 @@ export const searchPods = (problem: PodProblem, options: PodSearchOptions): PodS
     lagrangian.evaluate();
     localSearch(40);
     rootBound = improve(rootIterations, 25);
+    const foundNothing = best.value === before && round > 0;
+    // A restricted round that finds nothing: the next ones (and the flow built now) take every pair.
+    if (foundNothing) restrictedFlows = false;
     reduceAtRoot();
     if (restrictedRound) restrictedRounds += 1;
     else fullRounds += 1;
-    if (best.value === before && round > 0) {
-      if (!restrictedRound) break;
-      if (restrictedFlows) {
-        restrictedFlows = false;
-        flow = buildFlow();
-      }
-    }
+    if (foundNothing && !restrictedRound) break;
   }
-  // The search's leaves are solved exactly by the flow: it must hold every active pair.
-  if (restrictedFlows) {
-    restrictedFlows = false;
-    if (beats(rootBound)) flow = buildFlow();
-  }
+  // The search's leaves are solved exactly by the flow: from here on it holds every active pair (the
+  // reduction below builds it; without it the root has closed the domain and no flow is solved again).
+  restrictedFlows = false;
   if (beats(rootBound)) {
     // The dynamic programme pays where whole pod sizes matter (a load cost that outweighs the scores);
     // elsewhere the cheap bound is as tight and it is left out.
