@@ -181,6 +181,15 @@ describe('the engine with HiGHS for its hard domains', () => {
     expect(podSearched).toBeGreaterThanOrEqual(5);
   }, 240_000);
 
+  /** Runs `input` (one domain) and checks it went to the pod search and came back proven and feasible. */
+  const expectProvenPodSearched = (input: MatchingInput) => {
+    const result = matchPods(input);
+    expect(referenceViolations(input, result.pods)).toEqual([]);
+    expect(result.optimality.domains[0]?.rootViolations).toBeGreaterThanOrEqual(4);
+    expect(result.optimality.proven).toBe(true);
+    expect(result.optimality.gap).toBe(0);
+  };
+
   // Weights the settings API accepts whose pair scores tie everywhere or in large groups. The Lagrangian's
   // subgradient chose the smallest of tied pod sizes (none at all when every pod ties at nothing), its
   // bound could not move, and the root neither found full coverage nor reduced the pairs: each of these
@@ -210,11 +219,7 @@ describe('the engine with HiGHS for its hard domains', () => {
         weights,
         solver: { timeBudgetMs: 60_000, ...(withHighs ? { mipSolver } : {}) },
       };
-      const result = matchPods(input);
-      expect(referenceViolations(input, result.pods)).toEqual([]);
-      expect(result.optimality.domains[0]?.rootViolations).toBeGreaterThanOrEqual(4);
-      expect(result.optimality.proven).toBe(true);
-      expect(result.optimality.gap).toBe(0);
+      expectProvenPodSearched(input);
     },
     120_000,
   );
@@ -224,13 +229,7 @@ describe('the engine with HiGHS for its hard domains', () => {
     // best load profile (49 pods of 3 and one of a mentor with 2 locked); from a profile one load step
     // worse, its reduced-cost fixing keeps nearly every pair and HiGHS does not close in a minute. With
     // that profile, HiGHS gets 17% of the pairs and closes in about 10 s on a quiet machine.
-    const input: MatchingInput = { ...loadDominated(), solver: { timeBudgetMs: 60_000, mipSolver } };
-    const result = matchPods(input);
-    expect(referenceViolations(input, result.pods)).toEqual([]);
-    const [domain] = result.optimality.domains;
-    expect(domain?.rootViolations).toBeGreaterThanOrEqual(4);
-    expect(result.optimality.proven).toBe(true);
-    expect(result.optimality.gap).toBe(0);
+    expectProvenPodSearched({ ...loadDominated(), solver: { timeBudgetMs: 60_000, mipSolver } });
   }, 120_000);
   /** Runs `input` and checks a result stopped by its budget: within it, feasible, not proven, with a gap. */
   const stoppedByBudget = (input: MatchingInput, budgetMs: number) => {
