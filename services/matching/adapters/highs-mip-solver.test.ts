@@ -2,9 +2,14 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticDomain, syntheticOrg } from '../bench/synthetic-org';
 import { matchPods } from '../domain/engine/match-pods';
+import { searchPods } from '../domain/engine/pod-search';
 import { mipOptimum } from '../domain/engine/test-support/highs-model';
 import { denseKnapsack, knapsack } from '../domain/engine/test-support/mip-models';
 import { referenceViolations } from '../domain/engine/test-support/reference-rules';
+import {
+  bestByEnumeration as bestPodsByEnumeration,
+  podProblems,
+} from '../domain/engine/test-support/tiny-pod-problems';
 import type { MatchingInput, MipModel, MipOutcome, MipSolver } from '../domain/engine/types';
 import { createHighsWorkerMipSolver, highsMipSolver, loadHighsMipSolver } from './highs-mip-solver';
 
@@ -194,6 +199,43 @@ describe('the engine with HiGHS for its hard domains', () => {
     // The sample must exercise the pod search, not only the flow's branch and bound.
     expect(podSearched).toBeGreaterThanOrEqual(5);
   }, 240_000);
+
+  it('proves the enumerated optimum of small pod problems handed to HiGHS at the root, also when the reduced problem holds nothing better than the incumbent', () => {
+    const inThread = highsMipSolver(highs);
+    const outcomes = { searches: 0, infeasible: 0 };
+    fc.assert(
+      fc.property(
+        podProblems({ mentees: { min: 4, max: 7 }, mentors: { min: 2, max: 5 }, allowedInTen: 8 }),
+        (tiny) => {
+          const menteeCount = tiny.problem.menteeCount;
+          let handedOver = false;
+          const counting: MipSolver = {
+            solve: (model, limits) => {
+              handedOver = true;
+              const outcome = inThread.solve(model, limits);
+              if (outcome.status === 'infeasible') outcomes.infeasible += 1;
+              return outcome;
+            },
+          };
+          const result = searchPods(tiny.problem, {
+            prices: new Float64Array(menteeCount),
+            minTotal: 0,
+            maxTotal: menteeCount,
+            mipSolver: counting,
+            nodesBeforeMip: 0,
+          });
+          if (handedOver) outcomes.searches += 1;
+          expect(result.proven).toBe(true);
+          expect(result.value).toBe(bestPodsByEnumeration(tiny, 0, menteeCount));
+        },
+      ),
+      { numRuns: 3_000, seed: 5 },
+    );
+    // The reduced problem keeps only what could beat the incumbent: when the incumbent is already
+    // optimal it holds nothing, and HiGHS's "infeasible" proves the incumbent (it was left unproven).
+    expect(outcomes.searches).toBeGreaterThanOrEqual(15);
+    expect(outcomes.infeasible).toBeGreaterThanOrEqual(1);
+  });
 
   /** Runs `input` (one domain) and checks it went to the pod search and came back proven and feasible. */
   const expectProvenPodSearched = (input: MatchingInput) => {

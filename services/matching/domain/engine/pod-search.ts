@@ -539,6 +539,8 @@ export const searchPods = (problem: PodProblem, options: PodSearchOptions): PodS
         timeLimitSeconds: seconds(),
       });
       mip = coverage.status;
+      // The reduced problem holds only what could beat the incumbent: when it holds nothing, nothing does.
+      if (coverage.status === 'infeasible') return best.value;
       const found = assignmentOfMip(lagrangian, coverage);
       if (coverage.status !== 'optimal' || !found) return Number.POSITIVE_INFINITY;
       total = matchedBy(found);
@@ -548,6 +550,8 @@ export const searchPods = (problem: PodProblem, options: PodSearchOptions): PodS
       timeLimitSeconds: seconds(),
     });
     mip = outcome.status;
+    // Nothing with this coverage beats the incumbent (it is pinned: a coverage found above is feasible).
+    if (outcome.status === 'infeasible') return best.value;
     const found = assignmentOfMip(lagrangian, outcome);
     if (found && matchedBy(found) === total && isFeasible(found)) {
       const value = assignmentValue(found);
