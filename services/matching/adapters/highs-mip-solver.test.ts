@@ -333,7 +333,8 @@ describe('the engine with HiGHS for its hard domains', () => {
   it('keeps its own incumbent and bound when the MIP solve is stopped hard at the budget (HiGHS without a limit of its own)', async () => {
     const unlimited = await createHighsWorkerMipSolver({ highsTimeLimit: () => Number.POSITIVE_INFINITY });
     try {
-      const budgetMs = 4_000;
+      // Six seconds: the root (about 1.4 s) must end well before the budget for both solves to start.
+      const budgetMs = 6_000;
       const result = stoppedByBudget(
         { ...skillsOnly(), solver: { timeBudgetMs: budgetMs, mipSolver: unlimited } },
         budgetMs,
