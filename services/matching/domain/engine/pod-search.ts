@@ -185,6 +185,9 @@ export const searchPods = (problem: PodProblem, options: PodSearchOptions): PodS
    * current prices and the incumbent's (while the pairs are many: its assignments are feasible, only
    * perhaps not the best the open mentors allow).
    */
+  /** Whether the active pairs are more than twice `perMentee` a mentee (worth restricting to those). */
+  const hasManyPairs = (perMentee: number): boolean =>
+    (lagrangian.start[mentorCount] as number) > 2 * perMentee * menteeCount;
   /** Marks each mentee's `perMentee` best active pairs at the current prices, and the incumbent's. */
   const bestPairs = (perMentee: number): Uint8Array => {
     const use = new Uint8Array(lagrangian.start[mentorCount] as number);
@@ -497,8 +500,7 @@ export const searchPods = (problem: PodProblem, options: PodSearchOptions): PodS
     if (!beats(rootBound)) return;
     const keep = fixByReducedCost(rootFixed, true);
     if (keep) lagrangian.restrict(keep);
-    const pairs = lagrangian.start[mentorCount] as number;
-    if (pairs <= 2 * flowPairsPerMentee * menteeCount) restrictedFlows = false;
+    if (!hasManyPairs(flowPairsPerMentee)) restrictedFlows = false;
     flow = buildFlow(restrictedFlows ? flowPairsPerMentee : Number.POSITIVE_INFINITY);
   };
   reduceAtRoot();
@@ -540,6 +542,15 @@ export const searchPods = (problem: PodProblem, options: PodSearchOptions): PodS
   let handOff = false;
   let mip: MipOutcome['status'] | null = null;
 
+  /** Adopts a MIP's assignment when it matches `total`, keeps every rule and beats the incumbent. */
+  const adoptIfBetter = (found: Int32Array | null, total: number): boolean => {
+    if (!found || matchedBy(found) !== total || !isFeasible(found)) return false;
+    const value = assignmentValue(found);
+    if (value <= best.value) return false;
+    adopt(found, value);
+    return true;
+  };
+
   /**
    * A MIP over each mentee's best pairs at the root's prices and the incumbent's, when the coverage is
    * settled and the pairs are many: small, so HiGHS answers in a fraction of the time, and what it finds
@@ -548,18 +559,15 @@ export const searchPods = (problem: PodProblem, options: PodSearchOptions): PodS
    */
   const improveWithRestrictedMip = (solver: MipSolver, seconds: number): boolean => {
     const total = lagrangian.minTotal;
-    const pairs = lagrangian.start[mentorCount] as number;
-    if (total !== lagrangian.maxTotal || pairs <= 2 * restrictedMipPairsPerMentee * menteeCount) return false;
+    if (total !== lagrangian.maxTotal || !hasManyPairs(restrictedMipPairsPerMentee)) return false;
     const saved = save();
     lagrangian.restrict(bestPairs(restrictedMipPairsPerMentee));
     const start = matchedBy(best.assignment) === total ? best.assignment : null;
     const outcome = solver.solve(buildPodMip(lagrangian, 'score', total, total, start), { timeLimitSeconds: seconds });
+    // Read against the restricted pairs, checked and valued against the whole problem.
     const found = assignmentOfMip(lagrangian, outcome);
     restore(saved);
-    if (!found || matchedBy(found) !== total || !isFeasible(found)) return false;
-    const value = assignmentValue(found);
-    if (value <= best.value) return false;
-    adopt(found, value);
+    if (!adoptIfBetter(found, total)) return false;
     if (!beats(exactTotals ? lagrangian.evaluateExact() : lagrangian.evaluate())) return true;
     const keep = fixByReducedCost(rootFixed, true);
     if (keep) lagrangian.restrict(keep);
@@ -593,11 +601,7 @@ export const searchPods = (problem: PodProblem, options: PodSearchOptions): PodS
     mip = outcome.status;
     // Nothing with this coverage beats the incumbent (it is pinned: a coverage found above is feasible).
     if (outcome.status === 'infeasible') return best.value;
-    const found = assignmentOfMip(lagrangian, outcome);
-    if (found && matchedBy(found) === total && isFeasible(found)) {
-      const value = assignmentValue(found);
-      if (value > best.value) adopt(found, value);
-    }
+    adoptIfBetter(assignmentOfMip(lagrangian, outcome), total);
     return outcome.status === 'optimal' || outcome.status === 'limit'
       ? problem.bonus * total + Math.floor(outcome.bound + 1e-6)
       : Number.POSITIVE_INFINITY;
