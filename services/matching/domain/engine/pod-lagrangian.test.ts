@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PodLagrangian, type PodProblem } from './pod-lagrangian';
-import { bestByEnumeration, podProblems } from './test-support/tiny-pod-problems';
+import { PodLagrangian } from './pod-lagrangian';
+import { bestByEnumeration, everyPairProblem, podProblems } from './test-support/tiny-pod-problems';
 
 /** Up to 6 mentees and 3 mentors, half the pairs allowed: enumerable. */
 const tinyPodProblem = podProblems({ mentees: { min: 2, max: 6 }, mentors: { min: 1, max: 3 }, allowedInTen: 5 });
@@ -36,18 +36,14 @@ describe('PodLagrangian', () => {
 
   it('breaks ties between pod sizes toward the total the total price aims at, so that a subgradient step can move the bound', () => {
     // Every pair worth the same, no load cost: every pod size of every mentor ties at the fitting prices.
-    const problem: PodProblem = {
+    const problem = everyPairProblem({
       menteeCount: 9,
-      mentorCount: 3,
+      slots: [5, 5, 5],
+      required: [3, 3, 3],
       bonus: 1,
       loadStep: 0,
-      locked: Int32Array.from([0, 0, 0]),
-      slots: Int32Array.from([5, 5, 5]),
-      required: Int32Array.from([3, 3, 3]),
-      pairStart: Int32Array.from([0, 9, 18, 27]),
-      pairMentee: Int32Array.from({ length: 27 }, (_, q) => q % 9),
-      pairScore: new Float64Array(27),
-    };
+      score: () => 0,
+    });
     const lagrangian = new PodLagrangian(problem);
     lagrangian.minTotal = 9;
     lagrangian.maxTotal = 9;
@@ -61,18 +57,14 @@ describe('PodLagrangian', () => {
 
   it('reports a range of totals the mentors cannot reach as infeasible (-Infinity) instead of searching for a price forever', () => {
     // Two fresh mentors with pods of 3: at most 6 of the 7 mentees can be matched.
-    const problem: PodProblem = {
+    const problem = everyPairProblem({
       menteeCount: 7,
-      mentorCount: 2,
+      slots: [3, 3],
+      required: [3, 3],
       bonus: 1_000_000,
       loadStep: 100_000,
-      locked: Int32Array.from([0, 0]),
-      slots: Int32Array.from([3, 3]),
-      required: Int32Array.from([3, 3]),
-      pairStart: Int32Array.from([0, 7, 14]),
-      pairMentee: Int32Array.from([0, 1, 2, 3, 4, 5, 6, 0, 1, 2, 3, 4, 5, 6]),
-      pairScore: Float64Array.from({ length: 14 }, (_, q) => q * 10),
-    };
+      score: (mentor, mentee) => (mentor * 7 + mentee) * 10,
+    });
     const lagrangian = new PodLagrangian(problem);
     lagrangian.minTotal = 7;
     lagrangian.maxTotal = 7;

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { highsMipSolver } from '../../adapters/highs-mip-solver';
 import { OPEN, PodLagrangian, type PodProblem } from './pod-lagrangian';
 import { assignmentOfMip, buildPodMip } from './pod-mip';
-import { bestByEnumeration, podProblems } from './test-support/tiny-pod-problems';
+import { bestByEnumeration, everyPairProblem, podProblems } from './test-support/tiny-pod-problems';
 import type { MipModel, MipSolver } from './types';
 
 /** A solver's values are exact within its tolerances (HiGHS: 1e-6 by default). */
@@ -85,18 +85,15 @@ describe('the pod MIP (the reduced problem the pod search hands a MIP solver)', 
 
   it('leaves out a start the reduced problem does not hold (a mentor decided open that it leaves idle)', () => {
     // Two mentors that each need 3 new mentees, four mentees allowed with both: one pod of 3 at most.
-    const problem: PodProblem = {
+    const problem = everyPairProblem({
       menteeCount: 4,
-      mentorCount: 2,
+      slots: [5, 5],
+      required: [3, 3],
       bonus: 1_000,
       loadStep: 0,
-      locked: Int32Array.from([0, 0]),
-      slots: Int32Array.from([5, 5]),
-      required: Int32Array.from([3, 3]),
-      pairStart: Int32Array.from([0, 4, 8]),
-      pairMentee: Int32Array.from([0, 1, 2, 3, 0, 1, 2, 3]),
-      pairScore: Float64Array.from([10, 10, 10, 10, 20, 20, 20, 0]),
-    };
+      // Mentor 0: 10 with everyone; mentor 1: 20 with mentees 0-2, 0 with mentee 3.
+      score: (mentor, mentee) => (mentor === 0 ? 10 : mentee < 3 ? 20 : 0),
+    });
     const firstMentor = Int32Array.from([0, 0, 0, 0]);
     const lagrangian = new PodLagrangian(problem);
     expect(buildPodMip(lagrangian, 'score', 4, 4, firstMentor).start).toBeDefined();

@@ -65,6 +65,41 @@ export const podProblems = ({ mentees, mentors, allowedInTen }: Shape): fc.Arbit
       return { problem, pairs };
     });
 
+/**
+ * A pod problem in which every mentor may take every mentee and nobody is locked yet, written as a test
+ * reads it: each mentor's free slots and minimum, and `score(mentor, mentee)` for every pair.
+ */
+export const everyPairProblem = ({
+  menteeCount,
+  slots,
+  required,
+  bonus,
+  loadStep,
+  score,
+}: {
+  menteeCount: number;
+  slots: number[];
+  required: number[];
+  bonus: number;
+  loadStep: number;
+  score: (mentor: number, mentee: number) => number;
+}): PodProblem => {
+  const mentorCount = slots.length;
+  const pairs = mentorCount * menteeCount;
+  return {
+    menteeCount,
+    mentorCount,
+    bonus,
+    loadStep,
+    locked: new Int32Array(mentorCount),
+    slots: Int32Array.from(slots),
+    required: Int32Array.from(required),
+    pairStart: Int32Array.from({ length: mentorCount + 1 }, (_, j) => j * menteeCount),
+    pairMentee: Int32Array.from({ length: pairs }, (_, q) => q % menteeCount),
+    pairScore: Float64Array.from({ length: pairs }, (_, q) => score(Math.floor(q / menteeCount), q % menteeCount)),
+  };
+};
+
 /** The best assignment matching between `minTotal` and `maxTotal` mentees, by enumeration (null: none). */
 export const bestByEnumeration = ({ problem, pairs }: TinyPod, minTotal: number, maxTotal: number): number | null => {
   const choices: Array<Array<[number, number]>> = Array.from({ length: problem.menteeCount }, () => []);
