@@ -11,9 +11,10 @@
  * `-- --import` (`--rows 6000 --parallel 1,2`, `--patterns import-current,...` to pick layouts)
  * writes roster-import batches instead, in three item layouts: the import's own
  * (services/matching's `POST /people/imports`) and two redesigns of the directory's items.
- * A batch is a consistent BatchGetItem of its people's profile and address keys, then one
- * TransactWriteItems of its rows' items, one outbox item holding the batch's events, the batch's
- * report item and the job's checkpoint (conditioned on where the batch starts): 99 items.
+ * A batch is a consistent BatchGetItem of its people's profiles, then one TransactWriteItems of
+ * its rows' items, one outbox item holding the batch's events, the batch's report item and the
+ * job's checkpoint (conditioned on where the batch starts): 99 items. As in the import, the next
+ * batch is read while one is written.
  * Batches at once each have their own job (the import's single checkpoint would have to be split
  * for that). Prints rows/s and items/s per layout.
  */
@@ -343,16 +344,28 @@ const runImport = async (
   let next = 0;
   let items = 0;
   const started = performance.now();
+  // As the import does: a consistent BatchGetItem of the batch's profiles (an address taken by
+  // someone else is found by writing), the next batch read while this one is written.
+  const readBatch = async () => {
+    const people = Array.from({ length: rowsPerBatch }, itemOf);
+    await batchGet(
+      db,
+      tables.data,
+      people.map((person) => personKey(person.personId)),
+      true,
+    );
+    return people;
+  };
   const worker = async (job: ImportJob) => {
-    while (next < batches) {
-      next++;
-      const people = Array.from({ length: rowsPerBatch }, itemOf);
-      await batchGet(
-        db,
-        tables.data,
-        people.flatMap((person) => [personKey(person.personId), emailKey(person.email)]),
-        true,
-      );
+    let ahead: Promise<Person[]> | undefined;
+    while (ahead || next < batches) {
+      if (!ahead) next++;
+      const people = await (ahead ?? readBatch());
+      ahead = undefined;
+      if (next < batches) {
+        next++;
+        ahead = readBatch();
+      }
       const from = job.nextRow;
       const report = people.map((person, offset) => ({
         line: from + offset + 2,
