@@ -1,5 +1,5 @@
 /**
- * DynamoDB Local's write ceiling: `npm run bench:dynamodb` (`-- --store memory,disk --items 4000`).
+ * DynamoDB Local's write pace, request pattern by pattern: `npm run bench:dynamodb` (`-- --store memory,disk --items 4000`).
  *
  * Starts DynamoDB Local the way the platform does (the bundled jar, `-sharedDb`, a database file
  * in a temporary folder, or `-inMemory` as the tests run it), creates a table like every service
