@@ -16,7 +16,8 @@
  * job's checkpoint (conditioned on where the batch starts): 99 items. As in the import, the next
  * batch is read while one is written.
  * Batches at once each have their own job (the import's single checkpoint would have to be split
- * for that). Prints rows/s and items/s per layout.
+ * for that). `--read-stream` reads the streams meanwhile, as the outbox relay does. Prints rows/s and
+ * items/s per layout.
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -26,6 +27,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   directoryIndexKey,
@@ -44,6 +47,9 @@ import { recordOf } from '../shared/dynamo/table';
 import { MAX_TRANSACTION_ITEMS, type TransactItem, transactWrite } from '../shared/dynamo/transactions';
 import type { OutboxBatchRecord, OutboxEntry } from '../shared/events/outbox';
 import { createLocalDynamoDbClient, ensureTable, waitForDynamoDb } from './dynamodb';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './environment';
+import type { InvocationOutcome } from './functions';
+import { type OutboxRelay, startOutboxRelay } from './outbox-relay';
 import { freePort } from './ports';
 
 const { values } = parseArgs({
@@ -60,6 +66,8 @@ const { values } = parseArgs({
     rows: { type: 'string', default: '6000' },
     /** Import batches in flight at once: one run per value. */
     parallel: { type: 'string', default: '1,2' },
+    /** Import mode: read the tables' streams while writing, as the platform's outbox relay does. */
+    'read-stream': { type: 'boolean', default: false },
   },
 });
 const stores = (values.store ?? '').split(',').filter(Boolean) as ('disk' | 'memory')[];
@@ -415,6 +423,40 @@ const runImport = async (
   };
 };
 
+/**
+ * `--read-stream`: a reader on each of the layout's streams, polling as the platform's outbox relay
+ * does (the relay's own code, with a function that does nothing), to see what reading costs the writes.
+ */
+const streamReadersOf = async (
+  client: DynamoDBClient,
+  endpoint: string,
+  tables: { data: string; outbox: string },
+): Promise<OutboxRelay[]> => {
+  const streams = new DynamoDBStreamsClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  const readers: OutboxRelay[] = [];
+  for (const tableName of new Set([tables.data, tables.outbox])) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (!Table?.LatestStreamArn) continue;
+    readers.push(
+      startOutboxRelay({
+        streams,
+        streamArn: Table.LatestStreamArn,
+        functionKey: `read-${tableName}`,
+        invoke: async (functionKey): Promise<InvocationOutcome> => ({
+          functionKey,
+          requestId: randomUUID(),
+          coldStart: false,
+          durationMs: 0,
+          startedAt: new Date().toISOString(),
+          ok: true,
+          result: {},
+        }),
+      }),
+    );
+  }
+  return readers;
+};
+
 const loadAverage = () =>
   `load average ${loadavg()
     .map((load) => load.toFixed(2))
@@ -439,7 +481,10 @@ const main = async () => {
       if (values.import) {
         for (const parallel of parallels) {
           for (const layout of layouts) {
-            const result = await runImport(db, await importTablesOf(client, store, layout), layout, parallel);
+            const tables = await importTablesOf(client, store, layout);
+            const readers = values['read-stream'] ? await streamReadersOf(client, dynamodb.endpoint, tables) : [];
+            const result = await runImport(db, tables, layout, parallel);
+            for (const reader of readers) await reader.stop();
             process.stdout.write(`${store}\t${JSON.stringify(result)}\n`);
           }
         }
