@@ -354,26 +354,18 @@ const runImport = async (
   const started = performance.now();
   // As the import does: a consistent BatchGetItem of the batch's profiles (an address taken by
   // someone else is found by writing), the next batch read while this one is written.
-  const readBatch = async () => {
+  /** Claims the next batch and reads it; undefined once every batch is claimed. */
+  const readNextBatch = (): Promise<Person[]> | undefined => {
+    if (next >= batches) return undefined;
+    next++;
     const people = Array.from({ length: rowsPerBatch }, itemOf);
-    await batchGet(
-      db,
-      tables.data,
-      people.map((person) => personKey(person.personId)),
-      true,
-    );
-    return people;
+    const keys = people.map((person) => personKey(person.personId));
+    return batchGet(db, tables.data, keys, true).then(() => people);
   };
   const worker = async (job: ImportJob) => {
-    let ahead: Promise<Person[]> | undefined;
-    while (ahead || next < batches) {
-      if (!ahead) next++;
-      const people = await (ahead ?? readBatch());
-      ahead = undefined;
-      if (next < batches) {
-        next++;
-        ahead = readBatch();
-      }
+    for (let reading = readNextBatch(); reading; ) {
+      const people = await reading;
+      reading = readNextBatch();
       const from = job.nextRow;
       const report = people.map((person, offset) => ({
         line: from + offset + 2,

@@ -141,11 +141,15 @@ export const buildPodMip = (
   // The reduced problem holds what can beat the incumbent, which need not hold the incumbent itself
   // (the fixing may have dropped one of its pairs, or opened a mentor it leaves idle): such a start
   // is left out rather than handed to the solver as if it were feasible.
-  return satisfiesEveryRow(model, startValues) ? { ...model, start: startValues } : model;
+  return isFeasibleFor(model, startValues) ? { ...model, start: startValues } : model;
 };
 
-/** Whether `values` lies within every row's range of `model` (column bounds hold by construction). */
-const satisfiesEveryRow = (model: MipModel, values: Float64Array): boolean => {
+/** Whether `values` (whole numbers, built above) lies within every column's bounds and every row's range. */
+const isFeasibleFor = (model: MipModel, values: Float64Array): boolean => {
+  for (let column = 0; column < model.columns; column++) {
+    const value = values[column] as number;
+    if (value < (model.lower[column] as number) || value > (model.upper[column] as number)) return false;
+  }
   for (let row = 0; row < model.rows; row++) {
     let activity = 0;
     for (let entry = model.rowStart[row] as number; entry < (model.rowStart[row + 1] as number); entry++) {
