@@ -1,5 +1,5 @@
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import type { MipModel, MipOutcome, MipSolver } from '../domain/engine/types';
+import type { MipLimits, MipModel, MipOutcome, MipSolver } from '../domain/engine/types';
 import type { HighsSolveReply, HighsSolveRequest, HighsWorkerData, HighsWorkerStarted } from './highs-mip-worker.mjs';
 import { solveWithHighs } from './highs-solve.mjs';
 
@@ -151,7 +151,7 @@ export const createHighsWorkerMipSolver = async (
     fresh();
   };
 
-  const solve = (model: MipModel, limits: { timeLimitSeconds: number }): MipOutcome => {
+  const solve = (model: MipModel, limits: MipLimits): MipOutcome => {
     const started = performance.now();
     const seconds = Number.isNaN(limits.timeLimitSeconds) ? 0 : Math.max(0, limits.timeLimitSeconds);
     const deadline = started + seconds * 1000;
@@ -162,6 +162,7 @@ export const createHighsWorkerMipSolver = async (
       id,
       model,
       highsDeadline: Number.isFinite(ownSeconds) ? sharedNow() + ownSeconds * 1000 : Number.POSITIVE_INFINITY,
+      ...(limits.stopWhenGapClosed === undefined ? {} : { stopWhenGapClosed: limits.stopWhenGapClosed }),
     };
     current.port.postMessage(request);
     for (;;) {
@@ -219,5 +220,5 @@ type Highs = Awaited<ReturnType<typeof import('highs')['default']>>;
  * engine a HiGHS they loaded themselves. Production code uses `loadHighsMipSolver`.
  */
 export const highsMipSolver = (highs: Highs): MipSolver => ({
-  solve: (model, limits) => solveWithHighs(highs, model, limits.timeLimitSeconds),
+  solve: (model, limits) => solveWithHighs(highs, model, limits.timeLimitSeconds, limits.stopWhenGapClosed),
 });

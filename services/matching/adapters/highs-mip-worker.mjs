@@ -36,6 +36,7 @@ import { solveWithHighs } from './highs-solve.mjs';
  * @property {MipModel} model
  * @property {number} highsDeadline HiGHS's own deadline (`performance.timeOrigin + performance.now()`
  *   milliseconds, comparable between threads), Infinity for none.
+ * @property {number} [stopWhenGapClosed] Stop at a solution that closes this share of the gap (`MipLimits`).
  */
 
 /**
@@ -74,7 +75,12 @@ const serve = async (data) => {
     /** @type {HighsSolveReply} */
     let reply;
     try {
-      const outcome = solveWithHighs(highs, request.model, (request.highsDeadline - started) / 1000);
+      const outcome = solveWithHighs(
+        highs,
+        request.model,
+        (request.highsDeadline - started) / 1000,
+        request.stopWhenGapClosed,
+      );
       reply = { id: request.id, outcome, highsMs: now() - started };
     } catch (error) {
       const outcome = /** @type {MipOutcome} */ ({ status: 'failed', values: null, bound: Number.POSITIVE_INFINITY });

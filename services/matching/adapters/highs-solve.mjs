@@ -11,6 +11,7 @@
 /** @typedef {import('highs').Highs} Highs */
 /** @typedef {import('../domain/engine/types').MipModel} MipModel */
 /** @typedef {import('../domain/engine/types').MipOutcome} MipOutcome */
+/** @typedef {import('../domain/engine/types').MipLimits} MipLimits */
 
 /** Optimal means within 0.5 of the best bound: the data are integers, so nothing better by 1 exists. */
 const absoluteGap = 0.5;
@@ -21,9 +22,11 @@ const absoluteGap = 0.5;
  * @param {MipModel} model
  * @param {number} timeLimitSeconds HiGHS's own time limit (Infinity: none). HiGHS checks it between
  *   steps only, and some steps take long (a heuristic on a large model: seconds), so it can overrun it.
+ * @param {number} [stopWhenGapClosed] Stop (`improved`) at a solution that closes this share of the gap
+ *   between the start's objective and HiGHS's bound at that moment (see `MipLimits`).
  * @returns {MipOutcome}
  */
-export const solveWithHighs = (highs, model, timeLimitSeconds) => {
+export const solveWithHighs = (highs, model, timeLimitSeconds, stopWhenGapClosed) => {
   const infinity = highs.infinity;
   /** @param {Float64Array} values */
   const finite = (values) =>
@@ -57,7 +60,27 @@ export const solveWithHighs = (highs, model, timeLimitSeconds) => {
       ...(Number.isFinite(timeLimitSeconds) ? { time_limit: Math.max(0.001, timeLimitSeconds) } : {}),
     });
     if (model.start) solver.setSolution({ colValue: model.start });
-    solver.run();
+    let improved = false;
+    const start = model.start;
+    const startObjective = start
+      ? model.cost.reduce((total, cost, column) => total + cost * (start[column] ?? 0), 0)
+      : 0;
+    solver.run(
+      start && stopWhenGapClosed !== undefined
+        ? {
+            // HiGHS's MIP checkpoints, where it may be asked to stop: its best solution so far is kept.
+            [highs.constants.callbackType.mipInterrupt](event) {
+              const gain = (event.data.mip_primal_bound ?? Number.NEGATIVE_INFINITY) - startObjective;
+              const gap = (event.data.mip_dual_bound ?? Number.POSITIVE_INFINITY) - startObjective;
+              // The data are integers: a better solution is better by 1 or more.
+              if (gain >= 1 - 1e-6 && gain >= stopWhenGapClosed * gap) {
+                improved = true;
+                event.interrupt();
+              }
+            },
+          }
+        : {},
+    );
     const status = solver.getModelStatus();
     const codes = highs.constants.modelStatus;
     const solved = status === codes.optimal;
@@ -66,7 +89,15 @@ export const solveWithHighs = (highs, model, timeLimitSeconds) => {
     const values = hasSolution ? Float64Array.from(solver.getSolution().colValue) : null;
     const bound = Number(solver.info.get('mip_dual_bound'));
     return {
-      status: solved ? 'optimal' : limited ? 'limit' : status === codes.infeasible ? 'infeasible' : 'failed',
+      status: solved
+        ? 'optimal'
+        : improved && values && status === codes.interrupted
+          ? 'improved'
+          : limited
+            ? 'limit'
+            : status === codes.infeasible
+              ? 'infeasible'
+              : 'failed',
       values,
       bound: Number.isFinite(bound) ? bound : Number.POSITIVE_INFINITY,
     };

@@ -137,8 +137,11 @@ export interface MipModel {
 }
 
 export interface MipOutcome {
-  /** `optimal`: proven (absolute gap below 1); `limit`: stopped by the time limit. */
-  status: 'optimal' | 'limit' | 'infeasible' | 'failed';
+  /**
+   * `optimal`: proven (absolute gap below 1); `limit`: stopped by the time limit; `improved`: stopped,
+   * as asked (`MipLimits.stopWhenGapClosed`), at a solution better than the model's start.
+   */
+  status: 'optimal' | 'limit' | 'improved' | 'infeasible' | 'failed';
   /** Column values of the best solution found, or null. */
   values: Float64Array | null;
   /** Proven upper bound on the objective (Infinity when none). */
@@ -150,7 +153,17 @@ export interface MipOutcome {
  * synchronous and exact on integer data: `optimal` only when no solution is better by 1 or more.
  */
 export interface MipSolver {
-  solve(model: MipModel, limits: { timeLimitSeconds: number }): MipOutcome;
+  solve(model: MipModel, limits: MipLimits): MipOutcome;
+}
+
+export interface MipLimits {
+  timeLimitSeconds: number;
+  /**
+   * With a start: stop (status `improved`) at a solution better than the start that closes at least
+   * this share of the gap between the start's objective and the solver's bound at that moment. The
+   * engine then fixes against it and hands over a smaller problem. Absent: only the time limit stops.
+   */
+  stopWhenGapClosed?: number;
 }
 
 export interface MatchingInput {
