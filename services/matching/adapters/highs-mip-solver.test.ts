@@ -32,6 +32,10 @@ const bestByEnumeration = (values: number[], weights: number[], capacity: number
   return best;
 };
 
+/** The objective of `values` (a solution, a start) in `model`. */
+const objectiveOf = (model: MipModel, values: ArrayLike<number> | null | undefined): number =>
+  Array.from(values ?? []).reduce((total, value, column) => total + value * (model.cost[column] ?? 0), 0);
+
 /** Wall seconds of `solve`, and its outcome. */
 const timedWith = (solver: MipSolver, model: MipModel, limits: MipLimits): [number, MipOutcome] => {
   const started = performance.now();
@@ -97,7 +101,7 @@ describe.each([
     const [seconds, outcome] = timedWith(solver, model, { timeLimitSeconds: 30, stopWhenGapClosed: 0 });
     expect(outcome.status).toBe('improved');
     const chosen = Array.from(outcome.values ?? []).map(Math.round);
-    const value = chosen.reduce((total, x, i) => total + x * (model.cost[i] ?? 0), 0);
+    const value = objectiveOf(model, chosen);
     expect(value).toBeGreaterThan(0);
     for (let row = 0; row < model.rows; row++) {
       let used = 0;
@@ -333,8 +337,6 @@ describe('the engine with HiGHS for its hard domains', () => {
       weights: { balancedLoad: 1_000 },
       solver: { timeBudgetMs: 60_000, mipSolver: recording },
     });
-    const objectiveOf = (model: MipModel, values: Float64Array | null | undefined) =>
-      Array.from(values ?? []).reduce((total, value, column) => total + value * (model.cost[column] ?? 0), 0);
     const stopped = solves.findIndex((solve) => solve.outcome.status === 'improved');
     expect(stopped).toBeGreaterThanOrEqual(0);
     const { model, limits, outcome } = solves[stopped] as (typeof solves)[number];

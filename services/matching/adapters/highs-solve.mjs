@@ -59,28 +59,27 @@ export const solveWithHighs = (highs, model, timeLimitSeconds, stopWhenGapClosed
       mip_abs_gap: absoluteGap,
       ...(Number.isFinite(timeLimitSeconds) ? { time_limit: Math.max(0.001, timeLimitSeconds) } : {}),
     });
-    if (model.start) solver.setSolution({ colValue: model.start });
-    let improved = false;
     const start = model.start;
-    const startObjective = start
-      ? model.cost.reduce((total, cost, column) => total + cost * (start[column] ?? 0), 0)
-      : 0;
-    solver.run(
-      start && stopWhenGapClosed !== undefined
-        ? {
-            // HiGHS's MIP checkpoints, where it may be asked to stop: its best solution so far is kept.
-            [highs.constants.callbackType.mipInterrupt](event) {
-              const gain = (event.data.mip_primal_bound ?? Number.NEGATIVE_INFINITY) - startObjective;
-              const gap = (event.data.mip_dual_bound ?? Number.POSITIVE_INFINITY) - startObjective;
-              // The data are integers: a better solution is better by 1 or more.
-              if (gain >= 1 - 1e-6 && gain >= stopWhenGapClosed * gap) {
-                improved = true;
-                event.interrupt();
-              }
-            },
+    if (start) solver.setSolution({ colValue: start });
+    let improved = false;
+    /** @type {import('highs').HighsCallbackMap} */
+    let callbacks = {};
+    if (start && stopWhenGapClosed !== undefined) {
+      const startObjective = model.cost.reduce((total, cost, column) => total + cost * (start[column] ?? 0), 0);
+      callbacks = {
+        // HiGHS's MIP checkpoints, where it may be asked to stop: its best solution so far is kept.
+        [highs.constants.callbackType.mipInterrupt](event) {
+          const gain = (event.data.mip_primal_bound ?? Number.NEGATIVE_INFINITY) - startObjective;
+          const gap = (event.data.mip_dual_bound ?? Number.POSITIVE_INFINITY) - startObjective;
+          // The data are integers: a better solution is better by 1 or more.
+          if (gain >= 1 - 1e-6 && gain >= stopWhenGapClosed * gap) {
+            improved = true;
+            event.interrupt();
           }
-        : {},
-    );
+        },
+      };
+    }
+    solver.run(callbacks);
     const status = solver.getModelStatus();
     const codes = highs.constants.modelStatus;
     const solved = status === codes.optimal;
